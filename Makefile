@@ -1,0 +1,65 @@
+# mkdistro: build a bootable BusyBox live USB stick from source.
+#
+#   make            build ./mkdistro
+#   make demo       install missing Debian packages, build the default image, boot it
+#   make check      install what the tests need, run every test
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make asan       build with AddressSanitizer and UBSan (then: make asan check)
+#   make clean
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/mkdistro
+MANDIR  ?= $(PREFIX)/share/man/man1
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS)
+LIBS     = -linih -ldeflate -larchive -lcrypto
+
+SRCS  := $(sort $(wildcard src/*.c))
+OBJS  := $(SRCS:.c=.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:.c=)
+
+all: mkdistro
+
+mkdistro: mkdistro.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+mkdistro.o: mkdistro.c $(wildcard src/*.h)
+	$(CC) $(ALL_CFLAGS) -DMKDISTRO_DATADIR='"$(DATADIR)"' -c -o $@ $<
+
+src/%.o: src/%.c $(wildcard src/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.c $(OBJS)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+# Debian packages that mkdistro and its tests need; installed when missing.
+deps:
+	@scripts/install-deps
+
+demo: deps mkdistro
+	./mkdistro build
+	./mkdistro test
+
+check: deps mkdistro $(UNIT_BINS)
+	@tests/run
+
+asan: clean
+	$(MAKE) SANFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-O1 -g' all $(UNIT_BINS)
+
+install: mkdistro
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 mkdistro $(DESTDIR)$(BINDIR)/mkdistro
+	install -m 644 mkdistro.1 $(DESTDIR)$(MANDIR)/mkdistro.1
+	install -m 644 mkdistro.conf kernel.config busybox.config $(DESTDIR)$(DATADIR)/
+	cp -R rootfs syslinux $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS)
+	rm -rf tests/tmp
+
+.PHONY: all deps demo check asan install clean

@@ -1,0 +1,118 @@
+/* busybox.c: the BusyBox stage (see busybox.h).
+ * BusyBox uses the kernel's Kconfig/Kbuild (out-of-tree with O=, .config fragments); its
+ * Kconfig predates olddefconfig, so `oldconfig` completes the merged .config (every symbol
+ * is already set by defconfig, so it asks nothing; stdin is /dev/null regardless).
+ */
+#include "busybox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "kbuild.h"
+#include "kconfig.h"
+#include "util.h"
+
+void busybox_out_release(struct busybox_out *b)
+{
+	free(b->binary);
+	free(b->links);
+	free(b->config);
+	memset(b, 0, sizeof(*b));
+}
+
+int busybox_build(const struct plan *plan, const struct source *src, const char *log,
+		  struct busybox_out *out)
+{
+	struct kconfig frag;
+	struct buf text, keytext;
+	char key[65];
+	char *entry = NULL, *tmp = NULL, *objdir = NULL, *name = NULL, *epoch = NULL;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	kconfig_init(&frag);
+	buf_init(&text);
+	buf_init(&keytext);
+	if (read_file(plan->busybox_config, &text) < 0 ||
+	    kconfig_parse(&frag, text.data, plan->busybox_config, 1) < 0)
+		goto out;
+	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
+	kconfig_set(&frag, "STATIC", plan->busybox_static ? "y" : "n");
+
+	buf_addf(&keytext, "busybox 1\nsource %s\nbase defconfig\nepoch %lld\n", src->id,
+		 (long long)plan->epoch);
+	kconfig_render(&frag, &keytext);
+	sha256_hex(keytext.data, keytext.len, key);
+	entry = cache_entry(plan, "busybox", key);
+	out->binary = path_join(entry, "busybox");
+	out->links = path_join(entry, "busybox.links");
+	out->config = path_join(entry, "config");
+	if (cache_complete(entry)) {
+		out->cached = 1;
+		ret = 0;
+		goto out;
+	}
+
+	{
+		char *s = xstrdup(src->id);
+		for (char *c = s; *c; c++)
+			if (*c == ' ' || *c == '/' || *c == ':')
+				*c = '_';
+		name = xasprintf("build/busybox-%s", s);
+		free(s);
+		objdir = path_join(plan->cache_dir, name);
+		epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+		const char *env[] = {epoch, "KCONFIG_NOTIMESTAMP=1", NULL};
+		const char *targets[] = {"busybox", "busybox.links", NULL};
+		struct kbuild k = {
+			.what = "busybox",
+			.tree = src->tree,
+			.objdir = objdir,
+			.log = log,
+			.env = env,
+			.base = "defconfig",
+			.update = "oldconfig",
+			.fragment = &frag,
+			.fragment_path = plan->busybox_config,
+			.jobs = cache_jobs(plan),
+		};
+		if (kbuild_configure(&k) < 0)
+			goto out;
+		info("  make -j%u busybox (log: %s)", k.jobs, log);
+		if (kbuild_make(&k, targets) < 0)
+			goto out;
+	}
+
+	tmp = cache_begin(entry);
+	if (!tmp)
+		goto out;
+	{
+		const char *files[][2] = {
+			{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
+		for (size_t i = 0; i < 3; i++) {
+			char *from = path_join(objdir, files[i][0]);
+			char *to = path_join(tmp, files[i][1]);
+			int r = copy_file(from, to, i == 0 ? 0755 : 0644);
+			free(from);
+			free(to);
+			if (r < 0)
+				goto out;
+		}
+	}
+	if (cache_commit(tmp, entry) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret && tmp)
+		remove_tree(tmp);
+	kconfig_release(&frag);
+	buf_release(&text);
+	buf_release(&keytext);
+	free(entry);
+	free(tmp);
+	free(objdir);
+	free(name);
+	free(epoch);
+	return ret;
+}

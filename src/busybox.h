@@ -1,0 +1,22 @@
+/* busybox.h: the BusyBox stage: busybox.config over defconfig (plus CONFIG_STATIC from
+ * mkdistro.conf), built out of tree; the binary and its applet list (busybox.links, written
+ * by BusyBox's own build from its configuration) are kept in the build cache.
+ */
+#ifndef MKDISTRO_BUSYBOX_H
+#define MKDISTRO_BUSYBOX_H
+
+#include "config.h"
+#include "sources.h"
+
+struct busybox_out {
+	char *binary; /* in the cache */
+	char *links;  /* busybox.links: one installed path per line, e.g. /bin/ls */
+	char *config;
+	int cached;
+};
+
+int busybox_build(const struct plan *plan, const struct source *src, const char *log,
+		  struct busybox_out *out);
+void busybox_out_release(struct busybox_out *b);
+
+#endif

@@ -1,0 +1,56 @@
+/* cache.c: content-keyed build cache entries (see cache.h). */
+#include "cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *cache_entry(const struct plan *plan, const char *kind, const char *key)
+{
+	char *rel = xasprintf("%s/%s", kind, key);
+	char *p = path_join(plan->cache_dir, rel);
+	free(rel);
+	return p;
+}
+
+int cache_complete(const char *entry)
+{
+	char *mark = path_join(entry, ".complete");
+	int ok = file_exists(mark);
+	free(mark);
+	return ok;
+}
+
+char *cache_begin(const char *entry)
+{
+	char *tmp = xasprintf("%s.tmp", entry);
+	if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0) {
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+int cache_commit(const char *tmp, const char *entry)
+{
+	char *mark = path_join(tmp, ".complete");
+	int ret = write_file_atomic(mark, "", 0, 0644);
+	free(mark);
+	if (ret < 0)
+		return -1;
+	if (remove_tree(entry) < 0)
+		return -1;
+	if (rename(tmp, entry) < 0)
+		return error_errno("cannot rename '%s' to '%s'", tmp, entry);
+	return 0;
+}
+
+unsigned cache_jobs(const struct plan *plan)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (plan->jobs)
+		return plan->jobs;
+	return n > 0 ? (unsigned)n : 1;
+}

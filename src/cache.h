@@ -1,0 +1,23 @@
+/* cache.h: the build cache, content-keyed entries shared by all projects of a user.
+ *
+ * An entry is a directory <cache>/<kind>/<key>/ that is complete only when it holds the
+ * file ".complete"; it is made in <key>.tmp and renamed into place, so a half-written entry
+ * is never used.
+ */
+#ifndef MKDISTRO_CACHE_H
+#define MKDISTRO_CACHE_H
+
+#include "config.h"
+
+/* The entry's path (malloc'd). */
+char *cache_entry(const struct plan *plan, const char *kind, const char *key);
+/* Is the entry complete? */
+int cache_complete(const char *entry);
+/* Start an entry: an empty <entry>.tmp directory (malloc'd path), or NULL (reported). */
+char *cache_begin(const char *entry);
+/* Mark tmp complete and move it to entry.  Returns 0 or -1 (reported). */
+int cache_commit(const char *tmp, const char *entry);
+/* Number of jobs for make: [build] jobs, else one per core. */
+unsigned cache_jobs(const struct plan *plan);
+
+#endif

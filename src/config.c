@@ -1,0 +1,397 @@
+/* config.c: mkdistro.conf, an INI file read with libinih (https://github.com/benhoyt/inih).
+ *
+ * libinih is driven through ini_parse_stream() with our own line reader, so that the handler
+ * knows the line it is on (Debian builds the library without INI_HANDLER_LINENO) and can
+ * tell a continuation line from a repeated key.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL };
+
+struct key {
+	const char *section, *name;
+	enum key_type type;
+	size_t offset;
+	unsigned min, max;
+};
+
+#define P(field) offsetof(struct plan, field)
+static const struct key keys[] = {
+	{"system", "hostname", K_LABEL, P(hostname), 1, 63},
+	{"kernel", "source", K_STR, P(kernel_source), 0, 0},
+	{"kernel", "sha256", K_STR, P(kernel_sha256), 0, 0},
+	{"kernel", "config", K_PATH, P(kernel_config), 0, 0},
+	{"kernel", "base", K_STR, P(kernel_base), 0, 0},
+	{"busybox", "source", K_STR, P(busybox_source), 0, 0},
+	{"busybox", "sha256", K_STR, P(busybox_sha256), 0, 0},
+	{"busybox", "config", K_PATH, P(busybox_config), 0, 0},
+	{"busybox", "static", K_BOOL, P(busybox_static), 0, 0},
+	{"rootfs", "skeleton", K_PATH, P(rootfs_dir), 0, 0},
+	{"initrd", "format", K_FORMAT, P(initrd_format), 0, 0},
+	{"initrd", "size", K_UINT, P(initrd_size_kib), 64, 4u << 20},
+	{"initrd", "level", K_UINT, P(gzip_level), 1, 12},
+	{"image", "size", K_UINT, P(image_size_mib), 32, 1u << 20},
+	{"image", "label", K_STR, P(fat_label), 0, 0},
+	{"image", "volume_id", K_HEX32, P(volume_id), 0, 0},
+	{"boot", "default", K_LABEL, P(boot_default), 1, 32},
+	{"boot", "prompt", K_BOOL, P(boot_prompt), 0, 0},
+	{"boot", "timeout", K_UINT, P(boot_timeout), 0, 35996},
+	{"boot", "append", K_STR, P(boot_append), 0, 0},
+	{"boot", "serial", K_UINT, P(serial_baud), 0, 921600},
+	{"build", "jobs", K_UINT, P(jobs), 0, 1024},
+	{"build", "cache", K_PATH, P(cache_dir), 0, 0},
+	{"build", "epoch", K_UINT, P(epoch), 0, UINT_MAX},
+	{"qemu", "memory", K_UINT, P(qemu_memory_mib), 32, 65536},
+};
+#undef P
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static char *xgetcwd(void)
+{
+	char *d = getcwd(NULL, 0);
+	if (!d)
+		die("cannot get the current directory");
+	return d;
+}
+
+static char *abs_path(const char *dir, const char *p)
+{
+	if (p[0] == '/')
+		return xstrdup(p);
+	if (p[0] == '~' && p[1] == '/' && getenv("HOME"))
+		return path_join(getenv("HOME"), p + 2);
+	return path_join(dir, p);
+}
+
+void config_defaults(struct plan *plan, const char *dir)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char *cwd = xgetcwd();
+
+	memset(plan, 0, sizeof(*plan));
+	plan->dir = abs_path(cwd, dir);
+	free(cwd);
+	plan->conf_path = path_join(plan->dir, "mkdistro.conf");
+	plan->out_dir = path_join(plan->dir, "out");
+	if (xdg && xdg[0] == '/')
+		plan->cache_dir = path_join(xdg, "mkdistro");
+	else if (home && *home)
+		plan->cache_dir = path_join(home, ".cache/mkdistro");
+	else
+		plan->cache_dir = path_join(plan->dir, ".cache");
+	plan->hostname = xstrdup("mkdistro");
+	plan->kernel_source = xstrdup("debian:linux-source-6.1");
+	plan->kernel_config = path_join(plan->dir, "kernel.config");
+	plan->kernel_base = xstrdup("tinyconfig");
+	plan->busybox_source = xstrdup("debian:busybox");
+	plan->busybox_config = path_join(plan->dir, "busybox.config");
+	plan->rootfs_dir = path_join(plan->dir, "rootfs");
+	plan->initrd_format = INITRD_CPIO;
+	plan->initrd_size_kib = 5000;
+	plan->gzip_level = 9;
+	plan->image_size_mib = 64;
+	plan->fat_label = xstrdup("MKDISTRO");
+	plan->volume_id = 0x4d4b4430;
+	plan->boot_default = xstrdup("mm");
+	plan->boot_prompt = 1;
+	plan->boot_timeout = 50;
+	plan->boot_append = xstrdup("console=tty0 console=ttyS0,115200");
+	plan->serial_baud = 115200;
+	plan->epoch = 946684800; /* 2000-01-01 00:00:00 UTC */
+	plan->qemu_memory_mib = 256;
+}
+
+void config_release(struct plan *plan)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (keys[i].type == K_STR || keys[i].type == K_PATH || keys[i].type == K_LABEL) {
+			char **s = (char **)((char *)plan + keys[i].offset);
+			free(*s);
+		}
+	}
+	free(plan->dir);
+	free(plan->conf_path);
+	free(plan->out_dir);
+	memset(plan, 0, sizeof(*plan));
+}
+
+struct parse {
+	struct plan *plan;
+	const char *path;
+	const char *text; /* what is left to read */
+	int line;         /* number of the line just read */
+	int continuation; /* the line just read starts with white space */
+	int line_too_long;
+	int error_line;
+	char *error;
+	int seen[NKEYS];
+	int seen_line[NKEYS];
+	char *value[NKEYS]; /* raw values, joined across continuation lines */
+};
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	size_t n;
+	if (!*p->text)
+		return NULL;
+	n = strcspn(p->text, "\n");
+	if (n >= (size_t)num - 1) {
+		/* inih reads lines of at most INI_MAX_LINE bytes; a longer one would be cut. */
+		if (!p->line_too_long)
+			p->line_too_long = p->line + 1;
+		n = (size_t)num - 2;
+	}
+	p->line++;
+	p->continuation = p->text[0] == ' ' || p->text[0] == '\t';
+	memcpy(str, p->text, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	p->text += strcspn(p->text, "\n");
+	if (*p->text == '\n')
+		p->text++;
+	return str;
+}
+
+/* Keep the first error only; returns 0 so that the handler can return it to inih. */
+static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int fail(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	if (p->error)
+		return 0;
+	va_start(ap, fmt);
+	if (vasprintf(&p->error, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	p->error_line = line;
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	size_t i;
+	int section_known = 0;
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section))
+			continue;
+		section_known = 1;
+		if (!strcmp(keys[i].name, name))
+			break;
+	}
+	if (!*section)
+		return fail(p, p->line, "'%s' is outside any section (add e.g. [image] above it)",
+			    name);
+	if (!section_known)
+		return fail(p, p->line, "unknown section '[%s]'", section);
+	if (i == NKEYS)
+		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
+	if (p->seen[i] && p->continuation) {
+		char *joined = xasprintf("%s %s", p->value[i], value);
+		free(p->value[i]);
+		p->value[i] = joined;
+		return 1;
+	}
+	if (p->seen[i]) {
+		return fail(p, p->line, "key '%s' is set twice (first on line %d)", name,
+			    p->seen_line[i]);
+	}
+	p->seen[i] = 1;
+	p->seen_line[i] = p->line;
+	p->value[i] = xstrdup(value);
+	return 1;
+}
+
+static int parse_uint(const char *s, unsigned long long *v)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+static int is_label(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Check and store one value. */
+static int apply(struct parse *p, size_t i)
+{
+	const struct key *k = &keys[i];
+	const char *v = p->value[i];
+	void *field = (char *)p->plan + k->offset;
+	int line = p->seen_line[i];
+	unsigned long long n;
+
+	switch (k->type) {
+	case K_STR:
+	case K_PATH:
+	case K_LABEL:
+		if (k->type == K_LABEL &&
+		    (!is_label(v) || strlen(v) < k->min || strlen(v) > k->max))
+			return fail(p, line, "'%s' must be 1 to 63 letters, digits, '-' or '_', not '%s'",
+				    k->name, v);
+		if (k->type == K_PATH && !*v)
+			return fail(p, line, "'%s' needs a path", k->name);
+		free(*(char **)field);
+		*(char **)field = k->type == K_PATH ? abs_path(p->plan->dir, v) : xstrdup(v);
+		return 1;
+	case K_BOOL:
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
+			*(int *)field = 1;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
+			*(int *)field = 0;
+		else
+			return fail(p, line, "'%s' must be yes or no, not '%s'", k->name, v);
+		return 1;
+	case K_UINT:
+		if (parse_uint(v, &n) < 0 || n < k->min || n > k->max)
+			return fail(p, line, "'%s' must be a whole number from %u to %u, not '%s'",
+				    k->name, k->min, k->max, v);
+		if (k->offset == offsetof(struct plan, epoch))
+			p->plan->epoch = (int64_t)n;
+		else
+			*(unsigned *)field = (unsigned)n;
+		return 1;
+	case K_FORMAT:
+		if (!strcmp(v, "cpio"))
+			p->plan->initrd_format = INITRD_CPIO;
+		else if (!strcmp(v, "ext2"))
+			p->plan->initrd_format = INITRD_EXT2;
+		else
+			return fail(p, line, "'%s' must be cpio or ext2, not '%s'", k->name, v);
+		return 1;
+	case K_HEX32: {
+		char *end;
+		unsigned long x;
+		errno = 0;
+		x = strtoul(v, &end, 16);
+		if (!isxdigit((unsigned char)*v) || *end || errno || x > 0xffffffffUL)
+			return fail(p, line, "'%s' must be up to 8 hex digits, not '%s'", k->name, v);
+		p->plan->volume_id = (uint32_t)x;
+		return 1;
+	}
+	}
+	return 1;
+}
+
+/* Rules that span keys or need more than a range. */
+static void check_plan(struct parse *p)
+{
+	struct plan *pl = p->plan;
+	size_t i;
+	for (i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].name, "label") && p->seen[i])
+			break;
+	if (strlen(pl->fat_label) > 11 || !*pl->fat_label)
+		fail(p, i < NKEYS ? p->seen_line[i] : 0, "'label' must be 1 to 11 characters, not '%s'",
+		     pl->fat_label);
+	for (const char *c = pl->fat_label; *c; c++)
+		if (!isupper((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' && *c != '-')
+			fail(p, i < NKEYS ? p->seen_line[i] : 0,
+			     "'label' may hold only A-Z, 0-9, '-' and '_', not '%s'",
+		     pl->fat_label);
+	if (strcmp(pl->kernel_base, "tinyconfig") && strcmp(pl->kernel_base, "allnoconfig"))
+		fail(p, 0, "[kernel] base must be tinyconfig or allnoconfig, not '%s'",
+		     pl->kernel_base);
+	if (strncmp(pl->kernel_source, "debian:", 7) && !pl->kernel_sha256)
+		fail(p, 0, "[kernel] source '%s' is a tarball: set [kernel] sha256 to its SHA-256",
+		     pl->kernel_source);
+	if (strncmp(pl->busybox_source, "debian:", 7) && !pl->busybox_sha256)
+		fail(p, 0, "[busybox] source '%s' is a tarball: set [busybox] sha256 to its SHA-256",
+		     pl->busybox_source);
+	for (const char *c = pl->boot_append; *c; c++)
+		if (*c == '\n' || (unsigned char)*c < 0x20)
+			fail(p, 0, "[boot] append has a control character");
+}
+
+int config_parse_text(struct plan *plan, const char *path, const char *text)
+{
+	struct parse p;
+	int rc, ret = 0;
+	memset(&p, 0, sizeof(p));
+	p.plan = plan;
+	p.path = path;
+	p.text = text;
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (p.line_too_long && (!p.error_line || p.line_too_long <= p.error_line)) {
+		free(p.error);
+		p.error = xstrdup("line too long (at most 198 characters; continue a long value on "
+				  "an indented next line)");
+		p.error_line = p.line_too_long;
+	}
+	if (!p.error && rc > 0) {
+		p.error = xstrdup("syntax error (expected [section] or key = value)");
+		p.error_line = rc;
+	}
+	for (size_t i = 0; i < NKEYS && !p.error; i++)
+		if (p.seen[i])
+			apply(&p, i);
+	if (!p.error)
+		check_plan(&p);
+	if (p.error) {
+		if (p.error_line)
+			error("%s:%d: %s", path, p.error_line, p.error);
+		else
+			error("%s: %s", path, p.error);
+		ret = -1;
+	}
+	free(p.error);
+	for (size_t i = 0; i < NKEYS; i++)
+		free(p.value[i]);
+	return ret;
+}
+
+int config_load(struct plan *plan, const char *dir)
+{
+	struct buf b;
+	const char *env;
+	int ret = 0;
+
+	config_defaults(plan, dir);
+	if (!is_dir(plan->dir))
+		return error("project directory '%s' does not exist", plan->dir);
+	buf_init(&b);
+	if (file_exists(plan->conf_path)) {
+		if (read_file(plan->conf_path, &b) < 0 ||
+		    config_parse_text(plan, plan->conf_path, b.data) < 0)
+			ret = -1;
+	}
+	buf_release(&b);
+	env = getenv("MKDISTRO_CACHE");
+	if (env && *env) {
+		free(plan->cache_dir);
+		plan->cache_dir = abs_path(plan->dir, env);
+	}
+	env = getenv("SOURCE_DATE_EPOCH");
+	if (env && *env) {
+		unsigned long long n;
+		if (parse_uint(env, &n) < 0 || n > UINT_MAX)
+			return error("SOURCE_DATE_EPOCH must be a whole number of seconds, not '%s'", env);
+		plan->epoch = (int64_t)n;
+	}
+	return ret;
+}

@@ -1,0 +1,63 @@
+/* config.h: the plan, read once from mkdistro.conf and then read-only.
+ *
+ * mkdistro.conf is an INI file (parsed with libinih).  Every key has a built-in default, so
+ * a project needs no mkdistro.conf at all; an unknown section or key, a repeated key or a
+ * bad value is an error reported as "mkdistro.conf:LINE: message".  Indented lines continue
+ * the value above (joined with a space).  See mkdistro.1 for the keys.
+ */
+#ifndef MKDISTRO_CONFIG_H
+#define MKDISTRO_CONFIG_H
+
+#include <stdint.h>
+
+enum initrd_format { INITRD_CPIO, INITRD_EXT2 };
+
+struct plan {
+	char *dir;       /* project directory, absolute */
+	char *conf_path; /* its mkdistro.conf (need not exist) */
+	char *out_dir;   /* <dir>/out */
+	char *cache_dir; /* build cache: [build] cache, $MKDISTRO_CACHE, $XDG_CACHE_HOME/mkdistro */
+
+	char *hostname;
+
+	char *kernel_source; /* "debian:PACKAGE" or a tarball path */
+	char *kernel_sha256; /* required for a tarball */
+	char *kernel_config; /* Kconfig fragment, absolute path */
+	char *kernel_base;   /* tinyconfig or allnoconfig */
+
+	char *busybox_source; /* "debian:busybox" or a tarball path */
+	char *busybox_sha256;
+	char *busybox_config; /* absolute path */
+	int busybox_static;
+
+	char *rootfs_dir; /* skeleton, absolute path */
+
+	enum initrd_format initrd_format;
+	unsigned initrd_size_kib; /* ext2 only */
+	int gzip_level;           /* 1..12 (libdeflate; 9 is gzip -9, 12 is smaller) */
+
+	unsigned image_size_mib;
+	char *fat_label;
+	uint32_t volume_id;
+
+	char *boot_default;
+	int boot_prompt;
+	unsigned boot_timeout; /* tenths of a second */
+	char *boot_append;
+	unsigned serial_baud; /* 0: no SERIAL line */
+
+	unsigned jobs; /* 0: one per core */
+	int64_t epoch; /* timestamps in the image: SOURCE_DATE_EPOCH, else [build] epoch */
+
+	unsigned qemu_memory_mib;
+};
+
+/* Fill plan with the defaults for project dir, then read dir/mkdistro.conf if it exists.
+ * Returns 0, or -1 with the error reported (file:line where there is one). */
+int config_load(struct plan *plan, const char *dir);
+/* Parse conf text as if read from path (for tests).  Returns 0 or -1 (reported). */
+int config_parse_text(struct plan *plan, const char *path, const char *text);
+void config_defaults(struct plan *plan, const char *dir);
+void config_release(struct plan *plan);
+
+#endif

@@ -1,0 +1,23 @@
+/* kernel.h: the kernel stage: kernel.config on tinyconfig/allnoconfig for x86_64, then
+ * bzImage, kept in the build cache under a key of everything that goes into it.
+ */
+#ifndef MKDISTRO_KERNEL_H
+#define MKDISTRO_KERNEL_H
+
+#include "config.h"
+#include "sources.h"
+
+struct kernel_out {
+	char *bzimage; /* in the cache */
+	char *config;  /* the resolved .config */
+	char *release; /* e.g. "6.1.158" */
+	int cached;    /* 1 when nothing was built */
+};
+
+/* Read and check the fragment (a bad line is reported as path:line), then reuse the cached
+ * kernel for these inputs or build it.  Returns 0 or -1 (reported). */
+int kernel_build(const struct plan *plan, const struct source *src, const char *log,
+		 struct kernel_out *out);
+void kernel_out_release(struct kernel_out *k);
+
+#endif

@@ -1,0 +1,31 @@
+/* sources.h: the kernel and BusyBox source trees, fetched once into the cache, checked,
+ * and unpacked safely.  No root needed.
+ *
+ * A source is "debian:PACKAGE" or a tarball path with a pinned SHA-256 (mkdistro.conf).
+ *  - debian:linux-source-6.1: /usr/src/linux-source-6.1.tar.xz when the package is installed
+ *    (checked against dpkg's md5sums), else `apt-get download` (checked by apt against the
+ *    signed archive index) and `dpkg-deb -x`.
+ *  - debian:busybox: `apt-get source` through a private apt configuration under the cache
+ *    (deb-src lines derived from the system's deb lines; the system's apt files are never
+ *    edited), which checks the signed Sources index and lets dpkg-source apply Debian's
+ *    patches.  Fetched once: the unpacked tree is kept under the cache.
+ */
+#ifndef MKDISTRO_SOURCES_H
+#define MKDISTRO_SOURCES_H
+
+#include "config.h"
+#include "util.h"
+
+struct source {
+	char *id;   /* what the tree was made from: "linux-source-6.1 6.1.158-1", "sha256:..." */
+	char *tree; /* the unpacked source tree (top directory with the Makefile) */
+};
+
+/* what: "kernel" or "busybox".  Progress and child output go to log.  Returns 0 or -1. */
+int sources_get(const struct plan *plan, const char *what, const char *log, struct source *out);
+void source_release(struct source *s);
+/* deb-src lines for every deb line of the system's apt sources, appended to out (for tests:
+ * etc is normally "/etc/apt").  Returns the number of lines. */
+int sources_debsrc_lines(const char *etc, struct buf *out);
+
+#endif

@@ -1,0 +1,384 @@
+/* util.c: allocation wrappers, struct buf and file helpers (see util.h). */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	return s;
+}
+
+void xgrow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap;
+	if (need <= c)
+		return;
+	c = c ? c : 8;
+	while (c < need)
+		c *= 2;
+	*v = xrealloc(*v, c * size);
+	*cap = c;
+}
+
+void buf_init(struct buf *b)
+{
+	b->cap = 64;
+	b->len = 0;
+	b->data = xmalloc(b->cap);
+	b->data[0] = '\0';
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->data[0] = '\0';
+}
+
+static void buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void buf_add(struct buf *b, const void *data, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("bad format string");
+	if ((size_t)n >= b->cap - b->len) {
+		buf_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *d = b->data;
+	if (len)
+		*len = b->len;
+	buf_init(b);
+	return d;
+}
+
+int read_file(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	for (;;) {
+		buf_reserve(b, 65536);
+		ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error_errno("cannot read '%s'", path);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+int write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int fsync_parent(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return -1;
+	fsync(fd);
+	close(fd);
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int ret = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		error_errno("cannot create '%s'", tmp);
+		goto out;
+	}
+	if (write_all(fd, data, n) < 0 || fsync(fd) < 0) {
+		error_errno("cannot write '%s'", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		error_errno("cannot write '%s'", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		error_errno("cannot rename '%s' to '%s'", tmp, path);
+		unlink(tmp);
+		goto out;
+	}
+	fsync_parent(path);
+	ret = 0;
+out:
+	free(tmp);
+	return ret;
+}
+
+int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	struct buf b;
+	int ret;
+	buf_init(&b);
+	ret = read_file(src, &b);
+	if (!ret)
+		ret = write_file_atomic(dst, b.data, b.len, mode);
+	buf_release(&b);
+	return ret;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			ret = error_errno("cannot create directory '%s'", p);
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	if (!ret && !is_dir(path))
+		ret = error("'%s' exists and is not a directory", path);
+	free(p);
+	return ret;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT)
+		return error_errno("cannot remove '%s'", path);
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : error_errno("cannot stat '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 ? error_errno("cannot remove '%s'", path) : 0;
+	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
+}
+
+int file_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+char *which(const char *prog)
+{
+	const char *path = getenv("PATH");
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		char *dir = n ? xstrndup(path, n) : xstrdup(".");
+		char *cand = path_join(dir, prog);
+		free(dir);
+		if (access(cand, X_OK) == 0 && !is_dir(cand))
+			return cand;
+		free(cand);
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+static void hex(const unsigned char *md, unsigned n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL))
+		die("sha256 failed");
+	hex(md, len, out);
+}
+
+int sha256_file(const char *path, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	static unsigned char chunk[1 << 16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	EVP_MD_CTX *ctx;
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+		die("sha256 failed");
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			error_errno("cannot read '%s'", path);
+			EVP_MD_CTX_free(ctx);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		EVP_DigestUpdate(ctx, chunk, (size_t)r);
+	}
+	EVP_DigestFinal_ex(ctx, md, &len);
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	hex(md, len, out);
+	return 0;
+}
