@@ -60,6 +60,9 @@ install: mkdistro
 
 clean:
 	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS)
-	rm -rf tests/tmp
+	rm -rf $(filter-out tests/tmp/cache,$(wildcard tests/tmp/*))
 
-.PHONY: all deps demo check asan install clean
+distclean: clean
+	rm -rf tests/tmp out
+
+.PHONY: all deps demo check asan install clean distclean

@@ -143,6 +143,23 @@ struct parse {
 	char *value[NKEYS]; /* raw values, joined across continuation lines */
 };
 
+static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* inih calls the handler only for keys, so an unknown but empty section is caught here. */
+static void check_section_line(struct parse *p, const char *line, size_t n)
+{
+	const char *end;
+	while (n && (*line == ' ' || *line == '\t'))
+		line++, n--;
+	if (!n || *line != '[' || !(end = memchr(line, ']', n)))
+		return;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
+		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
+			return;
+	fail(p, p->line, "unknown section '%.*s'", (int)(end - line + 1), line);
+}
+
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
@@ -158,6 +175,7 @@ static char *reader(char *str, int num, void *stream)
 	}
 	p->line++;
 	p->continuation = p->text[0] == ' ' || p->text[0] == '\t';
+	check_section_line(p, p->text, n);
 	memcpy(str, p->text, n);
 	str[n] = '\n';
 	str[n + 1] = '\0';
@@ -168,7 +186,6 @@ static char *reader(char *str, int num, void *stream)
 }
 
 /* Keep the first error only; returns 0 so that the handler can return it to inih. */
-static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static int fail(struct parse *p, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -198,7 +215,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		return fail(p, p->line, "'%s' is outside any section (add e.g. [image] above it)",
 			    name);
 	if (!section_known)
-		return fail(p, p->line, "unknown section '[%s]'", section);
+		return 0; /* reported by check_section_line() */
 	if (i == NKEYS)
 		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
 	if (p->seen[i] && p->continuation) {

@@ -284,6 +284,8 @@ static int debsrc_from_list(const char *path, struct buf *out)
 {
 	struct buf b;
 	int n = 0;
+	if (!file_exists(path))
+		return 0;
 	buf_init(&b);
 	if (read_file(path, &b) == 0) {
 		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {

@@ -1,0 +1,98 @@
+#!/bin/bash
+# End to end: a new project from `mkdistro init`, built from the real kernel and BusyBox
+# sources, checked from the outside, and booted in QEMU (TCG) from an IDE disk and as a USB
+# stick, with a cpio initrd and with an ext2 one.
+. "$(dirname "$0")/lib.sh"
+T=$MKDISTRO_TEST_TMP/build-boot
+P=$MKDISTRO_TEST_TMP/proj
+rm -rf "$T" "$P"
+mkdir -p "$T"
+export MTOOLS_SKIP_CHECK=1
+
+check "init creates a project" "$MKDISTRO" init "$P"
+check "the project has the default files" test -f "$P/mkdistro.conf" -a -f "$P/kernel.config" \
+	-a -f "$P/busybox.config" -a -x "$P/rootfs/etc/rc.d/rc.S" -a -f "$P/rootfs/etc/inittab"
+
+"$MKDISTRO" -C "$P" build 2>&1 | tee "$T/build.txt"
+check "build from sources (cpio initrd)" test "${PIPESTATUS[0]}" -eq 0
+check "progress: one line per stage with its time" contains "$T/build.txt" '^\[7/7\] image .*\([0-9.]+ s\)$'
+img=$P/out/mkdistro.img
+check "image is 64 MiB" test "$(stat -c %s "$img" 2>/dev/null)" = $((64 << 20))
+check "stage logs in out/log" test -s "$P/out/log/kernel.log" -a -s "$P/out/log/image.log"
+
+# The stick, read with the tools a user would use
+sfdisk --dump "$img" > "$T/sfdisk.txt" 2>&1
+check "MBR: one bootable FAT16 (LBA) partition at 1 MiB" \
+	contains "$T/sfdisk.txt" 'img1 : start= *2048, size= *129024, type=e, bootable'
+check "MBR boot code is Syslinux's mbr.bin" \
+	cmp -n 440 "$img" /usr/lib/syslinux/mbr/mbr.bin
+mdir -i "$img@@1M" -/ -b ::/ > "$T/files.txt" 2>&1
+for f in boot/kernel/main.lk boot/initrd/main.gz boot/syslinux/syslinux.cfg \
+	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32; do
+	check "stick has /$f" contains "$T/files.txt" "^::/$f\$"
+done
+check "stick files match out/stick" cmp <(mtype -i "$img@@1M" ::/boot/initrd/main.gz) \
+	"$P/out/stick/boot/initrd/main.gz"
+mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg > "$T/syslinux.cfg" 2>&1
+check "syslinux.cfg: serial console" contains "$T/syslinux.cfg" '^SERIAL 0 115200'
+check "syslinux.cfg: default mm" contains "$T/syslinux.cfg" '^DEFAULT mm'
+check "syslinux.cfg: label hd = localboot 0x80" contains "$T/syslinux.cfg" 'LOCALBOOT 0x80'
+check "fsck.fat finds the FAT clean" bash -c "dd if='$img' of='$T/part.img' bs=1M skip=1 status=none && fsck.fat -n '$T/part.img' > '$T/fsck.txt' 2>&1"
+
+# The initrd: gzip with no name or time, a sorted newc archive owned by root
+initrd=$P/out/stick/boot/initrd/main.gz
+check "gzip header has no name and no time" test "$(od -An -tx1 -N8 "$initrd" | tr -d ' ')" = 1f8b080000000000
+zcat "$initrd" > "$T/initrd.cpio"
+cpio -itv --quiet < "$T/initrd.cpio" > "$T/cpio.txt" 2>&1
+check "every cpio entry is owned by root" bash -c "! awk '\$3 != \"root\" || \$4 != \"root\"' '$T/cpio.txt' | grep ."
+check "cpio has /init, busybox, applets, inittab" bash -c "grep -q ' init -> sbin/init\$' '$T/cpio.txt' && grep -q ' bin/busybox\$' '$T/cpio.txt' && grep -q ' bin/ls -> busybox\$' '$T/cpio.txt' && grep -q ' etc/inittab\$' '$T/cpio.txt'"
+check "cpio has the device nodes" bash -c "grep -q '^crw------- .* 5, *1 .* dev/console\$' '$T/cpio.txt'"
+mkdir -p "$T/root"
+(cd "$T/root" && cpio -id --quiet --no-absolute-filenames < "$T/initrd.cpio" 2>/dev/null)
+# The libraries: what mkdistro found by reading ELF headers agrees with ldd on the same binary
+ldd "$T/root/bin/busybox" | awk '/=>/ { print $3; next } /^\t\// { print $1 }' | sort > "$T/ldd.txt"
+"$MKDISTRO" ldd "$T/root/bin/busybox" | awk '/=>/ { print $3; next } /^\t\// { print $1 }' | sort > "$T/mkd-ldd.txt"
+check "busybox needs libraries (a dynamic build)" test -s "$T/ldd.txt"
+check "mkdistro ldd agrees with ldd for busybox" diff "$T/ldd.txt" "$T/mkd-ldd.txt"
+missing=$(while read -r lib; do [ -e "$T/root$lib" ] || echo "$lib"; done < "$T/ldd.txt")
+check "every library ldd lists is in the initrd ($(wc -l < "$T/ldd.txt"))" test -z "$missing"
+check "libraries are stripped of debug info" bash -c "! readelf -S '$T/root/lib/x86_64-linux-gnu/libc.so.6' | grep -q '\.debug_'"
+
+# Boots
+boot() { # NAME EXPECT ARGS...
+	local name=$1 expect=$2
+	shift 2
+	"$MKDISTRO" -C "$P" test --timeout 120 "$@" > "$T/boot.txt" 2>&1
+	local rc=$?
+	cp "$T/boot.txt" "$T/boot-${name// /_}.txt"
+	if [ $rc -eq 0 ] && contains "$T/boot.txt" "$expect"; then ok "$name"; else
+		not_ok "$name (exit $rc)"
+		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
+	fi
+}
+boot "cpio initrd boots from an IDE disk to a shell" '^rootfs / rootfs ' \
+	--cmd 'cat /proc/mounts; ls /lib/x86_64-linux-gnu; hostname'
+check "the shell ran commands (hostname, libraries)" bash -c "grep -q '^mkdistro\$' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q 'libc.so.6' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt'"
+check "time to shell is reported" contains "$T/boot.txt" 'shell after [0-9.]+ s'
+boot "cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --usb
+boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm
+"$MKDISTRO" -C "$P" test --timeout 120 --cmd 'false' > "$T/false.txt" 2>&1
+check "a failing command fails the test" test $? -ne 0
+
+# ext2: first too small (a clear error naming the size it needs, old image kept), then right
+sum=$(sha256sum < "$img")
+sed -i 's/^format = cpio/format = ext2/; s/^size = 5000/size = 1000/' "$P/mkdistro.conf"
+"$MKDISTRO" -C "$P" build > "$T/small.txt" 2>&1
+check "ext2 initrd too small: build fails" test $? -ne 0
+check "ext2 too small: the error names the size needed" contains "$T/small.txt" 'needs about [0-9]+ KiB, but \[initrd\] size is 1000 KiB'
+check "ext2 too small: the previous image is intact" test "$(sha256sum < "$img")" = "$sum"
+need=$(sed -n 's/.*needs about \([0-9]*\) KiB.*/\1/p' "$T/small.txt")
+echo "# the default tree needs ${need:-?} KiB as ext2"
+sed -i "s/^size = 1000/size = 8000/" "$P/mkdistro.conf"
+"$MKDISTRO" -C "$P" build > "$T/ext2.txt" 2>&1
+check "build with an ext2 initrd" test $? -eq 0
+check "ext2 initrd is a gzip-compressed ext2 filesystem" bash -c "zcat '$initrd' > '$T/ext2.img' && dumpe2fs -h '$T/ext2.img' 2>/dev/null | grep -q '^Filesystem magic number: *0xEF53'"
+check "ext2: every inode owned by root" bash -c "for d in / /bin /sbin /etc /etc/rc.d /dev /lib64 /lib/x86_64-linux-gnu /usr/bin /root /tmp; do debugfs -R \"ls -l \$d\" '$T/ext2.img' 2>/dev/null; done | awk 'NF > 5 && (\$4 != 0 || \$5 != 0) { bad = 1 } END { exit bad }'"
+boot "ext2 initrd boots from an IDE disk (root=/dev/ram0)" '^/dev/root / ext2 '
+boot "ext2 initrd boots as a USB stick" '^/dev/root / ext2 ' --usb
+finish

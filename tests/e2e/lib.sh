@@ -1,0 +1,20 @@
+# tests/e2e/lib.sh: helpers for the end-to-end tests (sourced).
+# Each check prints "ok - NAME" or "not ok - NAME"; tests/run counts them.
+set -u
+# The tests keep their own build cache (a fresh clone builds the kernel once, cold).
+export MKDISTRO_CACHE="${MKDISTRO_CACHE:-$MKDISTRO_TEST_TMP/cache}"
+: "${MKDISTRO:?}" "${MKDISTRO_TEST_TMP:?}"
+export SOURCE_DATE_EPOCH=946684800
+fails=0
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; fails=$((fails + 1)); }
+# check NAME COMMAND...: ok when COMMAND succeeds
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+# contains FILE PATTERN (grep -E)
+contains() { grep -Eq -- "$2" "$1" || { echo "  '$2' not found in $1:"; sed 's/^/    /' "$1" | tail -n 15; return 1; }; }
+finish() { exit $((fails > 0)); }

@@ -1,0 +1,153 @@
+/* test_config.c: unit tests for mkdistro.conf parsing (src/config.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+/* Parse text with defaults for /proj; the result of config_parse_text. */
+static int parse(struct plan *p, const char *text)
+{
+	config_defaults(p, "/proj");
+	return config_parse_text(p, "mkdistro.conf", text);
+}
+
+/* Capture what error() prints to stderr while parsing. */
+static int parse_err(struct plan *p, const char *text, char *msg, size_t len)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(2), rc;
+	size_t n;
+	assert_non_null(tmp);
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	rc = parse(p, text);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(msg, 1, len - 1, tmp);
+	msg[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+static void defaults(void **state)
+{
+	struct plan p;
+	(void)state;
+	assert_int_equal(parse(&p, ""), 0);
+	assert_string_equal(p.hostname, "mkdistro");
+	assert_string_equal(p.kernel_source, "debian:linux-source-6.1");
+	assert_string_equal(p.kernel_config, "/proj/kernel.config");
+	assert_string_equal(p.kernel_base, "tinyconfig");
+	assert_string_equal(p.busybox_source, "debian:busybox");
+	assert_int_equal(p.busybox_static, 0);
+	assert_int_equal(p.initrd_format, INITRD_CPIO);
+	assert_int_equal(p.initrd_size_kib, 5000);
+	assert_int_equal(p.image_size_mib, 64);
+	assert_string_equal(p.boot_default, "mm");
+	assert_int_equal(p.boot_timeout, 50);
+	assert_int_equal(p.serial_baud, 115200);
+	assert_string_equal(p.out_dir, "/proj/out");
+	config_release(&p);
+}
+
+static void values(void **state)
+{
+	struct plan p;
+	(void)state;
+	assert_int_equal(parse(&p, "# comment\n; another\n[system]\nhostname = box-1\n"
+				   "[busybox]\nstatic = yes\nconfig = cfg/bb.config\n"
+				   "[initrd]\nformat = ext2\nsize = 8192 ; KiB\n"
+				   "[image]\nsize = 128\nlabel = LIVE_1\nvolume_id = DEADBEEF\n"
+				   "[boot]\nappend = console=ttyS0\n  quiet\n"
+				   "[build]\ncache = /var/cache/x\n"),
+			 0);
+	assert_string_equal(p.hostname, "box-1");
+	assert_int_equal(p.busybox_static, 1);
+	assert_string_equal(p.busybox_config, "/proj/cfg/bb.config");
+	assert_int_equal(p.initrd_format, INITRD_EXT2);
+	assert_int_equal(p.initrd_size_kib, 8192);
+	assert_int_equal(p.image_size_mib, 128);
+	assert_string_equal(p.fat_label, "LIVE_1");
+	assert_int_equal(p.volume_id, 0xdeadbeef);
+	assert_string_equal(p.boot_append, "console=ttyS0 quiet");
+	assert_string_equal(p.cache_dir, "/var/cache/x");
+	config_release(&p);
+}
+
+struct bad {
+	const char *text;
+	const char *message;
+};
+
+static const struct bad bad_inputs[] = {
+	{"[image]\nsize = lots\n", "mkdistro.conf:2: 'size' must be a whole number from 32 to"},
+	{"[image]\nsize = 16\n", "mkdistro.conf:2: 'size' must be a whole number from 32"},
+	{"[image]\nsize = -1\n", "mkdistro.conf:2: 'size' must be"},
+	{"[image]\nsize = 99999999999999999999\n", "mkdistro.conf:2: 'size' must be"},
+	{"[image]\ncolour = blue\n", "mkdistro.conf:2: unknown key 'colour' in section [image]"},
+	{"\n\n[nope]\n", "mkdistro.conf:3: unknown section '[nope]'"},
+	{"hostname = x\n", "mkdistro.conf:1: 'hostname' is outside any section"},
+	{"[system]\nhostname = a\n\nhostname = b\n",
+	 "mkdistro.conf:4: key 'hostname' is set twice (first on line 2)"},
+	{"[system]\nhostname = a b\n", "mkdistro.conf:2: 'hostname' must be 1 to 63"},
+	{"[image\n", "mkdistro.conf:1: syntax error"},
+	{"[image]\njust words\n", "mkdistro.conf:2: syntax error"},
+	{"[busybox]\nstatic = perhaps\n", "mkdistro.conf:2: 'static' must be yes or no"},
+	{"[initrd]\nformat = zip\n", "mkdistro.conf:2: 'format' must be cpio or ext2, not 'zip'"},
+	{"[initrd]\nlevel = 13\n", "mkdistro.conf:2: 'level' must be a whole number from 1 to 12"},
+	{"[image]\nvolume_id = xyz\n", "mkdistro.conf:2: 'volume_id' must be up to 8 hex digits"},
+	{"[image]\nlabel = toolonglabel1\n", "mkdistro.conf:2: 'label' must be 1 to 11 characters"},
+	{"[image]\nlabel = lower\n", "mkdistro.conf:2: 'label' may hold only A-Z"},
+	{"[kernel]\nbase = defconfig\n", "[kernel] base must be tinyconfig or allnoconfig"},
+	{"[kernel]\nsource = /x/linux.tar.xz\n", "set [kernel] sha256"},
+	{"[busybox]\nsource = bb.tar.bz2\n", "set [busybox] sha256"},
+	{"[boot]\ntimeout = 40000\n", "mkdistro.conf:2: 'timeout' must be a whole number from 0"},
+	{"[boot]\ndefault = a b\n", "mkdistro.conf:2: 'default' must be 1 to 63"},
+	{"[kernel]\nconfig =\n", "mkdistro.conf:2: 'config' needs a path"},
+};
+
+static void bad(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_inputs) / sizeof(bad_inputs[0]); i++) {
+		struct plan p;
+		char msg[1024];
+		int rc = parse_err(&p, bad_inputs[i].text, msg, sizeof(msg));
+		if (rc != -1 || !strstr(msg, bad_inputs[i].message))
+			fail_msg("input %zu: rc %d, message '%s', expected '%s'", i, rc, msg,
+				 bad_inputs[i].message);
+		assert_non_null(strstr(msg, "mkdistro: "));
+		config_release(&p);
+	}
+}
+
+static void long_line(void **state)
+{
+	struct plan p;
+	char text[512], msg[1024];
+	(void)state;
+	snprintf(text, sizeof(text), "[boot]\nappend = %0300d\n", 1);
+	assert_int_equal(parse_err(&p, text, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "mkdistro.conf:2: line too long"));
+	config_release(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(values),
+		cmocka_unit_test(bad),
+		cmocka_unit_test(long_line),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
