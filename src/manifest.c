@@ -56,7 +56,7 @@ char *manifest_normalise(const char *path)
 	}
 	if (!b.len)
 		buf_add(&b, "/", 1);
-	return buf_detach(&b, NULL) ;
+	return buf_detach(&b, NULL);
 }
 
 struct mf_entry *manifest_find(const struct manifest *m, const char *path)

@@ -77,40 +77,58 @@ void xgrow(void **v, size_t *cap, size_t need, size_t size)
 	*cap = c;
 }
 
+/* As git's strbuf_slopbuf: an empty buffer points here and owns no memory. */
+static char slop[1];
+
 void buf_init(struct buf *b)
 {
-	b->cap = 64;
-	b->len = 0;
-	b->data = xmalloc(b->cap);
-	b->data[0] = '\0';
+	b->data = slop;
+	b->len = b->cap = 0;
 }
 
 void buf_release(struct buf *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	if (b->cap)
+		free(b->data);
+	buf_init(b);
 }
 
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	if (b->cap)
+		b->data[0] = '\0';
 }
 
-static void buf_reserve(struct buf *b, size_t extra)
+void buf_grow(struct buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1;
+	size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 64;
 	if (need <= b->cap)
 		return;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->data = xrealloc(b->data, b->cap);
+	while (cap < need)
+		cap *= 2;
+	if (b->cap) {
+		b->data = xrealloc(b->data, cap);
+	} else {
+		b->data = xmalloc(cap);
+		b->data[0] = '\0';
+	}
+	b->cap = cap;
+}
+
+void buf_setlen(struct buf *b, size_t len)
+{
+	if (!b->cap && !len)
+		return;
+	if (!b->cap || len >= b->cap)
+		die("internal error: buf_setlen past the buffer");
+	b->len = len;
+	b->data[len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *data, size_t n)
 {
-	buf_reserve(b, n);
+	buf_grow(b, n);
 	memcpy(b->data + b->len, data, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -125,13 +143,14 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
+	buf_grow(b, 64);
 	va_start(ap, fmt);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		die("bad format string");
 	if ((size_t)n >= b->cap - b->len) {
-		buf_reserve(b, (size_t)n);
+		buf_grow(b, (size_t)n);
 		va_start(ap, fmt);
 		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 		va_end(ap);
@@ -141,7 +160,9 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 
 char *buf_detach(struct buf *b, size_t *len)
 {
-	char *d = b->data;
+	char *d;
+	buf_grow(b, 0); /* an empty buffer still gives a malloc'd "" */
+	d = b->data;
 	if (len)
 		*len = b->len;
 	buf_init(b);
@@ -154,7 +175,7 @@ int read_file(const char *path, struct buf *b)
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
 	for (;;) {
-		buf_reserve(b, 65536);
+		buf_grow(b, 65536);
 		ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -23,17 +23,22 @@ void xgrow(void **v, size_t *cap, size_t need, size_t size);
 #define XGROW(v, cap, need) xgrow((void **)&(v), &(cap), (need), sizeof(*(v)))
 
 struct buf {
-	char *data; /* NUL-terminated; never NULL after buf_init */
+	char *data; /* NUL-terminated; never NULL after buf_init (an empty buffer owns no memory) */
 	size_t len;
 	size_t cap;
 };
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
+/* Make room for extra more bytes (plus the NUL) without changing the contents. */
+void buf_grow(struct buf *b, size_t extra);
+/* Set the length after writing into the room buf_grow made (len < cap). */
+void buf_setlen(struct buf *b, size_t len);
 void buf_add(struct buf *b, const void *data, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-/* Take the data out; the buffer is left empty and initialised. */
+/* Take the data out (malloc'd, the caller frees it); the buffer is left empty, owning no
+ * memory, so it needs no buf_release (though one does no harm). */
 char *buf_detach(struct buf *b, size_t *len);
 
 /* Read a whole file into b (appending).  Returns 0, or -1 with the error reported. */
