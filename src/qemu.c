@@ -268,7 +268,7 @@ static char *drive_spec(const char *image, int usb)
 	}
 	buf_adds(&b, usb ? ",format=raw,if=none,id=stick" : ",format=raw,if=ide");
 	char *spec = buf_detach(&b, NULL);
-	buf_release(&b); /* buf_detach leaves it initialised */
+
 	return spec;
 }
 
