@@ -4,14 +4,17 @@
  */
 #include "kbuild.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spawn.h"
 #include "util.h"
 
-static int make(const struct kbuild *k, const char *const *targets, int parallel)
+/* in_fd: stdin for make, or -1 for /dev/null. */
+static int make(const struct kbuild *k, const char *const *targets, int parallel, int in_fd)
 {
 	const char *argv[64];
 	char *dir = xasprintf("-C%s", k->tree);
@@ -34,6 +37,7 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	c.argv = argv;
 	c.env = k->env;
 	c.log = k->log;
+	c.in_fd = in_fd;
 	rc = spawn_run(&c);
 	if (rc > 0) {
 		error("%s: make %s failed (exit %d); last lines below, full log: %s", k->what,
@@ -48,30 +52,53 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 
 int kbuild_make(const struct kbuild *k, const char *const *targets)
 {
-	return make(k, targets, 1);
+	return make(k, targets, 1, -1);
+}
+
+/* A file of empty lines, open for reading: Enter for every question. */
+static int answer_defaults(const char *objdir)
+{
+	char *path = path_join(objdir, ".mkdistro-enter");
+	char lines[4096];
+	int fd;
+	memset(lines, '\n', sizeof(lines));
+	fd = write_file_atomic(path, lines, sizeof(lines), 0644) < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		error_errno("cannot open '%s'", path);
+	free(path);
+	return fd;
 }
 
 int kbuild_configure(const struct kbuild *k)
 {
 	char *config = path_join(k->objdir, ".config");
 	struct buf b;
-	struct kconfig got;
-	int ret = -1, bad;
+	struct kconfig got, base_cfg;
+	int ret = -1, bad, answers = -1;
 	const char *base[] = {k->base, NULL};
 	const char *update[] = {k->update, NULL};
 
 	buf_init(&b);
 	kconfig_init(&got);
-	if (mkdir_p(k->objdir, 0755) < 0 || make(k, base, 0) < 0)
+	kconfig_init(&base_cfg);
+	if (mkdir_p(k->objdir, 0755) < 0 || make(k, base, 0, -1) < 0)
 		goto out;
-	if (read_file(config, &b) < 0)
+	/* Merge in place: each fragment setting replaces the base's line for that symbol.
+	 * (The kernel's Kconfig would also take a second, later line, but BusyBox's older one
+	 * calls that "trying to reassign symbol" and loses the whole configuration.) */
+	if (read_file(config, &b) < 0 || kconfig_parse(&base_cfg, b.data, config, 0) < 0)
 		goto out;
-	/* Later settings win in a .config, as scripts/kconfig/merge_config.sh relies on. */
-	buf_addf(&b, "\n# mkdistro: settings from %s\n", k->fragment_path);
-	kconfig_render(k->fragment, &b);
+	for (size_t i = 0; i < k->fragment->n; i++)
+		kconfig_set(&base_cfg, k->fragment->v[i].name, k->fragment->v[i].value);
+	buf_reset(&b);
+	buf_addf(&b, "# base: make %s; then the settings of %s\n", k->base, k->fragment_path);
+	kconfig_render(&base_cfg, &b);
 	if (write_file_atomic(config, b.data, b.len, 0644) < 0)
 		goto out;
-	if (make(k, update, 0) < 0)
+	/* BusyBox's oldconfig asks about symbols the merge made visible; Enter takes the
+	 * default, as `yes "" | make oldconfig` would. */
+	answers = answer_defaults(k->objdir);
+	if (answers < 0 || make(k, update, 0, answers) < 0)
 		goto out;
 	buf_reset(&b);
 	if (read_file(config, &b) < 0 || kconfig_parse(&got, b.data, config, 0) < 0)
@@ -84,7 +111,10 @@ int kbuild_configure(const struct kbuild *k)
 	}
 	ret = 0;
 out:
+	if (answers >= 0)
+		close(answers);
 	kconfig_release(&got);
+	kconfig_release(&base_cfg);
 	buf_release(&b);
 	free(config);
 	return ret;

@@ -1,0 +1,600 @@
+/* mkdistro: build a bootable BusyBox live USB stick image from kernel and BusyBox sources.
+ *
+ * This file is the command line and the pipeline's table of contents; each stage lives in
+ * its own module under src/ (see ../shared/DESIGN.md and mkdistro.1):
+ *
+ *   config ─► sources ─► kernel ─► busybox ─► rootfs (manifest + libraries)
+ *          ─► initrd (cpio|ext2, gzip) ─► stick files + syslinux.cfg ─► image (MBR+FAT+Syslinux)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "src/bootmenu.h"
+#include "src/busybox.h"
+#include "src/config.h"
+#include "src/elfdeps.h"
+#include "src/image.h"
+#include "src/initrd.h"
+#include "src/kernel.h"
+#include "src/manifest.h"
+#include "src/qemu.h"
+#include "src/rootfs.h"
+#include "src/sources.h"
+#include "src/util.h"
+
+#ifndef MKDISTRO_DATADIR
+#define MKDISTRO_DATADIR "/usr/local/share/mkdistro"
+#endif
+#define MKDISTRO_VERSION "0.1.0"
+#define NSTAGES 7
+
+static const char usage_text[] =
+	"usage: mkdistro [-C DIR] [-q] [COMMAND [ARGS]]\n"
+	"\n"
+	"Build a bootable BusyBox live USB stick image from kernel and BusyBox sources.\n"
+	"\n"
+	"Commands:\n"
+	"  build                 build out/mkdistro.img and out/stick/ (the default command)\n"
+	"  run [--usb] [--label L] [--accel A]\n"
+	"                        boot out/mkdistro.img in QEMU on this terminal (Ctrl-A X quits)\n"
+	"  test [--usb] [--label L] [--timeout S] [--cmd CMD] [--accel A]\n"
+	"                        boot it headless, run CMD in its shell, print the transcript\n"
+	"  init DIR              create a new project directory from the default files\n"
+	"  ldd FILE...           list the shared libraries FILEs need, as found for the image\n"
+	"  help                  show this text\n"
+	"\n"
+	"Options:\n"
+	"  -C DIR                the project directory (default: .)\n"
+	"  -q, --quiet           no progress lines\n"
+	"  -h, --help            show this text\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"The project's mkdistro.conf, kernel.config, busybox.config and rootfs/ say what to build;\n"
+	"see mkdistro(1).  Stage logs go to out/log/, the build cache to ~/.cache/mkdistro.\n";
+
+/* Host tools and the Debian packages that provide them. */
+struct tool {
+	const char *name, *package;
+};
+
+static const struct tool build_tools[] = {
+	{"make", "make"},         {"gcc", "gcc"},           {"flex", "flex"},
+	{"bison", "bison"},       {"bc", "bc"},             {"perl", "perl"},
+	{"objcopy", "binutils"},  {"mke2fs", "e2fsprogs"},  {"debugfs", "e2fsprogs"},
+	{"mkfs.fat", "dosfstools"}, {"mmd", "mtools"},      {"mcopy", "mtools"},
+	{"syslinux", "syslinux"}, {"dpkg-query", "dpkg"},   {"dpkg-deb", "dpkg"},
+	{"apt-get", "apt"},       {"dpkg-source", "dpkg-dev"}, {"bzip2", "bzip2"},
+	{"xz", "xz-utils"},
+};
+static const struct tool build_headers[] = {
+	{"/usr/include/libelf.h", "libelf-dev"},
+	{"/usr/include/openssl/ssl.h", "libssl-dev"},
+};
+static const struct tool vm_tools[] = {
+	{"qemu-system-x86_64", "qemu-system-x86"},
+};
+
+static int check_tools(const struct tool *t, size_t n, int headers)
+{
+	int missing = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *p = headers ? (file_exists(t[i].name) ? xstrdup(t[i].name) : NULL) : which(t[i].name);
+		if (!p) {
+			error("'%s' is %s; install the Debian package '%s' (apt-get install %s)", t[i].name,
+			      headers ? "missing" : "not found in PATH", t[i].package, t[i].package);
+			missing++;
+		}
+		free(p);
+	}
+	return missing ? -1 : 0;
+}
+
+/* ---- build ---- */
+
+struct build {
+	const struct plan *plan;
+	char *logdir, *work, *stick, *img;
+	double t0;
+	int stage;
+};
+
+static char *stage_log(struct build *b, const char *name)
+{
+	char *file = xasprintf("%s.log", name);
+	char *p = path_join(b->logdir, file);
+	free(file);
+	unlink(p);
+	return p;
+}
+
+static void stage_begin(struct build *b)
+{
+	b->stage++;
+	b->t0 = log_now();
+}
+
+static void stage_done(struct build *b, const char *name, const char *what)
+{
+	info("[%d/%d] %-8s %s (%.1f s)", b->stage, NSTAGES, name, what, log_now() - b->t0);
+}
+
+/* Put the kernel, initrd and menu in the new stick tree. */
+static int write_stick(struct build *b, const struct kernel_out *k)
+{
+	const struct plan *plan = b->plan;
+	char *kdir = path_join(b->stick, "boot/kernel");
+	char *sdir = path_join(b->stick, IMAGE_SYSLINUX_DIR);
+	char *kfile = path_join(kdir, "main.lk");
+	char *cfg = path_join(sdir, "syslinux.cfg");
+	char *help_src = path_join(plan->dir, "syslinux/boot.txt");
+	char *help_dst = path_join(sdir, "boot.txt");
+	char *append = NULL;
+	struct buf text;
+	int ret = -1;
+	int has_help = file_exists(help_src);
+
+	buf_init(&text);
+	if (mkdir_p(kdir, 0755) < 0 || mkdir_p(sdir, 0755) < 0 || copy_file(k->bzimage, kfile, 0644) < 0)
+		goto out;
+	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
+		goto out;
+	if (plan->initrd_format == INITRD_EXT2)
+		append = xasprintf("%s root=/dev/ram0 rw ramdisk_size=%u", plan->boot_append,
+				   plan->initrd_size_kib);
+	else
+		append = xstrdup(plan->boot_append);
+	{
+		struct boot_label mm = {
+			.name = "mm",
+			.kernel = "/boot/kernel/main.lk",
+			.initrd = "/boot/initrd/main.gz",
+			.append = append,
+		};
+		struct boot_menu menu = {
+			.labels = &mm,
+			.n = 1,
+			.default_label = plan->boot_default,
+			.prompt = plan->boot_prompt,
+			.timeout = plan->boot_timeout,
+			.serial = plan->serial_baud ? 0 : -1,
+			.baud = plan->serial_baud,
+			.localboot_hd = 1,
+			.display = has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
+		};
+		if (bootmenu_render(&menu, &text) < 0 ||
+		    write_file_atomic(cfg, text.data, text.len, 0644) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	buf_release(&text);
+	free(kdir);
+	free(sdir);
+	free(kfile);
+	free(cfg);
+	free(help_src);
+	free(help_dst);
+	free(append);
+	return ret;
+}
+
+/* Move the new stick tree and image into place: the image with one rename. */
+static int publish(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *stick = path_join(plan->out_dir, "stick");
+	char *old = path_join(b->work, "stick.old");
+	char *img = path_join(plan->out_dir, "mkdistro.img");
+	int ret = -1;
+	if (file_exists(stick) && rename(stick, old) < 0) {
+		error_errno("cannot move '%s' aside", stick);
+		goto out;
+	}
+	if (rename(b->stick, stick) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->stick, stick);
+		goto out;
+	}
+	if (rename(b->img, img) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->img, img);
+		goto out;
+	}
+	fsync_parent(img);
+	ret = 0;
+out:
+	free(stick);
+	free(old);
+	free(img);
+	return ret;
+}
+
+static int cmd_build(const struct plan *plan)
+{
+	struct build b = {.plan = plan};
+	struct source ksrc = {0}, bsrc = {0};
+	struct kernel_out k = {0};
+	struct busybox_out bb = {0};
+	struct manifest m;
+	struct initrd_stats st;
+	double start = log_now();
+	char *log = NULL, *initrd = NULL, *libs = NULL, *what = NULL;
+	int ret = -1;
+
+	manifest_init(&m);
+	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
+	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0)
+		return -1;
+	b.logdir = path_join(plan->out_dir, "log");
+	b.work = path_join(plan->out_dir, ".work");
+	b.stick = path_join(b.work, "stick");
+	b.img = path_join(b.work, "mkdistro.img");
+	if (mkdir_p(b.logdir, 0755) < 0 || remove_tree(b.work) < 0 || mkdir_p(b.work, 0755) < 0 ||
+	    mkdir_p(plan->cache_dir, 0755) < 0)
+		goto out;
+	info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
+
+	stage_begin(&b);
+	log = stage_log(&b, "sources");
+	if (sources_get(plan, "kernel", log, &ksrc) < 0 || sources_get(plan, "busybox", log, &bsrc) < 0)
+		goto out;
+	what = xasprintf("%s; %s", ksrc.id, bsrc.id);
+	stage_done(&b, "sources", what);
+
+	stage_begin(&b);
+	free(log);
+	log = stage_log(&b, "kernel");
+	if (kernel_build(plan, &ksrc, log, &k) < 0)
+		goto out;
+	free(what);
+	what = xasprintf("Linux %s%s", k.release, k.cached ? " (cached)" : "");
+	stage_done(&b, "kernel", what);
+
+	stage_begin(&b);
+	free(log);
+	log = stage_log(&b, "busybox");
+	if (busybox_build(plan, &bsrc, log, &bb) < 0)
+		goto out;
+	free(what);
+	what = xasprintf("%s%s%s", plan->busybox_static ? "static" : "dynamic",
+			 strchr(bsrc.id, '_') ? strchr(bsrc.id, '_') : "", bb.cached ? " (cached)" : "");
+	stage_done(&b, "busybox", what);
+
+	stage_begin(&b);
+	free(log);
+	log = stage_log(&b, "rootfs");
+	libs = path_join(b.work, "lib");
+	{
+		struct rootfs_in in = {
+			.busybox = bb.binary, .busybox_links = bb.links, .workdir = libs, .log = log};
+		if (rootfs_build(plan, &in, &m) < 0)
+			goto out;
+	}
+	free(what);
+	what = xasprintf("%zu entries", m.n);
+	stage_done(&b, "rootfs", what);
+
+	stage_begin(&b);
+	free(log);
+	log = stage_log(&b, "initrd");
+	{
+		char *dir = path_join(b.stick, "boot/initrd");
+		initrd = path_join(dir, "main.gz");
+		int r = mkdir_p(dir, 0755);
+		free(dir);
+		if (r < 0 || initrd_write(plan, &m, b.work, log, initrd, &st) < 0)
+			goto out;
+	}
+	free(what);
+	what = xasprintf("%s, %zu KiB, gzip %zu KiB",
+			 plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio", (st.raw + 1023) / 1024,
+			 (st.compressed + 1023) / 1024);
+	stage_done(&b, "initrd", what);
+
+	stage_begin(&b);
+	if (write_stick(&b, &k) < 0)
+		goto out;
+	stage_done(&b, "stick", "boot/kernel/main.lk, boot/initrd/main.gz, boot/syslinux/syslinux.cfg");
+
+	stage_begin(&b);
+	free(log);
+	log = stage_log(&b, "image");
+	if (image_build(plan, b.stick, b.img, log) < 0 || publish(&b) < 0)
+		goto out;
+	free(what);
+	what = xasprintf("out/mkdistro.img, %u MiB", plan->image_size_mib);
+	stage_done(&b, "image", what);
+	info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start, plan->out_dir);
+	ret = 0;
+out:
+	if (b.work)
+		remove_tree(b.work);
+	manifest_release(&m);
+	source_release(&ksrc);
+	source_release(&bsrc);
+	kernel_out_release(&k);
+	busybox_out_release(&bb);
+	free(log);
+	free(initrd);
+	free(libs);
+	free(what);
+	free(b.logdir);
+	free(b.work);
+	free(b.stick);
+	free(b.img);
+	return ret;
+}
+
+/* ---- run and test ---- */
+
+static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
+{
+	static const struct option opts[] = {
+		{"usb", no_argument, NULL, 'u'},       {"label", required_argument, NULL, 'l'},
+		{"timeout", required_argument, NULL, 't'}, {"cmd", required_argument, NULL, 'c'},
+		{"accel", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
+	char *img = path_join(plan->out_dir, "mkdistro.img");
+	char *transcript = NULL;
+	int c, ret = -1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			o.usb = 1;
+			break;
+		case 'l':
+			o.label = optarg;
+			break;
+		case 't': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!test || *end || v <= 0 || v > 86400) {
+				error("--timeout takes seconds, from 1 to 86400, not '%s'", optarg);
+				goto out;
+			}
+			o.timeout_s = (unsigned)v;
+			break;
+		}
+		case 'c':
+			if (!test) {
+				error("--cmd goes with 'mkdistro test'");
+				goto out;
+			}
+			o.cmd = optarg;
+			break;
+		case 'a':
+			o.accel = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			ret = 0;
+			goto out;
+		default:
+			error("usage: mkdistro %s [--usb] [--label L] [--accel auto|kvm|tcg]%s",
+			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD]" : "");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		error("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (check_tools(vm_tools, 1, 0) < 0)
+		goto out;
+	if (!file_exists(img)) {
+		error("'%s' does not exist; run 'mkdistro build' first", img);
+		goto out;
+	}
+	o.image = img;
+	if (test) {
+		char *logdir = path_join(plan->out_dir, "log");
+		transcript = path_join(logdir, "test.log");
+		mkdir_p(logdir, 0755);
+		free(logdir);
+		o.transcript = transcript;
+		ret = qemu_test(&o, NULL);
+	} else {
+		ret = qemu_run(&o) == 0 ? 0 : -1;
+	}
+out:
+	free(img);
+	free(transcript);
+	return ret;
+}
+
+/* ---- init ---- */
+
+/* Where the default project files are: MKDISTRO_DATADIR, the directory of this program
+ * when it runs from its source tree, or the installed data directory. */
+static char *data_dir(void)
+{
+	const char *env = getenv("MKDISTRO_DATADIR");
+	char self[4096];
+	ssize_t n;
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash, *conf, *kconf;
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = '\0';
+		conf = path_join(self, "mkdistro.conf");
+		kconf = path_join(self, "kernel.config");
+		int here = file_exists(conf) && file_exists(kconf);
+		free(conf);
+		free(kconf);
+		if (here)
+			return xstrdup(self);
+	}
+	return xstrdup(MKDISTRO_DATADIR);
+}
+
+static int copy_tree(const char *from, const char *to)
+{
+	struct manifest m;
+	int ret;
+	manifest_init(&m);
+	ret = rootfs_add_tree(&m, from, "/");
+	for (size_t i = 0; i < m.n && !ret; i++) {
+		const struct mf_entry *e = &m.v[i];
+		char *p = path_join(to, e->path);
+		if (e->type == MF_DIR)
+			ret = mkdir_p(p, 0755);
+		else if (e->type == MF_FILE)
+			ret = copy_file(e->source, p, e->mode);
+		else if (e->type == MF_SYMLINK && symlink(e->target, p) < 0)
+			ret = error_errno("cannot create symlink '%s'", p);
+		free(p);
+	}
+	manifest_release(&m);
+	return ret;
+}
+
+static int cmd_init(const char *dir)
+{
+	static const char *const files[] = {"mkdistro.conf", "kernel.config", "busybox.config"};
+	static const char *const trees[] = {"rootfs", "syslinux"};
+	char *data = data_dir();
+	int ret = -1;
+
+	if (file_exists(dir)) {
+		char *conf = path_join(dir, "mkdistro.conf");
+		int taken = file_exists(conf);
+		free(conf);
+		if (taken) {
+			error("'%s' already holds a project (mkdistro.conf); not overwriting it", dir);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < 3; i++) {
+		char *p = path_join(data, files[i]);
+		int ok = file_exists(p);
+		free(p);
+		if (!ok) {
+			error("the default project files are not in '%s' (set MKDISTRO_DATADIR or run "
+			      "'make install')",
+			      data);
+			goto out;
+		}
+	}
+	if (mkdir_p(dir, 0755) < 0)
+		goto out;
+	for (size_t i = 0; i < 3; i++) {
+		char *from = path_join(data, files[i]);
+		char *to = path_join(dir, files[i]);
+		int r = copy_file(from, to, 0644);
+		free(from);
+		free(to);
+		if (r < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		char *from = path_join(data, trees[i]);
+		char *to = path_join(dir, trees[i]);
+		int r = mkdir_p(to, 0755) < 0 ? -1 : copy_tree(from, to);
+		free(from);
+		free(to);
+		if (r < 0)
+			goto out;
+	}
+	info("mkdistro: created project '%s' from %s; next: mkdistro -C %s build", dir, data, dir);
+	ret = 0;
+out:
+	free(data);
+	return ret;
+}
+
+/* ---- ldd ---- */
+
+static int cmd_ldd(int argc, char **argv)
+{
+	struct elfdeps d;
+	int ret = 0;
+	if (argc < 2)
+		return error("usage: mkdistro ldd FILE...");
+	elfdeps_init(&d);
+	for (int i = 1; i < argc && !ret; i++)
+		ret = elfdeps_add_binary(&d, argv[i]);
+	if (!ret)
+		elfdeps_print(&d, stdout);
+	elfdeps_release(&d);
+	return ret;
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"quiet", no_argument, NULL, 'q'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = ".";
+	const char *cmd = "build";
+	struct plan plan;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "+C:hqV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'q':
+			log_quiet = 1;
+			break;
+		case 'V':
+			printf("mkdistro %s\n", MKDISTRO_VERSION);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		cmd = argv[0];
+
+	if (!strcmp(cmd, "help"))
+		ret = fputs(usage_text, stdout) < 0 ? -1 : 0;
+	else if (!strcmp(cmd, "init"))
+		ret = argc == 2 ? cmd_init(argv[1]) : error("usage: mkdistro init DIR");
+	else if (!strcmp(cmd, "ldd"))
+		ret = cmd_ldd(argc, argv);
+	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test")) {
+		if (!strcmp(cmd, "build") && argc > 1) {
+			error("unexpected argument '%s' (see mkdistro --help)", argv[1]);
+			return 2;
+		}
+		if (config_load(&plan, dir) < 0)
+			return 1;
+		if (!strcmp(cmd, "build"))
+			ret = cmd_build(&plan);
+		else
+			ret = cmd_boot(&plan, argc, argv, !strcmp(cmd, "test"));
+		config_release(&plan);
+	} else {
+		error("unknown command '%s' (see mkdistro --help)", cmd);
+		return 2;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		error_errno("cannot write to standard output");
+		return 1;
+	}
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,186 @@
+/* image.c: assemble the stick image (see image.h).
+ * References: syslinux(1) (--offset, --install, --directory), mkfs.fat(8) (--offset, -h),
+ * mtools(1) (the image@@offset file syntax), Syslinux's doc/mbr.txt.
+ */
+#include "image.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mbr.h"
+#include "spawn.h"
+#include "util.h"
+
+char *image_find_mbr_bin(void)
+{
+	static const char *const candidates[] = {
+		"/usr/lib/syslinux/mbr/mbr.bin",
+		"/usr/lib/SYSLINUX/mbr.bin",
+		"/usr/share/syslinux/mbr.bin",
+	};
+	const char *env = getenv("MKDISTRO_SYSLINUX_MBR");
+	if (env && *env)
+		return file_exists(env) ? xstrdup(env) : (error("MKDISTRO_SYSLINUX_MBR: '%s' does not exist", env), NULL);
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (file_exists(candidates[i]))
+			return xstrdup(candidates[i]);
+	error("Syslinux's mbr.bin was not found (looked in /usr/lib/syslinux/mbr); install the "
+	      "Debian package 'syslinux-common'");
+	return NULL;
+}
+
+/* Run a tool; mtools stamps what it writes with SOURCE_DATE_EPOCH. */
+static int run(const struct plan *plan, const char *const *argv, const char *log)
+{
+	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, NULL};
+	struct child c = CHILD_INIT;
+	int rc;
+	c.argv = argv;
+	c.env = env;
+	c.log = log;
+	rc = spawn_run(&c);
+	if (rc > 0) {
+		error("%s failed (exit %d); last lines below, full log: %s", argv[0], rc, log);
+		spawn_tail_log(log, 20);
+	}
+	free(epoch);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The MBR: Syslinux's boot code and one active FAT partition. */
+static int write_mbr(const char *img, uint64_t total, uint8_t part_type, uint32_t disk_sig)
+{
+	char *mbr_bin = image_find_mbr_bin();
+	struct buf code;
+	uint8_t sector[MBR_SECTOR_SIZE];
+	struct mbr_part part = {
+		.bootable = 1,
+		.type = part_type,
+		.lba_start = IMAGE_PART_LBA,
+		.lba_count = (uint32_t)(total / 512 - IMAGE_PART_LBA),
+	};
+	int fd, ret = -1;
+
+	if (!mbr_bin)
+		return -1;
+	buf_init(&code);
+	if (read_file(mbr_bin, &code) < 0)
+		goto out;
+	if (mbr_build(sector, (const uint8_t *)code.data, code.len, disk_sig, &part, 1) < 0)
+		goto out;
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error_errno("cannot create '%s'", img);
+		goto out;
+	}
+	if (ftruncate(fd, (off_t)total) < 0 || write_all(fd, sector, sizeof(sector)) < 0) {
+		error_errno("cannot write '%s'", img);
+		close(fd);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		error_errno("cannot write '%s'", img);
+		goto out;
+	}
+	ret = 0;
+out:
+	buf_release(&code);
+	free(mbr_bin);
+	return ret;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* mmd and mcopy the tree under dir into the FAT at rel, in name order, each file stamped
+ * with the plan's epoch (mcopy -m keeps the host file's time, which we set first). */
+static int copy_tree(const struct plan *plan, const char *fat, const char *dir, const char *rel,
+		     const char *log)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, by_name), ret = 0;
+	if (n < 0)
+		return error_errno("cannot read '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *host, *target;
+		if (ret || name[0] == '.')
+			continue;
+		host = path_join(dir, name);
+		target = xasprintf("::%s/%s", rel, name);
+		if (is_dir(host)) {
+			const char *mmd[] = {"mmd", "-i", fat, target, NULL};
+			char *sub = xasprintf("%s/%s", rel, name);
+			ret = run(plan, mmd, log);
+			if (!ret)
+				ret = copy_tree(plan, fat, host, sub, log);
+			free(sub);
+		} else {
+			const char *mcopy[] = {"mcopy", "-m", "-i", fat, host, target, NULL};
+			struct timespec ts[2] = {{.tv_sec = plan->epoch}, {.tv_sec = plan->epoch}};
+			if (utimensat(AT_FDCWD, host, ts, 0) < 0)
+				ret = error_errno("cannot set the time of '%s'", host);
+			else
+				ret = run(plan, mcopy, log);
+		}
+		free(host);
+		free(target);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+int image_build(const struct plan *plan, const char *stick_dir, const char *img, const char *log)
+{
+	uint64_t total = (uint64_t)plan->image_size_mib << 20;
+	uint64_t part_bytes = total - (uint64_t)IMAGE_PART_LBA * 512;
+	char offset_lba[16], offset_bytes[32], kib[32], fat_arg[8], volid[16];
+	char *fat = xasprintf("%s@@%llu", img, (unsigned long long)IMAGE_PART_LBA * 512);
+	int fat_bits, ret = -1;
+	uint8_t part_type;
+
+	if (mbr_fat_type(part_bytes, &fat_bits, &part_type) < 0)
+		goto out;
+	snprintf(offset_lba, sizeof(offset_lba), "%u", IMAGE_PART_LBA);
+	snprintf(offset_bytes, sizeof(offset_bytes), "%llu", (unsigned long long)IMAGE_PART_LBA * 512);
+	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(part_bytes / 1024));
+	snprintf(fat_arg, sizeof(fat_arg), "%d", fat_bits);
+	snprintf(volid, sizeof(volid), "%08x", plan->volume_id);
+	if (write_mbr(img, total, part_type, plan->volume_id) < 0)
+		goto out;
+	{
+		/* -h: hidden sectors before the partition, which the boot sector records. */
+		/* --invariant: fixed times in the boot sector and label; -i still sets the id. */
+		const char *mkfs[] = {"mkfs.fat", "--invariant", "--offset", offset_lba, "-h", offset_lba, "-F",
+				      fat_arg, "-n", plan->fat_label, "-i", volid, img, kib, NULL};
+		const char *syslinux[] = {"syslinux", "--offset", offset_bytes, "--install",
+					  "--directory", IMAGE_SYSLINUX_DIR, img, NULL};
+		if (run(plan, mkfs, log) < 0 || copy_tree(plan, fat, stick_dir, "", log) < 0 ||
+		    run(plan, syslinux, log) < 0)
+			goto out;
+	}
+	{
+		int fd = open(img, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) < 0) {
+			error_errno("cannot sync '%s'", img);
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		close(fd);
+	}
+	ret = 0;
+out:
+	free(fat);
+	return ret;
+}

@@ -1,0 +1,262 @@
+/* initrd.c: the initrd writers (see initrd.h).
+ * References: Documentation/admin-guide/initrd.rst, mke2fs(8) (-d, -E root_owner,
+ * E2FSPROGS_FAKE_TIME), debugfs(8) (set_inode_field, mknod).
+ */
+#include "initrd.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "gz.h"
+#include "spawn.h"
+#include "util.h"
+
+static int write_cpio(const struct plan *plan, const struct manifest *m, const char *out_path,
+		      struct initrd_stats *st)
+{
+	struct buf raw, gz;
+	int ret = -1;
+	buf_init(&raw);
+	buf_init(&gz);
+	if (cpio_write_manifest(m, cpio_sink_buf, &raw) < 0)
+		goto out;
+	if (gz_compress(raw.data, raw.len, plan->gzip_level, &gz) < 0)
+		goto out;
+	if (write_file_atomic(out_path, gz.data, gz.len, 0644) < 0)
+		goto out;
+	st->raw = raw.len;
+	st->compressed = gz.len;
+	ret = 0;
+out:
+	buf_release(&raw);
+	buf_release(&gz);
+	return ret;
+}
+
+/* Lay the manifest out as a real directory tree for mke2fs -d.  Device nodes and FIFOs are
+ * left to debugfs (making them here would need root). */
+static int stage_tree(const struct manifest *m, const char *root)
+{
+	struct buf b;
+	int ret = 0;
+	buf_init(&b);
+	if (remove_tree(root) < 0 || mkdir_p(root, 0755) < 0)
+		ret = -1;
+	for (size_t i = 0; i < m->n && !ret; i++) {
+		const struct mf_entry *e = &m->v[i];
+		char *p = path_join(root, e->path);
+		switch (e->type) {
+		case MF_DIR:
+			if (mkdir(p, 0755) < 0)
+				ret = error_errno("cannot create '%s'", p);
+			break;
+		case MF_FILE:
+			buf_reset(&b);
+			if (e->source) {
+				if (read_file(e->source, &b) < 0) {
+					ret = -1;
+					break;
+				}
+			} else {
+				buf_add(&b, e->data, e->size);
+			}
+			{
+				int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+				if (fd < 0 || write_all(fd, b.data, b.len) < 0 || close(fd) < 0)
+					ret = error_errno("cannot write '%s'", p);
+			}
+			break;
+		case MF_SYMLINK:
+			if (symlink(e->target, p) < 0)
+				ret = error_errno("cannot create symlink '%s'", p);
+			break;
+		default:
+			break;
+		}
+		free(p);
+	}
+	/* Modes and times last, deepest first, so that writing into a directory does not
+	 * change its time after it was set. */
+	for (size_t i = m->n; i-- > 0 && !ret;) {
+		const struct mf_entry *e = &m->v[i];
+		char *p = path_join(root, e->path);
+		struct timespec ts[2] = {{.tv_sec = e->mtime}, {.tv_sec = e->mtime}};
+		if (e->type == MF_DIR || e->type == MF_FILE) {
+			if (chmod(p, e->mode) < 0)
+				ret = error_errno("cannot set the mode of '%s'", p);
+		}
+		if (!ret && e->type <= MF_SYMLINK &&
+		    utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			ret = error_errno("cannot set the time of '%s'", p);
+		free(p);
+	}
+	buf_release(&b);
+	return ret;
+}
+
+/* mke2fs -d into a fresh file of size_kib.  Returns 0, 1 when the tree does not fit, or -1. */
+static int make_ext2(const struct plan *plan, const char *root, const char *img, unsigned size_kib,
+		     const char *log)
+{
+	char size[32];
+	char *fake = xasprintf("E2FSPROGS_FAKE_TIME=%lld", (long long)plan->epoch);
+	const char *uuid = "6d6b6469-7374-726f-2d69-6e6974726400";
+	char *ext = xasprintf("root_owner=0:0,hash_seed=%s", uuid);
+	const char *env[] = {fake, NULL};
+	const char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-m", "0", "-L",
+			      "initrd", "-U", uuid, "-E", ext, "-d", root, img, size, NULL};
+	struct child c = CHILD_INIT;
+	int fd, rc;
+
+	snprintf(size, sizeof(size), "%u", size_kib);
+	unlink(img);
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || ftruncate(fd, (off_t)size_kib * 1024) < 0) {
+		rc = error_errno("cannot create '%s'", img);
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	c.argv = argv;
+	c.env = env;
+	c.log = log;
+	rc = spawn_run(&c);
+	if (rc > 0)
+		rc = 1; /* mke2fs says "Could not allocate block" and the like: too small */
+out:
+	free(fake);
+	free(ext);
+	return rc;
+}
+
+/* debugfs commands: owners 0:0, every time the epoch, device nodes. */
+static int fix_inodes(const struct plan *plan, const struct manifest *m, const char *img,
+		      const char *script, const char *log)
+{
+	struct buf b;
+	const char *argv[] = {"debugfs", "-w", "-f", script, img, NULL};
+	struct child c = CHILD_INIT;
+	long long t = (long long)plan->epoch;
+	int rc;
+
+	buf_init(&b);
+	buf_addf(&b, "sif / uid 0\nsif / gid 0\nsif / mtime %lld\nsif / atime %lld\nsif / ctime %lld\n",
+		 t, t, t);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mf_entry *e = &m->v[i];
+		if (strpbrk(e->path, "\" \\")) {
+			buf_release(&b);
+			return error("'%s': names with spaces, quotes or backslashes cannot go in an "
+				     "ext2 initrd yet (use the cpio format)",
+				     e->path);
+		}
+		if (e->type == MF_CHR || e->type == MF_BLK || e->type == MF_FIFO) {
+			unsigned fmt = e->type == MF_CHR ? 020000 : e->type == MF_BLK ? 060000 : 010000;
+			if (e->type == MF_FIFO)
+				buf_addf(&b, "mknod %s p\n", e->path);
+			else
+				buf_addf(&b, "mknod %s %c %u %u\n", e->path, e->type == MF_CHR ? 'c' : 'b',
+					 e->major, e->minor);
+			buf_addf(&b, "sif %s mode 0%o\n", e->path, fmt | e->mode);
+		}
+		buf_addf(&b, "sif %s uid %u\nsif %s gid %u\n", e->path, e->uid, e->path, e->gid);
+		buf_addf(&b, "sif %s mtime %lld\nsif %s atime %lld\nsif %s ctime %lld\n", e->path,
+			 (long long)e->mtime, e->path, (long long)e->mtime, e->path,
+			 (long long)e->mtime);
+	}
+	rc = write_file_atomic(script, b.data, b.len, 0644);
+	buf_release(&b);
+	if (rc < 0)
+		return -1;
+	c.argv = argv;
+	c.log = log;
+	rc = spawn_run(&c);
+	if (rc > 0) {
+		error("debugfs failed (exit %d); see %s", rc, log);
+		spawn_tail_log(log, 20);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+static int write_ext2(const struct plan *plan, const struct manifest *m, const char *workdir,
+		      const char *log, const char *out_path, struct initrd_stats *st)
+{
+	char *root = path_join(workdir, "ext2-root");
+	char *img = path_join(workdir, "initrd.ext2");
+	char *script = path_join(workdir, "debugfs.cmd");
+	struct buf raw, gz;
+	int ret = -1, rc;
+
+	buf_init(&raw);
+	buf_init(&gz);
+	if (stage_tree(m, root) < 0)
+		goto out;
+	rc = make_ext2(plan, root, img, plan->initrd_size_kib, log);
+	if (rc < 0)
+		goto out;
+	if (rc == 1) {
+		/* Too small: find the smallest size that works, to name it. */
+		unsigned lo = plan->initrd_size_kib, hi = lo * 2;
+		while ((rc = make_ext2(plan, root, img, hi, log)) == 1 && hi < (4u << 20)) {
+			lo = hi;
+			hi *= 2;
+		}
+		if (rc != 0) {
+			error("initrd: the root filesystem does not fit in an ext2 image of %u KiB; see %s",
+			      hi, log);
+			goto out;
+		}
+		while (hi - lo > 16) {
+			unsigned mid = lo + (hi - lo) / 2;
+			rc = make_ext2(plan, root, img, mid, log);
+			if (rc < 0)
+				goto out;
+			if (rc == 0)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		st->need_kib = hi;
+		error("initrd: the root filesystem needs about %u KiB, but [initrd] size is %u KiB; "
+		      "set size = %u or more in mkdistro.conf",
+		      hi, plan->initrd_size_kib, hi);
+		goto out;
+	}
+	if (fix_inodes(plan, m, img, script, log) < 0)
+		goto out;
+	if (read_file(img, &raw) < 0 || gz_compress(raw.data, raw.len, plan->gzip_level, &gz) < 0)
+		goto out;
+	if (write_file_atomic(out_path, gz.data, gz.len, 0644) < 0)
+		goto out;
+	st->raw = raw.len;
+	st->compressed = gz.len;
+	ret = 0;
+out:
+	remove_tree(root);
+	unlink(img);
+	unlink(script);
+	buf_release(&raw);
+	buf_release(&gz);
+	free(root);
+	free(img);
+	free(script);
+	return ret;
+}
+
+int initrd_write(const struct plan *plan, const struct manifest *m, const char *workdir,
+		 const char *log, const char *out_path, struct initrd_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->entries = m->n;
+	if (mkdir_p(workdir, 0755) < 0)
+		return -1;
+	if (plan->initrd_format == INITRD_EXT2)
+		return write_ext2(plan, m, workdir, log, out_path, st);
+	return write_cpio(plan, m, out_path, st);
+}

@@ -1,0 +1,33 @@
+/* rootfs.h: the contents of the root filesystem, as a manifest.
+ *
+ * The standard directories; BusyBox at /bin/busybox with a symlink for every applet its
+ * build listed (busybox.links); the skeleton directory (rootfs/, copied as is, so it can
+ * replace anything above); generated files (/etc/hostname, /etc/mtab, /init); the device
+ * nodes /dev/console and /dev/null; and every shared library the ELF files in the tree
+ * need (resolved from their headers, copied with debug info stripped, the ELF interpreter
+ * at its PT_INTERP path).  Everything is owned by root and stamped with the plan's epoch.
+ */
+#ifndef MKDISTRO_ROOTFS_H
+#define MKDISTRO_ROOTFS_H
+
+#include "config.h"
+#include "manifest.h"
+
+struct rootfs_in {
+	const char *busybox;      /* the BusyBox binary */
+	const char *busybox_links; /* its busybox.links */
+	const char *workdir;      /* scratch directory for stripped libraries */
+	const char *log;          /* objcopy's output */
+};
+
+/* Fill m.  Returns 0 or -1 (reported). */
+int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m);
+/* Add a host directory tree under prefix (e.g. "/") to m: directories 0755, files 0644 or
+ * 0755 (by their x bit, so the umask of a checkout does not matter), symlinks as they are.
+ * Returns 0 or -1 (reported). */
+int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix);
+/* The relative symlink target that points from link to target, both absolute image paths
+ * ("/usr/bin/awk", "/bin/busybox" gives "../../bin/busybox").  malloc'd. */
+char *rootfs_relative_link(const char *link, const char *target);
+
+#endif
