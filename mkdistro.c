@@ -113,6 +113,16 @@ static char *stage_log(struct build *b, const char *name)
 	return p;
 }
 
+/* A line in a stage's log, so that a cached stage's log says where its result came from. */
+static void log_note(const char *log, const char *what, const char *path)
+{
+	FILE *f = fopen(log, "a");
+	if (f) {
+		fprintf(f, "mkdistro: %s: %s\n", what, path);
+		fclose(f);
+	}
+}
+
 static void stage_begin(struct build *b)
 {
 	b->stage++;
@@ -250,6 +260,7 @@ static int cmd_build(const struct plan *plan)
 	log = stage_log(&b, "kernel");
 	if (kernel_build(plan, &ksrc, log, &k) < 0)
 		goto out;
+	log_note(log, k.cached ? "reused the cached kernel" : "built", k.bzimage);
 	free(what);
 	what = xasprintf("Linux %s%s", k.release, k.cached ? " (cached)" : "");
 	stage_done(&b, "kernel", what);
@@ -259,6 +270,7 @@ static int cmd_build(const struct plan *plan)
 	log = stage_log(&b, "busybox");
 	if (busybox_build(plan, &bsrc, log, &bb) < 0)
 		goto out;
+	log_note(log, bb.cached ? "reused the cached BusyBox" : "built", bb.binary);
 	free(what);
 	what = xasprintf("%s%s%s", plan->busybox_static ? "static" : "dynamic",
 			 strchr(bsrc.id, '_') ? strchr(bsrc.id, '_') : "", bb.cached ? " (cached)" : "");

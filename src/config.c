@@ -360,7 +360,10 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 				  "an indented next line)");
 		p.error_line = p.line_too_long;
 	}
-	if (!p.error && rc > 0) {
+	/* inih returns the first line it could not use: the handler's first error, or a line
+	 * that is not INI at all (which comes first when it is earlier). */
+	if (rc > 0 && (!p.error || rc < p.error_line)) {
+		free(p.error);
 		p.error = xstrdup("syntax error (expected [section] or key = value)");
 		p.error_line = rc;
 	}

@@ -18,7 +18,7 @@ check "build from sources (cpio initrd)" test "${PIPESTATUS[0]}" -eq 0
 check "progress: one line per stage with its time" contains "$T/build.txt" '^\[7/7\] image .*\([0-9.]+ s\)$'
 img=$P/out/mkdistro.img
 check "image is 64 MiB" test "$(stat -c %s "$img" 2>/dev/null)" = $((64 << 20))
-check "stage logs in out/log" test -s "$P/out/log/kernel.log" -a -s "$P/out/log/image.log"
+check "stage logs in out/log" test -s "$P/out/log/kernel.log" -a -s "$P/out/log/busybox.log" -a -s "$P/out/log/image.log"
 
 # The stick, read with the tools a user would use
 sfdisk --dump "$img" > "$T/sfdisk.txt" 2>&1
@@ -26,7 +26,7 @@ check "MBR: one bootable FAT16 (LBA) partition at 1 MiB" \
 	contains "$T/sfdisk.txt" 'img1 : start= *2048, size= *129024, type=e, bootable'
 check "MBR boot code is Syslinux's mbr.bin" \
 	cmp -n 440 "$img" /usr/lib/syslinux/mbr/mbr.bin
-mdir -i "$img@@1M" -/ -b ::/ > "$T/files.txt" 2>&1
+mdir -i "$img@@1M" -/ -a -b ::/ > "$T/files.txt" 2>&1
 for f in boot/kernel/main.lk boot/initrd/main.gz boot/syslinux/syslinux.cfg \
 	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32; do
 	check "stick has /$f" contains "$T/files.txt" "^::/$f\$"
@@ -78,6 +78,10 @@ boot "cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --usb
 boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm
 "$MKDISTRO" -C "$P" test --timeout 120 --cmd 'false' > "$T/false.txt" 2>&1
 check "a failing command fails the test" test $? -ne 0
+
+# Keep the cpio stick for 15-qemu-harness.sh
+rm -rf "$MKDISTRO_TEST_TMP/cpio-stick"
+cp -a "$P/out/stick" "$MKDISTRO_TEST_TMP/cpio-stick"
 
 # ext2: first too small (a clear error naming the size it needs, old image kept), then right
 sum=$(sha256sum < "$img")

@@ -6,14 +6,14 @@
 # About 30 s with TCG.
 #
 # Kernel and initrd: MKDISTRO_TEST_KERNEL / MKDISTRO_TEST_INITRD, by default the ones that
-# 10-build-boot.sh built (its project's out/stick).  The initrd must give a shell on the
-# serial console.
+# 10-build-boot.sh built with a cpio initrd (kept in $MKDISTRO_TEST_TMP/cpio-stick).  The
+# initrd must give a shell on the serial console.
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 T=$MKDISTRO_TEST_TMP/qemu-harness
-P=$MKDISTRO_TEST_TMP/proj
-K=${MKDISTRO_TEST_KERNEL:-$P/out/stick/boot/kernel/main.lk}
-I=${MKDISTRO_TEST_INITRD:-$P/out/stick/boot/initrd/main.gz}
+S=$MKDISTRO_TEST_TMP/cpio-stick
+K=${MKDISTRO_TEST_KERNEL:-$S/boot/kernel/main.lk}
+I=${MKDISTRO_TEST_INITRD:-$S/boot/initrd/main.gz}
 rm -rf "$T"
 mkdir -p "$T"
 export MTOOLS_SKIP_CHECK=1 MKDISTRO_ACCEL=tcg

@@ -1,7 +1,7 @@
 #!/bin/bash
-# tests/e2e/ldd.sh: `mkdistro ldd` must find the same libraries as the host's ldd.
+# tests/e2e/30-ldd.sh: `mkdistro ldd` must find the same libraries as the host's ldd.
 #
-#   MKDISTRO=./mkdistro tests/e2e/ldd.sh [BINARY...]
+#   MKDISTRO=./mkdistro tests/e2e/30-ldd.sh [BINARY...]
 #
 # mkdistro resolves shared libraries by reading ELF headers (src/elfdeps.c); ldd(1) asks
 # the real ld.so.  For each binary the two lists, as "name => path" lines (addresses and
@@ -49,7 +49,7 @@ if [ $# -gt 0 ]; then
 else
 	for b in "${REQUIRED[@]}"; do
 		if [ ! -e "$b" ]; then
-			echo "FAIL: $b is missing; install its package (see scripts/install-deps)" >&2
+			echo "not ok - $b is missing; install its package (see scripts/install-deps)" >&2
 			exit 1
 		fi
 		bins+=("$b")
@@ -70,7 +70,7 @@ ok_bins=()
 : >"$tmp/union.want"
 for b in "${bins[@]}"; do
 	if [ ! -e "$b" ]; then
-		echo "FAIL: $b: no such file"
+		echo "not ok - $b: no such file"
 		failed=1
 		continue
 	fi
@@ -85,17 +85,17 @@ for b in "${bins[@]}"; do
 
 	if grep -qE 'not a dynamic executable|statically linked' "$tmp/ldd.raw"; then
 		if [ $mk_rc -ne 0 ] || [ -s "$tmp/got" ]; then
-			echo "FAIL: $b is static, but mkdistro ldd (exit $mk_rc) printed:"
+			echo "not ok - $b is static, but mkdistro ldd (exit $mk_rc) printed:"
 			cat "$tmp/mk.raw" "$tmp/mk.err"
 			failed=1
 		else
-			echo "ok: $b (static)"
+			echo "ok - ldd agrees: $b (static)"
 			ok_bins+=("$b")
 		fi
 		continue
 	fi
 	if [ $ldd_rc -ne 0 ]; then
-		echo "FAIL: ldd $b failed (exit $ldd_rc):"
+		echo "not ok - ldd $b failed (exit $ldd_rc):"
 		cat "$tmp/ldd.raw"
 		failed=1
 		continue
@@ -104,30 +104,30 @@ for b in "${bins[@]}"; do
 	if [ -n "$missing" ]; then
 		# ld.so stops at the first library it cannot find; mkdistro too, so it names one.
 		if [ $mk_rc -eq 0 ]; then
-			echo "FAIL: ldd finds no $(echo $missing), but mkdistro ldd $b succeeded"
+			echo "not ok - ldd finds no $(echo $missing), but mkdistro ldd $b succeeded"
 			failed=1
 		elif ! grep -qE "needs '($(echo "$missing" | paste -sd'|'))', which is not found" \
 			"$tmp/mk.err"; then
-			echo "FAIL: ldd finds no $(echo $missing); mkdistro ldd $b said instead:"
+			echo "not ok - ldd finds no $(echo $missing); mkdistro ldd $b said instead:"
 			cat "$tmp/mk.err"
 			failed=1
 		else
-			echo "ok: $b (not found: $(echo $missing))"
+			echo "ok - ldd agrees: $b (not found: $(echo $missing))"
 		fi
 		continue
 	fi
 	if [ $mk_rc -ne 0 ]; then
-		echo "FAIL: mkdistro ldd $b failed (exit $mk_rc):"
+		echo "not ok - mkdistro ldd $b failed (exit $mk_rc):"
 		cat "$tmp/mk.err"
 		failed=1
 		continue
 	fi
 	if ! diff -u --label "ldd $b" --label "mkdistro ldd $b" "$tmp/want" "$tmp/got"; then
-		echo "FAIL: $b: mkdistro ldd and ldd differ (diff above)"
+		echo "not ok - $b: mkdistro ldd and ldd differ (diff above)"
 		failed=1
 		continue
 	fi
-	echo "ok: $b ($(wc -l <"$tmp/got") objects)"
+	echo "ok - ldd agrees: $b ($(wc -l <"$tmp/got") objects)"
 	ok_bins+=("$b")
 	sed -E 's/^.* => //' "$tmp/want" >>"$tmp/union.want"
 done
@@ -136,21 +136,21 @@ done
 if [ ${#ok_bins[@]} -gt 1 ]; then
 	sort -u -o "$tmp/union.want" "$tmp/union.want"
 	if ! "$MKDISTRO" ldd "${ok_bins[@]}" >"$tmp/union.raw" 2>"$tmp/union.err"; then
-		echo "FAIL: mkdistro ldd ${ok_bins[*]} failed:"
+		echo "not ok - mkdistro ldd ${ok_bins[*]} failed:"
 		cat "$tmp/union.err"
 		failed=1
 	else
 		normalise <"$tmp/union.raw" | sed -E 's/^.* => //' >"$tmp/union.got"
 		if [ "$(sort "$tmp/union.got" | uniq -d)" != "" ]; then
-			echo "FAIL: mkdistro ldd of several binaries lists a path twice:"
+			echo "not ok - mkdistro ldd of several binaries lists a path twice:"
 			sort "$tmp/union.got" | uniq -d
 			failed=1
 		elif ! diff -u --label "union of ldd" --label "mkdistro ldd (all)" \
 			"$tmp/union.want" <(sort -u "$tmp/union.got"); then
-			echo "FAIL: mkdistro ldd of all binaries is not the union of ldd's"
+			echo "not ok - mkdistro ldd of all binaries is not the union of ldd's"
 			failed=1
 		else
-			echo "ok: all ${#ok_bins[@]} binaries at once ($(wc -l <"$tmp/union.got") paths)"
+			echo "ok - ldd agrees: all ${#ok_bins[@]} binaries at once ($(wc -l <"$tmp/union.got") paths)"
 		fi
 	fi
 fi
