@@ -272,8 +272,8 @@ static int cmd_build(const struct plan *plan)
 		goto out;
 	log_note(log, bb.cached ? "reused the cached BusyBox" : "built", bb.binary);
 	free(what);
-	what = xasprintf("%s%s%s", plan->busybox_static ? "static" : "dynamic",
-			 strchr(bsrc.id, '_') ? strchr(bsrc.id, '_') : "", bb.cached ? " (cached)" : "");
+	what = xasprintf("%s, %s%s", bsrc.id, plan->busybox_static ? "static" : "dynamic",
+			 bb.cached ? " (cached)" : "");
 	stage_done(&b, "busybox", what);
 
 	stage_begin(&b);

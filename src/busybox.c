@@ -27,7 +27,7 @@ int busybox_build(const struct plan *plan, const struct source *src, const char 
 	struct kconfig frag;
 	struct buf text, keytext;
 	char key[65];
-	char *entry = NULL, *tmp = NULL, *objdir = NULL, *name = NULL, *epoch = NULL;
+	char *entry = NULL, *objdir = NULL, *epoch = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -55,13 +55,7 @@ int busybox_build(const struct plan *plan, const struct source *src, const char 
 	}
 
 	{
-		char *s = xstrdup(src->id);
-		for (char *c = s; *c; c++)
-			if (*c == ' ' || *c == '/' || *c == ':')
-				*c = '_';
-		name = xasprintf("build/busybox-%s", s);
-		free(s);
-		objdir = path_join(plan->cache_dir, name);
+		objdir = cache_build_dir(plan, "busybox", src->id);
 		epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
 		const char *env[] = {epoch, "KCONFIG_NOTIMESTAMP=1", NULL};
 		const char *targets[] = {"busybox", "busybox.links", NULL};
@@ -84,35 +78,20 @@ int busybox_build(const struct plan *plan, const struct source *src, const char 
 			goto out;
 	}
 
-	tmp = cache_begin(entry);
-	if (!tmp)
-		goto out;
 	{
-		const char *files[][2] = {
+		static const char *const files[][2] = {
 			{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
-		for (size_t i = 0; i < 3; i++) {
-			char *from = path_join(objdir, files[i][0]);
-			char *to = path_join(tmp, files[i][1]);
-			int r = copy_file(from, to, i == 0 ? 0755 : 0644);
-			free(from);
-			free(to);
-			if (r < 0)
-				goto out;
-		}
+		static const unsigned modes[] = {0755, 0644, 0644};
+		if (cache_store(entry, objdir, files, modes, 3) < 0)
+			goto out;
 	}
-	if (cache_commit(tmp, entry) < 0)
-		goto out;
 	ret = 0;
 out:
-	if (ret && tmp)
-		remove_tree(tmp);
 	kconfig_release(&frag);
 	buf_release(&text);
 	buf_release(&keytext);
 	free(entry);
-	free(tmp);
 	free(objdir);
-	free(name);
 	free(epoch);
 	return ret;
 }

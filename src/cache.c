@@ -47,6 +47,41 @@ int cache_commit(const char *tmp, const char *entry)
 	return 0;
 }
 
+char *cache_build_dir(const struct plan *plan, const char *what, const char *id)
+{
+	char *rel = xasprintf("build/%s-%s", what, id), *p;
+	for (char *c = rel + 6; *c; c++)
+		if (*c == ' ' || *c == '/' || *c == ':')
+			*c = '_';
+	p = path_join(plan->cache_dir, rel);
+	free(rel);
+	return p;
+}
+
+int cache_store(const char *entry, const char *dir, const char *const files[][2],
+		const unsigned *mode, size_t n)
+{
+	char *tmp = cache_begin(entry);
+	int ret = -1;
+	if (!tmp)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char *from = path_join(dir, files[i][0]);
+		char *to = path_join(tmp, files[i][1]);
+		int r = copy_file(from, to, mode[i]);
+		free(from);
+		free(to);
+		if (r < 0)
+			goto out;
+	}
+	ret = cache_commit(tmp, entry);
+out:
+	if (ret)
+		remove_tree(tmp);
+	free(tmp);
+	return ret;
+}
+
 unsigned cache_jobs(const struct plan *plan)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -7,6 +7,8 @@
 #ifndef MKDISTRO_CACHE_H
 #define MKDISTRO_CACHE_H
 
+#include <stddef.h>
+
 #include "config.h"
 
 /* The entry's path (malloc'd). */
@@ -17,6 +19,13 @@ int cache_complete(const char *entry);
 char *cache_begin(const char *entry);
 /* Mark tmp complete and move it to entry.  Returns 0 or -1 (reported). */
 int cache_commit(const char *tmp, const char *entry);
+/* The out-of-tree build directory for a source: <cache>/build/<what>-<id>, with the
+ * characters of id that are awkward in a path replaced.  malloc'd. */
+char *cache_build_dir(const struct plan *plan, const char *what, const char *id);
+/* Copy files from dir into a new entry and commit it: files[i][0] is the name in dir,
+ * files[i][1] the name in the entry, mode[i] its mode.  Returns 0 or -1 (reported). */
+int cache_store(const char *entry, const char *dir, const char *const files[][2],
+		const unsigned *mode, size_t n);
 /* Number of jobs for make: [build] jobs, else one per core. */
 unsigned cache_jobs(const struct plan *plan);
 

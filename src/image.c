@@ -44,13 +44,9 @@ static int run(const struct plan *plan, const char *const *argv, const char *log
 	c.argv = argv;
 	c.env = env;
 	c.log = log;
-	rc = spawn_run(&c);
-	if (rc > 0) {
-		error("%s failed (exit %d); last lines below, full log: %s", argv[0], rc, log);
-		spawn_tail_log(log, 20);
-	}
+	rc = spawn_run_logged(&c, NULL);
 	free(epoch);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* The MBR: Syslinux's boot code and one active FAT partition. */

@@ -176,12 +176,7 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 		return -1;
 	c.argv = argv;
 	c.log = log;
-	rc = spawn_run(&c);
-	if (rc > 0) {
-		error("debugfs failed (exit %d); see %s", rc, log);
-		spawn_tail_log(log, 20);
-	}
-	return rc == 0 ? 0 : -1;
+	return spawn_run_logged(&c, NULL);
 }
 
 static int write_ext2(const struct plan *plan, const struct manifest *m, const char *workdir,

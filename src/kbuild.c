@@ -22,6 +22,7 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	char *jobs = xasprintf("-j%u", k->jobs ? k->jobs : 1);
 	struct child c = CHILD_INIT;
 	size_t n = 0;
+	char *what;
 	int rc;
 
 	argv[n++] = "make";
@@ -38,12 +39,9 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	c.env = k->env;
 	c.log = k->log;
 	c.in_fd = in_fd;
-	rc = spawn_run(&c);
-	if (rc > 0) {
-		error("%s: make %s failed (exit %d); last lines below, full log: %s", k->what,
-		      targets[0], rc, k->log);
-		spawn_tail_log(k->log, 20);
-	}
+	what = xasprintf("%s: make %s", k->what, targets[0]);
+	rc = spawn_run_logged(&c, what);
+	free(what);
 	free(dir);
 	free(obj);
 	free(jobs);

@@ -37,7 +37,7 @@ int kernel_build(const struct plan *plan, const struct source *src, const char *
 	struct kconfig frag;
 	struct buf text, keytext;
 	char key[65];
-	char *entry = NULL, *tmp = NULL, *objdir = NULL, *name = NULL;
+	char *entry = NULL, *objdir = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -75,13 +75,7 @@ int kernel_build(const struct plan *plan, const struct source *src, const char *
 				     NULL};
 		const char *vars[] = {"ARCH=x86_64", NULL};
 		const char *targets[] = {"bzImage", NULL};
-		char *s = xstrdup(src->id);
-		for (char *c = s; *c; c++)
-			if (*c == ' ' || *c == '/' || *c == ':')
-				*c = '_';
-		name = xasprintf("build/kernel-%s", s);
-		free(s);
-		objdir = path_join(plan->cache_dir, name);
+		objdir = cache_build_dir(plan, "kernel", src->id);
 		struct kbuild k = {
 			.what = "kernel",
 			.tree = src->tree,
@@ -102,39 +96,25 @@ int kernel_build(const struct plan *plan, const struct source *src, const char *
 			goto out;
 	}
 
-	tmp = cache_begin(entry);
-	if (!tmp)
-		goto out;
 	{
-		char *img = path_join(objdir, "arch/x86/boot/bzImage");
-		char *cfg = path_join(objdir, ".config");
-		char *rel = path_join(objdir, "include/config/kernel.release");
-		char *t_img = path_join(tmp, "bzImage");
-		char *t_cfg = path_join(tmp, "config");
-		char *t_rel = path_join(tmp, "release");
-		int r = copy_file(img, t_img, 0644) || copy_file(cfg, t_cfg, 0644) ||
-			copy_file(rel, t_rel, 0644);
-		if (!r)
-			out->release = read_trimmed(rel);
-		free(img);
-		free(cfg);
+		static const char *const files[][2] = {{"arch/x86/boot/bzImage", "bzImage"},
+						       {".config", "config"},
+						       {"include/config/kernel.release", "release"}};
+		static const unsigned modes[] = {0644, 0644, 0644};
+		if (cache_store(entry, objdir, files, modes, 3) < 0)
+			goto out;
+		char *rel = path_join(entry, "release");
+		out->release = read_trimmed(rel);
 		free(rel);
-		free(t_img);
-		free(t_cfg);
-		free(t_rel);
-		if (r || !out->release || cache_commit(tmp, entry) < 0)
+		if (!out->release)
 			goto out;
 	}
 	ret = 0;
 out:
-	if (ret && tmp)
-		remove_tree(tmp);
 	kconfig_release(&frag);
 	buf_release(&text);
 	buf_release(&keytext);
 	free(entry);
-	free(tmp);
 	free(objdir);
-	free(name);
 	return ret;
 }

@@ -184,11 +184,7 @@ static int add_libraries(struct manifest *m, const struct rootfs_in *in)
 		argv[3] = out;
 		c.argv = argv;
 		c.log = in->log;
-		rc = spawn_run(&c);
-		if (rc != 0) {
-			if (rc > 0)
-				error("objcopy --strip-debug '%s' failed (exit %d); see %s", dep->host_path,
-				      rc, in->log);
+		if (spawn_run_logged(&c, NULL) < 0) {
 			free(out);
 			goto out;
 		}

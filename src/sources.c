@@ -27,18 +27,10 @@ void source_release(struct source *s)
 static int run(const char *const *argv, const char *cwd, const char *log)
 {
 	struct child c = CHILD_INIT;
-	int rc;
 	c.argv = argv;
 	c.cwd = cwd;
 	c.log = log;
-	rc = spawn_run(&c);
-	if (rc == 0)
-		return 0;
-	if (rc > 0) {
-		error("'%s' failed (exit %d); last lines below, full log: %s", argv[0], rc, log);
-		spawn_tail_log(log, 20);
-	}
-	return -1;
+	return spawn_run_logged(&c, NULL);
 }
 
 /* Run argv and return its trimmed standard output (malloc'd), or NULL when it fails. */

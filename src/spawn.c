@@ -153,6 +153,18 @@ int spawn_run(struct child *c)
 	return spawn_wait(c);
 }
 
+int spawn_run_logged(struct child *c, const char *what)
+{
+	int rc = spawn_run(c);
+	if (rc > 0) {
+		error("%s failed (exit %d); last lines below, full log: %s", what ? what : c->argv[0],
+		      rc, c->log ? c->log : "(none)");
+		if (c->log)
+			spawn_tail_log(c->log, 20);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
 void spawn_tail_log(const char *log, int n)
 {
 	struct buf b;

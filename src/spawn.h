@@ -31,6 +31,10 @@ int spawn_wait(struct child *c);
 /* Start and wait; the argv is written to the log first.  Returns the exit status or -1. */
 int spawn_run(struct child *c);
 
+/* spawn_run, and when the child fails, report "WHAT failed (exit N); last lines below, full
+ * log: LOG" followed by the log's last 20 lines (what NULL: argv[0]).  Returns 0 or -1. */
+int spawn_run_logged(struct child *c, const char *what);
+
 /* Print the last n lines of a log file to stderr, indented. */
 void spawn_tail_log(const char *log, int n);
 
