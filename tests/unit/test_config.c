@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "config.h"
+#define TMP_DIR "tests/tmp/config"
+#include "testutil.h"
 
 /* Parse text with defaults for /proj; the result of config_parse_text. */
 static int parse(struct plan *p, const char *text)
@@ -18,23 +20,14 @@ static int parse(struct plan *p, const char *text)
 	return config_parse_text(p, "mkdistro.conf", text);
 }
 
-/* Capture what error() prints to stderr while parsing. */
+/* Parse, capturing what error() prints to stderr. */
 static int parse_err(struct plan *p, const char *text, char *msg, size_t len)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(2), rc;
-	size_t n;
-	assert_non_null(tmp);
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
+	struct stderr_capture c;
+	int rc;
+	stderr_begin(&c);
 	rc = parse(p, text);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(msg, 1, len - 1, tmp);
-	msg[n] = '\0';
-	fclose(tmp);
+	stderr_end(&c, msg, len);
 	return rc;
 }
 

@@ -27,41 +27,11 @@
 #include "spawn.h"
 #include "util.h"
 
-#ifndef GOLDEN_DIR
-#define GOLDEN_DIR "tests/golden"
-#endif
 #define TMP_DIR "tests/tmp/cpio"
+#include "testutil.h"
 
 #define MTIME 1000000000 /* 2001-09-09 01:46:40 UTC */
 #define MOTD "hello, world\n"
-
-/* Compare data with GOLDEN_DIR/name, or rewrite it under MKDISTRO_UPDATE_GOLDEN=1.  On a
- * mismatch the actual bytes are left in TMP_DIR/name for cmp(1). */
-static void golden_check(const char *name, const void *data, size_t n)
-{
-	char *path = path_join(GOLDEN_DIR, name);
-	const char *update = getenv("MKDISTRO_UPDATE_GOLDEN");
-	struct buf want;
-
-	buf_init(&want);
-	if (update && !strcmp(update, "1")) {
-		assert_int_equal(write_file_atomic(path, data, n, 0644), 0);
-		fprintf(stderr, "updated %s\n", path);
-	}
-	assert_int_equal(read_file(path, &want), 0);
-	if (want.len != n || memcmp(want.data, data, n)) {
-		char *actual = path_join(TMP_DIR, name);
-		size_t i = 0;
-		while (i < n && i < want.len && ((const char *)data)[i] == want.data[i])
-			i++;
-		mkdir_p(TMP_DIR, 0755);
-		write_file_atomic(actual, data, n, 0644);
-		fail_msg("%s differs from %s at byte %zu (%zu bytes, golden %zu)", actual, path, i,
-			 n, want.len);
-	}
-	buf_release(&want);
-	free(path);
-}
 
 /* The fixed manifest of tests/golden/small.cpio: a directory, a file with data, a symlink
  * and the console device, with their parents, sorted. */

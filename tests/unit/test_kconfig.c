@@ -9,24 +9,18 @@
 #include <cmocka.h>
 
 #include "kconfig.h"
+#define TMP_DIR "tests/tmp/kconfig"
+#include "testutil.h"
 
 /* Run f(k, text) with stderr captured into msg. */
 static int capture(int (*f)(struct kconfig *, const char *, const char *, int), struct kconfig *k,
 		   const char *text, int strict, char *msg, size_t len)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(2), rc;
-	size_t n;
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
+	struct stderr_capture c;
+	int rc;
+	stderr_begin(&c);
 	rc = f(k, text, "kernel.config", strict);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(msg, 1, len - 1, tmp);
-	msg[n] = '\0';
-	fclose(tmp);
+	stderr_end(&c, msg, len);
 	return rc;
 }
 
@@ -113,10 +107,8 @@ static void lenient_dotconfig(void **state)
 static void check_dropped(void **state)
 {
 	struct kconfig want, got;
-	FILE *tmp = tmpfile();
-	int saved = dup(2);
+	struct stderr_capture c;
 	char msg[2048];
-	size_t n;
 	int bad;
 	(void)state;
 	kconfig_init(&want);
@@ -129,16 +121,9 @@ static void check_dropped(void **state)
 					     "CONFIG_D=200\n",
 				       ".config", 0),
 			 0);
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
+	stderr_begin(&c);
 	bad = kconfig_check(&want, &got, "kernel.config", "olddefconfig");
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(msg, 1, sizeof(msg) - 1, tmp);
-	msg[n] = '\0';
-	fclose(tmp);
+	stderr_end(&c, msg, sizeof(msg));
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(msg, "kernel.config:2: CONFIG_B=y was dropped by olddefconfig (it is not set)"));
 	assert_non_null(strstr(msg, "kernel.config:3: '# CONFIG_C is not set' was overridden by olddefconfig (it is y)"));

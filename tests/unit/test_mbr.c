@@ -24,38 +24,10 @@
 #include "spawn.h"
 #include "util.h"
 
-#ifndef GOLDEN_DIR
-#define GOLDEN_DIR "tests/golden"
-#endif
 #define TMP_DIR "tests/tmp/mbr"
+#include "testutil.h"
 
 #define DISK_ID 0x4d4b4453u
-
-static void golden_check(const char *name, const void *data, size_t n)
-{
-	char *path = path_join(GOLDEN_DIR, name);
-	const char *update = getenv("MKDISTRO_UPDATE_GOLDEN");
-	struct buf want;
-
-	buf_init(&want);
-	if (update && !strcmp(update, "1")) {
-		assert_int_equal(write_file_atomic(path, data, n, 0644), 0);
-		fprintf(stderr, "updated %s\n", path);
-	}
-	assert_int_equal(read_file(path, &want), 0);
-	if (want.len != n || memcmp(want.data, data, n)) {
-		char *actual = path_join(TMP_DIR, name);
-		size_t i = 0;
-		while (i < n && i < want.len && ((const char *)data)[i] == want.data[i])
-			i++;
-		mkdir_p(TMP_DIR, 0755);
-		write_file_atomic(actual, data, n, 0644);
-		fail_msg("%s differs from %s at byte %zu (%zu bytes, golden %zu)", actual, path, i,
-			 n, want.len);
-	}
-	buf_release(&want);
-	free(path);
-}
 
 /* The golden table: a bootable 15 MiB FAT16 partition at 1 MiB, and a Linux partition that
  * runs past the CHS limit (cylinder 1023), so its end CHS is clamped. */
