@@ -3,8 +3,11 @@
  * This file is the command line and the pipeline's table of contents; each stage lives in
  * its own module under src/ (see ../shared/DESIGN.md and mkdistro.1):
  *
- *   config ─► sources ─► kernel ─► busybox ─► rootfs (manifest + libraries)
- *          ─► initrd (cpio|ext2, gzip) ─► stick files + syslinux.cfg ─► image (MBR+FAT+Syslinux)
+ *   config ─► sources ─► kernels ─► busyboxes ─► root filesystems (manifest + libraries)
+ *          ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu ─► image (MBR+FAT+Syslinux)
+ *
+ * Each stage runs once per variant: kernels per [kernel] and [kernel.NAME], the rest per
+ * [initrd] and [initrd.NAME] (see src/config.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/bootmenu.h"
 #include "src/busybox.h"
 #include "src/config.h"
 #include "src/elfdeps.h"
@@ -26,6 +28,7 @@
 #include "src/qemu.h"
 #include "src/rootfs.h"
 #include "src/sources.h"
+#include "src/stick.h"
 #include "src/util.h"
 
 #ifndef MKDISTRO_DATADIR
@@ -102,6 +105,11 @@ struct build {
 	char *logdir, *work, *stick, *img;
 	double t0;
 	int stage;
+	struct source ksrc, bsrc;
+	struct kernel_out *k;   /* per kernel variant */
+	struct busybox_out *bb; /* per initrd variant (a copy of main's paths when it has none) */
+	struct manifest *m;     /* per initrd variant */
+	struct buf summary;
 };
 
 static char *stage_log(struct build *b, const char *name)
@@ -127,70 +135,184 @@ static void stage_begin(struct build *b)
 {
 	b->stage++;
 	b->t0 = log_now();
+	buf_reset(&b->summary);
 }
 
-static void stage_done(struct build *b, const char *name, const char *what)
+static void stage_done(struct build *b, const char *name)
 {
-	info("[%d/%d] %-8s %s (%.1f s)", b->stage, NSTAGES, name, what, log_now() - b->t0);
+	info("[%d/%d] %-8s %s (%.1f s)", b->stage, NSTAGES, name, b->summary.data, log_now() - b->t0);
 }
 
-/* Put the kernel, initrd and menu in the new stick tree. */
-static int write_stick(struct build *b, const struct kernel_out *k)
+static int stage_sources(struct build *b)
+{
+	char *log = stage_log(b, "sources");
+	int ret = sources_get(b->plan, "kernel", log, &b->ksrc) < 0 ||
+			  sources_get(b->plan, "busybox", log, &b->bsrc) < 0
+		  ? -1
+		  : 0;
+	if (!ret)
+		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
+	free(log);
+	return ret;
+}
+
+/* Every kernel variant. */
+static int stage_kernels(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "kernel");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
+		struct kernel_out *k = &b->k[i];
+		ret = kernel_build(plan, &plan->kvar[i], &b->ksrc, log, k);
+		if (!ret) {
+			log_note(log, k->cached ? "reused the cached kernel" : "built", k->bzimage);
+			buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", plan->kvar[i].name, k->release,
+				 k->cached ? " (cached)" : "");
+		}
+	}
+	free(log);
+	return ret;
+}
+
+/* Main's BusyBox, and each initrd variant's own. */
+static int stage_busyboxes(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "busybox");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		const char *config = i ? plan->ivar[i].busybox_config : plan->busybox_config;
+		struct busybox_out *bb = &b->bb[i];
+		if (!config) {
+			bb->binary = xstrdup(b->bb[0].binary);
+			bb->links = xstrdup(b->bb[0].links);
+			continue;
+		}
+		ret = busybox_build(plan, config, &b->bsrc, log, bb);
+		if (!ret) {
+			log_note(log, bb->cached ? "reused the cached BusyBox" : "built", bb->binary);
+			buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", plan->ivar[i].name,
+				 plan->busybox_static ? "static" : "dynamic", bb->cached ? " (cached)" : "");
+		}
+	}
+	if (!ret)
+		buf_addf(&b->summary, "; %s", b->bsrc.id);
+	free(log);
+	return ret;
+}
+
+/* The root filesystem of every initrd variant. */
+static int stage_rootfs(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "rootfs");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		char *name = xasprintf("lib-%s", plan->ivar[i].name);
+		char *libs = path_join(b->work, name);
+		struct rootfs_in in = {
+			.busybox = b->bb[i].binary,
+			.busybox_links = b->bb[i].links,
+			.workdir = libs,
+			.log = log,
+			.variant = i ? &plan->ivar[i] : NULL,
+		};
+		ret = rootfs_build(plan, &in, &b->m[i]);
+		if (!ret)
+			buf_addf(&b->summary, "%s%s %zu entries", i ? ", " : "", plan->ivar[i].name,
+				 b->m[i].n);
+		free(name);
+		free(libs);
+	}
+	free(log);
+	return ret;
+}
+
+/* Every initrd variant, gzip-compressed, into the new stick tree; a stacked one holds only
+ * what it adds to main. */
+static int stage_initrds(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "initrd");
+	char *dir = path_join(b->stick, "boot/initrd");
+	int ret = mkdir_p(dir, 0755);
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		const struct ivariant *v = &plan->ivar[i];
+		char *file = xasprintf("%s/%s.gz", dir, v->name);
+		struct initrd_stats st, full;
+		if (v->stack) {
+			/* What the whole variant would take, to report the saving. */
+			char *whole = xasprintf("%s/whole-%s.gz", b->work, v->name);
+			struct manifest add;
+			manifest_init(&add);
+			ret = initrd_write(plan, &b->m[i], b->work, log, whole, &full);
+			if (!ret)
+				ret = rootfs_diff(&b->m[0], &b->m[i], &add);
+			if (!ret)
+				ret = initrd_write(plan, &add, b->work, log, file, &st);
+			if (!ret)
+				buf_addf(&b->summary, "%s%s %zu KiB stacked on main (%zu entries; %zu KiB "
+						      "saved)",
+					 i ? ", " : "", v->name, (st.compressed + 1023) / 1024, add.n,
+					 (full.compressed - st.compressed) / 1024);
+			manifest_release(&add);
+			unlink(whole);
+			free(whole);
+		} else {
+			ret = initrd_write(plan, &b->m[i], b->work, log, file, &st);
+			if (!ret)
+				buf_addf(&b->summary, "%s%s %s %zu KiB, gzip %zu KiB", i ? ", " : "",
+					 v->name, plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
+					 (st.raw + 1023) / 1024, (st.compressed + 1023) / 1024);
+		}
+		free(file);
+	}
+	free(dir);
+	free(log);
+	return ret;
+}
+
+/* The kernels, the help text and the boot menu, into the new stick tree. */
+static int stage_stick(struct build *b)
 {
 	const struct plan *plan = b->plan;
 	char *kdir = path_join(b->stick, "boot/kernel");
 	char *sdir = path_join(b->stick, IMAGE_SYSLINUX_DIR);
-	char *kfile = path_join(kdir, "main.lk");
 	char *cfg = path_join(sdir, "syslinux.cfg");
 	char *help_src = path_join(plan->dir, "syslinux/boot.txt");
 	char *help_dst = path_join(sdir, "boot.txt");
-	char *append = NULL;
 	struct buf text;
-	int ret = -1;
-	int has_help = file_exists(help_src);
+	int has_help = file_exists(help_src), ret = -1;
 
 	buf_init(&text);
-	if (mkdir_p(kdir, 0755) < 0 || mkdir_p(sdir, 0755) < 0 || copy_file(k->bzimage, kfile, 0644) < 0)
+	if (mkdir_p(kdir, 0755) < 0 || mkdir_p(sdir, 0755) < 0)
 		goto out;
-	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
-		goto out;
-	if (plan->initrd_format == INITRD_EXT2)
-		append = xasprintf("%s root=/dev/ram0 rw ramdisk_size=%u", plan->boot_append,
-				   plan->initrd_size_kib);
-	else
-		append = xstrdup(plan->boot_append);
-	{
-		struct boot_label mm = {
-			.name = "mm",
-			.kernel = "/boot/kernel/main.lk",
-			.initrd = "/boot/initrd/main.gz",
-			.append = append,
-		};
-		struct boot_menu menu = {
-			.labels = &mm,
-			.n = 1,
-			.default_label = plan->boot_default,
-			.prompt = plan->boot_prompt,
-			.timeout = plan->boot_timeout,
-			.serial = plan->serial_baud ? 0 : -1,
-			.baud = plan->serial_baud,
-			.localboot_hd = 1,
-			.display = has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
-		};
-		if (bootmenu_render(&menu, &text) < 0 ||
-		    write_file_atomic(cfg, text.data, text.len, 0644) < 0)
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		char *name = xasprintf("%s.lk", plan->kvar[i].name);
+		char *to = path_join(kdir, name);
+		int r = copy_file(b->k[i].bzimage, to, 0644);
+		free(name);
+		free(to);
+		if (r < 0)
 			goto out;
 	}
+	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
+		goto out;
+	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, &text) < 0 ||
+	    write_file_atomic(cfg, text.data, text.len, 0644) < 0)
+		goto out;
+	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
+		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
+		 plan->n_kvar * plan->n_ivar + 1);
 	ret = 0;
 out:
 	buf_release(&text);
 	free(kdir);
 	free(sdir);
-	free(kfile);
 	free(cfg);
 	free(help_src);
 	free(help_dst);
-	free(append);
 	return ret;
 }
 
@@ -223,22 +345,39 @@ out:
 	return ret;
 }
 
+static int stage_image(struct build *b)
+{
+	char *log = stage_log(b, "image");
+	int ret = image_build(b->plan, b->stick, b->img, log) < 0 || publish(b) < 0 ? -1 : 0;
+	if (!ret)
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB", b->plan->image_size_mib);
+	free(log);
+	return ret;
+}
+
 static int cmd_build(const struct plan *plan)
 {
+	static const struct {
+		const char *name;
+		int (*run)(struct build *);
+	} stages[NSTAGES] = {
+		{"sources", stage_sources}, {"kernel", stage_kernels}, {"busybox", stage_busyboxes},
+		{"rootfs", stage_rootfs},   {"initrd", stage_initrds}, {"stick", stage_stick},
+		{"image", stage_image},
+	};
 	struct build b = {.plan = plan};
-	struct source ksrc = {0}, bsrc = {0};
-	struct kernel_out k = {0};
-	struct busybox_out bb = {0};
-	struct manifest m;
-	struct initrd_stats st;
 	double start = log_now();
-	char *log = NULL, *initrd = NULL, *libs = NULL, *what = NULL;
 	int ret = -1;
 
-	manifest_init(&m);
 	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
 	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0)
 		return -1;
+	buf_init(&b.summary);
+	b.k = xcalloc(plan->n_kvar, sizeof(*b.k));
+	b.bb = xcalloc(plan->n_ivar, sizeof(*b.bb));
+	b.m = xcalloc(plan->n_ivar, sizeof(*b.m));
+	for (size_t i = 0; i < plan->n_ivar; i++)
+		manifest_init(&b.m[i]);
 	b.logdir = path_join(plan->out_dir, "log");
 	b.work = path_join(plan->out_dir, ".work");
 	b.stick = path_join(b.work, "stick");
@@ -247,93 +386,28 @@ static int cmd_build(const struct plan *plan)
 	    mkdir_p(plan->cache_dir, 0755) < 0)
 		goto out;
 	info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
-
-	stage_begin(&b);
-	log = stage_log(&b, "sources");
-	if (sources_get(plan, "kernel", log, &ksrc) < 0 || sources_get(plan, "busybox", log, &bsrc) < 0)
-		goto out;
-	what = xasprintf("%s; %s", ksrc.id, bsrc.id);
-	stage_done(&b, "sources", what);
-
-	stage_begin(&b);
-	free(log);
-	log = stage_log(&b, "kernel");
-	if (kernel_build(plan, &ksrc, log, &k) < 0)
-		goto out;
-	log_note(log, k.cached ? "reused the cached kernel" : "built", k.bzimage);
-	free(what);
-	what = xasprintf("Linux %s%s", k.release, k.cached ? " (cached)" : "");
-	stage_done(&b, "kernel", what);
-
-	stage_begin(&b);
-	free(log);
-	log = stage_log(&b, "busybox");
-	if (busybox_build(plan, &bsrc, log, &bb) < 0)
-		goto out;
-	log_note(log, bb.cached ? "reused the cached BusyBox" : "built", bb.binary);
-	free(what);
-	what = xasprintf("%s, %s%s", bsrc.id, plan->busybox_static ? "static" : "dynamic",
-			 bb.cached ? " (cached)" : "");
-	stage_done(&b, "busybox", what);
-
-	stage_begin(&b);
-	free(log);
-	log = stage_log(&b, "rootfs");
-	libs = path_join(b.work, "lib");
-	{
-		struct rootfs_in in = {
-			.busybox = bb.binary, .busybox_links = bb.links, .workdir = libs, .log = log};
-		if (rootfs_build(plan, &in, &m) < 0)
+	for (size_t i = 0; i < NSTAGES; i++) {
+		stage_begin(&b);
+		if (stages[i].run(&b) < 0)
 			goto out;
+		stage_done(&b, stages[i].name);
 	}
-	free(what);
-	what = xasprintf("%zu entries", m.n);
-	stage_done(&b, "rootfs", what);
-
-	stage_begin(&b);
-	free(log);
-	log = stage_log(&b, "initrd");
-	{
-		char *dir = path_join(b.stick, "boot/initrd");
-		initrd = path_join(dir, "main.gz");
-		int r = mkdir_p(dir, 0755);
-		free(dir);
-		if (r < 0 || initrd_write(plan, &m, b.work, log, initrd, &st) < 0)
-			goto out;
-	}
-	free(what);
-	what = xasprintf("%s, %zu KiB, gzip %zu KiB",
-			 plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio", (st.raw + 1023) / 1024,
-			 (st.compressed + 1023) / 1024);
-	stage_done(&b, "initrd", what);
-
-	stage_begin(&b);
-	if (write_stick(&b, &k) < 0)
-		goto out;
-	stage_done(&b, "stick", "boot/kernel/main.lk, boot/initrd/main.gz, boot/syslinux/syslinux.cfg");
-
-	stage_begin(&b);
-	free(log);
-	log = stage_log(&b, "image");
-	if (image_build(plan, b.stick, b.img, log) < 0 || publish(&b) < 0)
-		goto out;
-	free(what);
-	what = xasprintf("out/mkdistro.img, %u MiB", plan->image_size_mib);
-	stage_done(&b, "image", what);
 	info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start, plan->out_dir);
 	ret = 0;
 out:
-	if (b.work)
-		remove_tree(b.work);
-	manifest_release(&m);
-	source_release(&ksrc);
-	source_release(&bsrc);
-	kernel_out_release(&k);
-	busybox_out_release(&bb);
-	free(log);
-	free(initrd);
-	free(libs);
-	free(what);
+	remove_tree(b.work);
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		kernel_out_release(&b.k[i]);
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		busybox_out_release(&b.bb[i]);
+		manifest_release(&b.m[i]);
+	}
+	free(b.k);
+	free(b.bb);
+	free(b.m);
+	source_release(&b.ksrc);
+	source_release(&b.bsrc);
+	buf_release(&b.summary);
 	free(b.logdir);
 	free(b.work);
 	free(b.stick);

@@ -21,8 +21,8 @@ void busybox_out_release(struct busybox_out *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int busybox_build(const struct plan *plan, const struct source *src, const char *log,
-		  struct busybox_out *out)
+int busybox_build(const struct plan *plan, const char *config, const struct source *src,
+		  const char *log, struct busybox_out *out)
 {
 	struct kconfig frag;
 	struct buf text, keytext;
@@ -34,8 +34,7 @@ int busybox_build(const struct plan *plan, const struct source *src, const char 
 	kconfig_init(&frag);
 	buf_init(&text);
 	buf_init(&keytext);
-	if (read_file(plan->busybox_config, &text) < 0 ||
-	    kconfig_parse(&frag, text.data, plan->busybox_config, 1) < 0)
+	if (read_file(config, &text) < 0 || kconfig_parse(&frag, text.data, config, 1) < 0)
 		goto out;
 	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
 	kconfig_set(&frag, "STATIC", plan->busybox_static ? "y" : "n");
@@ -68,7 +67,7 @@ int busybox_build(const struct plan *plan, const struct source *src, const char 
 			.base = "defconfig",
 			.update = "oldconfig",
 			.fragment = &frag,
-			.fragment_path = plan->busybox_config,
+			.fragment_path = config,
 			.jobs = cache_jobs(plan),
 		};
 		if (kbuild_configure(&k) < 0)

@@ -15,8 +15,9 @@ struct busybox_out {
 	int cached;
 };
 
-int busybox_build(const struct plan *plan, const struct source *src, const char *log,
-		  struct busybox_out *out);
+/* config: the BusyBox fragment to build (busybox.config, or a variant's own). */
+int busybox_build(const struct plan *plan, const char *config, const struct source *src,
+		  const char *log, struct busybox_out *out);
 void busybox_out_release(struct busybox_out *b);
 
 #endif

@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	{"initrd", "format", K_FORMAT, P(initrd_format), 0, 0},
 	{"initrd", "size", K_UINT, P(initrd_size_kib), 64, 4u << 20},
 	{"initrd", "level", K_UINT, P(gzip_level), 1, 12},
+	{"initrd", "budget", K_UINT, P(initrd_budget_kib), 0, 4u << 20},
 	{"image", "size", K_UINT, P(image_size_mib), 32, 1u << 20},
 	{"image", "label", K_STR, P(fat_label), 0, 0},
 	{"image", "volume_id", K_HEX32, P(volume_id), 0, 0},
@@ -113,6 +114,14 @@ void config_defaults(struct plan *plan, const char *dir)
 	plan->serial_baud = 115200;
 	plan->epoch = 946684800; /* 2000-01-01 00:00:00 UTC */
 	plan->qemu_memory_mib = 256;
+	XGROW(plan->kvar, plan->kvar_cap, 1);
+	memset(plan->kvar, 0, sizeof(*plan->kvar));
+	plan->kvar[0].name = xstrdup("main");
+	plan->n_kvar = 1;
+	XGROW(plan->ivar, plan->ivar_cap, 1);
+	memset(plan->ivar, 0, sizeof(*plan->ivar));
+	plan->ivar[0].name = xstrdup("main");
+	plan->n_ivar = 1;
 }
 
 void config_release(struct plan *plan)
@@ -123,6 +132,29 @@ void config_release(struct plan *plan)
 			free(*s);
 		}
 	}
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		free(plan->kvar[i].name);
+		free(plan->kvar[i].fragment);
+		free(plan->kvar[i].config);
+	}
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		struct ivariant *v = &plan->ivar[i];
+		free(v->name);
+		for (size_t j = 0; j < v->n_overlays; j++)
+			free(v->overlays[j]);
+		for (size_t j = 0; j < v->n_binaries; j++)
+			free(v->binaries[j]);
+		free(v->overlays);
+		free(v->binaries);
+		free(v->busybox_config);
+	}
+	for (size_t i = 0; i < plan->n_labels; i++) {
+		free(plan->labels[i].name);
+		free(plan->labels[i].append);
+	}
+	free(plan->kvar);
+	free(plan->ivar);
+	free(plan->labels);
 	free(plan->dir);
 	free(plan->conf_path);
 	free(plan->out_dir);
@@ -141,6 +173,11 @@ struct parse {
 	int seen[NKEYS];
 	int seen_line[NKEYS];
 	char *value[NKEYS]; /* raw values, joined across continuation lines */
+	/* Raw values of the variants' keys, by variant and slot (see variant_key), joined
+	 * across continuation lines, and their lines.  For kernel and initrd variants index 0
+	 * is main, which has no section of its own. */
+	char *vraw[64][2], *iraw[64][5], *lraw[64][1];
+	int vline[64][2], iline[64][5], lline[64][1];
 };
 
 static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -157,6 +194,9 @@ static void check_section_line(struct parse *p, const char *line, size_t n)
 		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
 		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
 			return;
+	if (!strncmp(line + 1, "kernel.", 7) || !strncmp(line + 1, "initrd.", 7) ||
+	    !strncmp(line + 1, "label.", 6))
+		return; /* a variant: checked by variant_key() */
 	fail(p, p->line, "unknown section '%.*s'", (int)(end - line + 1), line);
 }
 
@@ -199,11 +239,114 @@ static int fail(struct parse *p, int line, const char *fmt, ...)
 	return 0;
 }
 
+/* Variant sections.  Keys of [kernel.NAME], [initrd.NAME] and [label.NAME], by slot. */
+static const char *const kernel_keys[] = {"fragment", "config", NULL};
+static const char *const initrd_keys[] = {"overlay", "binaries", "busybox_config", "stack",
+					  "budget", NULL};
+static const char *const label_keys[] = {"append", NULL};
+
+static int variant_name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (!n || n > max || (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0])))
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* The index of variant name in v (of n, element size sz, name first), or n. */
+static size_t find_named(const void *v, size_t n, size_t sz, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(*(char *const *)((const char *)v + i * sz), name))
+			return i;
+	return n;
+}
+
+static int variant_key(struct parse *p, const char *section, const char *name, const char *value)
+{
+	struct plan *pl = p->plan;
+	int kind = section[0]; /* 'k', 'i' or 'l' */
+	const char *vname = strchr(section, '.') + 1;
+	const char *const *names = kind == 'k' ? kernel_keys : kind == 'i' ? initrd_keys : label_keys;
+	size_t slot, idx, total = pl->n_kvar + pl->n_ivar + pl->n_labels;
+	char **raw;
+	int *lines;
+
+	if (!variant_name_ok(vname, kind == 'l' ? 32 : 24))
+		return fail(p, p->line, "bad name in '[%s]': use lowercase letters, digits, '-' "
+					"and '_', starting with a letter or digit",
+			    section);
+	if (kind != 'l' && !strcmp(vname, "main"))
+		return fail(p, p->line, "[%s] is not needed: the main %s is [%.6s]", section,
+			    kind == 'k' ? "kernel" : "initrd", section);
+	for (slot = 0; names[slot] && strcmp(names[slot], name); slot++)
+		;
+	if (!names[slot])
+		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
+	if (kind == 'k') {
+		idx = find_named(pl->kvar, pl->n_kvar, sizeof(*pl->kvar), vname);
+		if (idx == pl->n_kvar) {
+			if (total >= 64)
+				return fail(p, p->line, "too many variants (64 at most)");
+			XGROW(pl->kvar, pl->kvar_cap, pl->n_kvar + 1);
+			memset(&pl->kvar[idx], 0, sizeof(*pl->kvar));
+			pl->kvar[idx].name = xstrdup(vname);
+			pl->kvar[idx].line = p->line;
+			pl->n_kvar++;
+		}
+		raw = p->vraw[idx];
+		lines = p->vline[idx];
+	} else if (kind == 'i') {
+		idx = find_named(pl->ivar, pl->n_ivar, sizeof(*pl->ivar), vname);
+		if (idx == pl->n_ivar) {
+			if (total >= 64)
+				return fail(p, p->line, "too many variants (64 at most)");
+			XGROW(pl->ivar, pl->ivar_cap, pl->n_ivar + 1);
+			memset(&pl->ivar[idx], 0, sizeof(*pl->ivar));
+			pl->ivar[idx].name = xstrdup(vname);
+			pl->ivar[idx].line = p->line;
+			pl->n_ivar++;
+		}
+		raw = p->iraw[idx];
+		lines = p->iline[idx];
+	} else {
+		idx = find_named(pl->labels, pl->n_labels, sizeof(*pl->labels), vname);
+		if (idx == pl->n_labels) {
+			if (total >= 64)
+				return fail(p, p->line, "too many variants (64 at most)");
+			XGROW(pl->labels, pl->labels_cap, pl->n_labels + 1);
+			memset(&pl->labels[idx], 0, sizeof(*pl->labels));
+			pl->labels[idx].name = xstrdup(vname);
+			pl->labels[idx].line = p->line;
+			pl->n_labels++;
+		}
+		raw = p->lraw[idx];
+		lines = p->lline[idx];
+	}
+	if (raw[slot] && p->continuation) {
+		char *joined = xasprintf("%s %s", raw[slot], value);
+		free(raw[slot]);
+		raw[slot] = joined;
+		return 1;
+	}
+	if (raw[slot])
+		return fail(p, p->line, "key '%s' is set twice (first on line %d)", name, lines[slot]);
+	raw[slot] = xstrdup(value);
+	lines[slot] = p->line;
+	return 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	size_t i;
 	int section_known = 0;
+	if (!strncmp(section, "kernel.", 7) || !strncmp(section, "initrd.", 7) ||
+	    !strncmp(section, "label.", 6))
+		return variant_key(p, section, name, value);
 	for (i = 0; i < NKEYS; i++) {
 		if (strcmp(keys[i].section, section))
 			continue;
@@ -315,6 +458,98 @@ static int apply(struct parse *p, size_t i)
 	return 1;
 }
 
+/* Split a space-separated list of paths into absolute paths. */
+static char **split_paths(const char *dir, const char *list, size_t *n)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		XGROW(v, cap, *n + 1);
+		v[(*n)++] = abs_path(dir, t);
+	}
+	free(copy);
+	return v;
+}
+
+/* Turn the variants' raw values into the plan; main gets [kernel] config and [initrd] budget. */
+static void finish_variants(struct parse *p)
+{
+	struct plan *pl = p->plan;
+	unsigned long long n;
+	pl->kvar[0].config = xstrdup(pl->kernel_config);
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].section, "boot") && !strcmp(keys[i].name, "default"))
+			pl->default_line = p->seen_line[i];
+	pl->ivar[0].budget_kib = pl->initrd_budget_kib;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].section, "initrd") && !strcmp(keys[i].name, "budget"))
+			pl->ivar[0].budget_line = p->seen_line[i];
+	for (size_t i = 1; i < pl->n_kvar; i++) {
+		struct kvariant *k = &pl->kvar[i];
+		char **raw = p->vraw[i];
+		if (!raw[0] == !raw[1]) {
+			fail(p, k->line, "[kernel.%s] needs either 'fragment' (added to [kernel] config) "
+					 "or 'config' (a fragment of its own)",
+			     k->name);
+			return;
+		}
+		if (raw[0])
+			k->fragment = abs_path(pl->dir, raw[0]);
+		else
+			k->config = abs_path(pl->dir, raw[1]);
+	}
+	for (size_t i = 1; i < pl->n_ivar; i++) {
+		struct ivariant *v = &pl->ivar[i];
+		char **raw = p->iraw[i];
+		if (raw[0]) {
+			v->overlays = split_paths(pl->dir, raw[0], &v->n_overlays);
+			v->overlay_line = p->iline[i][0];
+		}
+		if (raw[1]) {
+			v->binaries = split_paths(pl->dir, raw[1], &v->n_binaries);
+			v->binaries_line = p->iline[i][1];
+		}
+		if (raw[2])
+			v->busybox_config = abs_path(pl->dir, raw[2]);
+		if (raw[3]) {
+			if (!strcmp(raw[3], "yes"))
+				v->stack = 1;
+			else if (strcmp(raw[3], "no")) {
+				fail(p, p->iline[i][3], "'stack' must be yes or no, not '%s'", raw[3]);
+				return;
+			}
+		}
+		if (raw[4]) {
+			if (parse_uint(raw[4], &n) < 0 || n > (4u << 20)) {
+				fail(p, p->iline[i][4], "'budget' must be a size in KiB, not '%s'", raw[4]);
+				return;
+			}
+			v->budget_kib = (unsigned)n;
+			v->budget_line = p->iline[i][4];
+		}
+		if (!raw[0] && !raw[1] && !raw[2]) {
+			fail(p, v->line, "[initrd.%s] adds nothing to main: set overlay, binaries or "
+					 "busybox_config",
+			     v->name);
+			return;
+		}
+		if (v->stack && pl->initrd_format != INITRD_CPIO) {
+			fail(p, p->iline[i][3], "'stack' needs [initrd] format = cpio (the kernel "
+						"loads only one ext2 ramdisk)");
+			return;
+		}
+	}
+	for (size_t i = 0; i < pl->n_labels; i++) {
+		if (!p->lraw[i][0]) {
+			fail(p, pl->labels[i].line, "[label.%s] needs 'append'", pl->labels[i].name);
+			return;
+		}
+		pl->labels[i].append = xstrdup(p->lraw[i][0]);
+	}
+}
+
 /* Rules that span keys or need more than a range. */
 static void check_plan(struct parse *p)
 {
@@ -371,6 +606,8 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 		if (p.seen[i])
 			apply(&p, i);
 	if (!p.error)
+		finish_variants(&p);
+	if (!p.error)
 		check_plan(&p);
 	if (p.error) {
 		if (p.error_line)
@@ -382,6 +619,13 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 	free(p.error);
 	for (size_t i = 0; i < NKEYS; i++)
 		free(p.value[i]);
+	for (size_t i = 0; i < 64; i++) {
+		for (size_t j = 0; j < 2; j++)
+			free(p.vraw[i][j]);
+		for (size_t j = 0; j < 5; j++)
+			free(p.iraw[i][j]);
+		free(p.lraw[i][0]);
+	}
 	return ret;
 }
 

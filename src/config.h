@@ -8,9 +8,41 @@
 #ifndef MKDISTRO_CONFIG_H
 #define MKDISTRO_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum initrd_format { INITRD_CPIO, INITRD_EXT2 };
+
+/* A kernel variant: main is [kernel]; [kernel.NAME] is main's fragment plus `fragment`, or
+ * `config`, a fragment of its own.  Built to boot/kernel/NAME.lk. */
+struct kvariant {
+	char *name;
+	char *fragment; /* absolute path, or NULL */
+	char *config;   /* absolute path, or NULL (main: [kernel] config) */
+	int line;       /* of its section in mkdistro.conf (0 for main) */
+};
+
+/* An initrd variant: main is the rootfs; [initrd.NAME] adds overlay directories, extra host
+ * binaries (with their libraries) and optionally its own BusyBox.  Built to
+ * boot/initrd/NAME.gz; with `stack`, only what it adds to main (loaded after main.gz). */
+struct ivariant {
+	char *name;
+	char **overlays; /* absolute paths */
+	size_t n_overlays;
+	char **binaries; /* host paths */
+	size_t n_binaries;
+	char *busybox_config; /* absolute path, or NULL: main's BusyBox */
+	int stack;
+	unsigned budget_kib; /* 0: no size budget */
+	int line, overlay_line, binaries_line, budget_line;
+};
+
+/* Extra kernel arguments for one boot label ([label.NAME] append). */
+struct label_append {
+	char *name;
+	char *append;
+	int line;
+};
 
 struct plan {
 	char *dir;       /* project directory, absolute */
@@ -50,6 +82,17 @@ struct plan {
 	int64_t epoch; /* timestamps in the image: SOURCE_DATE_EPOCH, else [build] epoch */
 
 	unsigned qemu_memory_mib;
+
+	/* Variants, main first (kvar[0], ivar[0]), then in the order of mkdistro.conf. */
+	struct kvariant *kvar;
+	size_t n_kvar;
+	struct ivariant *ivar;
+	size_t n_ivar;
+	struct label_append *labels;
+	size_t n_labels;
+	size_t kvar_cap, ivar_cap, labels_cap;
+	unsigned initrd_budget_kib; /* [initrd] budget, main's (copied to ivar[0]) */
+	int default_line; /* of [boot] default, 0 when not set */
 };
 
 /* Fill plan with the defaults for project dir, then read dir/mkdistro.conf if it exists.

@@ -35,7 +35,7 @@ const char *kconfig_get(const struct kconfig *k, const char *name)
 }
 
 static void set_line(struct kconfig *k, const char *name, size_t nlen, const char *value,
-		     size_t vlen, int line)
+		     size_t vlen, int line, const char *path)
 {
 	char *n = xstrndup(name, nlen);
 	struct kconfig_sym *s = find(k, n);
@@ -49,11 +49,12 @@ static void set_line(struct kconfig *k, const char *name, size_t nlen, const cha
 	}
 	s->value = xstrndup(value, vlen);
 	s->line = line;
+	s->path = path;
 }
 
 void kconfig_set(struct kconfig *k, const char *name, const char *value)
 {
-	set_line(k, name, strlen(name), value, strlen(value), 0);
+	set_line(k, name, strlen(name), value, strlen(value), 0, NULL);
 }
 
 static size_t symbol_len(const char *s)
@@ -115,7 +116,7 @@ int kconfig_parse(struct kconfig *k, const char *text, const char *path, int str
 			if (strict && dup)
 				return error("%s:%d: CONFIG_%.*s is set twice (first on line %d)", path,
 					     line, (int)n, s + 9, dup->line);
-			set_line(k, s + 9, n, "n", 1, line);
+			set_line(k, s + 9, n, "n", 1, line, path);
 		} else if (s == p + len || *s == '#') {
 			/* blank or comment */
 		} else if (!strncmp(s, "CONFIG_", 7) && (n = symbol_len(s + 7)) && s[7 + n] == '=') {
@@ -133,7 +134,7 @@ int kconfig_parse(struct kconfig *k, const char *text, const char *path, int str
 						     "m, a number or a \"quoted string\")",
 						     path, line, (int)vlen, v, (int)n, s + 7);
 			} else {
-				set_line(k, s + 7, n, v, vlen, line);
+				set_line(k, s + 7, n, v, vlen, line, path);
 			}
 		} else if (strict) {
 			return error("%s:%d: expected CONFIG_NAME=value or '# CONFIG_NAME is not set', "
@@ -143,6 +144,14 @@ int kconfig_parse(struct kconfig *k, const char *text, const char *path, int str
 		p = end ? end + 1 : p + strlen(p);
 	}
 	return 0;
+}
+
+void kconfig_merge(struct kconfig *dst, const struct kconfig *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct kconfig_sym *s = &src->v[i];
+		set_line(dst, s->name, strlen(s->name), s->value, strlen(s->value), s->line, s->path);
+	}
 }
 
 void kconfig_render(const struct kconfig *k, struct buf *out)
@@ -162,17 +171,18 @@ int kconfig_check(const struct kconfig *want, const struct kconfig *got, const c
 	for (size_t i = 0; i < want->n; i++) {
 		const struct kconfig_sym *w = &want->v[i];
 		const char *g = kconfig_get(got, w->name);
+		const char *where = w->path ? w->path : path;
 		if (!strcmp(w->value, g))
 			continue;
 		bad++;
 		if (!strcmp(w->value, "n"))
 			error("%s:%d: '# CONFIG_%s is not set' was overridden by %s (it is %s): "
 			      "something selects it",
-			      path, w->line, w->name, what, g);
+			      where, w->line, w->name, what, g);
 		else
 			error("%s:%d: CONFIG_%s=%s was dropped by %s (it is %s): a dependency is "
 			      "missing or the symbol does not exist",
-			      path, w->line, w->name, w->value, what,
+			      where, w->line, w->name, w->value, what,
 			      strcmp(g, "n") ? g : "not set");
 	}
 	return bad;

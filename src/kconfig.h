@@ -16,6 +16,7 @@ struct kconfig_sym {
 	char *name;  /* without the CONFIG_ prefix */
 	char *value; /* "y", "m", "n" (is not set), a number or a quoted string */
 	int line;
+	const char *path; /* the file it came from (not owned: the caller keeps it), or NULL */
 };
 
 struct kconfig {
@@ -33,11 +34,14 @@ int kconfig_parse(struct kconfig *k, const char *text, const char *path, int str
 const char *kconfig_get(const struct kconfig *k, const char *name);
 /* Set name to value, replacing an earlier setting. */
 void kconfig_set(struct kconfig *k, const char *name, const char *value);
+/* Set every setting of src in dst (later wins), keeping where each came from. */
+void kconfig_merge(struct kconfig *dst, const struct kconfig *src);
 /* Append the settings as .config lines. */
 void kconfig_render(const struct kconfig *k, struct buf *out);
 /* Check that every setting of want has the same value in got (the .config Kconfig wrote).
  * Each one that does not is reported as "path:line: CONFIG_X=y was dropped by Kconfig ..."
- * with what it became.  Returns the number of such settings. */
+ * with what it became (path: the setting's own, else the one given).  Returns the number
+ * of such settings. */
 int kconfig_check(const struct kconfig *want, const struct kconfig *got, const char *path,
 		  const char *what);
 

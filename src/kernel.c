@@ -31,21 +31,39 @@ static char *read_trimmed(const char *path)
 	return buf_detach(&b, NULL);
 }
 
-int kernel_build(const struct plan *plan, const struct source *src, const char *log,
-		 struct kernel_out *out)
+/* Read and parse one fragment into k (later settings win).  Returns 0 or -1 (reported). */
+static int read_fragment(struct kconfig *k, const char *path)
+{
+	struct buf text;
+	struct kconfig one;
+	int ret;
+	buf_init(&text);
+	kconfig_init(&one);
+	ret = read_file(path, &text);
+	if (!ret)
+		ret = kconfig_parse(&one, text.data, path, 1);
+	if (!ret)
+		kconfig_merge(k, &one);
+	kconfig_release(&one);
+	buf_release(&text);
+	return ret;
+}
+
+int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
+		 const char *log, struct kernel_out *out)
 {
 	struct kconfig frag;
-	struct buf text, keytext;
+	struct buf keytext;
 	char key[65];
 	char *entry = NULL, *objdir = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	kconfig_init(&frag);
-	buf_init(&text);
 	buf_init(&keytext);
-	if (read_file(plan->kernel_config, &text) < 0 ||
-	    kconfig_parse(&frag, text.data, plan->kernel_config, 1) < 0)
+	/* A variant's own config, or main's plus the variant's fragment. */
+	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
+	    (v->fragment && read_fragment(&frag, v->fragment) < 0))
 		goto out;
 
 	/* Everything that goes into the kernel. */
@@ -86,7 +104,7 @@ int kernel_build(const struct plan *plan, const struct source *src, const char *
 			.base = plan->kernel_base,
 			.update = "olddefconfig",
 			.fragment = &frag,
-			.fragment_path = plan->kernel_config,
+			.fragment_path = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config,
 			.jobs = cache_jobs(plan),
 		};
 		if (kbuild_configure(&k) < 0)
@@ -112,7 +130,6 @@ int kernel_build(const struct plan *plan, const struct source *src, const char *
 	ret = 0;
 out:
 	kconfig_release(&frag);
-	buf_release(&text);
 	buf_release(&keytext);
 	free(entry);
 	free(objdir);

@@ -14,10 +14,10 @@ struct kernel_out {
 	int cached;    /* 1 when nothing was built */
 };
 
-/* Read and check the fragment (a bad line is reported as path:line), then reuse the cached
- * kernel for these inputs or build it.  Returns 0 or -1 (reported). */
-int kernel_build(const struct plan *plan, const struct source *src, const char *log,
-		 struct kernel_out *out);
+/* Read and check the variant's fragments (a bad line is reported as path:line), then reuse
+ * the cached kernel for these inputs or build it.  Returns 0 or -1 (reported). */
+int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
+		 const char *log, struct kernel_out *out);
 void kernel_out_release(struct kernel_out *k);
 
 #endif

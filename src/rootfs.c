@@ -2,12 +2,14 @@
 #include "rootfs.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf.h"
 #include "elfdeps.h"
 #include "spawn.h"
 #include "util.h"
@@ -200,6 +202,124 @@ out:
 	return ret;
 }
 
+/* A binary for the image must be an x86-64 ELF file. */
+static int check_binary(const struct plan *plan, const struct ivariant *v, const char *path)
+{
+	struct buf b;
+	struct elf_info info;
+	char err[200];
+	int ret = 0;
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return error("%s:%d: [initrd.%s] binaries: '%s' %s", plan->conf_path, v->binaries_line,
+			     v->name, path, errno == ENOENT ? "does not exist" : "is not a file");
+	buf_init(&b);
+	if (read_file(path, &b) < 0) {
+		buf_release(&b);
+		return -1;
+	}
+	if (elf_parse(b.data, b.len, &info, err, sizeof(err)) < 0)
+		ret = error("%s:%d: [initrd.%s] binaries: '%s' is not an ELF binary (%s)",
+			    plan->conf_path, v->binaries_line, v->name, path, err);
+	else if (info.machine != ELF_EM_X86_64 || !info.class64)
+		ret = error("%s:%d: [initrd.%s] binaries: '%s' is for another architecture (%s, "
+			    "%d-bit), not x86-64",
+			    plan->conf_path, v->binaries_line, v->name, path,
+			    elf_machine_name(info.machine), info.class64 ? 64 : 32);
+	if (!ret)
+		elf_info_release(&info);
+	buf_release(&b);
+	return ret;
+}
+
+/* A variant's overlays and binaries. */
+static int add_variant(const struct plan *plan, const struct ivariant *v, struct manifest *m)
+{
+	for (size_t i = 0; i < v->n_overlays; i++) {
+		if (!is_dir(v->overlays[i]))
+			return error("%s:%d: [initrd.%s] overlay '%s' is not a directory", plan->conf_path,
+				     v->overlay_line, v->name, v->overlays[i]);
+		if (rootfs_add_tree(m, v->overlays[i], "/") < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < v->n_binaries; i++) {
+		if (check_binary(plan, v, v->binaries[i]) < 0 ||
+		    manifest_add_file(m, v->binaries[i], 0755, v->binaries[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Do two file entries hold the same bytes? */
+static int same_contents(const struct mf_entry *a, const struct mf_entry *b)
+{
+	struct buf x, y;
+	int same;
+	if (a->source && b->source && !strcmp(a->source, b->source))
+		return 1;
+	buf_init(&x);
+	buf_init(&y);
+	if (a->source ? read_file(a->source, &x) < 0 : (buf_add(&x, a->data, a->size), 0))
+		same = -1;
+	else if (b->source ? read_file(b->source, &y) < 0 : (buf_add(&y, b->data, b->size), 0))
+		same = -1;
+	else
+		same = x.len == y.len && !memcmp(x.data, y.data, x.len);
+	buf_release(&x);
+	buf_release(&y);
+	return same;
+}
+
+int rootfs_diff(const struct manifest *base, const struct manifest *m, struct manifest *out)
+{
+	out->mtime = m->mtime;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mf_entry *e = &m->v[i], *b = manifest_find(base, e->path);
+		int r = 0;
+		if (b && b->type == e->type && b->mode == e->mode && b->uid == e->uid &&
+		    b->gid == e->gid && b->major == e->major && b->minor == e->minor &&
+		    (e->type != MF_SYMLINK || !strcmp(b->target, e->target))) {
+			if (e->type != MF_FILE)
+				continue;
+			r = same_contents(b, e);
+			if (r < 0)
+				return -1;
+			if (r)
+				continue;
+		}
+		/* Parents as in m, shortest first: the kernel sets a directory's mode each time an
+		 * archive names it, so a made-up 0755 would change /root or /tmp. */
+		for (const char *s = strchr(e->path + 1, '/'); s && !r; s = strchr(s + 1, '/')) {
+			char *parent = xstrndup(e->path, (size_t)(s - e->path));
+			const struct mf_entry *pe = manifest_find(m, parent);
+			if (!manifest_find(out, parent))
+				r = manifest_add_dir(out, parent, pe ? pe->mode : 0755);
+			free(parent);
+		}
+		if (r < 0)
+			return -1;
+		switch (e->type) {
+		case MF_DIR:
+			r = manifest_add_dir(out, e->path, e->mode);
+			break;
+		case MF_FILE:
+			r = e->source ? manifest_add_file(out, e->path, e->mode, e->source)
+				      : manifest_add_data(out, e->path, e->mode, e->data, e->size);
+			break;
+		case MF_SYMLINK:
+			r = manifest_add_symlink(out, e->path, e->target);
+			break;
+		default:
+			r = manifest_add_node(out, e->path, e->type, e->mode, e->major, e->minor);
+			break;
+		}
+		if (r < 0)
+			return -1;
+	}
+	manifest_sort(out);
+	return 0;
+}
+
 int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m)
 {
 	char *hostname;
@@ -229,6 +349,8 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
 		return -1;
 	if (manifest_add_node(m, "/dev/console", MF_CHR, 0600, 5, 1) < 0 ||
 	    manifest_add_node(m, "/dev/null", MF_CHR, 0666, 1, 3) < 0)
+		return -1;
+	if (in->variant && add_variant(plan, in->variant, m) < 0)
 		return -1;
 	if (mkdir_p(in->workdir, 0755) < 0 || add_libraries(m, in) < 0)
 		return -1;

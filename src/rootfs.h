@@ -18,14 +18,20 @@ struct rootfs_in {
 	const char *busybox_links; /* its busybox.links */
 	const char *workdir;      /* scratch directory for stripped libraries */
 	const char *log;          /* objcopy's output */
+	const struct ivariant *variant; /* overlays and extra binaries, or NULL (main) */
 };
 
-/* Fill m.  Returns 0 or -1 (reported). */
+/* Fill m: the common tree, then the variant's overlays (in order, each over the last) and
+ * binaries (at their host paths), then the libraries of every ELF file.  Returns 0 or -1
+ * (reported; a variant's bad binary or overlay as mkdistro.conf:LINE). */
 int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m);
 /* Add a host directory tree under prefix (e.g. "/") to m: directories 0755, files 0644 or
  * 0755 (by their x bit, so the umask of a checkout does not matter), symlinks as they are.
  * Returns 0 or -1 (reported). */
 int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix);
+/* The entries of m that base lacks or has otherwise (type, mode, owner, target, device or
+ * contents), for an initrd stacked on base's.  Returns 0 or -1 (reported). */
+int rootfs_diff(const struct manifest *base, const struct manifest *m, struct manifest *out);
 /* The relative symlink target that points from link to target, both absolute image paths
  * ("/usr/bin/awk", "/bin/busybox" gives "../../bin/busybox").  malloc'd. */
 char *rootfs_relative_link(const char *link, const char *target);

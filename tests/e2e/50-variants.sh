@@ -1,0 +1,89 @@
+#!/bin/bash
+# Variants and the full boot menu: the example project (examples/custom) with a custom
+# kernel and a custom, stacked initrd.  Every label in the generated menu boots, typed at
+# the boot: prompt, and shows the right kernel (uname -r) and the right initrd (a marker
+# file from the overlay, and strace, added as an extra host binary).
+. "$(dirname "$0")/lib.sh"
+T=$MKDISTRO_TEST_TMP/variants
+P=$T/proj
+repo=$PWD
+rm -rf "$T"
+mkdir -p "$T"
+cp -a "$repo/examples/custom" "$P"
+sed -i "s|\.\./\.\./|$repo/|" "$P/mkdistro.conf"
+
+"$MKDISTRO" -C "$P" build > "$T/build.txt" 2>&1
+rc=$?
+check "build the example with variants" test $rc -eq 0
+[ $rc -eq 0 ] || sed 's/^/    /' "$T/build.txt" | tail -n 20
+check "a custom kernel is built" contains "$T/build.txt" 'kernel +main 6\.1\.[0-9]+.*, custom 6\.1\.[0-9]+-custom'
+check "the stacked initrd reports the bytes it saves" contains "$T/build.txt" 'custom [0-9]+ KiB stacked on main \([0-9]+ entries; [0-9]+ KiB saved\)'
+S=$P/out/stick
+check "kernels and initrds land as boot/kernel/NAME.lk and boot/initrd/NAME.gz" \
+	test -f "$S/boot/kernel/main.lk" -a -f "$S/boot/kernel/custom.lk" -a -f "$S/boot/initrd/main.gz" -a -f "$S/boot/initrd/custom.gz"
+check "the stacked initrd is smaller than main's" test "$(stat -c %s "$S/boot/initrd/custom.gz")" -lt "$(stat -c %s "$S/boot/initrd/main.gz")"
+zcat "$S/boot/initrd/custom.gz" | cpio -it --quiet > "$T/custom.txt" 2>/dev/null
+check "the stacked initrd has the overlay, strace and its libraries, not BusyBox" bash -c \
+	"grep -qx etc/variant '$T/custom.txt' && grep -qx usr/bin/strace '$T/custom.txt' && ! grep -qx bin/busybox '$T/custom.txt'"
+cfg=$S/boot/syslinux/syslinux.cfg
+labels=$(awk '/^LABEL/ { print $2 }' "$cfg" | tr '\n' ' ')
+check "the menu is exactly mm mc cm cc hd ($labels)" test "$labels" = "mm mc cm cc hd "
+check "stacked labels load main.gz,custom.gz" contains "$cfg" 'INITRD /boot/initrd/main.gz,/boot/initrd/custom.gz'
+check "a label's own kernel arguments" bash -c "awk '/^LABEL cc/ { on = 1 } on && /APPEND/ { print; exit }' '$cfg' | grep -q 'loglevel=4'"
+
+# Every label boots and shows its kernel and initrd
+for l in mm mc cm cc; do
+	"$MKDISTRO" -C "$P" test --timeout 120 --label "$l" \
+		--cmd 'echo "kernel=$(uname -r) initrd=$(cat /etc/variant 2>/dev/null || echo main)"; if [ -x /usr/bin/strace ]; then strace -V | head -n 1; fi' \
+		> "$T/boot-$l.txt" 2>&1
+	rc=$?
+	k=main
+	[ "${l:0:1}" = c ] && k=custom
+	i=main
+	[ "${l:1:1}" = c ] && i=custom
+	if [ "$k" = custom ]; then kre='6\.1\.[0-9]+-custom'; else kre='6\.1\.[0-9]+'; fi
+	if [ $rc -eq 0 ] && grep -Eq "^kernel=$kre initrd=$i\$" "$T/boot-$l.txt"; then
+		ok "label $l boots the $k kernel with the $i initrd"
+	else
+		not_ok "label $l boots the $k kernel with the $i initrd (exit $rc)"
+		tail -n 15 "$T/boot-$l.txt" | sed 's/^/    /'
+	fi
+done
+check "strace, an extra host binary, runs in the custom initrd" contains "$T/boot-cc.txt" '^strace -- version'
+check "hd is in the menu" contains "$cfg" '^LABEL hd'
+
+# Errors
+B=$T/bad
+expect_fail() { # NAME PATTERN: build fails saying PATTERN
+	"$MKDISTRO" -C "$B" build > "$T/out.txt" 2>&1
+	local rc=$?
+	if [ $rc -ne 0 ] && grep -Eq -- "$2" "$T/out.txt"; then ok "$1"; else
+		not_ok "$1 (exit $rc)"
+		sed 's/^/    /' "$T/out.txt" | tail -n 5
+	fi
+}
+reset_bad() { rm -rf "$B"; cp -a "$P" "$B"; rm -rf "$B/out"; }
+reset_bad
+printf '\n[kernel.cool]\nfragment = custom-kernel.config\n' >> "$B/mkdistro.conf"
+expect_fail "two kernel variants with one initial are named" "kernel variants 'custom' and 'cool' both start with 'c'"
+reset_bad
+sed -i 's|^binaries = .*|binaries = /usr/bin/no-such-program|' "$B/mkdistro.conf"
+expect_fail "a missing extra binary is an error with file:line" "mkdistro.conf:[0-9]+: \[initrd.custom\] binaries: '/usr/bin/no-such-program' does not exist"
+reset_bad
+sed -i 's|^binaries = .*|binaries = /etc/passwd|' "$B/mkdistro.conf"
+expect_fail "an extra binary that is not ELF is refused" "'/etc/passwd' is not an ELF binary"
+reset_bad
+cp /bin/true "$T/arm-true"
+printf '\xb7\x00' | dd of="$T/arm-true" bs=1 seek=18 conv=notrunc status=none
+sed -i "s|^binaries = .*|binaries = $T/arm-true|" "$B/mkdistro.conf"
+expect_fail "an extra binary for another architecture is refused" "is for another architecture \(ARM aarch64"
+reset_bad
+sed -i 's|^default = mm|default = xy|' "$B/mkdistro.conf"
+expect_fail "a default that is no label" "mkdistro.conf:[0-9]+: \[boot\] default 'xy' is not a boot label"
+reset_bad
+printf '\n[label.zz]\nappend = quiet\n' >> "$B/mkdistro.conf"
+expect_fail "a [label.NAME] for no label" "\[label.zz\] names no boot label"
+reset_bad
+sed -i 's|^overlay = overlay|overlay = nowhere|' "$B/mkdistro.conf"
+expect_fail "a missing overlay directory" "\[initrd.custom\] overlay '.*nowhere' is not a directory"
+finish
