@@ -167,6 +167,7 @@ struct parse {
 	const char *text; /* what is left to read */
 	int line;         /* number of the line just read */
 	int continuation; /* the line just read starts with white space */
+	int section_line; /* of the last [section] header */
 	int line_too_long;
 	int error_line;
 	char *error;
@@ -190,6 +191,7 @@ static void check_section_line(struct parse *p, const char *line, size_t n)
 		line++, n--;
 	if (!n || *line != '[' || !(end = memchr(line, ']', n)))
 		return;
+	p->section_line = p->line;
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
 		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
@@ -294,7 +296,7 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 			XGROW(pl->kvar, pl->kvar_cap, pl->n_kvar + 1);
 			memset(&pl->kvar[idx], 0, sizeof(*pl->kvar));
 			pl->kvar[idx].name = xstrdup(vname);
-			pl->kvar[idx].line = p->line;
+			pl->kvar[idx].line = p->section_line;
 			pl->n_kvar++;
 		}
 		raw = p->vraw[idx];
@@ -307,7 +309,7 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 			XGROW(pl->ivar, pl->ivar_cap, pl->n_ivar + 1);
 			memset(&pl->ivar[idx], 0, sizeof(*pl->ivar));
 			pl->ivar[idx].name = xstrdup(vname);
-			pl->ivar[idx].line = p->line;
+			pl->ivar[idx].line = p->section_line;
 			pl->n_ivar++;
 		}
 		raw = p->iraw[idx];
@@ -320,7 +322,7 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 			XGROW(pl->labels, pl->labels_cap, pl->n_labels + 1);
 			memset(&pl->labels[idx], 0, sizeof(*pl->labels));
 			pl->labels[idx].name = xstrdup(vname);
-			pl->labels[idx].line = p->line;
+			pl->labels[idx].line = p->section_line;
 			pl->n_labels++;
 		}
 		raw = p->lraw[idx];

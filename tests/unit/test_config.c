@@ -134,6 +134,73 @@ static void long_line(void **state)
 	config_release(&p);
 }
 
+static void variants(void **state)
+{
+	struct plan p;
+	(void)state;
+	assert_int_equal(parse(&p, "[kernel.custom]\nfragment = extra.config\n"
+				   "[kernel.own]\nconfig = /abs/own.config\n"
+				   "[initrd.custom]\noverlay = o1 /abs/o2\nbinaries = /usr/bin/a\n"
+				   "  /usr/bin/b\nstack = yes\nbudget = 3000\n"
+				   "[initrd.bb]\nbusybox_config = bb2.config\n"
+				   "[label.cc]\nappend = quiet\n[boot]\ndefault = cc\n"),
+			 0);
+	assert_int_equal(p.n_kvar, 3);
+	assert_string_equal(p.kvar[0].name, "main");
+	assert_string_equal(p.kvar[0].config, "/proj/kernel.config");
+	assert_string_equal(p.kvar[1].name, "custom");
+	assert_string_equal(p.kvar[1].fragment, "/proj/extra.config");
+	assert_null(p.kvar[1].config);
+	assert_string_equal(p.kvar[2].config, "/abs/own.config");
+	assert_int_equal(p.kvar[1].line, 1);
+	assert_int_equal(p.n_ivar, 3);
+	assert_string_equal(p.ivar[0].name, "main");
+	assert_string_equal(p.ivar[1].name, "custom");
+	assert_int_equal(p.ivar[1].n_overlays, 2);
+	assert_string_equal(p.ivar[1].overlays[0], "/proj/o1");
+	assert_string_equal(p.ivar[1].overlays[1], "/abs/o2");
+	assert_int_equal(p.ivar[1].n_binaries, 2);
+	assert_string_equal(p.ivar[1].binaries[1], "/usr/bin/b");
+	assert_int_equal(p.ivar[1].binaries_line, 7);
+	assert_int_equal(p.ivar[1].stack, 1);
+	assert_int_equal(p.ivar[1].budget_kib, 3000);
+	assert_string_equal(p.ivar[2].busybox_config, "/proj/bb2.config");
+	assert_int_equal(p.n_labels, 1);
+	assert_string_equal(p.labels[0].name, "cc");
+	assert_string_equal(p.labels[0].append, "quiet");
+	assert_int_equal(p.default_line, 16);
+	config_release(&p);
+}
+
+static const struct bad bad_variants[] = {
+	{"[kernel.main]\nfragment = x\n", "mkdistro.conf:2: [kernel.main] is not needed"},
+	{"[kernel.Big]\nfragment = x\n", "mkdistro.conf:2: bad name in '[kernel.Big]'"},
+	{"[kernel.x]\ncolour = red\n", "mkdistro.conf:2: unknown key 'colour' in section [kernel.x]"},
+	{"[kernel.x]\nfragment = a\nconfig = b\n", "mkdistro.conf:1: [kernel.x] needs either"},
+	{"[kernel.x]\nfragment = a\nfragment = b\n", "mkdistro.conf:3: key 'fragment' is set twice"},
+	{"[initrd.x]\nstack = yes\n", "mkdistro.conf:1: [initrd.x] adds nothing to main"},
+	{"[initrd.x]\noverlay = o\nstack = maybe\n", "mkdistro.conf:3: 'stack' must be yes or no"},
+	{"[initrd.x]\noverlay = o\nbudget = big\n", "mkdistro.conf:3: 'budget' must be a size in KiB"},
+	{"[initrd]\nformat = ext2\n[initrd.x]\noverlay = o\nstack = yes\n",
+	 "mkdistro.conf:5: 'stack' needs [initrd] format = cpio"},
+	{"[label.mc]\nkernel = x\n", "mkdistro.conf:2: unknown key 'kernel' in section [label.mc]"},
+	{"[kernel.]\nfragment = x\n", "bad name in '[kernel.]'"},
+};
+
+static void bad_variant_sections(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_variants) / sizeof(bad_variants[0]); i++) {
+		struct plan p;
+		char msg[1024];
+		int rc = parse_err(&p, bad_variants[i].text, msg, sizeof(msg));
+		if (rc != -1 || !strstr(msg, bad_variants[i].message))
+			fail_msg("input %zu: rc %d, message '%s', expected '%s'", i, rc, msg,
+				 bad_variants[i].message);
+		config_release(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +208,8 @@ int main(void)
 		cmocka_unit_test(values),
 		cmocka_unit_test(bad),
 		cmocka_unit_test(long_line),
+		cmocka_unit_test(variants),
+		cmocka_unit_test(bad_variant_sections),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

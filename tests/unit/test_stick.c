@@ -1,0 +1,123 @@
+/* test_stick.c: unit tests for the boot menu generated from the variants (src/stick.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "stick.h"
+#define TMP_DIR "tests/tmp/stick"
+#include "testutil.h"
+
+/* Render the menu for a config text; rc of stick_menu, stderr in msg. */
+static int menu(const char *conf, struct buf *out, char *msg, size_t len)
+{
+	struct plan p;
+	struct stderr_capture c;
+	int rc;
+	config_defaults(&p, "/proj");
+	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", conf), 0);
+	stderr_begin(&c);
+	rc = stick_menu(&p, NULL, out);
+	stderr_end(&c, msg, len);
+	config_release(&p);
+	return rc;
+}
+
+/* The label names, space-separated. */
+static void label_names(const char *cfg, char *names, size_t len)
+{
+	names[0] = '\0';
+	for (const char *l = strstr(cfg, "LABEL "); l; l = strstr(l + 1, "\nLABEL ")) {
+		const char *n = strstr(l, "LABEL ") + 6;
+		strncat(names, n, strcspn(n, "\n"));
+		strncat(names, " ", len - strlen(names) - 1);
+	}
+}
+
+static void main_only(void **state)
+{
+	struct buf b;
+	char msg[512], names[128];
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(menu("", &b, msg, sizeof(msg)), 0);
+	label_names(b.data, names, sizeof(names));
+	assert_string_equal(names, "mm hd ");
+	assert_non_null(strstr(b.data, "LINUX /boot/kernel/main.lk\n  INITRD /boot/initrd/main.gz\n"));
+	buf_release(&b);
+}
+
+static void four_labels(void **state)
+{
+	struct buf b;
+	char msg[512], names[128];
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(menu("[kernel.custom]\nfragment = c.config\n[initrd.custom]\noverlay = o\n"
+			      "stack = yes\n[label.cm]\nappend = quiet\n[boot]\ndefault = cc\n",
+			      &b, msg, sizeof(msg)),
+			 0);
+	label_names(b.data, names, sizeof(names));
+	assert_string_equal(names, "mm mc cm cc hd ");
+	assert_non_null(strstr(b.data, "DEFAULT cc\n"));
+	assert_non_null(strstr(b.data, "LABEL mc\n  LINUX /boot/kernel/main.lk\n"
+				       "  INITRD /boot/initrd/main.gz,/boot/initrd/custom.gz\n"));
+	assert_non_null(strstr(b.data, "LABEL cm\n  LINUX /boot/kernel/custom.lk\n"
+				       "  INITRD /boot/initrd/main.gz\n"
+				       "  APPEND console=tty0 console=ttyS0,115200 quiet\n"));
+	buf_release(&b);
+}
+
+static void ext2_arguments(void **state)
+{
+	struct buf b;
+	char msg[512];
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(menu("[initrd]\nformat = ext2\nsize = 6000\n", &b, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(b.data, "APPEND console=tty0 console=ttyS0,115200 root=/dev/ram0 rw "
+				       "ramdisk_size=6000\n"));
+	buf_release(&b);
+}
+
+static void errors(void **state)
+{
+	static const struct {
+		const char *conf, *message;
+	} cases[] = {
+		{"[kernel.custom]\nfragment = a\n[kernel.cool]\nfragment = b\n",
+		 "/proj/mkdistro.conf:3: kernel variants 'custom' and 'cool' both start with 'c'"},
+		{"[initrd.debug]\noverlay = o\n[initrd.dev]\noverlay = p\n",
+		 "initrd variants 'debug' and 'dev' both start with 'd'"},
+		{"[kernel.hard]\nfragment = a\n[initrd.dbg]\noverlay = o\n",
+		 "kernel 'hard' with initrd 'dbg' would be label 'hd'"},
+		{"[boot]\ndefault = mc\n", "/proj/mkdistro.conf:2: [boot] default 'mc' is not a boot label"},
+		{"[label.xy]\nappend = a\n", "/proj/mkdistro.conf:1: [label.xy] names no boot label"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b;
+		char msg[512];
+		int rc;
+		buf_init(&b);
+		rc = menu(cases[i].conf, &b, msg, sizeof(msg));
+		if (rc != -1 || !strstr(msg, cases[i].message))
+			fail_msg("case %zu: rc %d, message '%s'", i, rc, msg);
+		buf_release(&b);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(main_only),
+		cmocka_unit_test(four_labels),
+		cmocka_unit_test(ext2_arguments),
+		cmocka_unit_test(errors),
+	};
+	return cmocka_run_group_tests_name("stick", tests, NULL, NULL);
+}
