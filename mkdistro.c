@@ -26,6 +26,7 @@
 #include "src/kernel.h"
 #include "src/manifest.h"
 #include "src/qemu.h"
+#include "src/report.h"
 #include "src/rootfs.h"
 #include "src/sources.h"
 #include "src/stick.h"
@@ -109,6 +110,8 @@ struct build {
 	struct kernel_out *k;   /* per kernel variant */
 	struct busybox_out *bb; /* per initrd variant (a copy of main's paths when it has none) */
 	struct manifest *m;     /* per initrd variant */
+	struct manifest *added; /* per initrd variant: what a stacked one holds */
+	struct initrd_stats *st; /* per initrd variant: the file written */
 	struct buf summary;
 };
 
@@ -229,8 +232,57 @@ static int stage_rootfs(struct build *b)
 	return ret;
 }
 
+/* What the report needs of each initrd written. */
+static struct report_initrd *initrd_reports(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	struct report_initrd *r = xcalloc(plan->n_ivar, sizeof(*r));
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		const struct ivariant *v = &plan->ivar[i];
+		r[i].name = v->name;
+		r[i].m = v->stack ? &b->added[i] : &b->m[i];
+		r[i].raw = b->st[i].raw;
+		r[i].gz = b->st[i].compressed;
+		r[i].stacked = v->stack;
+		r[i].budget_kib = v->budget_kib;
+		r[i].budget_line = v->budget_line;
+	}
+	return r;
+}
+
+/* out/report.txt and out/report.svg. */
+static int write_report(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	struct report_initrd *r = initrd_reports(b);
+	struct report_kernel *k = xcalloc(plan->n_kvar, sizeof(*k));
+	struct buf txt, svg;
+	char *tp = path_join(plan->out_dir, "report.txt");
+	char *sp = path_join(plan->out_dir, "report.svg");
+	int ret;
+	buf_init(&txt);
+	buf_init(&svg);
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		struct stat st;
+		k[i].name = plan->kvar[i].name;
+		k[i].size = stat(b->k[i].bzimage, &st) == 0 ? (uint64_t)st.st_size : 0;
+	}
+	ret = report_render(plan, k, plan->n_kvar, r, plan->n_ivar, &txt, &svg);
+	if (!ret)
+		ret = write_file_atomic(tp, txt.data, txt.len, 0644);
+	if (!ret)
+		ret = write_file_atomic(sp, svg.data, svg.len, 0644);
+	buf_release(&txt);
+	buf_release(&svg);
+	free(tp);
+	free(sp);
+	free(r);
+	free(k);
+	return ret;
+}
+
 /* Every initrd variant, gzip-compressed, into the new stick tree; a stacked one holds only
- * what it adds to main. */
+ * what it adds to main.  Each must be within its budget. */
 static int stage_initrds(struct build *b)
 {
 	const struct plan *plan = b->plan;
@@ -240,33 +292,36 @@ static int stage_initrds(struct build *b)
 	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
 		const struct ivariant *v = &plan->ivar[i];
 		char *file = xasprintf("%s/%s.gz", dir, v->name);
-		struct initrd_stats st, full;
+		struct initrd_stats *st = &b->st[i], full;
 		if (v->stack) {
 			/* What the whole variant would take, to report the saving. */
 			char *whole = xasprintf("%s/whole-%s.gz", b->work, v->name);
-			struct manifest add;
-			manifest_init(&add);
+			struct manifest *add = &b->added[i];
 			ret = initrd_write(plan, &b->m[i], b->work, log, whole, &full);
 			if (!ret)
-				ret = rootfs_diff(&b->m[0], &b->m[i], &add);
+				ret = rootfs_diff(&b->m[0], &b->m[i], add);
 			if (!ret)
-				ret = initrd_write(plan, &add, b->work, log, file, &st);
+				ret = initrd_write(plan, add, b->work, log, file, st);
 			if (!ret)
 				buf_addf(&b->summary, "%s%s %zu KiB stacked on main (%zu entries; %zu KiB "
 						      "saved)",
-					 i ? ", " : "", v->name, (st.compressed + 1023) / 1024, add.n,
-					 (full.compressed - st.compressed) / 1024);
-			manifest_release(&add);
+					 i ? ", " : "", v->name, (st->compressed + 1023) / 1024, add->n,
+					 (full.compressed - st->compressed) / 1024);
 			unlink(whole);
 			free(whole);
 		} else {
-			ret = initrd_write(plan, &b->m[i], b->work, log, file, &st);
+			ret = initrd_write(plan, &b->m[i], b->work, log, file, st);
 			if (!ret)
 				buf_addf(&b->summary, "%s%s %s %zu KiB, gzip %zu KiB", i ? ", " : "",
 					 v->name, plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
-					 (st.raw + 1023) / 1024, (st.compressed + 1023) / 1024);
+					 (st->raw + 1023) / 1024, (st->compressed + 1023) / 1024);
 		}
 		free(file);
+	}
+	if (!ret) {
+		struct report_initrd *r = initrd_reports(b);
+		ret = report_check_budgets(plan, r, plan->n_ivar);
+		free(r);
 	}
 	free(dir);
 	free(log);
@@ -350,7 +405,10 @@ static int stage_image(struct build *b)
 	char *log = stage_log(b, "image");
 	int ret = image_build(b->plan, b->stick, b->img, log) < 0 || publish(b) < 0 ? -1 : 0;
 	if (!ret)
-		buf_addf(&b->summary, "out/mkdistro.img, %u MiB", b->plan->image_size_mib);
+		ret = write_report(b);
+	if (!ret)
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB; sizes in out/report.txt",
+			 b->plan->image_size_mib);
 	free(log);
 	return ret;
 }
@@ -376,8 +434,12 @@ static int cmd_build(const struct plan *plan)
 	b.k = xcalloc(plan->n_kvar, sizeof(*b.k));
 	b.bb = xcalloc(plan->n_ivar, sizeof(*b.bb));
 	b.m = xcalloc(plan->n_ivar, sizeof(*b.m));
-	for (size_t i = 0; i < plan->n_ivar; i++)
+	b.added = xcalloc(plan->n_ivar, sizeof(*b.added));
+	b.st = xcalloc(plan->n_ivar, sizeof(*b.st));
+	for (size_t i = 0; i < plan->n_ivar; i++) {
 		manifest_init(&b.m[i]);
+		manifest_init(&b.added[i]);
+	}
 	b.logdir = path_join(plan->out_dir, "log");
 	b.work = path_join(plan->out_dir, ".work");
 	b.stick = path_join(b.work, "stick");
@@ -401,10 +463,13 @@ out:
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		busybox_out_release(&b.bb[i]);
 		manifest_release(&b.m[i]);
+		manifest_release(&b.added[i]);
 	}
 	free(b.k);
 	free(b.bb);
 	free(b.m);
+	free(b.added);
+	free(b.st);
 	source_release(&b.ksrc);
 	source_release(&b.bsrc);
 	buf_release(&b.summary);

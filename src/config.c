@@ -86,6 +86,13 @@ void config_defaults(struct plan *plan, const char *dir)
 	memset(plan, 0, sizeof(*plan));
 	plan->dir = abs_path(cwd, dir);
 	free(cwd);
+	{
+		char *real = realpath(plan->dir, NULL);
+		if (real) {
+			free(plan->dir);
+			plan->dir = real;
+		}
+	}
 	plan->conf_path = path_join(plan->dir, "mkdistro.conf");
 	plan->out_dir = path_join(plan->dir, "out");
 	if (xdg && xdg[0] == '/')

@@ -31,6 +31,20 @@ check "the menu is exactly mm mc cm cc hd ($labels)" test "$labels" = "mm mc cm 
 check "stacked labels load main.gz,custom.gz" contains "$cfg" 'INITRD /boot/initrd/main.gz,/boot/initrd/custom.gz'
 check "a label's own kernel arguments" bash -c "awk '/^LABEL cc/ { on = 1 } on && /APPEND/ { print; exit }' '$cfg' | grep -q 'loglevel=4'"
 
+# The size report adds up: parts to the uncompressed initrd, sizes to the files on the stick
+R=$P/out/report.txt
+check "out/report.txt and out/report.svg are written" test -s "$R" -a -s "$P/out/report.svg"
+check "report.svg is well-formed SVG" python3 -c "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert d.documentElement.tagName == 'svg'" "$P/out/report.svg"
+for v in main custom; do
+	check "report: kernel $v size is boot/kernel/$v.lk's" test 		"$(awk -v v=$v '$1 == "kernel" && $2 == v { print $3 }' "$R")" = "$(stat -c %s "$S/boot/kernel/$v.lk")"
+	check "report: initrd $v size is boot/initrd/$v.gz's" test 		"$(awk -v v=$v '$1 == "initrd" && $2 == v { print $3 }' "$R")" = "$(stat -c %s "$S/boot/initrd/$v.gz")"
+	raw=$(awk -v v=$v '$1 == "initrd" { on = ($2 == v) } on && $1 == "uncompressed:" { print $2 }' "$R")
+	sum=$(awk -v v=$v '$1 == "initrd" { on = ($2 == v) } on && $1 ~ /^[0-9]+$/ && $2 == "bytes" { s += $1 } END { print s }' "$R")
+	check "report: the parts of initrd $v add up to its uncompressed size ($sum = $raw)" test "$sum" = "$raw"
+	check "report: initrd $v uncompressed size is the real one" test "$raw" = "$(zcat "$S/boot/initrd/$v.gz" | wc -c)"
+done
+check "report names the biggest parts (libc, busybox, strace)" bash -c "grep -q 'libc.so.6\$' '$R' && grep -q '/bin/busybox\$' '$R' && grep -q '/usr/bin/strace\$' '$R'"
+
 # Every label boots and shows its kernel and initrd
 for l in mm mc cm cc; do
 	"$MKDISTRO" -C "$P" test --timeout 120 --label "$l" \
@@ -86,4 +100,14 @@ expect_fail "a [label.NAME] for no label" "\[label.zz\] names no boot label"
 reset_bad
 sed -i 's|^overlay = overlay|overlay = nowhere|' "$B/mkdistro.conf"
 expect_fail "a missing overlay directory" "\[initrd.custom\] overlay '.*nowhere' is not a directory"
+reset_bad
+sed -i 's|^stack = yes|stack = yes\nbudget = 100|' "$B/mkdistro.conf"
+sum=$(sha256sum < "$P/out/mkdistro.img")
+expect_fail "an initrd over its budget fails the build, naming what is over" \
+	"mkdistro.conf:[0-9]+: initrd 'custom' is [0-9]+ KiB, over its budget of 100 KiB by [0-9]+ KiB; its biggest parts \(uncompressed\): /usr/bin/strace"
+check "a build over budget writes no image" test ! -e "$B/out/mkdistro.img"
+reset_bad
+sed -i 's|^stack = yes|stack = yes\nbudget = 5000|' "$B/mkdistro.conf"
+"$MKDISTRO" -C "$B" build > "$T/out.txt" 2>&1
+check "an initrd within its budget builds" bash -c "test $? -eq 0 && grep -q 'budget 5000 KiB: within' '$B/out/report.txt'"
 finish
