@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 #include "src/busybox.h"
+#include "src/cache.h"
 #include "src/config.h"
 #include "src/elfdeps.h"
 #include "src/image.h"
 #include "src/initrd.h"
+#include "src/kconfig.h"
 #include "src/kernel.h"
 #include "src/manifest.h"
 #include "src/qemu.h"
@@ -371,27 +373,29 @@ out:
 	return ret;
 }
 
-/* Move the new stick tree and image into place: the image with one rename. */
+/* Move the new image into place with one rename, then the stick tree beside it. */
 static int publish(struct build *b)
 {
 	const struct plan *plan = b->plan;
 	char *stick = path_join(plan->out_dir, "stick");
 	char *old = path_join(b->work, "stick.old");
 	char *img = path_join(plan->out_dir, "mkdistro.img");
-	int ret = -1;
-	if (file_exists(stick) && rename(stick, old) < 0) {
-		error_errno("cannot move '%s' aside", stick);
-		goto out;
-	}
-	if (rename(b->stick, stick) < 0) {
-		error_errno("cannot rename '%s' to '%s'", b->stick, stick);
-		goto out;
-	}
+	int ret = -1, had_stick = file_exists(stick);
 	if (rename(b->img, img) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->img, img);
 		goto out;
 	}
 	fsync_parent(img);
+	if (had_stick && rename(stick, old) < 0) {
+		error_errno("cannot move '%s' aside", stick);
+		goto out;
+	}
+	if (rename(b->stick, stick) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->stick, stick);
+		if (had_stick && rename(old, stick) < 0)
+			error_errno("cannot put '%s' back", stick);
+		goto out;
+	}
 	ret = 0;
 out:
 	free(stick);
@@ -413,6 +417,49 @@ static int stage_image(struct build *b)
 	return ret;
 }
 
+/* A Kconfig fragment that parses (path:line for the first bad line). */
+static int check_fragment(const char *path)
+{
+	struct buf text;
+	struct kconfig k;
+	int ret;
+	buf_init(&text);
+	kconfig_init(&k);
+	ret = read_file(path, &text);
+	if (!ret)
+		ret = kconfig_parse(&k, text.data, path, 1);
+	kconfig_release(&k);
+	buf_release(&text);
+	return ret;
+}
+
+/* Everything about the inputs that can be checked in a moment, so that a mistake is not
+ * found only after minutes of kernel build. */
+static int preflight(const struct plan *plan)
+{
+	struct buf menu;
+	int ret;
+	buf_init(&menu);
+	ret = stick_menu(plan, NULL, &menu);
+	buf_release(&menu);
+	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
+		const struct kvariant *v = &plan->kvar[i];
+		ret = check_fragment(v->config ? v->config : plan->kernel_config);
+		if (!ret && v->fragment)
+			ret = check_fragment(v->fragment);
+	}
+	if (!ret)
+		ret = check_fragment(plan->busybox_config);
+	for (size_t i = 1; i < plan->n_ivar && !ret; i++) {
+		ret = rootfs_check_variant(plan, &plan->ivar[i]);
+		if (!ret && plan->ivar[i].busybox_config)
+			ret = check_fragment(plan->ivar[i].busybox_config);
+	}
+	if (!ret && !is_dir(plan->rootfs_dir))
+		ret = error("rootfs skeleton '%s' is not a directory", plan->rootfs_dir);
+	return ret;
+}
+
 static int cmd_build(const struct plan *plan)
 {
 	static const struct {
@@ -425,10 +472,11 @@ static int cmd_build(const struct plan *plan)
 	};
 	struct build b = {.plan = plan};
 	double start = log_now();
-	int ret = -1;
+	int ret = -1, project_lock = -1, cache_lock_fd = -1;
 
 	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
-	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0)
+	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0 ||
+	    preflight(plan) < 0)
 		return -1;
 	buf_init(&b.summary);
 	b.k = xcalloc(plan->n_kvar, sizeof(*b.k));
@@ -444,8 +492,20 @@ static int cmd_build(const struct plan *plan)
 	b.work = path_join(plan->out_dir, ".work");
 	b.stick = path_join(b.work, "stick");
 	b.img = path_join(b.work, "mkdistro.img");
-	if (mkdir_p(b.logdir, 0755) < 0 || remove_tree(b.work) < 0 || mkdir_p(b.work, 0755) < 0 ||
-	    mkdir_p(plan->cache_dir, 0755) < 0)
+	/* One build per project at a time, and one per cache (the build trees are shared). */
+	if (mkdir_p(plan->out_dir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
+		goto out;
+	{
+		char *pl = path_join(plan->out_dir, ".lock"), *cl = path_join(plan->cache_dir, "lock");
+		project_lock = cache_lock(pl, 0, "this project");
+		if (project_lock >= 0)
+			cache_lock_fd = cache_lock(cl, 1, "the build cache");
+		free(pl);
+		free(cl);
+		if (cache_lock_fd < 0)
+			goto out;
+	}
+	if (mkdir_p(b.logdir, 0755) < 0 || remove_tree(b.work) < 0 || mkdir_p(b.work, 0755) < 0)
 		goto out;
 	info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
 	for (size_t i = 0; i < NSTAGES; i++) {
@@ -457,7 +517,12 @@ static int cmd_build(const struct plan *plan)
 	info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start, plan->out_dir);
 	ret = 0;
 out:
-	remove_tree(b.work);
+	if (cache_lock_fd >= 0)
+		remove_tree(b.work);
+	if (cache_lock_fd >= 0)
+		close(cache_lock_fd);
+	if (project_lock >= 0)
+		close(project_lock);
 	for (size_t i = 0; i < plan->n_kvar; i++)
 		kernel_out_release(&b.k[i]);
 	for (size_t i = 0; i < plan->n_ivar; i++) {
@@ -507,7 +572,11 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 		case 't': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
-			if (!test || *end || v <= 0 || v > 86400) {
+			if (!test) {
+				error("--timeout goes with 'mkdistro test'");
+				goto out;
+			}
+			if (*end || v <= 0 || v > 86400) {
 				error("--timeout takes seconds, from 1 to 86400, not '%s'", optarg);
 				goto out;
 			}
@@ -613,19 +682,20 @@ static int copy_tree(const char *from, const char *to)
 
 static int cmd_init(const char *dir)
 {
-	static const char *const files[] = {"mkdistro.conf", "kernel.config", "busybox.config"};
+	/* mkdistro.conf last: a project is complete once it is there. */
+	static const char *const files[] = {"kernel.config", "busybox.config", "mkdistro.conf"};
 	static const char *const trees[] = {"rootfs", "syslinux"};
 	char *data = data_dir();
 	int ret = -1;
 
-	if (file_exists(dir)) {
-		char *conf = path_join(dir, "mkdistro.conf");
-		int taken = file_exists(conf);
-		free(conf);
-		if (taken) {
-			error("'%s' already holds a project (mkdistro.conf); not overwriting it", dir);
+	for (size_t i = 0; i < 5; i++) {
+		char *p = path_join(dir, i < 3 ? files[i] : trees[i - 3]);
+		int taken = file_exists(p);
+		if (taken)
+			error("'%s' already holds a project ('%s' exists); not overwriting it", dir, p);
+		free(p);
+		if (taken)
 			goto out;
-		}
 	}
 	for (size_t i = 0; i < 3; i++) {
 		char *p = path_join(data, files[i]);
@@ -640,19 +710,19 @@ static int cmd_init(const char *dir)
 	}
 	if (mkdir_p(dir, 0755) < 0)
 		goto out;
-	for (size_t i = 0; i < 3; i++) {
-		char *from = path_join(data, files[i]);
-		char *to = path_join(dir, files[i]);
-		int r = copy_file(from, to, 0644);
+	for (size_t i = 0; i < 2; i++) {
+		char *from = path_join(data, trees[i]);
+		char *to = path_join(dir, trees[i]);
+		int r = mkdir_p(to, 0755) < 0 ? -1 : copy_tree(from, to);
 		free(from);
 		free(to);
 		if (r < 0)
 			goto out;
 	}
-	for (size_t i = 0; i < 2; i++) {
-		char *from = path_join(data, trees[i]);
-		char *to = path_join(dir, trees[i]);
-		int r = mkdir_p(to, 0755) < 0 ? -1 : copy_tree(from, to);
+	for (size_t i = 0; i < 3; i++) {
+		char *from = path_join(data, files[i]);
+		char *to = path_join(dir, files[i]);
+		int r = copy_file(from, to, 0644);
 		free(from);
 		free(to);
 		if (r < 0)

@@ -1,7 +1,10 @@
 /* cache.c: content-keyed build cache entries (see cache.h). */
 #include "cache.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -80,6 +83,33 @@ out:
 		remove_tree(tmp);
 	free(tmp);
 	return ret;
+}
+
+int cache_lock(const char *path, int wait, const char *who)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return error_errno("cannot open the lock '%s'", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno != EWOULDBLOCK) {
+		error_errno("cannot lock '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!wait) {
+		close(fd);
+		return error("another mkdistro build is using %s (lock: %s)", who, path);
+	}
+	info("mkdistro: waiting for another mkdistro build using %s (lock: %s)", who, path);
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			error_errno("cannot lock '%s'", path);
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
 }
 
 unsigned cache_jobs(const struct plan *plan)

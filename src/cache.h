@@ -26,6 +26,10 @@ char *cache_build_dir(const struct plan *plan, const char *what, const char *id)
  * files[i][1] the name in the entry, mode[i] its mode.  Returns 0 or -1 (reported). */
 int cache_store(const char *entry, const char *dir, const char *const files[][2],
 		const unsigned *mode, size_t n);
+/* Take path's lock (flock on the file, created if missing), for as long as the returned fd
+ * stays open.  wait: block until it is free, saying so; else fail at once, naming the lock
+ * and who: "another mkdistro build is using WHO".  Returns the fd, or -1 (reported). */
+int cache_lock(const char *path, int wait, const char *who);
 /* Number of jobs for make: [build] jobs, else one per core. */
 unsigned cache_jobs(const struct plan *plan);
 

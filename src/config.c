@@ -19,7 +19,8 @@
 
 #include "util.h"
 
-enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL };
+/* K_SOURCE: "debian:PACKAGE" as it is, or a path (made absolute like K_PATH). */
+enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL, K_SOURCE };
 
 struct key {
 	const char *section, *name;
@@ -31,11 +32,11 @@ struct key {
 #define P(field) offsetof(struct plan, field)
 static const struct key keys[] = {
 	{"system", "hostname", K_LABEL, P(hostname), 1, 63},
-	{"kernel", "source", K_STR, P(kernel_source), 0, 0},
+	{"kernel", "source", K_SOURCE, P(kernel_source), 0, 0},
 	{"kernel", "sha256", K_STR, P(kernel_sha256), 0, 0},
 	{"kernel", "config", K_PATH, P(kernel_config), 0, 0},
 	{"kernel", "base", K_STR, P(kernel_base), 0, 0},
-	{"busybox", "source", K_STR, P(busybox_source), 0, 0},
+	{"busybox", "source", K_SOURCE, P(busybox_source), 0, 0},
 	{"busybox", "sha256", K_STR, P(busybox_sha256), 0, 0},
 	{"busybox", "config", K_PATH, P(busybox_config), 0, 0},
 	{"busybox", "static", K_BOOL, P(busybox_static), 0, 0},
@@ -134,7 +135,8 @@ void config_defaults(struct plan *plan, const char *dir)
 void config_release(struct plan *plan)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
-		if (keys[i].type == K_STR || keys[i].type == K_PATH || keys[i].type == K_LABEL) {
+		if (keys[i].type == K_STR || keys[i].type == K_PATH || keys[i].type == K_LABEL ||
+		    keys[i].type == K_SOURCE) {
 			char **s = (char **)((char *)plan + keys[i].offset);
 			free(*s);
 		}
@@ -175,6 +177,7 @@ struct parse {
 	int line;         /* number of the line just read */
 	int continuation; /* the line just read starts with white space */
 	int section_line; /* of the last [section] header */
+	char **last;      /* the value the previous line set, which an indented line continues */
 	int line_too_long;
 	int error_line;
 	char *error;
@@ -199,6 +202,7 @@ static void check_section_line(struct parse *p, const char *line, size_t n)
 	if (!n || *line != '[' || !(end = memchr(line, ']', n)))
 		return;
 	p->section_line = p->line;
+	p->last = NULL;
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
 		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
@@ -335,7 +339,7 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 		raw = p->lraw[idx];
 		lines = p->lline[idx];
 	}
-	if (raw[slot] && p->continuation) {
+	if (raw[slot] && p->continuation && p->last == &raw[slot]) {
 		char *joined = xasprintf("%s %s", raw[slot], value);
 		free(raw[slot]);
 		raw[slot] = joined;
@@ -345,6 +349,7 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 		return fail(p, p->line, "key '%s' is set twice (first on line %d)", name, lines[slot]);
 	raw[slot] = xstrdup(value);
 	lines[slot] = p->line;
+	p->last = &raw[slot];
 	return 1;
 }
 
@@ -370,7 +375,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 0; /* reported by check_section_line() */
 	if (i == NKEYS)
 		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
-	if (p->seen[i] && p->continuation) {
+	if (p->seen[i] && p->continuation && p->last == &p->value[i]) {
 		char *joined = xasprintf("%s %s", p->value[i], value);
 		free(p->value[i]);
 		p->value[i] = joined;
@@ -383,6 +388,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	p->seen[i] = 1;
 	p->seen_line[i] = p->line;
 	p->value[i] = xstrdup(value);
+	p->last = &p->value[i];
 	return 1;
 }
 
@@ -416,13 +422,19 @@ static int apply(struct parse *p, size_t i)
 	unsigned long long n;
 
 	switch (k->type) {
+	case K_SOURCE:
+		if (!*v)
+			return fail(p, line, "'%s' needs debian:PACKAGE or a tarball path", k->name);
+		free(*(char **)field);
+		*(char **)field = strncmp(v, "debian:", 7) ? abs_path(p->plan->dir, v) : xstrdup(v);
+		return 1;
 	case K_STR:
 	case K_PATH:
 	case K_LABEL:
 		if (k->type == K_LABEL &&
 		    (!is_label(v) || strlen(v) < k->min || strlen(v) > k->max))
-			return fail(p, line, "'%s' must be 1 to 63 letters, digits, '-' or '_', not '%s'",
-				    k->name, v);
+			return fail(p, line, "'%s' must be %u to %u letters, digits, '-' or '_', not '%s'",
+				    k->name, k->min, k->max, v);
 		if (k->type == K_PATH && !*v)
 			return fail(p, line, "'%s' needs a path", k->name);
 		free(*(char **)field);
@@ -656,8 +668,10 @@ int config_load(struct plan *plan, const char *dir)
 	buf_release(&b);
 	env = getenv("MKDISTRO_CACHE");
 	if (env && *env) {
+		char *cwd = xgetcwd();
 		free(plan->cache_dir);
-		plan->cache_dir = abs_path(plan->dir, env);
+		plan->cache_dir = abs_path(cwd, env);
+		free(cwd);
 	}
 	env = getenv("SOURCE_DATE_EPOCH");
 	if (env && *env) {

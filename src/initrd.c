@@ -67,8 +67,14 @@ static int stage_tree(const struct manifest *m, const char *root)
 			}
 			{
 				int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-				if (fd < 0 || write_all(fd, b.data, b.len) < 0 || close(fd) < 0)
+				if (fd < 0) {
+					ret = error_errno("cannot create '%s'", p);
+				} else if (write_all(fd, b.data, b.len) < 0) {
 					ret = error_errno("cannot write '%s'", p);
+					close(fd);
+				} else if (close(fd) < 0) {
+					ret = error_errno("cannot write '%s'", p);
+				}
 			}
 			break;
 		case MF_SYMLINK:
@@ -99,7 +105,28 @@ static int stage_tree(const struct manifest *m, const char *root)
 	return ret;
 }
 
-/* mke2fs -d into a fresh file of size_kib.  Returns 0, 1 when the tree does not fit, or -1. */
+/* Run c with its output in cap (read into out), then appended to the stage log.  Returns
+ * the exit status, or -1 (reported). */
+static int run_captured(struct child *c, const char *cap, const char *log, struct buf *out)
+{
+	int rc;
+	unlink(cap);
+	c->log = cap;
+	rc = spawn_run(c);
+	buf_reset(out);
+	if (file_exists(cap) && read_file(cap, out) == 0) {
+		FILE *f = fopen(log, "a");
+		if (f) {
+			fwrite(out->data, 1, out->len, f);
+			fclose(f);
+		}
+	}
+	unlink(cap);
+	return rc;
+}
+
+/* mke2fs -d into a fresh file of size_kib.  Returns 0, 1 when the tree does not fit, or -1
+ * (reported). */
 static int make_ext2(const struct plan *plan, const char *root, const char *img, unsigned size_kib,
 		     const char *log)
 {
@@ -111,6 +138,8 @@ static int make_ext2(const struct plan *plan, const char *root, const char *img,
 	const char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-m", "0", "-L",
 			      "initrd", "-U", uuid, "-E", ext, "-d", root, img, size, NULL};
 	struct child c = CHILD_INIT;
+	char *cap = xasprintf("%s.out", img);
+	struct buf said;
 	int fd, rc;
 
 	snprintf(size, sizeof(size), "%u", size_kib);
@@ -125,13 +154,18 @@ static int make_ext2(const struct plan *plan, const char *root, const char *img,
 	close(fd);
 	c.argv = argv;
 	c.env = env;
-	c.log = log;
-	rc = spawn_run(&c);
-	if (rc > 0)
-		rc = 1; /* mke2fs says "Could not allocate block" and the like: too small */
+	buf_init(&said);
+	rc = run_captured(&c, cap, log, &said);
+	if (rc > 0 && (strstr(said.data, "Could not allocate") || strstr(said.data, "No space left") ||
+		       strstr(said.data, "Not enough space") || strstr(said.data, "too small")))
+		rc = 1; /* the tree does not fit */
+	else if (rc > 0)
+		rc = error("mke2fs failed (exit %d): %s; full log: %s", rc, said.data, log);
+	buf_release(&said);
 out:
 	free(fake);
 	free(ext);
+	free(cap);
 	return rc;
 }
 
@@ -143,6 +177,7 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 	const char *argv[] = {"debugfs", "-w", "-f", script, img, NULL};
 	struct child c = CHILD_INIT;
 	long long t = (long long)plan->epoch;
+	char *cap = xasprintf("%s.out", script);
 	int rc;
 
 	buf_init(&b);
@@ -152,17 +187,22 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 		const struct mf_entry *e = &m->v[i];
 		if (strpbrk(e->path, "\" \\")) {
 			buf_release(&b);
+			free(cap);
 			return error("'%s': names with spaces, quotes or backslashes cannot go in an "
 				     "ext2 initrd yet (use the cpio format)",
 				     e->path);
 		}
 		if (e->type == MF_CHR || e->type == MF_BLK || e->type == MF_FIFO) {
 			unsigned fmt = e->type == MF_CHR ? 020000 : e->type == MF_BLK ? 060000 : 010000;
+			/* debugfs's mknod makes its node in the current directory */
+			const char *base = strrchr(e->path, '/') + 1;
+			buf_addf(&b, "cd %.*s\n", (int)(base - e->path), e->path);
 			if (e->type == MF_FIFO)
-				buf_addf(&b, "mknod %s p\n", e->path);
+				buf_addf(&b, "mknod %s p\n", base);
 			else
-				buf_addf(&b, "mknod %s %c %u %u\n", e->path, e->type == MF_CHR ? 'c' : 'b',
+				buf_addf(&b, "mknod %s %c %u %u\n", base, e->type == MF_CHR ? 'c' : 'b',
 					 e->major, e->minor);
+			buf_adds(&b, "cd /\n");
 			buf_addf(&b, "sif %s mode 0%o\n", e->path, fmt | e->mode);
 		}
 		buf_addf(&b, "sif %s uid %u\nsif %s gid %u\n", e->path, e->uid, e->path, e->gid);
@@ -171,12 +211,29 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 			 (long long)e->mtime);
 	}
 	rc = write_file_atomic(script, b.data, b.len, 0644);
-	buf_release(&b);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_release(&b);
 		return -1;
+	}
+	/* debugfs exits 0 even when a command fails, so read what it said: anything but its
+	 * banner ("debugfs 1.47.0 (5-Feb-2023)"), its echo of each command ("debugfs: sif ...")
+	 * and the logged command line is an error (such as "mknod: ..."). */
 	c.argv = argv;
-	c.log = log;
-	return spawn_run_logged(&c, NULL);
+	rc = run_captured(&c, cap, log, &b);
+	if (rc == 0) {
+		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
+			if (!strncmp(line, "debugfs", 7) || !strncmp(line, "$ ", 2) ||
+			    !strncmp(line, "Allocated inode:", 16))
+				continue; /* its banner and chatter, its echo of each command, our log line */
+			rc = error("debugfs could not finish the ext2 initrd: %s; full log: %s", line, log);
+			break;
+		}
+	} else if (rc > 0) {
+		rc = error("debugfs failed (exit %d); see %s", rc, log);
+	}
+	buf_release(&b);
+	free(cap);
+	return rc;
 }
 
 static int write_ext2(const struct plan *plan, const struct manifest *m, const char *workdir,
@@ -197,14 +254,18 @@ static int write_ext2(const struct plan *plan, const struct manifest *m, const c
 		goto out;
 	if (rc == 1) {
 		/* Too small: find the smallest size that works, to name it. */
-		unsigned lo = plan->initrd_size_kib, hi = lo * 2;
-		while ((rc = make_ext2(plan, root, img, hi, log)) == 1 && hi < (4u << 20)) {
+		const unsigned max = 4u << 20; /* [initrd] size's limit */
+		unsigned lo = plan->initrd_size_kib, hi = lo * 2 < max ? lo * 2 : max;
+		while ((rc = make_ext2(plan, root, img, hi, log)) == 1 && hi < max) {
 			lo = hi;
-			hi *= 2;
+			hi = hi * 2 < max ? hi * 2 : max;
 		}
-		if (rc != 0) {
-			error("initrd: the root filesystem does not fit in an ext2 image of %u KiB; see %s",
-			      hi, log);
+		if (rc < 0)
+			goto out;
+		if (rc == 1) {
+			error("initrd: the root filesystem does not fit in an ext2 image of %u KiB, the "
+			      "largest [initrd] size; see %s",
+			      max, log);
 			goto out;
 		}
 		while (hi - lo > 16) {

@@ -60,8 +60,9 @@ static int answer_defaults(const char *objdir)
 	char lines[4096];
 	int fd;
 	memset(lines, '\n', sizeof(lines));
-	fd = write_file_atomic(path, lines, sizeof(lines), 0644) < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (write_file_atomic(path, lines, sizeof(lines), 0644) < 0)
+		fd = -1;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		error_errno("cannot open '%s'", path);
 	free(path);
 	return fd;

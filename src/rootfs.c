@@ -232,21 +232,29 @@ static int check_binary(const struct plan *plan, const struct ivariant *v, const
 	return ret;
 }
 
-/* A variant's overlays and binaries. */
-static int add_variant(const struct plan *plan, const struct ivariant *v, struct manifest *m)
+int rootfs_check_variant(const struct plan *plan, const struct ivariant *v)
 {
-	for (size_t i = 0; i < v->n_overlays; i++) {
+	for (size_t i = 0; i < v->n_overlays; i++)
 		if (!is_dir(v->overlays[i]))
 			return error("%s:%d: [initrd.%s] overlay '%s' is not a directory", plan->conf_path,
 				     v->overlay_line, v->name, v->overlays[i]);
+	for (size_t i = 0; i < v->n_binaries; i++)
+		if (check_binary(plan, v, v->binaries[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* A variant's overlays and binaries. */
+static int add_variant(const struct plan *plan, const struct ivariant *v, struct manifest *m)
+{
+	if (rootfs_check_variant(plan, v) < 0)
+		return -1;
+	for (size_t i = 0; i < v->n_overlays; i++)
 		if (rootfs_add_tree(m, v->overlays[i], "/") < 0)
 			return -1;
-	}
-	for (size_t i = 0; i < v->n_binaries; i++) {
-		if (check_binary(plan, v, v->binaries[i]) < 0 ||
-		    manifest_add_file(m, v->binaries[i], 0755, v->binaries[i]) < 0)
+	for (size_t i = 0; i < v->n_binaries; i++)
+		if (manifest_add_file(m, v->binaries[i], 0755, v->binaries[i]) < 0)
 			return -1;
-	}
 	return 0;
 }
 

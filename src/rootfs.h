@@ -29,6 +29,9 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
  * 0755 (by their x bit, so the umask of a checkout does not matter), symlinks as they are.
  * Returns 0 or -1 (reported). */
 int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix);
+/* Check a variant's overlays (directories) and binaries (x86-64 ELF files), naming the
+ * mkdistro.conf line of a bad one.  Returns 0 or -1 (reported). */
+int rootfs_check_variant(const struct plan *plan, const struct ivariant *v);
 /* The entries of m that base lacks or has otherwise (type, mode, owner, target, device or
  * contents), for an initrd stacked on base's.  Returns 0 or -1 (reported). */
 int rootfs_diff(const struct manifest *base, const struct manifest *m, struct manifest *out);

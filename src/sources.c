@@ -7,7 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <glob.h>
-#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -142,23 +142,6 @@ static char *entry_id(const char *dir)
 	return id;
 }
 
-static int md5_file(const char *path, char out[33])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	struct buf b;
-	buf_init(&b);
-	if (read_file(path, &b) < 0) {
-		buf_release(&b);
-		return -1;
-	}
-	EVP_Digest(b.data, b.len, md, &len, EVP_md5(), NULL);
-	buf_release(&b);
-	for (unsigned i = 0; i < len && i < 16; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-	return 0;
-}
-
 /* Check an installed package's file against dpkg's md5sums list. */
 static int check_dpkg_md5(const char *pkg, const char *file)
 {
@@ -207,9 +190,10 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, const ch
 	if (mkdir_p(srcdir, 0755) < 0 || mkdir_p(dl, 0755) < 0)
 		goto out;
 	status = capture(query, dl);
-	installed = status && !strncmp(status, "install ok installed ", 21) && file_exists(tarball);
+	/* "install ok installed VERSION", or "hold ok installed VERSION" */
+	installed = status && strstr(status, " ok installed ") && file_exists(tarball);
 	if (installed) {
-		version = xstrdup(status + 21);
+		version = xstrdup(strstr(status, " ok installed ") + 14);
 	} else {
 		/* Not installed: fetch the .deb (apt checks it against the signed index). */
 		const char *download[] = {"apt-get", "download", pkg, NULL};
@@ -271,22 +255,46 @@ out:
 	return ret;
 }
 
+/* A repository apt can fetch source indexes from over the network: not a CD, not a local
+ * directory (which rarely has a Sources index, and would fail the whole update). */
+static int remote_uri(const char *uri)
+{
+	return strncmp(uri, "cdrom:", 6) && strncmp(uri, "file:", 5) && strncmp(uri, "copy:", 5);
+}
+
+/* Read an apt sources file; a missing one is nothing, an unreadable one a warning. */
+static int read_sources_file(const char *path, struct buf *b)
+{
+	if (!file_exists(path))
+		return -1;
+	if (access(path, R_OK) < 0) {
+		warning("cannot read '%s'; its repositories are left out", path);
+		return -1;
+	}
+	return read_file(path, b);
+}
+
 /* Append "deb-src" twins of the one-line "deb" entries in a sources.list file. */
 static int debsrc_from_list(const char *path, struct buf *out)
 {
 	struct buf b;
 	int n = 0;
-	if (!file_exists(path))
-		return 0;
 	buf_init(&b);
-	if (read_file(path, &b) == 0) {
+	if (read_sources_file(path, &b) == 0) {
 		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
+			const char *uri;
 			while (*line == ' ' || *line == '\t')
 				line++;
-			if (!strncmp(line, "deb ", 4) || !strncmp(line, "deb\t", 4)) {
-				buf_addf(out, "deb-src %s\n", line + 4);
-				n++;
-			}
+			if (strncmp(line, "deb ", 4) && strncmp(line, "deb\t", 4))
+				continue;
+			uri = line + 4;
+			uri += strspn(uri, " \t");
+			if (*uri == '[' && strchr(uri, ']'))
+				uri = strchr(uri, ']') + 1 + strspn(strchr(uri, ']') + 1, " \t");
+			if (!remote_uri(uri))
+				continue;
+			buf_addf(out, "deb-src %s\n", line + 4);
+			n++;
 		}
 	}
 	buf_release(&b);
@@ -311,52 +319,59 @@ static char *deb822_field(const char *para, const char *field)
 	return NULL;
 }
 
-/* Append deb-src lines for the "Types: deb" paragraphs of a deb822 .sources file. */
+/* Append a deb-src copy of one deb822 paragraph, if it is an enabled, remote "deb" one:
+ * every field as it is (an inline Signed-By key included), but Types: deb-src. */
+static int debsrc_paragraph(const char *para, struct buf *out)
+{
+	char *types = deb822_field(para, "Types");
+	char *uris = deb822_field(para, "URIs");
+	char *enabled = deb822_field(para, "Enabled");
+	int is_deb = 0, ok = 1;
+	char *save = NULL;
+	if (types)
+		for (char *t = strtok_r(types, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+			is_deb |= !strcmp(t, "deb");
+	if (uris)
+		for (char *u = strtok_r(uris, " \t", &save); u; u = strtok_r(NULL, " \t", &save))
+			ok &= remote_uri(u);
+	ok &= is_deb && uris && (!enabled || strcasecmp(enabled, "no"));
+	if (ok) {
+		for (const char *line = para; *line;) {
+			const char *end = strchr(line, '\n');
+			size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+			if (!strncasecmp(line, "Types:", 6))
+				buf_adds(out, "Types: deb-src\n");
+			else
+				buf_add(out, line, len);
+			line += len;
+		}
+		buf_adds(out, "\n");
+	}
+	free(types);
+	free(uris);
+	free(enabled);
+	return ok;
+}
+
+/* Append the deb-src paragraphs for a deb822 .sources file. */
 static int debsrc_from_deb822(const char *path, struct buf *out)
 {
 	struct buf b, para;
 	int n = 0;
 	buf_init(&b);
 	buf_init(&para);
-	if (read_file(path, &b) < 0)
+	if (read_sources_file(path, &b) < 0)
 		goto out;
 	for (char *p = b.data;;) {
 		char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len && p[0] != '#')
-			buf_add(&para, p, len), buf_add(&para, "\n", 1);
-		if ((!len || !end) && para.len) {
-			char *types = deb822_field(para.data, "Types");
-			char *uris = deb822_field(para.data, "URIs");
-			char *suites = deb822_field(para.data, "Suites");
-			char *comps = deb822_field(para.data, "Components");
-			char *signedby = deb822_field(para.data, "Signed-By");
-			char *enabled = deb822_field(para.data, "Enabled");
-			int is_deb = 0;
-			if (types)
-				for (char *t = strtok(types, " \t"); t; t = strtok(NULL, " \t"))
-					is_deb |= !strcmp(t, "deb");
-			if (is_deb && uris && suites && (!enabled || strcasecmp(enabled, "no"))) {
-				char *sv = NULL;
-				for (char *u = strtok_r(uris, " \t", &sv); u; u = strtok_r(NULL, " \t", &sv)) {
-					char *s2 = xstrdup(suites), *sv2 = NULL;
-					for (char *s = strtok_r(s2, " \t", &sv2); s;
-					     s = strtok_r(NULL, " \t", &sv2)) {
-						buf_adds(out, "deb-src ");
-						if (signedby && signedby[0] == '/')
-							buf_addf(out, "[signed-by=%s] ", signedby);
-						buf_addf(out, "%s %s %s\n", u, s, comps ? comps : "");
-						n++;
-					}
-					free(s2);
-				}
-			}
-			free(types);
-			free(uris);
-			free(suites);
-			free(comps);
-			free(signedby);
-			free(enabled);
+		int blank = strspn(p, " \t") == len;
+		if (!blank && p[0] != '#') {
+			buf_add(&para, p, len);
+			buf_add(&para, "\n", 1);
+		}
+		if ((blank || !end) && para.len) {
+			n += debsrc_paragraph(para.data, out);
 			buf_reset(&para);
 		}
 		if (!end)
@@ -369,24 +384,24 @@ out:
 	return n;
 }
 
-int sources_debsrc_lines(const char *etc, struct buf *out)
+int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
 {
-	char *list = path_join(etc, "sources.list");
+	char *file = path_join(etc, "sources.list");
 	char *pattern;
 	glob_t g;
-	int n = debsrc_from_list(list, out);
-	free(list);
+	int n = debsrc_from_list(file, list);
+	free(file);
 	pattern = path_join(etc, "sources.list.d/*.list");
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_list(g.gl_pathv[i], out);
+			n += debsrc_from_list(g.gl_pathv[i], list);
 		globfree(&g);
 	}
 	free(pattern);
 	pattern = path_join(etc, "sources.list.d/*.sources");
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_deb822(g.gl_pathv[i], out);
+			n += debsrc_from_deb822(g.gl_pathv[i], deb822);
 		globfree(&g);
 	}
 	free(pattern);
@@ -407,39 +422,50 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 	char *name = xasprintf("src/debian-%s", s);
 	char *dir = path_join(plan->cache_dir, name);
 	char *tmp = xasprintf("%s.tmp", dir);
+	char *parts = path_join(apt, "sources.list.d");
+	char *deb822 = path_join(parts, "mkdistro.sources");
 	char *o_list = xasprintf("Dir::Etc::SourceList=%s", list);
+	char *o_parts = xasprintf("Dir::Etc::SourceParts=%s", parts);
 	char *o_lists = xasprintf("Dir::State::Lists=%s", lists);
 	char *o_cache = xasprintf("Dir::Cache=%s", cache);
 	char *idfile = NULL;
-	struct buf b;
+	struct buf b, b822;
 	glob_t g;
 	int ret = -1;
 
 	buf_init(&b);
+	buf_init(&b822);
 	out->id = entry_id(dir);
 	if (out->id)
 		goto found;
 	info("  fetching %s with apt-get source (private apt configuration in %s)", pkg, apt);
-	if (mkdir_p(partial, 0755) < 0 || mkdir_p(archives, 0755) < 0)
+	if (mkdir_p(partial, 0755) < 0 || mkdir_p(archives, 0755) < 0 || mkdir_p(parts, 0755) < 0)
 		goto out;
-	if (sources_debsrc_lines("/etc/apt", &b) == 0) {
-		error("no Debian archive ('deb' line) in /etc/apt/sources.list or sources.list.d: "
+	if (sources_debsrc_lines("/etc/apt", &b, &b822) == 0) {
+		error("no Debian archive ('deb' entry) in /etc/apt/sources.list or sources.list.d: "
 		      "cannot fetch %s; set [busybox] source to a tarball and sha256",
 		      pkg);
 		goto out;
 	}
-	if (write_file_atomic(list, b.data, b.len, 0644) < 0)
+	if (write_file_atomic(list, b.data, b.len, 0644) < 0 ||
+	    write_file_atomic(deb822, b822.data, b822.len, 0644) < 0)
 		goto out;
 	{
-		const char *update[] = {"apt-get", "-o", o_list, "-o", "Dir::Etc::SourceParts=/dev/null",
-					"-o", o_lists, "-o", o_cache, "-o", "Debug::NoLocking=1",
-					"update", NULL};
-		const char *source[] = {"apt-get", "-o", o_list, "-o", "Dir::Etc::SourceParts=/dev/null",
-					"-o", o_lists, "-o", o_cache, "-o", "Debug::NoLocking=1",
-					"source", pkg, NULL};
+		const char *update[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
+					o_cache, "-o", "Debug::NoLocking=1", "update", NULL};
+		const char *source[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
+					o_cache, "-o", "Debug::NoLocking=1", "source", pkg, NULL};
+		struct child c = CHILD_INIT;
 		if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0)
 			goto out;
-		if (run(update, NULL, log) < 0 || run(source, tmp, log) < 0)
+		/* One repository without a Sources index fails the update but not the others;
+		 * apt-get source says whether the package can be had. */
+		c.argv = update;
+		c.log = log;
+		if (spawn_run(&c) != 0)
+			warning("apt-get update reported errors (see %s); trying apt-get source anyway",
+				log);
+		if (run(source, tmp, log) < 0)
 			goto out;
 	}
 	{
@@ -481,7 +507,11 @@ out:
 	free(dir);
 	free(tmp);
 	free(o_list);
+	free(o_parts);
 	free(o_lists);
+	free(parts);
+	free(deb822);
+	buf_release(&b822);
 	free(o_cache);
 	free(idfile);
 	return ret;

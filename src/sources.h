@@ -24,8 +24,9 @@ struct source {
 /* what: "kernel" or "busybox".  Progress and child output go to log.  Returns 0 or -1. */
 int sources_get(const struct plan *plan, const char *what, const char *log, struct source *out);
 void source_release(struct source *s);
-/* deb-src lines for every deb line of the system's apt sources, appended to out (for tests:
- * etc is normally "/etc/apt").  Returns the number of lines. */
-int sources_debsrc_lines(const char *etc, struct buf *out);
+/* deb-src entries for every enabled, remote deb entry of the apt sources under etc
+ * (normally "/etc/apt"): one-line ones appended to list, deb822 ones (copied whole, with
+ * Types: deb-src) to deb822.  Returns how many. */
+int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822);
 
 #endif

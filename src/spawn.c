@@ -50,8 +50,13 @@ int spawn_start(struct child *c)
 	char **env = NULL;
 	int ret = -1, rc;
 
-	if (c->pipe_io && (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0))
-		return error_errno("cannot create a pipe");
+	if (c->pipe_io && (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0)) {
+		error_errno("cannot create a pipe");
+		for (int i = 0; i < 2; i++)
+			if (in_pipe[i] >= 0)
+				close(in_pipe[i]);
+		return -1;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
@@ -84,8 +89,13 @@ int spawn_start(struct child *c)
 	env = make_env(c->env);
 	rc = posix_spawnp(&c->pid, c->argv[0], &fa, &attr, (char *const *)c->argv, env);
 	if (rc) {
+		/* The file actions fail the same way as the exec: say what they were. */
 		errno = rc;
-		error_errno("cannot run '%s'", c->argv[0]);
+		if (c->cwd || c->log || c->out)
+			error_errno("cannot run '%s' (in '%s', output to '%s')", c->argv[0],
+				    c->cwd ? c->cwd : ".", c->out ? c->out : c->log ? c->log : "-");
+		else
+			error_errno("cannot run '%s'", c->argv[0]);
 		c->pid = -1;
 		goto out;
 	}

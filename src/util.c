@@ -371,7 +371,8 @@ void sha256_hex(const void *data, size_t n, char out[65])
 	hex(md, len, out);
 }
 
-int sha256_file(const char *path, char out[65])
+/* Stream a file through a digest, into hex. */
+static int digest_file(const char *path, const EVP_MD *type, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
@@ -381,8 +382,8 @@ int sha256_file(const char *path, char out[65])
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
 	ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		die("sha256 failed");
+	if (!ctx || !EVP_DigestInit_ex(ctx, type, NULL))
+		die("digest failed");
 	for (;;) {
 		ssize_t r = read(fd, chunk, sizeof(chunk));
 		if (r < 0 && errno == EINTR)
@@ -402,4 +403,14 @@ int sha256_file(const char *path, char out[65])
 	close(fd);
 	hex(md, len, out);
 	return 0;
+}
+
+int sha256_file(const char *path, char out[65])
+{
+	return digest_file(path, EVP_sha256(), out);
+}
+
+int md5_file(const char *path, char out[33])
+{
+	return digest_file(path, EVP_md5(), out);
 }

@@ -104,8 +104,10 @@ static const struct bad bad_inputs[] = {
 	{"[kernel]\nsource = /x/linux.tar.xz\n", "set [kernel] sha256"},
 	{"[busybox]\nsource = bb.tar.bz2\n", "set [busybox] sha256"},
 	{"[boot]\ntimeout = 40000\n", "mkdistro.conf:2: 'timeout' must be a whole number from 0"},
-	{"[boot]\ndefault = a b\n", "mkdistro.conf:2: 'default' must be 1 to 63"},
+	{"[boot]\ndefault = a b\n", "mkdistro.conf:2: 'default' must be 1 to 32"},
 	{"[kernel]\nconfig =\n", "mkdistro.conf:2: 'config' needs a path"},
+	{"[boot]\nappend = a\n[image]\nsize = 64\n[boot]\n  append = b\n",
+	 "mkdistro.conf:6: key 'append' is set twice (first on line 2)"},
 };
 
 static void bad(void **state)
