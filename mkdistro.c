@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,9 @@ static const char usage_text[] =
 	"                        boot out/mkdistro.img in QEMU on this terminal (Ctrl-A X quits)\n"
 	"  test [--usb] [--label L] [--timeout S] [--cmd CMD] [--accel A]\n"
 	"                        boot it headless, run CMD in its shell, print the transcript\n"
+	"  menuconfig kernel|busybox [--variant NAME]\n"
+	"                        change a configuration in its menuconfig; the changes are\n"
+	"                        written back to kernel.config, busybox.config or the variant's\n"
 	"  init DIR              create a new project directory from the default files\n"
 	"  ldd FILE...           list the shared libraries FILEs need, as found for the image\n"
 	"  help                  show this text\n"
@@ -545,6 +549,73 @@ out:
 	return ret;
 }
 
+/* ---- menuconfig ---- */
+
+static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
+{
+	const char *variant = "main", *what = argc > 1 ? argv[1] : "";
+	struct source src = {0};
+	char *logdir = path_join(plan->out_dir, "log");
+	char *log = path_join(logdir, "menuconfig.log");
+	char *pl = path_join(plan->out_dir, ".lock"), *cl = path_join(plan->cache_dir, "lock");
+	int kernel = !strcmp(what, "kernel"), ret = -1, lock1 = -1, lock2 = -1;
+	size_t i;
+
+	if (argc == 4 && !strcmp(argv[2], "--variant"))
+		variant = argv[3];
+	else if (argc != 2)
+		what = "";
+	if (!kernel && strcmp(what, "busybox")) {
+		error("usage: mkdistro menuconfig kernel|busybox [--variant NAME]");
+		goto out;
+	}
+	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
+	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0 ||
+	    mkdir_p(logdir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
+		goto out;
+	lock1 = cache_lock(pl, 0, "this project");
+	if (lock1 < 0 || (lock2 = cache_lock(cl, 1, "the build cache")) < 0)
+		goto out;
+	unlink(log);
+	if (kernel) {
+		for (i = 0; i < plan->n_kvar && strcmp(plan->kvar[i].name, variant); i++)
+			;
+		if (i == plan->n_kvar) {
+			error("no kernel variant '%s' in %s", variant, plan->conf_path);
+			goto out;
+		}
+		if (sources_get(plan, "kernel", log, &src) == 0)
+			ret = kernel_menuconfig(plan, &plan->kvar[i], &src, log);
+	} else {
+		for (i = 0; i < plan->n_ivar && strcmp(plan->ivar[i].name, variant); i++)
+			;
+		if (i == plan->n_ivar) {
+			error("no initrd variant '%s' in %s", variant, plan->conf_path);
+			goto out;
+		}
+		if (i && !plan->ivar[i].busybox_config) {
+			error("[initrd.%s] has no busybox_config of its own: it uses %s (mkdistro "
+			      "menuconfig busybox)",
+			      variant, plan->busybox_config);
+			goto out;
+		}
+		if (sources_get(plan, "busybox", log, &src) == 0)
+			ret = busybox_menuconfig(plan, i ? plan->ivar[i].busybox_config : plan->busybox_config,
+						 &src, log);
+	}
+out:
+	if (lock2 >= 0)
+		close(lock2);
+	if (lock1 >= 0)
+		close(lock1);
+	source_release(&src);
+	free(logdir);
+	free(log);
+	free(pl);
+	free(cl);
+	return ret;
+}
+
 /* ---- run and test ---- */
 
 static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
@@ -767,6 +838,11 @@ int main(int argc, char **argv)
 	struct plan plan;
 	int c, ret;
 
+	/* libarchive converts names through the locale: UTF-8 names in a pax tarball need a
+	 * UTF-8 LC_CTYPE (messages stay in English). */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
+
 	while ((c = getopt_long(argc, argv, "+C:hqV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
@@ -797,7 +873,8 @@ int main(int argc, char **argv)
 		ret = argc == 2 ? cmd_init(argv[1]) : error("usage: mkdistro init DIR");
 	else if (!strcmp(cmd, "ldd"))
 		ret = cmd_ldd(argc, argv);
-	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test")) {
+	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
+		 !strcmp(cmd, "menuconfig")) {
 		if (!strcmp(cmd, "build") && argc > 1) {
 			error("unexpected argument '%s' (see mkdistro --help)", argv[1]);
 			return 2;
@@ -806,6 +883,8 @@ int main(int argc, char **argv)
 			return 1;
 		if (!strcmp(cmd, "build"))
 			ret = cmd_build(&plan);
+		else if (!strcmp(cmd, "menuconfig"))
+			ret = cmd_menuconfig(&plan, argc, argv);
 		else
 			ret = cmd_boot(&plan, argc, argv, !strcmp(cmd, "test"));
 		config_release(&plan);

@@ -5,6 +5,7 @@
  */
 #include "busybox.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,23 +22,84 @@ void busybox_out_release(struct busybox_out *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* BusyBox's Kbuild settings, and the strings they point at. */
+struct busybox_kbuild {
+	struct kbuild k;
+	char epoch[48];
+	const char *env[3];
+};
+
+static void setup(struct busybox_kbuild *bk, const struct plan *plan, const char *config,
+		  const struct source *src, const char *objdir, const char *log,
+		  const struct kconfig *frag)
+{
+	snprintf(bk->epoch, sizeof(bk->epoch), "SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+	bk->env[0] = bk->epoch;
+	bk->env[1] = "KCONFIG_NOTIMESTAMP=1";
+	bk->env[2] = NULL;
+	bk->k = (struct kbuild){
+		.what = "busybox",
+		.tree = src->tree,
+		.objdir = objdir,
+		.log = log,
+		.env = bk->env,
+		.base = "defconfig",
+		.update = "oldconfig",
+		.fragment = frag,
+		.fragment_path = config,
+		.jobs = cache_jobs(plan),
+	};
+}
+
+/* The fragment in config, with [busybox] static deciding CONFIG_STATIC. */
+static int read_config(const struct plan *plan, const char *config, struct kconfig *frag)
+{
+	struct buf text;
+	int ret;
+	buf_init(&text);
+	ret = read_file(config, &text);
+	if (!ret)
+		ret = kconfig_parse(frag, text.data, config, 1);
+	buf_release(&text);
+	if (!ret)
+		kconfig_set(frag, "STATIC", plan->busybox_static ? "y" : "n");
+	return ret;
+}
+
+int busybox_menuconfig(const struct plan *plan, const char *config, const struct source *src,
+		       const char *log)
+{
+	struct kconfig frag;
+	struct busybox_kbuild bk;
+	char *objdir = cache_build_dir(plan, "busybox", src->id);
+	int ret = -1;
+	kconfig_init(&frag);
+	if (read_config(plan, config, &frag) == 0) {
+		setup(&bk, plan, config, src, objdir, log, &frag);
+		ret = kbuild_menuconfig(&bk.k, config);
+		if (ret >= 0)
+			info("mkdistro: %d setting%s written to %s", ret, ret == 1 ? "" : "s", config);
+	}
+	kconfig_release(&frag);
+	free(objdir);
+	return ret < 0 ? -1 : 0;
+}
+
 int busybox_build(const struct plan *plan, const char *config, const struct source *src,
 		  const char *log, struct busybox_out *out)
 {
 	struct kconfig frag;
-	struct buf text, keytext;
+	struct buf keytext;
 	char key[65];
-	char *entry = NULL, *objdir = NULL, *epoch = NULL;
+	char *entry = NULL, *objdir = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	kconfig_init(&frag);
-	buf_init(&text);
 	buf_init(&keytext);
-	if (read_file(config, &text) < 0 || kconfig_parse(&frag, text.data, config, 1) < 0)
-		goto out;
 	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
-	kconfig_set(&frag, "STATIC", plan->busybox_static ? "y" : "n");
+	if (read_config(plan, config, &frag) < 0)
+		goto out;
 
 	buf_addf(&keytext, "busybox 1\nsource %s\nbase defconfig\nepoch %lld\n", src->id,
 		 (long long)plan->epoch);
@@ -54,26 +116,14 @@ int busybox_build(const struct plan *plan, const char *config, const struct sour
 	}
 
 	{
-		objdir = cache_build_dir(plan, "busybox", src->id);
-		epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
-		const char *env[] = {epoch, "KCONFIG_NOTIMESTAMP=1", NULL};
 		const char *targets[] = {"busybox", "busybox.links", NULL};
-		struct kbuild k = {
-			.what = "busybox",
-			.tree = src->tree,
-			.objdir = objdir,
-			.log = log,
-			.env = env,
-			.base = "defconfig",
-			.update = "oldconfig",
-			.fragment = &frag,
-			.fragment_path = config,
-			.jobs = cache_jobs(plan),
-		};
-		if (kbuild_configure(&k) < 0)
+		struct busybox_kbuild bk;
+		objdir = cache_build_dir(plan, "busybox", src->id);
+		setup(&bk, plan, config, src, objdir, log, &frag);
+		if (kbuild_configure(&bk.k) < 0)
 			goto out;
-		info("  make -j%u busybox (log: %s)", k.jobs, log);
-		if (kbuild_make(&k, targets) < 0)
+		info("  make -j%u busybox (log: %s)", bk.k.jobs, log);
+		if (kbuild_make(&bk.k, targets) < 0)
 			goto out;
 	}
 
@@ -87,10 +137,8 @@ int busybox_build(const struct plan *plan, const char *config, const struct sour
 	ret = 0;
 out:
 	kconfig_release(&frag);
-	buf_release(&text);
 	buf_release(&keytext);
 	free(entry);
 	free(objdir);
-	free(epoch);
 	return ret;
 }

@@ -19,5 +19,9 @@ struct busybox_out {
 int busybox_build(const struct plan *plan, const char *config, const struct source *src,
 		  const char *log, struct busybox_out *out);
 void busybox_out_release(struct busybox_out *b);
+/* Configure as a build would, open BusyBox's menuconfig on this terminal, then write what
+ * changed back into config.  Returns 0 or -1 (reported). */
+int busybox_menuconfig(const struct plan *plan, const char *config, const struct source *src,
+		       const char *log);
 
 #endif

@@ -673,6 +673,12 @@ int config_load(struct plan *plan, const char *dir)
 		plan->cache_dir = abs_path(cwd, env);
 		free(cwd);
 	}
+	/* The kernel's Makefile refuses a build directory with a space or a colon, and make
+	 * mangles '$' and '#'; say so now rather than after the sources are fetched. */
+	if (strpbrk(plan->cache_dir, " :$#\t\n"))
+		return error("the build cache '%s' has a space, ':', '$' or '#', which the kernel's "
+			     "build cannot take; set MKDISTRO_CACHE or [build] cache to another place",
+			     plan->cache_dir);
 	env = getenv("SOURCE_DATE_EPOCH");
 	if (env && *env) {
 		unsigned long long n;

@@ -48,6 +48,113 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	return rc == 0 ? 0 : -1;
 }
 
+/* Rewrite fragment text: lines setting a changed symbol take its new value; the rest of
+ * changed is appended. */
+static void write_back(struct buf *out, const char *text, const struct kconfig *changed)
+{
+	int *done = xcalloc(changed->n ? changed->n : 1, sizeof(*done));
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		struct kconfig one;
+		kconfig_init(&one);
+		char *copy = xstrndup(line, len);
+		kconfig_parse(&one, copy, "", 0);
+		free(copy);
+		if (one.n == 1) {
+			for (size_t i = 0; i < changed->n; i++) {
+				if (strcmp(changed->v[i].name, one.v[0].name))
+					continue;
+				struct kconfig just = {.v = &changed->v[i], .n = 1};
+				kconfig_render(&just, out);
+				done[i] = 1;
+				len = 0;
+			}
+		}
+		if (len || one.n != 1) {
+			buf_add(out, line, len);
+			buf_adds(out, "\n");
+		}
+		kconfig_release(&one);
+		line = end ? end + 1 : line + strlen(line);
+	}
+	for (size_t i = 0, first = 1; i < changed->n; i++) {
+		if (done[i])
+			continue;
+		if (first)
+			buf_adds(out, "\n# changed with mkdistro menuconfig\n");
+		first = 0;
+		struct kconfig just = {.v = &changed->v[i], .n = 1};
+		kconfig_render(&just, out);
+	}
+	free(done);
+}
+
+int kbuild_menuconfig(const struct kbuild *k, const char *write_to)
+{
+	char *config = path_join(k->objdir, ".config");
+	struct kconfig before, after, changed;
+	struct buf text, out;
+	int ret = -1;
+
+	kconfig_init(&before);
+	kconfig_init(&after);
+	kconfig_init(&changed);
+	buf_init(&text);
+	buf_init(&out);
+	if (kbuild_configure(k) < 0 || read_file(config, &text) < 0 ||
+	    kconfig_parse(&before, text.data, config, 0) < 0)
+		goto out;
+	{
+		const char *targets[] = {"menuconfig", NULL};
+		char *dir = xasprintf("-C%s", k->tree);
+		char *obj = xasprintf("O=%s", k->objdir);
+		const char *argv[16] = {"make", dir, obj};
+		size_t n = 3;
+		struct child c = CHILD_INIT;
+		int rc;
+		for (const char *const *v = k->vars; v && *v && n < 12; v++)
+			argv[n++] = *v;
+		argv[n++] = targets[0];
+		c.argv = argv;
+		c.env = k->env;
+		c.in_fd = 0; /* the terminal: stdin, stdout and stderr are all the user's */
+		rc = spawn_run(&c);
+		free(dir);
+		free(obj);
+		if (rc != 0) {
+			if (rc > 0)
+				error("%s: make menuconfig failed (exit %d)", k->what, rc);
+			goto out;
+		}
+	}
+	buf_reset(&text);
+	if (read_file(config, &text) < 0 || kconfig_parse(&after, text.data, config, 0) < 0)
+		goto out;
+	for (size_t i = 0; i < after.n; i++)
+		if (strcmp(kconfig_get(&before, after.v[i].name), after.v[i].value))
+			kconfig_set(&changed, after.v[i].name, after.v[i].value);
+	for (size_t i = 0; i < before.n; i++)
+		if (!strcmp(kconfig_get(&after, before.v[i].name), "n") &&
+		    strcmp(before.v[i].value, "n"))
+			kconfig_set(&changed, before.v[i].name, "n");
+	buf_reset(&text);
+	if (file_exists(write_to) && read_file(write_to, &text) < 0)
+		goto out;
+	write_back(&out, text.data, &changed);
+	if (write_file_atomic(write_to, out.data, out.len, 0644) < 0)
+		goto out;
+	ret = (int)changed.n;
+out:
+	kconfig_release(&before);
+	kconfig_release(&after);
+	kconfig_release(&changed);
+	buf_release(&text);
+	buf_release(&out);
+	free(config);
+	return ret;
+}
+
 int kbuild_make(const struct kbuild *k, const char *const *targets)
 {
 	return make(k, targets, 1, -1);

@@ -24,6 +24,12 @@ struct kbuild {
 /* base, then .config += fragment, then update; then check that every fragment setting
  * survived.  Returns 0, or -1 with each dropped setting named as path:line. */
 int kbuild_configure(const struct kbuild *k);
+/* Configure, then run `make menuconfig` on this terminal, then write what the user changed
+ * into the fragment file write_to: a setting already there is edited in place, the others
+ * are appended under a comment.  The result is the smallest fragment that gives the same
+ * .config on the same base: only what differs from before menuconfig.  Returns the number
+ * of settings written, or -1 (reported). */
+int kbuild_menuconfig(const struct kbuild *k, const char *write_to);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
 

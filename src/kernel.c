@@ -49,6 +49,66 @@ static int read_fragment(struct kconfig *k, const char *path)
 	return ret;
 }
 
+/* The kernel's Kbuild settings, and the strings they point at. */
+struct kernel_kbuild {
+	struct kbuild k;
+	char stamp[64];
+	const char *env[4];
+	const char *vars[2];
+};
+
+static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struct kvariant *v,
+		  const struct source *src, const char *objdir, const char *log,
+		  const struct kconfig *frag)
+{
+	time_t t = (time_t)plan->epoch;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(kk->stamp, sizeof(kk->stamp), "KBUILD_BUILD_TIMESTAMP=%a %b %e %H:%M:%S UTC %Y",
+		 &tm);
+	kk->env[0] = kk->stamp;
+	kk->env[1] = "KBUILD_BUILD_USER=mkdistro";
+	kk->env[2] = "KBUILD_BUILD_HOST=mkdistro";
+	kk->env[3] = NULL;
+	kk->vars[0] = "ARCH=x86_64";
+	kk->vars[1] = NULL;
+	kk->k = (struct kbuild){
+		.what = "kernel",
+		.tree = src->tree,
+		.objdir = objdir,
+		.log = log,
+		.vars = kk->vars,
+		.env = kk->env,
+		.base = plan->kernel_base,
+		.update = "olddefconfig",
+		.fragment = frag,
+		.fragment_path = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config,
+		.jobs = cache_jobs(plan),
+	};
+}
+
+int kernel_menuconfig(const struct plan *plan, const struct kvariant *v, const struct source *src,
+		      const char *log)
+{
+	struct kconfig frag;
+	struct kernel_kbuild kk;
+	char *objdir = cache_build_dir(plan, "kernel", src->id);
+	const char *to = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config;
+	int ret = -1;
+	kconfig_init(&frag);
+	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
+	    (v->fragment && read_fragment(&frag, v->fragment) < 0))
+		goto out;
+	setup(&kk, plan, v, src, objdir, log, &frag);
+	ret = kbuild_menuconfig(&kk.k, to);
+	if (ret >= 0)
+		info("mkdistro: %d setting%s written to %s", ret, ret == 1 ? "" : "s", to);
+out:
+	kconfig_release(&frag);
+	free(objdir);
+	return ret < 0 ? -1 : 0;
+}
+
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
 		 const char *log, struct kernel_out *out)
 {
@@ -84,33 +144,14 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	}
 
 	{
-		char stamp[64];
-		time_t t = (time_t)plan->epoch;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "KBUILD_BUILD_TIMESTAMP=%a %b %e %H:%M:%S UTC %Y", &tm);
-		const char *env[] = {stamp, "KBUILD_BUILD_USER=mkdistro", "KBUILD_BUILD_HOST=mkdistro",
-				     NULL};
-		const char *vars[] = {"ARCH=x86_64", NULL};
 		const char *targets[] = {"bzImage", NULL};
+		struct kernel_kbuild kk;
 		objdir = cache_build_dir(plan, "kernel", src->id);
-		struct kbuild k = {
-			.what = "kernel",
-			.tree = src->tree,
-			.objdir = objdir,
-			.log = log,
-			.vars = vars,
-			.env = env,
-			.base = plan->kernel_base,
-			.update = "olddefconfig",
-			.fragment = &frag,
-			.fragment_path = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config,
-			.jobs = cache_jobs(plan),
-		};
-		if (kbuild_configure(&k) < 0)
+		setup(&kk, plan, v, src, objdir, log, &frag);
+		if (kbuild_configure(&kk.k) < 0)
 			goto out;
-		info("  make -j%u bzImage (a cold build takes a few minutes; log: %s)", k.jobs, log);
-		if (kbuild_make(&k, targets) < 0)
+		info("  make -j%u bzImage (a cold build takes a few minutes; log: %s)", kk.k.jobs, log);
+		if (kbuild_make(&kk.k, targets) < 0)
 			goto out;
 	}
 

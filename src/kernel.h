@@ -19,5 +19,10 @@ struct kernel_out {
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
 		 const char *log, struct kernel_out *out);
 void kernel_out_release(struct kernel_out *k);
+/* Configure the variant as a build would, open the kernel's menuconfig on this terminal,
+ * then write what changed back into the variant's fragment file (its `fragment`, its
+ * `config`, or kernel.config for main).  Returns 0 or -1 (reported). */
+int kernel_menuconfig(const struct plan *plan, const struct kvariant *v, const struct source *src,
+		      const char *log);
 
 #endif

@@ -76,6 +76,8 @@ printf '%s\nCONFIG_NO_SUCH_APPLET=y\n' "$good_bconf" > "$B/busybox.config"
 expect_fail "busybox.config: an unknown symbol is named" \
 	"busybox.config:$(($(printf '%s\n' "$good_bconf" | wc -l) + 1)): CONFIG_NO_SUCH_APPLET=y was dropped by oldconfig"
 
+expect_fail "a build cache path the kernel build cannot take" \
+	"the build cache '/tmp/a b' has a space" MKDISTRO_CACHE="/tmp/a b"
 mkdir -p "$T/emptybin"
 expect_fail "a missing host tool names its Debian package" \
 	"'make' is not found in PATH; install the Debian package 'make'" PATH="$T/emptybin"
