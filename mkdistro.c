@@ -25,6 +25,7 @@
 #include "src/elfdeps.h"
 #include "src/image.h"
 #include "src/initrd.h"
+#include "src/initrdfile.h"
 #include "src/kconfig.h"
 #include "src/kernel.h"
 #include "src/manifest.h"
@@ -55,6 +56,11 @@ static const char usage_text[] =
 	"  menuconfig kernel|busybox [--variant NAME]\n"
 	"                        change a configuration in its menuconfig; the changes are\n"
 	"                        written back to kernel.config, busybox.config or the variant's\n"
+	"  initrd unpack FILE DIR\n"
+	"                        unpack a cpio initrd (gzip or not) without root; owners, device\n"
+	"                        nodes, hard links and times go to DIR/.mkdistro-initrd\n"
+	"  initrd pack DIR FILE [--level N]\n"
+	"                        pack it again (gzip when FILE ends in .gz)\n"
 	"  init DIR              create a new project directory from the default files\n"
 	"  ldd FILE...           list the shared libraries FILEs need, as found for the image\n"
 	"  help                  show this text\n"
@@ -806,6 +812,27 @@ out:
 	return ret;
 }
 
+/* ---- initrd unpack and pack ---- */
+
+static int cmd_initrd(int argc, char **argv)
+{
+	int level = 0;
+	if (argc == 6 && !strcmp(argv[1], "pack") && !strcmp(argv[4], "--level")) {
+		char *end;
+		long v = strtol(argv[5], &end, 10);
+		if (*end || v < 1 || v > 12)
+			return error("--level takes 1 to 12, not '%s'", argv[5]);
+		level = (int)v;
+		argc = 4;
+	}
+	if (argc == 4 && !strcmp(argv[1], "unpack"))
+		return initrdfile_unpack(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "pack"))
+		return initrdfile_pack(argv[2], argv[3], level);
+	return error("usage: mkdistro initrd unpack FILE DIR | mkdistro initrd pack DIR FILE "
+		     "[--level N]");
+}
+
 /* ---- ldd ---- */
 
 static int cmd_ldd(int argc, char **argv)
@@ -873,6 +900,8 @@ int main(int argc, char **argv)
 		ret = argc == 2 ? cmd_init(argv[1]) : error("usage: mkdistro init DIR");
 	else if (!strcmp(cmd, "ldd"))
 		ret = cmd_ldd(argc, argv);
+	else if (!strcmp(cmd, "initrd"))
+		ret = cmd_initrd(argc, argv);
 	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
 		 !strcmp(cmd, "menuconfig")) {
 		if (!strcmp(cmd, "build") && argc > 1) {

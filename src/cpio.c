@@ -271,3 +271,106 @@ int cpio_sink_buf(void *ctx, const void *data, size_t n)
 	buf_add(ctx, data, n);
 	return 0;
 }
+
+/* Eight hex digits of a header field; -1 when they are not. */
+static int64_t hex8(const unsigned char *p)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		unsigned c = p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+int cpio_read(const void *data, size_t n, int (*fn)(void *ctx, const struct cpio_entry *e),
+	      void *ctx, char *err, size_t errlen, size_t *trailing)
+{
+	const unsigned char *p = data;
+	size_t off = 0, members = 0;
+	int archives = 0;
+
+	for (;;) {
+		struct cpio_entry e;
+		uint32_t f[13];
+		size_t name_end, data_off;
+		/* Between archives (and at the end): NUL padding. */
+		size_t z = off;
+		while (z < n && p[z] == 0)
+			z++;
+		if (z == n && archives && !members) {
+			if (trailing)
+				*trailing = n - off;
+			return 0;
+		}
+		if (z == n) {
+			snprintf(err, errlen, "the archive ends without its TRAILER!!! entry");
+			return -1;
+		}
+		off = z;
+		if (n - off < CPIO_HEADER_LEN) {
+			snprintf(err, errlen, "truncated header at byte %zu", off);
+			return -1;
+		}
+		if (memcmp(p + off, "070701", 6) && memcmp(p + off, "070702", 6)) {
+			snprintf(err, errlen, "not a newc cpio header at byte %zu", off);
+			return -1;
+		}
+		for (int i = 0; i < 13; i++) {
+			int64_t v = hex8(p + off + 6 + 8 * i);
+			if (v < 0) {
+				snprintf(err, errlen, "bad hex digits in the header at byte %zu", off);
+				return -1;
+			}
+			f[i] = (uint32_t)v;
+		}
+		e.offset = off;
+		e.ino = f[0];
+		e.mode = f[1];
+		e.uid = f[2];
+		e.gid = f[3];
+		e.nlink = f[4];
+		e.mtime = f[5];
+		e.size = f[6];
+		e.devmajor = f[7];
+		e.devminor = f[8];
+		e.rdevmajor = f[9];
+		e.rdevminor = f[10];
+		/* f[11]: c_namesize, with its NUL; f[12]: c_chksum */
+		if (f[11] == 0 || f[11] > n - off - CPIO_HEADER_LEN) {
+			snprintf(err, errlen, "name past the end of the archive at byte %zu", off);
+			return -1;
+		}
+		name_end = off + CPIO_HEADER_LEN + f[11];
+		if (p[name_end - 1] != 0 || memchr(p + off + CPIO_HEADER_LEN, 0, f[11] - 1)) {
+			snprintf(err, errlen, "name not ended by one NUL at byte %zu", off);
+			return -1;
+		}
+		e.name = (const char *)p + off + CPIO_HEADER_LEN;
+		data_off = (name_end + 3) & ~(size_t)3;
+		if (data_off > n || e.size > n - data_off) {
+			snprintf(err, errlen, "'%.100s': data past the end of the archive", e.name);
+			return -1;
+		}
+		e.data = p + data_off;
+		off = (data_off + e.size + 3) & ~(size_t)3;
+		if (off > n)
+			off = n;
+		if (!strcmp(e.name, CPIO_TRAILER)) {
+			archives++;
+			members = 0;
+			continue;
+		}
+		members++;
+		if (fn(ctx, &e) < 0)
+			return -1;
+	}
+}

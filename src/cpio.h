@@ -66,6 +66,24 @@ int cpio_write_trailer(struct cpio_writer *w);
  */
 int cpio_write_manifest(const struct manifest *m, cpio_sink sink, void *ctx);
 
+/* One member of an archive being read: the header fields as stored, the name, and the data
+ * (pointing into the archive). */
+struct cpio_entry {
+	const char *name;
+	uint32_t ino, mode, uid, gid, nlink, mtime, devmajor, devminor, rdevmajor, rdevminor;
+	const unsigned char *data;
+	size_t size;
+	size_t offset; /* of the header in the archive */
+};
+
+/* Read a newc archive (070701 or 070702), or several one after another as the kernel takes
+ * them, calling fn for each member but the trailers; fn returns 0, or -1 to stop.  Pure: on a
+ * malformed archive returns -1 with a lowercase message in err ("truncated header at byte
+ * 1234", ...); returns fn's -1 as is.  *end gets the offset after the last trailer, and
+ * *trailing the number of NUL bytes after it (may be NULL). */
+int cpio_read(const void *data, size_t n, int (*fn)(void *ctx, const struct cpio_entry *e),
+	      void *ctx, char *err, size_t errlen, size_t *trailing);
+
 /* A sink that appends to a struct buf (ctx is the struct buf *).  Never fails. */
 int cpio_sink_buf(void *ctx, const void *data, size_t n);
 

@@ -457,9 +457,56 @@ static void test_deterministic(void **state)
 	buf_release(&b);
 }
 
+/* cpio_read: the golden archive read back member by member, and damaged archives refused. */
+struct seen {
+	char names[8][32];
+	uint32_t modes[8];
+	int n;
+};
+
+static int collect(void *ctx, const struct cpio_entry *e)
+{
+	struct seen *s = ctx;
+	if (s->n < 8) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", e->name);
+		s->modes[s->n] = e->mode;
+	}
+	s->n++;
+	return 0;
+}
+
+static void test_read_back(void **state)
+{
+	struct buf b;
+	struct seen s = {0};
+	char err[128];
+	size_t pad = 99;
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(read_file(GOLDEN_DIR "/small.cpio", &b), 0);
+	assert_int_equal(cpio_read(b.data, b.len, collect, &s, err, sizeof(err), &pad), 0);
+	assert_true(s.n >= 3);
+	assert_int_equal(pad, 0);
+	for (int i = 0; i < s.n && i < 8; i++)
+		assert_true(s.names[i][0] != '/');
+	/* Every prefix short of the whole archive is refused, with a reason. */
+	for (size_t cut = 0; cut < b.len; cut += 7) {
+		struct seen t = {0};
+		err[0] = '\0';
+		assert_int_equal(cpio_read(b.data, cut, collect, &t, err, sizeof(err), NULL), -1);
+		assert_true(err[0] != '\0');
+	}
+	/* A damaged hex digit in the first header */
+	b.data[10] = 'g';
+	assert_int_equal(cpio_read(b.data, b.len, collect, &s, err, sizeof(err), NULL), -1);
+	assert_non_null(strstr(err, "bad hex digits"));
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_golden_small),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_cpio_tool),

@@ -1,0 +1,552 @@
+/* initrdfile.c: unpack and pack cpio initrds without root (see initrdfile.h).
+ *
+ * The list has one line per member, in archive order:
+ *   TYPE PATH MODE UID GID MTIME INO NLINK [TARGET | MAJOR MINOR | LINK]
+ * TYPE is dir, file, slink (TARGET), nod-c or nod-b (MAJOR MINOR), fifo, sock, or link (a
+ * hard link to the earlier member LINK); PATH is as stored ("." for the root); strings are
+ * %-escaped (space, %, control characters).  Header lines: "gzip LEVEL|none", "pad N".
+ */
+#include "initrdfile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpio.h"
+#include "gz.h"
+#include "unpack.h"
+#include "util.h"
+
+static void escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= ' ' || c == '%' || c == 0x7f)
+			buf_addf(b, "%%%02x", c);
+		else
+			buf_add(b, s, 1);
+	}
+}
+
+/* Undo escape() in place; -1 on a bad escape. */
+static int unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[1]) || !isxdigit((unsigned char)s[2]))
+			return -1;
+		char hex[3] = {s[1], s[2], 0};
+		*o++ = (char)strtoul(hex, NULL, 16);
+		s += 2;
+	}
+	*o = '\0';
+	return 0;
+}
+
+/* ---- the list ---- */
+
+struct item {
+	char type[8];
+	char *path;
+	unsigned mode, uid, gid, mtime, ino, nlink;
+	char *target;         /* slink: target; link: the first path */
+	unsigned major, minor; /* nod-c, nod-b */
+	int line;
+};
+
+struct list {
+	struct item *v;
+	size_t n, cap;
+	int level; /* gzip level, 0 for none */
+	size_t pad;
+};
+
+static void list_release(struct list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].target);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int parse_list(char *text, const char *where, struct list *l)
+{
+	int line = 0;
+	memset(l, 0, sizeof(*l));
+	l->level = -1;
+	for (char *s = text, *end; *s; s = end) {
+		char *f[10];
+		int nf = 0;
+		end = strchr(s, '\n');
+		end = end ? (*end = '\0', end + 1) : s + strlen(s);
+		line++;
+		if (*s == '#' || !*s)
+			continue;
+		for (char *t = strtok(s, " "); t && nf < 10; t = strtok(NULL, " "))
+			f[nf++] = t;
+		if (nf == 2 && !strcmp(f[0], "gzip")) {
+			l->level = strcmp(f[1], "none") ? atoi(f[1]) : 0;
+			continue;
+		}
+		if (nf == 2 && !strcmp(f[0], "pad")) {
+			l->pad = strtoul(f[1], NULL, 10);
+			continue;
+		}
+		struct item it = {.line = line};
+		int need = 8;
+		if (nf >= 1 && (!strcmp(f[0], "slink") || !strcmp(f[0], "link")))
+			need = 9;
+		else if (nf >= 1 && (!strcmp(f[0], "nod-c") || !strcmp(f[0], "nod-b")))
+			need = 10;
+		else if (nf >= 1 && strcmp(f[0], "dir") && strcmp(f[0], "file") && strcmp(f[0], "fifo") &&
+			 strcmp(f[0], "sock"))
+			need = -1;
+		if (need < 0 || nf != need || strlen(f[0]) >= sizeof(it.type) || unescape(f[1]) < 0 ||
+		    (need == 9 && unescape(f[8]) < 0)) {
+			list_release(l);
+			return error("%s:%d: not a line of an initrd list", where, line);
+		}
+		strcpy(it.type, f[0]);
+		it.path = xstrdup(f[1]);
+		it.mode = (unsigned)strtoul(f[2], NULL, 8);
+		it.uid = (unsigned)strtoul(f[3], NULL, 10);
+		it.gid = (unsigned)strtoul(f[4], NULL, 10);
+		it.mtime = (unsigned)strtoul(f[5], NULL, 10);
+		it.ino = (unsigned)strtoul(f[6], NULL, 10);
+		it.nlink = (unsigned)strtoul(f[7], NULL, 10);
+		if (need == 9)
+			it.target = xstrdup(f[8]);
+		if (need == 10) {
+			it.major = (unsigned)strtoul(f[8], NULL, 10);
+			it.minor = (unsigned)strtoul(f[9], NULL, 10);
+		}
+		XGROW(l->v, l->cap, l->n + 1);
+		l->v[l->n++] = it;
+	}
+	return 0;
+}
+
+/* ---- unpack ---- */
+
+struct unpacking {
+	const char *dir, *file;
+	struct buf list;
+	/* hard links: the first path of each (ino, dev) with nlink > 1 */
+	struct link {
+		uint32_t ino, maj, min;
+		char *path;
+	} *links;
+	size_t nlinks, cap;
+};
+
+/* No part of path (below dir) may be a symlink: writing through it could leave dir. */
+static int through_symlink(const char *dir, const char *path)
+{
+	char *p = xstrdup(path);
+	int bad = 0;
+	for (char *s = strchr(p, '/'); s && !bad; s = strchr(s + 1, '/')) {
+		struct stat st;
+		*s = '\0';
+		char *full = path_join(dir, p);
+		bad = lstat(full, &st) == 0 && S_ISLNK(st.st_mode);
+		free(full);
+		*s = '/';
+	}
+	free(p);
+	return bad;
+}
+
+static int unpack_member(void *ctx, const struct cpio_entry *e)
+{
+	struct unpacking *u = ctx;
+	const char *name = e->name;
+	unsigned type = e->mode & S_IFMT;
+	const char *tag;
+	char *full;
+	struct link *first = NULL;
+	int ret = 0;
+
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	if (strcmp(name, ".") && (!unpack_name_is_safe(name) || through_symlink(u->dir, name)))
+		return error("'%s': refusing member '%s': it would land outside '%s'", u->file, e->name,
+			     u->dir);
+	if (type == S_IFREG && e->nlink > 1) {
+		for (size_t i = 0; i < u->nlinks; i++)
+			if (u->links[i].ino == e->ino && u->links[i].maj == e->devmajor &&
+			    u->links[i].min == e->devminor)
+				first = &u->links[i];
+	}
+	tag = type == S_IFDIR ? "dir" : type == S_IFREG ? (first ? "link" : "file")
+	      : type == S_IFLNK ? "slink" : type == S_IFCHR ? "nod-c" : type == S_IFBLK ? "nod-b"
+	      : type == S_IFIFO ? "fifo" : type == S_IFSOCK ? "sock" : NULL;
+	if (!tag)
+		return error("'%s': member '%s' has an unknown file type (mode %o)", u->file, e->name,
+			     e->mode);
+	buf_addf(&u->list, "%s ", tag);
+	escape(&u->list, name);
+	buf_addf(&u->list, " %04o %u %u %u %u %u", e->mode & 07777, e->uid, e->gid, e->mtime, e->ino,
+		 e->nlink);
+	full = strcmp(name, ".") ? path_join(u->dir, name) : xstrdup(u->dir);
+	switch (type) {
+	case S_IFDIR:
+		if (mkdir(full, 0700) < 0 && !(errno == EEXIST && !strcmp(name, ".")))
+			ret = error_errno("cannot create '%s'", full);
+		break;
+	case S_IFREG:
+		if (first) {
+			buf_adds(&u->list, " ");
+			escape(&u->list, first->path);
+			/* newc keeps the data on the last link: write it through the first. */
+			char *target = path_join(u->dir, first->path);
+			if (link(target, full) < 0)
+				ret = error_errno("cannot link '%s'", full);
+			else if (e->size) {
+				int fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+				if (fd < 0 || write_all(fd, e->data, e->size) < 0)
+					ret = error_errno("cannot write '%s'", target);
+				if (fd >= 0)
+					close(fd);
+			}
+			free(target);
+		} else {
+			int fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			if (fd < 0)
+				ret = error_errno("cannot create '%s'", full);
+			else {
+				if (write_all(fd, e->data, e->size) < 0)
+					ret = error_errno("cannot write '%s'", full);
+				close(fd);
+			}
+			if (!ret && e->nlink > 1) {
+				XGROW(u->links, u->cap, u->nlinks + 1);
+				u->links[u->nlinks++] = (struct link){e->ino, e->devmajor, e->devminor,
+								      xstrdup(name)};
+			}
+		}
+		if (!ret && chmod(full, e->mode & 07777) < 0)
+			ret = error_errno("cannot set the mode of '%s'", full);
+		break;
+	case S_IFLNK: {
+		char *target = xstrndup((const char *)e->data, e->size);
+		buf_adds(&u->list, " ");
+		escape(&u->list, target);
+		if (symlink(target, full) < 0)
+			ret = error_errno("cannot create symlink '%s'", full);
+		free(target);
+		break;
+	}
+	case S_IFCHR:
+	case S_IFBLK:
+		buf_addf(&u->list, " %u %u", e->rdevmajor, e->rdevminor);
+		break;
+	default:
+		break; /* FIFOs and sockets live in the list only */
+	}
+	buf_adds(&u->list, "\n");
+	if (!ret && type != S_IFDIR && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO &&
+	    type != S_IFSOCK) {
+		struct timespec ts[2] = {{.tv_sec = e->mtime}, {.tv_sec = e->mtime}};
+		utimensat(AT_FDCWD, full, ts, AT_SYMLINK_NOFOLLOW);
+	}
+	free(full);
+	return ret;
+}
+
+/* The file's bytes, gunzipped when it is gzip; level gets the gzip level to pack with again
+ * (from the header's XFL: 2 is the slowest/smallest, 4 the fastest), 0 for none. */
+static int read_initrd(const char *file, struct buf *out, int *level)
+{
+	struct buf raw;
+	int ret = 0;
+	buf_init(&raw);
+	if (read_file(file, &raw) < 0) {
+		buf_release(&raw);
+		return -1;
+	}
+	*level = 0;
+	if (gz_is_gzip(raw.data, raw.len)) {
+		*level = raw.len > 8 && (unsigned char)raw.data[8] == 4 ? 1 : 9;
+		if (gz_decompress(raw.data, raw.len, out) < 0)
+			ret = error("'%s': the gzip data is damaged", file);
+	} else {
+		buf_add(out, raw.data, raw.len);
+	}
+	buf_release(&raw);
+	return ret;
+}
+
+/* Directories last, deepest first: their modes (a read-only one would have stopped the
+ * writes into it) and times (writing into one changes its time).  The list has them. */
+static int fix_dirs(struct unpacking *u)
+{
+	struct list l;
+	int ret = parse_list(u->list.data, "(new list)", &l);
+	for (size_t i = l.n; i-- > 0 && !ret;) {
+		const struct item *it = &l.v[i];
+		char *full;
+		struct timespec ts[2] = {{.tv_sec = it->mtime}, {.tv_sec = it->mtime}};
+		if (strcmp(it->type, "dir"))
+			continue;
+		full = strcmp(it->path, ".") ? path_join(u->dir, it->path) : xstrdup(u->dir);
+		if (chmod(full, it->mode) < 0 || utimensat(AT_FDCWD, full, ts, 0) < 0)
+			ret = error_errno("cannot set the mode and time of '%s'", full);
+		free(full);
+	}
+	list_release(&l);
+	return ret;
+}
+
+int initrdfile_unpack(const char *file, const char *dir)
+{
+	struct unpacking u = {.dir = dir, .file = file};
+	struct buf data;
+	char err[256], *listpath = path_join(dir, INITRDFILE_LIST);
+	size_t pad = 0;
+	int level, ret = -1;
+	DIR *d;
+
+	buf_init(&data);
+	buf_init(&u.list);
+	if (read_initrd(file, &data, &level) < 0)
+		goto out;
+	if (data.len > 1082 && (unsigned char)data.data[1080] == 0x53 &&
+	    (unsigned char)data.data[1081] == 0xef) {
+		error("'%s' is an ext2 initrd; only cpio initrds can be unpacked so far", file);
+		goto out;
+	}
+	if ((d = opendir(dir))) {
+		struct dirent *de;
+		int empty = 1;
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = 0;
+		closedir(d);
+		if (!empty) {
+			error("'%s' is not empty; unpack into a new directory", dir);
+			goto out;
+		}
+	} else if (mkdir_p(dir, 0755) < 0) {
+		goto out;
+	}
+	buf_addf(&u.list, "# mkdistro initrd list 1: unpacked from %s\n", file);
+	if (level)
+		buf_addf(&u.list, "gzip %d\n", level);
+	else
+		buf_adds(&u.list, "gzip none\n");
+	err[0] = '\0';
+	if (cpio_read(data.data, data.len, unpack_member, &u, err, sizeof(err), &pad) < 0) {
+		if (err[0])
+			error("'%s' is not a cpio archive mkdistro can read: %s", file, err);
+		goto out;
+	}
+	buf_addf(&u.list, "pad %zu\n", pad);
+	ret = write_file_atomic(listpath, u.list.data, u.list.len, 0644);
+	if (!ret)
+		ret = fix_dirs(&u);
+out:
+	for (size_t i = 0; i < u.nlinks; i++)
+		free(u.links[i].path);
+	free(u.links);
+	buf_release(&u.list);
+	buf_release(&data);
+	free(listpath);
+	return ret;
+}
+
+/* ---- pack ---- */
+
+struct packing {
+	const char *dir;
+	struct cpio_writer w;
+	uint32_t next_ino;
+	struct list *l;
+};
+
+static int listed(const struct list *l, const char *path)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* A file, directory or symlink under dir that the list does not have: owned by root, mode
+ * and time from the disk, new inode numbers after the listed ones. */
+static int pack_new(struct packing *pk, const char *rel)
+{
+	char *full = rel[0] ? path_join(pk->dir, rel) : xstrdup(pk->dir);
+	struct dirent **names;
+	int n, ret = 0;
+	n = scandir(full, &names, NULL, alphasort);
+	if (n < 0) {
+		ret = error_errno("cannot read '%s'", full);
+		free(full);
+		return ret;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *r, *f;
+		struct stat st;
+		if (ret || !strcmp(name, ".") || !strcmp(name, "..") ||
+		    (!rel[0] && !strcmp(name, INITRDFILE_LIST)))
+			continue;
+		r = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+		f = path_join(pk->dir, r);
+		if (lstat(f, &st) < 0) {
+			ret = error_errno("cannot stat '%s'", f);
+		} else if (!listed(pk->l, r)) {
+			struct buf data;
+			buf_init(&data);
+			if (S_ISREG(st.st_mode))
+				ret = read_file(f, &data);
+			else if (S_ISLNK(st.st_mode)) {
+				char target[4096];
+				ssize_t len = readlink(f, target, sizeof(target));
+				if (len < 0)
+					ret = error_errno("cannot read link '%s'", f);
+				else
+					buf_add(&data, target, (size_t)len);
+			} else if (!S_ISDIR(st.st_mode)) {
+				ret = error("'%s': only directories, files and symlinks can be added "
+					    "(add device nodes to %s)",
+					    f, INITRDFILE_LIST);
+			}
+			if (!ret) {
+				pk->w.next_ino = pk->next_ino++;
+				ret = cpio_write_entry(&pk->w, r, st.st_mode & (S_IFMT | 07777), 0, 0,
+						       S_ISDIR(st.st_mode) ? 2 : 1, (uint32_t)st.st_mtime, 0,
+						       0, data.data, data.len);
+			}
+			buf_release(&data);
+		}
+		if (!ret && S_ISDIR(st.st_mode))
+			ret = pack_new(pk, r);
+		free(r);
+		free(f);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(full);
+	return ret;
+}
+
+/* Does a hard link to path come later in the list than index i? */
+static int later_link(const struct list *l, size_t i, const char *first)
+{
+	for (size_t j = i + 1; j < l->n; j++)
+		if (!strcmp(l->v[j].type, "link") && !strcmp(l->v[j].target, first))
+			return 1;
+	return 0;
+}
+
+static int pack_listed(struct packing *pk, size_t i)
+{
+	const struct item *it = &pk->l->v[i];
+	const char *first = !strcmp(it->type, "link") ? it->target : it->path;
+	char *full;
+	struct stat st;
+	struct buf data;
+	unsigned type;
+	int ret = 0;
+
+	if (strcmp(it->path, ".") &&
+	    (!unpack_name_is_safe(it->path) || through_symlink(pk->dir, it->path)))
+		return error("%s/%s:%d: path '%s' is outside the directory", pk->dir, INITRDFILE_LIST,
+			     it->line, it->path);
+	full = strcmp(it->path, ".") ? path_join(pk->dir, it->path) : xstrdup(pk->dir);
+	buf_init(&data);
+	if (!strcmp(it->type, "nod-c") || !strcmp(it->type, "nod-b") || !strcmp(it->type, "fifo") ||
+	    !strcmp(it->type, "sock")) {
+		type = it->type[4] == 'c' ? S_IFCHR : it->type[4] == 'b' ? S_IFBLK
+		       : it->type[0] == 'f' ? S_IFIFO : S_IFSOCK;
+	} else if (lstat(full, &st) < 0) {
+		goto out; /* removed from the directory: left out */
+	} else if (!strcmp(it->type, "dir")) {
+		type = S_IFDIR;
+		if (!S_ISDIR(st.st_mode))
+			goto out;
+	} else if (!strcmp(it->type, "slink")) {
+		char target[4096];
+		ssize_t len = readlink(full, target, sizeof(target));
+		type = S_IFLNK;
+		if (len < 0)
+			goto out;
+		buf_add(&data, target, (size_t)len);
+	} else {
+		type = S_IFREG;
+		if (!S_ISREG(st.st_mode))
+			goto out;
+		/* newc keeps a hard-linked file's data on its last link */
+		if (!later_link(pk->l, i, first) && (ret = read_file(full, &data)) < 0)
+			goto out;
+	}
+	pk->w.next_ino = it->ino;
+	ret = cpio_write_entry(&pk->w, it->path, type | it->mode, it->uid, it->gid, it->nlink,
+			       it->mtime, it->major, it->minor, data.data, data.len);
+out:
+	buf_release(&data);
+	free(full);
+	return ret;
+}
+
+int initrdfile_pack(const char *dir, const char *file, int level)
+{
+	char *listpath = path_join(dir, INITRDFILE_LIST);
+	struct list l = {.level = -1};
+	struct packing pk = {.dir = dir, .l = &l, .next_ino = 1};
+	struct buf text, out, gz;
+	size_t n = strlen(file);
+	int ret = -1;
+
+	buf_init(&text);
+	buf_init(&out);
+	buf_init(&gz);
+	if (!is_dir(dir)) {
+		error("'%s' is not a directory", dir);
+		goto out;
+	}
+	if (file_exists(listpath) &&
+	    (read_file(listpath, &text) < 0 || parse_list(text.data, listpath, &l) < 0))
+		goto out;
+	cpio_writer_init(&pk.w, cpio_sink_buf, &out);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].ino >= pk.next_ino)
+			pk.next_ino = l.v[i].ino + 1;
+	for (size_t i = 0; i < l.n; i++)
+		if (pack_listed(&pk, i) < 0)
+			goto out;
+	if (pack_new(&pk, "") < 0 || cpio_write_trailer(&pk.w) < 0)
+		goto out;
+	for (size_t i = 0; i < l.pad; i++)
+		buf_add(&out, "", 1);
+	if (n > 3 && !strcmp(file + n - 3, ".gz")) {
+		if (!level)
+			level = l.level > 0 ? l.level : 9;
+		if (gz_compress(out.data, out.len, level, &gz) < 0)
+			goto out;
+		ret = write_file_atomic(file, gz.data, gz.len, 0644);
+	} else {
+		ret = write_file_atomic(file, out.data, out.len, 0644);
+	}
+out:
+	list_release(&l);
+	buf_release(&text);
+	buf_release(&out);
+	buf_release(&gz);
+	free(listpath);
+	return ret;
+}
