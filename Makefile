@@ -29,7 +29,14 @@ mkdistro: mkdistro.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 mkdistro.o: mkdistro.c $(wildcard src/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The installed default project files; remade when PREFIX or DATADIR changes.
+src/project.o: src/project.c $(wildcard src/*.h) .datadir
 	$(CC) $(ALL_CFLAGS) -DMKDISTRO_DATADIR='"$(DATADIR)"' -c -o $@ $<
+
+.datadir: FORCE
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
 
 src/%.o: src/%.c $(wildcard src/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -59,10 +66,12 @@ install: mkdistro
 	cp -R rootfs syslinux $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS)
+	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) .datadir
 	rm -rf $(filter-out tests/tmp/cache,$(wildcard tests/tmp/*))
 
 distclean: clean
 	rm -rf tests/tmp out
 
-.PHONY: all deps demo check asan install clean distclean
+FORCE:
+
+.PHONY: all deps demo check asan install clean distclean FORCE

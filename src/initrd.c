@@ -16,25 +16,34 @@
 #include "spawn.h"
 #include "util.h"
 
+/* Compress raw and write it to out_path atomically, noting both sizes. */
+static int write_gzip(const struct plan *plan, const struct buf *raw, const char *out_path,
+		      struct initrd_stats *st)
+{
+	struct buf gz;
+	int ret;
+	buf_init(&gz);
+	ret = gz_compress(raw->data, raw->len, plan->gzip_level, &gz);
+	if (!ret)
+		ret = write_file_atomic(out_path, gz.data, gz.len, 0644);
+	if (!ret) {
+		st->raw = raw->len;
+		st->compressed = gz.len;
+	}
+	buf_release(&gz);
+	return ret;
+}
+
 static int write_cpio(const struct plan *plan, const struct manifest *m, const char *out_path,
 		      struct initrd_stats *st)
 {
-	struct buf raw, gz;
-	int ret = -1;
+	struct buf raw;
+	int ret;
 	buf_init(&raw);
-	buf_init(&gz);
-	if (cpio_write_manifest(m, cpio_sink_buf, &raw) < 0)
-		goto out;
-	if (gz_compress(raw.data, raw.len, plan->gzip_level, &gz) < 0)
-		goto out;
-	if (write_file_atomic(out_path, gz.data, gz.len, 0644) < 0)
-		goto out;
-	st->raw = raw.len;
-	st->compressed = gz.len;
-	ret = 0;
-out:
+	ret = cpio_write_manifest(m, cpio_sink_buf, &raw);
+	if (!ret)
+		ret = write_gzip(plan, &raw, out_path, st);
 	buf_release(&raw);
-	buf_release(&gz);
 	return ret;
 }
 
@@ -242,11 +251,10 @@ static int write_ext2(const struct plan *plan, const struct manifest *m, const c
 	char *root = path_join(workdir, "ext2-root");
 	char *img = path_join(workdir, "initrd.ext2");
 	char *script = path_join(workdir, "debugfs.cmd");
-	struct buf raw, gz;
+	struct buf raw;
 	int ret = -1, rc;
 
 	buf_init(&raw);
-	buf_init(&gz);
 	if (stage_tree(m, root) < 0)
 		goto out;
 	rc = make_ext2(plan, root, img, plan->initrd_size_kib, log);
@@ -286,19 +294,14 @@ static int write_ext2(const struct plan *plan, const struct manifest *m, const c
 	}
 	if (fix_inodes(plan, m, img, script, log) < 0)
 		goto out;
-	if (read_file(img, &raw) < 0 || gz_compress(raw.data, raw.len, plan->gzip_level, &gz) < 0)
+	if (read_file(img, &raw) < 0 || write_gzip(plan, &raw, out_path, st) < 0)
 		goto out;
-	if (write_file_atomic(out_path, gz.data, gz.len, 0644) < 0)
-		goto out;
-	st->raw = raw.len;
-	st->compressed = gz.len;
 	ret = 0;
 out:
 	remove_tree(root);
 	unlink(img);
 	unlink(script);
 	buf_release(&raw);
-	buf_release(&gz);
 	free(root);
 	free(img);
 	free(script);

@@ -66,6 +66,20 @@ done
 check "strace, an extra host binary, runs in the custom initrd" contains "$T/boot-cc.txt" '^strace -- version'
 check "hd is in the menu" contains "$cfg" '^LABEL hd'
 
+# An initrd variant with a BusyBox of its own (main's settings less vi)
+O=$T/own-busybox
+cp -a "$P" "$O"
+rm -rf "$O/out"
+{ cat "$repo/busybox.config"; echo '# CONFIG_VI is not set'; } > "$O/small-busybox.config"
+printf '\n[initrd.small]\nbusybox_config = small-busybox.config\n' >> "$O/mkdistro.conf"
+"$MKDISTRO" -C "$O" build > "$T/own.txt" 2>&1
+check "an initrd variant with its own busybox.config builds" test $? -eq 0
+zcat "$O/out/stick/boot/initrd/small.gz" | cpio -it --quiet > "$T/small.txt" 2>/dev/null
+zcat "$O/out/stick/boot/initrd/main.gz" | cpio -it --quiet > "$T/main.txt" 2>/dev/null
+check "its BusyBox has no vi, main's has" bash -c "! grep -qx bin/vi '$T/small.txt' && grep -qx bin/busybox '$T/small.txt' && grep -qx bin/vi '$T/main.txt'"
+check "the menu grows to every pair (mm mc ms cm cc cs hd)" test \
+	"$(awk '/^LABEL/ { print $2 }' "$O/out/stick/boot/syslinux/syslinux.cfg" | tr '\n' ' ')" = "mm mc ms cm cc cs hd "
+
 # Errors
 B=$T/bad
 expect_fail() { # NAME PATTERN: build fails saying PATTERN

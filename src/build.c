@@ -1,0 +1,414 @@
+/* build.c: the stages of `mkdistro build` (see build.h). */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "image.h"
+#include "kconfig.h"
+#include "report.h"
+#include "rootfs.h"
+#include "stick.h"
+
+static char *stage_log(struct build *b, const char *name)
+{
+	char *file = xasprintf("%s.log", name);
+	char *p = path_join(b->logdir, file);
+	free(file);
+	unlink(p);
+	return p;
+}
+
+/* A line in a stage's log, so that a cached stage's log says where its result came from. */
+static void log_note(const char *log, const char *what, const char *path)
+{
+	FILE *f = fopen(log, "a");
+	if (f) {
+		fprintf(f, "mkdistro: %s: %s\n", what, path);
+		fclose(f);
+	}
+}
+
+int stage_sources(struct build *b)
+{
+	char *log = stage_log(b, "sources");
+	int ret = sources_get(b->plan, "kernel", log, &b->ksrc) < 0 ||
+			  sources_get(b->plan, "busybox", log, &b->bsrc) < 0
+		  ? -1
+		  : 0;
+	if (!ret)
+		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
+	free(log);
+	return ret;
+}
+
+/* Every kernel variant. */
+int stage_kernels(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "kernel");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
+		struct kernel_out *k = &b->k[i];
+		ret = kernel_build(plan, &plan->kvar[i], &b->ksrc, log, k);
+		if (!ret) {
+			log_note(log, k->cached ? "reused the cached kernel" : "built", k->bzimage);
+			buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", plan->kvar[i].name, k->release,
+				 k->cached ? " (cached)" : "");
+		}
+	}
+	free(log);
+	return ret;
+}
+
+/* Main's BusyBox, and each initrd variant's own. */
+int stage_busyboxes(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "busybox");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		const char *config = i ? plan->ivar[i].busybox_config : plan->busybox_config;
+		struct busybox_out *bb = &b->bb[i];
+		if (!config) {
+			bb->binary = xstrdup(b->bb[0].binary);
+			bb->links = xstrdup(b->bb[0].links);
+			continue;
+		}
+		ret = busybox_build(plan, config, &b->bsrc, log, bb);
+		if (!ret) {
+			log_note(log, bb->cached ? "reused the cached BusyBox" : "built", bb->binary);
+			buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", plan->ivar[i].name,
+				 plan->busybox_static ? "static" : "dynamic", bb->cached ? " (cached)" : "");
+		}
+	}
+	if (!ret)
+		buf_addf(&b->summary, "; %s", b->bsrc.id);
+	free(log);
+	return ret;
+}
+
+/* The root filesystem of every initrd variant. */
+int stage_rootfs(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "rootfs");
+	int ret = 0;
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		char *name = xasprintf("lib-%s", plan->ivar[i].name);
+		char *libs = path_join(b->work, name);
+		struct rootfs_in in = {
+			.busybox = b->bb[i].binary,
+			.busybox_links = b->bb[i].links,
+			.workdir = libs,
+			.log = log,
+			.variant = i ? &plan->ivar[i] : NULL,
+		};
+		ret = rootfs_build(plan, &in, &b->m[i]);
+		if (!ret)
+			buf_addf(&b->summary, "%s%s %zu entries", i ? ", " : "", plan->ivar[i].name,
+				 b->m[i].n);
+		free(name);
+		free(libs);
+	}
+	free(log);
+	return ret;
+}
+
+/* What the report needs of each initrd written. */
+static struct report_initrd *initrd_reports(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	struct report_initrd *r = xcalloc(plan->n_ivar, sizeof(*r));
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		const struct ivariant *v = &plan->ivar[i];
+		r[i].name = v->name;
+		r[i].m = v->stack ? &b->added[i] : &b->m[i];
+		r[i].raw = b->st[i].raw;
+		r[i].gz = b->st[i].compressed;
+		r[i].stacked = v->stack;
+		r[i].budget_kib = v->budget_kib;
+		r[i].budget_line = v->budget_line;
+	}
+	return r;
+}
+
+/* out/report.txt and out/report.svg. */
+static int write_report(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	struct report_initrd *r = initrd_reports(b);
+	struct report_kernel *k = xcalloc(plan->n_kvar, sizeof(*k));
+	struct buf txt, svg;
+	char *tp = path_join(plan->out_dir, "report.txt");
+	char *sp = path_join(plan->out_dir, "report.svg");
+	int ret;
+	buf_init(&txt);
+	buf_init(&svg);
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		struct stat st;
+		k[i].name = plan->kvar[i].name;
+		k[i].size = stat(b->k[i].bzimage, &st) == 0 ? (uint64_t)st.st_size : 0;
+	}
+	ret = report_render(plan, k, plan->n_kvar, r, plan->n_ivar, &txt, &svg);
+	if (!ret)
+		ret = write_file_atomic(tp, txt.data, txt.len, 0644);
+	if (!ret)
+		ret = write_file_atomic(sp, svg.data, svg.len, 0644);
+	buf_release(&txt);
+	buf_release(&svg);
+	free(tp);
+	free(sp);
+	free(r);
+	free(k);
+	return ret;
+}
+
+/* Every initrd variant, gzip-compressed, into the new stick tree; a stacked one holds only
+ * what it adds to main.  Each must be within its budget. */
+int stage_initrds(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *log = stage_log(b, "initrd");
+	char *dir = path_join(b->stick, "boot/initrd");
+	int ret = mkdir_p(dir, 0755);
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		const struct ivariant *v = &plan->ivar[i];
+		char *file = xasprintf("%s/%s.gz", dir, v->name);
+		struct initrd_stats *st = &b->st[i], full;
+		if (v->stack) {
+			/* What the whole variant would take, to report the saving. */
+			char *whole = xasprintf("%s/whole-%s.gz", b->work, v->name);
+			struct manifest *add = &b->added[i];
+			ret = initrd_write(plan, &b->m[i], b->work, log, whole, &full);
+			if (!ret)
+				ret = rootfs_diff(&b->m[0], &b->m[i], add);
+			if (!ret)
+				ret = initrd_write(plan, add, b->work, log, file, st);
+			if (!ret)
+				buf_addf(&b->summary, "%s%s %zu KiB stacked on main (%zu entries; %zu KiB "
+						      "saved)",
+					 i ? ", " : "", v->name, (st->compressed + 1023) / 1024, add->n,
+					 (full.compressed - st->compressed) / 1024);
+			unlink(whole);
+			free(whole);
+		} else {
+			ret = initrd_write(plan, &b->m[i], b->work, log, file, st);
+			if (!ret)
+				buf_addf(&b->summary, "%s%s %s %zu KiB, gzip %zu KiB", i ? ", " : "",
+					 v->name, plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
+					 (st->raw + 1023) / 1024, (st->compressed + 1023) / 1024);
+		}
+		free(file);
+	}
+	if (!ret) {
+		struct report_initrd *r = initrd_reports(b);
+		ret = report_check_budgets(plan, r, plan->n_ivar);
+		free(r);
+	}
+	free(dir);
+	free(log);
+	return ret;
+}
+
+/* The kernels, the help text and the boot menu, into the new stick tree. */
+int stage_stick(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *kdir = path_join(b->stick, "boot/kernel");
+	char *sdir = path_join(b->stick, IMAGE_SYSLINUX_DIR);
+	char *cfg = path_join(sdir, "syslinux.cfg");
+	char *help_src = path_join(plan->dir, "syslinux/boot.txt");
+	char *help_dst = path_join(sdir, "boot.txt");
+	struct buf text;
+	int has_help = file_exists(help_src), ret = -1;
+
+	buf_init(&text);
+	if (mkdir_p(kdir, 0755) < 0 || mkdir_p(sdir, 0755) < 0)
+		goto out;
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		char *name = xasprintf("%s.lk", plan->kvar[i].name);
+		char *to = path_join(kdir, name);
+		int r = copy_file(b->k[i].bzimage, to, 0644);
+		free(name);
+		free(to);
+		if (r < 0)
+			goto out;
+	}
+	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
+		goto out;
+	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, &text) < 0 ||
+	    write_file_atomic(cfg, text.data, text.len, 0644) < 0)
+		goto out;
+	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
+		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
+		 plan->n_kvar * plan->n_ivar + 1);
+	ret = 0;
+out:
+	buf_release(&text);
+	free(kdir);
+	free(sdir);
+	free(cfg);
+	free(help_src);
+	free(help_dst);
+	return ret;
+}
+
+/* Move the new image into place with one rename, then the stick tree beside it. */
+static int publish(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	char *stick = path_join(plan->out_dir, "stick");
+	char *old = path_join(b->work, "stick.old");
+	char *img = path_join(plan->out_dir, "mkdistro.img");
+	int ret = -1, had_stick = file_exists(stick);
+	if (rename(b->img, img) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->img, img);
+		goto out;
+	}
+	fsync_parent(img);
+	if (had_stick && rename(stick, old) < 0) {
+		error_errno("cannot move '%s' aside", stick);
+		goto out;
+	}
+	if (rename(b->stick, stick) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->stick, stick);
+		if (had_stick && rename(old, stick) < 0)
+			error_errno("cannot put '%s' back", stick);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(stick);
+	free(old);
+	free(img);
+	return ret;
+}
+
+int stage_image(struct build *b)
+{
+	char *log = stage_log(b, "image");
+	int ret = image_build(b->plan, b->stick, b->img, log) < 0 || publish(b) < 0 ? -1 : 0;
+	if (!ret)
+		ret = write_report(b);
+	if (!ret)
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB; sizes in out/report.txt",
+			 b->plan->image_size_mib);
+	free(log);
+	return ret;
+}
+
+/* A Kconfig fragment that parses (path:line for the first bad line). */
+static int check_fragment(const char *path)
+{
+	struct buf text;
+	struct kconfig k;
+	int ret;
+	buf_init(&text);
+	kconfig_init(&k);
+	ret = read_file(path, &text);
+	if (!ret)
+		ret = kconfig_parse(&k, text.data, path, 1);
+	kconfig_release(&k);
+	buf_release(&text);
+	return ret;
+}
+
+/* Everything about the inputs that can be checked in a moment, so that a mistake is not
+ * found only after minutes of kernel build. */
+int build_preflight(const struct plan *plan)
+{
+	struct buf menu;
+	int ret;
+	buf_init(&menu);
+	ret = stick_menu(plan, NULL, &menu);
+	buf_release(&menu);
+	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
+		const struct kvariant *v = &plan->kvar[i];
+		ret = check_fragment(v->config ? v->config : plan->kernel_config);
+		if (!ret && v->fragment)
+			ret = check_fragment(v->fragment);
+	}
+	if (!ret)
+		ret = check_fragment(plan->busybox_config);
+	for (size_t i = 1; i < plan->n_ivar && !ret; i++) {
+		ret = rootfs_check_variant(plan, &plan->ivar[i]);
+		if (!ret && plan->ivar[i].busybox_config)
+			ret = check_fragment(plan->ivar[i].busybox_config);
+	}
+	if (!ret && !is_dir(plan->rootfs_dir))
+		ret = error("rootfs skeleton '%s' is not a directory", plan->rootfs_dir);
+	return ret;
+}
+
+int build_begin(struct build *b, const struct plan *plan)
+{
+	char *pl, *cl;
+	memset(b, 0, sizeof(*b));
+	b->plan = plan;
+	b->project_lock = b->cache_lock = -1;
+	buf_init(&b->summary);
+	b->k = xcalloc(plan->n_kvar, sizeof(*b->k));
+	b->bb = xcalloc(plan->n_ivar, sizeof(*b->bb));
+	b->m = xcalloc(plan->n_ivar, sizeof(*b->m));
+	b->added = xcalloc(plan->n_ivar, sizeof(*b->added));
+	b->st = xcalloc(plan->n_ivar, sizeof(*b->st));
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		manifest_init(&b->m[i]);
+		manifest_init(&b->added[i]);
+	}
+	b->logdir = path_join(plan->out_dir, "log");
+	b->work = path_join(plan->out_dir, ".work");
+	b->stick = path_join(b->work, "stick");
+	b->img = path_join(b->work, "mkdistro.img");
+	/* One build per project at a time, and one per cache (the build trees are shared). */
+	if (mkdir_p(plan->out_dir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
+		return -1;
+	pl = path_join(plan->out_dir, ".lock");
+	cl = path_join(plan->cache_dir, "lock");
+	b->project_lock = cache_lock(pl, 0, "this project");
+	if (b->project_lock >= 0)
+		b->cache_lock = cache_lock(cl, 1, "the build cache");
+	free(pl);
+	free(cl);
+	if (b->cache_lock < 0)
+		return -1;
+	if (mkdir_p(b->logdir, 0755) < 0 || remove_tree(b->work) < 0 || mkdir_p(b->work, 0755) < 0)
+		return -1;
+	return 0;
+}
+
+void build_end(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	if (b->cache_lock >= 0) {
+		remove_tree(b->work);
+		close(b->cache_lock);
+	}
+	if (b->project_lock >= 0)
+		close(b->project_lock);
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		kernel_out_release(&b->k[i]);
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		busybox_out_release(&b->bb[i]);
+		manifest_release(&b->m[i]);
+		manifest_release(&b->added[i]);
+	}
+	free(b->k);
+	free(b->bb);
+	free(b->m);
+	free(b->added);
+	free(b->st);
+	source_release(&b->ksrc);
+	source_release(&b->bsrc);
+	buf_release(&b->summary);
+	free(b->logdir);
+	free(b->work);
+	free(b->stick);
+	free(b->img);
+	memset(b, 0, sizeof(*b));
+}
