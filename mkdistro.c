@@ -105,19 +105,6 @@ static int check_tools(const struct tool *t, size_t n, int headers)
 
 /* ---- build ---- */
 
-static double stage_t0;
-
-static void stage_begin(struct build *b)
-{
-	stage_t0 = log_now();
-	buf_reset(&b->summary);
-}
-
-static void stage_done(struct build *b, int i, const char *name)
-{
-	info("[%d/%d] %-8s %s (%.1f s)", i + 1, NSTAGES, name, b->summary.data, log_now() - stage_t0);
-}
-
 static int cmd_build(const struct plan *plan)
 {
 	static const struct {
@@ -139,10 +126,12 @@ static int cmd_build(const struct plan *plan)
 	if (build_begin(&b, plan) == 0) {
 		info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
 		for (size_t i = 0; i < NSTAGES; i++) {
-			stage_begin(&b);
+			double t0 = log_now();
+			buf_reset(&b.summary);
 			if (stages[i].run(&b) < 0)
 				goto out;
-			stage_done(&b, (int)i, stages[i].name);
+			info("[%zu/%d] %-8s %s (%.1f s)", i + 1, NSTAGES, stages[i].name, b.summary.data,
+			     log_now() - t0);
 		}
 		info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start, plan->out_dir);
 		ret = 0;
