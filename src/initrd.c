@@ -187,10 +187,13 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 	struct child c = CHILD_INIT;
 	long long t = (long long)plan->epoch;
 	char *cap = xasprintf("%s.out", script);
+	char *fake = NULL;
+	const char *env[] = {NULL, NULL};
 	int rc;
 
 	buf_init(&b);
-	buf_addf(&b, "sif / uid 0\nsif / gid 0\nsif / mtime %lld\nsif / atime %lld\nsif / ctime %lld\n",
+	/* debugfs reads a time as YYYYMMDDhhmmss, or @seconds */
+	buf_addf(&b, "sif / uid 0\nsif / gid 0\nsif / mtime @%lld\nsif / atime @%lld\nsif / ctime @%lld\n",
 		 t, t, t);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct mf_entry *e = &m->v[i];
@@ -215,7 +218,7 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 			buf_addf(&b, "sif %s mode 0%o\n", e->path, fmt | e->mode);
 		}
 		buf_addf(&b, "sif %s uid %u\nsif %s gid %u\n", e->path, e->uid, e->path, e->gid);
-		buf_addf(&b, "sif %s mtime %lld\nsif %s atime %lld\nsif %s ctime %lld\n", e->path,
+		buf_addf(&b, "sif %s mtime @%lld\nsif %s atime @%lld\nsif %s ctime @%lld\n", e->path,
 			 (long long)e->mtime, e->path, (long long)e->mtime, e->path,
 			 (long long)e->mtime);
 	}
@@ -224,6 +227,10 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 		buf_release(&b);
 		return -1;
 	}
+	/* The superblock's write time too comes from the epoch, not the clock. */
+	fake = xasprintf("E2FSPROGS_FAKE_TIME=%lld", t);
+	env[0] = fake;
+	c.env = env;
 	/* debugfs exits 0 even when a command fails, so read what it said: anything but its
 	 * banner ("debugfs 1.47.0 (5-Feb-2023)"), its echo of each command ("debugfs: sif ...")
 	 * and the logged command line is an error (such as "mknod: ..."). */
@@ -242,6 +249,7 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 	}
 	buf_release(&b);
 	free(cap);
+	free(fake);
 	return rc;
 }
 

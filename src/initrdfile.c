@@ -4,7 +4,8 @@
  *   TYPE PATH MODE UID GID MTIME INO NLINK [TARGET | MAJOR MINOR | LINK]
  * TYPE is dir, file, slink (TARGET), nod-c or nod-b (MAJOR MINOR), fifo, sock, or link (a
  * hard link to the earlier member LINK); PATH is as stored ("." for the root); strings are
- * %-escaped (space, %, control characters).  Header lines: "gzip LEVEL|none", "pad N".
+ * %-escaped (space, %, control characters).  Header lines: "gzip LEVEL|none", "pad N"
+ * (cpio: NUL bytes after the trailer), "ext2 KIB" (an ext2 initrd of that size).
  */
 #include "initrdfile.h"
 
@@ -18,7 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cpio.h"
+#include "ext2read.h"
+#include "initrd.h"
+#include "manifest.h"
 #include "gz.h"
 #include "unpack.h"
 #include "util.h"
@@ -69,6 +74,7 @@ struct list {
 	size_t n, cap;
 	int level; /* gzip level, 0 for none */
 	size_t pad;
+	unsigned ext2_kib; /* an ext2 initrd of this size; 0 for cpio */
 };
 
 static void list_release(struct list *l)
@@ -102,6 +108,10 @@ static int parse_list(char *text, const char *where, struct list *l)
 		}
 		if (nf == 2 && !strcmp(f[0], "pad")) {
 			l->pad = strtoul(f[1], NULL, 10);
+			continue;
+		}
+		if (nf == 2 && !strcmp(f[0], "ext2")) {
+			l->ext2_kib = (unsigned)strtoul(f[1], NULL, 10);
 			continue;
 		}
 		struct item it = {.line = line};
@@ -315,18 +325,14 @@ int initrdfile_unpack(const char *file, const char *dir)
 	struct buf data;
 	char err[256], *listpath = path_join(dir, INITRDFILE_LIST);
 	size_t pad = 0;
-	int level, ret = -1;
+	int level, ret = -1, ext2;
 	DIR *d;
 
 	buf_init(&data);
 	buf_init(&u.list);
 	if (read_initrd(file, &data, &level) < 0)
 		goto out;
-	if (data.len > 1082 && (unsigned char)data.data[1080] == 0x53 &&
-	    (unsigned char)data.data[1081] == 0xef) {
-		error("'%s' is an ext2 initrd; only cpio initrds can be unpacked so far", file);
-		goto out;
-	}
+	ext2 = ext2read_is_ext2(data.data, data.len);
 	if ((d = opendir(dir))) {
 		struct dirent *de;
 		int empty = 1;
@@ -346,13 +352,36 @@ int initrdfile_unpack(const char *file, const char *dir)
 		buf_addf(&u.list, "gzip %d\n", level);
 	else
 		buf_adds(&u.list, "gzip none\n");
-	err[0] = '\0';
-	if (cpio_read(data.data, data.len, unpack_member, &u, err, sizeof(err), &pad) < 0) {
-		if (err[0])
-			error("'%s' is not a cpio archive mkdistro can read: %s", file, err);
-		goto out;
+	if (ext2) {
+		/* libext2fs reads a file: the (gunzipped) image goes to a temporary one. */
+		char tmp[] = "/tmp/mkdistro-ext2-XXXXXX";
+		int fd = mkstemp(tmp), r;
+		unsigned size_kib = 0;
+		if (fd < 0 || write_all(fd, data.data, data.len) < 0) {
+			error_errno("cannot write a temporary copy of '%s'", file);
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			goto out;
+		}
+		close(fd);
+		r = ext2read_walk(tmp, unpack_member, &u, &size_kib);
+		unlink(tmp);
+		if (r < 0)
+			goto out;
+		buf_addf(&u.list, "ext2 %u\n", size_kib);
+	} else {
+		err[0] = '\0';
+		if (cpio_read(data.data, data.len, unpack_member, &u, err, sizeof(err), &pad) < 0) {
+			if (err[0])
+				error("'%s' is neither a cpio archive nor an ext2 filesystem mkdistro can "
+				      "read: %s",
+				      file, err);
+			goto out;
+		}
+		buf_addf(&u.list, "pad %zu\n", pad);
 	}
-	buf_addf(&u.list, "pad %zu\n", pad);
 	ret = write_file_atomic(listpath, u.list.data, u.list.len, 0644);
 	if (!ret)
 		ret = fix_dirs(&u);
@@ -503,6 +532,162 @@ out:
 	return ret;
 }
 
+/* Files, directories and symlinks under dir/rel that the list lacks, into m (ext2 pack). */
+static int add_unlisted(struct manifest *m, const struct list *l, const char *dir, const char *rel)
+{
+	char *full = rel[0] ? path_join(dir, rel) : xstrdup(dir);
+	struct dirent **names;
+	int n = scandir(full, &names, NULL, alphasort), ret = 0;
+	if (n < 0) {
+		ret = error_errno("cannot read '%s'", full);
+		free(full);
+		return ret;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *r, *f, *img;
+		struct stat st;
+		if (ret || !strcmp(name, ".") || !strcmp(name, "..") ||
+		    (!rel[0] && !strcmp(name, INITRDFILE_LIST)))
+			continue;
+		r = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+		f = path_join(dir, r);
+		img = xasprintf("/%s", r);
+		if (lstat(f, &st) < 0)
+			ret = error_errno("cannot stat '%s'", f);
+		else if (!listed(l, r)) {
+			if (S_ISDIR(st.st_mode))
+				ret = manifest_add_dir(m, img, st.st_mode & 07777);
+			else if (S_ISREG(st.st_mode))
+				ret = manifest_add_file(m, img, st.st_mode & 07777, f);
+			else if (S_ISLNK(st.st_mode)) {
+				char target[4096];
+				ssize_t len = readlink(f, target, sizeof(target) - 1);
+				if (len < 0)
+					ret = error_errno("cannot read link '%s'", f);
+				else {
+					target[len] = '\0';
+					ret = manifest_add_symlink(m, img, target);
+				}
+			} else
+				ret = error("'%s': only directories, files and symlinks can be added", f);
+			if (!ret)
+				manifest_find(m, img)->mtime = st.st_mtime;
+		}
+		if (!ret && S_ISDIR(st.st_mode))
+			ret = add_unlisted(m, l, dir, r);
+		free(r);
+		free(f);
+		free(img);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(full);
+	return ret;
+}
+
+/* An ext2 initrd again: the list and the directory as a manifest, written the way the build
+ * writes one (mke2fs -d, then debugfs for owners, times and device nodes). */
+static int pack_ext2(const char *dir, const struct list *l, const char *file, int level)
+{
+	struct manifest m;
+	struct plan plan;
+	struct initrd_stats st;
+	char work[] = "/tmp/mkdistro-pack-XXXXXX";
+	char *log = NULL, *gzfile = NULL;
+	size_t n = strlen(file);
+	int gz = n > 3 && !strcmp(file + n - 3, ".gz"), ret = -1;
+
+	manifest_init(&m);
+	config_defaults(&plan, "/");
+	if (!mkdtemp(work)) {
+		error_errno("cannot make a temporary directory");
+		goto out;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct item *it = &l->v[i];
+		char *full, *img;
+		struct stat s;
+		int r = 0;
+		if (!strcmp(it->path, ".")) {
+			plan.epoch = it->mtime;
+			continue;
+		}
+		if (!strcmp(it->type, "link") || !strcmp(it->type, "sock")) {
+			error("%s/%s:%d: %s cannot be packed into an ext2 initrd yet", dir, INITRDFILE_LIST,
+			      it->line, it->type[0] == 'l' ? "hard links" : "sockets");
+			goto out;
+		}
+		if (!unpack_name_is_safe(it->path) || through_symlink(dir, it->path)) {
+			error("%s/%s:%d: path '%s' is outside the directory", dir, INITRDFILE_LIST,
+			      it->line, it->path);
+			goto out;
+		}
+		full = path_join(dir, it->path);
+		img = xasprintf("/%s", it->path);
+		if (!strcmp(it->type, "nod-c") || !strcmp(it->type, "nod-b") || !strcmp(it->type, "fifo"))
+			r = manifest_add_node(&m, img, it->type[4] == 'c' ? MF_CHR : it->type[4] == 'b' ? MF_BLK : MF_FIFO,
+					      it->mode, it->major, it->minor);
+		else if (lstat(full, &s) < 0)
+			r = 1; /* removed: left out */
+		else if (!strcmp(it->type, "dir"))
+			r = S_ISDIR(s.st_mode) ? manifest_add_dir(&m, img, it->mode) : 1;
+		else if (!strcmp(it->type, "slink")) {
+			char target[4096];
+			ssize_t len = readlink(full, target, sizeof(target) - 1);
+			if (len >= 0) {
+				target[len] = '\0';
+				r = manifest_add_symlink(&m, img, target);
+			} else
+				r = 1;
+		} else
+			r = S_ISREG(s.st_mode) ? manifest_add_file(&m, img, it->mode, full) : 1;
+		if (r == 0) {
+			struct mf_entry *e = manifest_find(&m, img);
+			e->uid = it->uid;
+			e->gid = it->gid;
+			e->mtime = it->mtime;
+		}
+		free(full);
+		free(img);
+		if (r < 0)
+			goto out;
+	}
+	if (add_unlisted(&m, l, dir, "") < 0)
+		goto out;
+	manifest_sort(&m);
+	plan.initrd_format = INITRD_EXT2;
+	plan.initrd_size_kib = l->ext2_kib;
+	plan.gzip_level = level ? level : l->level > 0 ? l->level : 9;
+	log = path_join(work, "pack.log");
+	gzfile = gz ? xstrdup(file) : path_join(work, "initrd.gz");
+	if (initrd_write(&plan, &m, work, log, gzfile, &st) < 0)
+		goto out;
+	if (!gz) {
+		struct buf in, raw;
+		buf_init(&in);
+		buf_init(&raw);
+		ret = read_file(gzfile, &in);
+		if (!ret)
+			ret = gz_decompress(in.data, in.len, &raw);
+		if (!ret)
+			ret = write_file_atomic(file, raw.data, raw.len, 0644);
+		buf_release(&in);
+		buf_release(&raw);
+		if (ret < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	remove_tree(work);
+	manifest_release(&m);
+	config_release(&plan);
+	free(log);
+	free(gzfile);
+	return ret;
+}
+
 int initrdfile_pack(const char *dir, const char *file, int level)
 {
 	char *listpath = path_join(dir, INITRDFILE_LIST);
@@ -522,6 +707,10 @@ int initrdfile_pack(const char *dir, const char *file, int level)
 	if (file_exists(listpath) &&
 	    (read_file(listpath, &text) < 0 || parse_list(text.data, listpath, &l) < 0))
 		goto out;
+	if (l.ext2_kib) {
+		ret = pack_ext2(dir, &l, file, level);
+		goto out;
+	}
 	cpio_writer_init(&pk.w, cpio_sink_buf, &out);
 	for (size_t i = 0; i < l.n; i++)
 		if (l.v[i].ino >= pk.next_ino)

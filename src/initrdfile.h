@@ -1,13 +1,14 @@
 /* initrdfile.h: `mkdistro initrd unpack FILE DIR` and `mkdistro initrd pack DIR FILE`.
  *
- * Unpack writes the directories, files and symlinks of a cpio initrd (gzip-compressed or not)
+ * Unpack writes the directories, files and symlinks of a cpio or ext2 initrd (gzip or not)
  * under DIR, and everything a user without root cannot put on disk - owners, device nodes,
  * FIFOs, hard links, times, inode numbers, the member order - into DIR/.mkdistro-initrd, a
  * text list.  Pack reads DIR back with that list, so that unpacking and packing an archive
  * mkdistro wrote gives the same bytes; files added to DIR are packed too (owned by root,
  * their mode and time from disk), and files removed are left out.  A member that would land
- * outside DIR - an absolute name, "..", or a path through a symlink - is refused.
- * ext2 initrds are not handled yet.
+ * outside DIR - an absolute name, "..", or a path through a symlink - is refused.  An ext2
+ * initrd is read with libext2fs and packed as the build writes one (mke2fs -d, debugfs);
+ * hard links cannot be packed into ext2 yet.
  */
 #ifndef MKDISTRO_INITRDFILE_H
 #define MKDISTRO_INITRDFILE_H

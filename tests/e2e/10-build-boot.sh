@@ -97,6 +97,8 @@ sed -i "s/^size = 1000/size = 8000/" "$P/mkdistro.conf"
 check "build with an ext2 initrd" test $? -eq 0
 check "ext2 initrd is a gzip-compressed ext2 filesystem" bash -c "zcat '$initrd' > '$T/ext2.img' && dumpe2fs -h '$T/ext2.img' 2>/dev/null | grep -q '^Filesystem magic number: *0xEF53'"
 check "ext2: every inode owned by root" bash -c "for d in / /bin /sbin /etc /etc/rc.d /dev /lib64 /lib/x86_64-linux-gnu /usr/bin /root /tmp; do debugfs -R \"ls -l \$d\" '$T/ext2.img' 2>/dev/null; done | awk 'NF > 5 && (\$4 != 0 || \$5 != 0) { bad = 1 } END { exit bad }'"
+debugfs -R "stat /etc/inittab" "$T/ext2.img" > "$T/inittab.txt" 2>&1
+check "ext2: inode times are the epoch (2000-01-01)" grep -q 'mtime: 0x386d4380' "$T/inittab.txt"
 debugfs -R "stat /dev/console" "$T/ext2.img" > "$T/console.txt" 2>&1
 check "ext2: /dev/console is a character device 5:1, mode 0600" bash -c "grep -q 'Type: character special' '$T/console.txt' && grep -Eq 'Device major/minor number: 0*5:0*1 ' '$T/console.txt' && grep -q 'Mode:  0600' '$T/console.txt'"
 boot "ext2 initrd boots from an IDE disk (root=/dev/ram0)" '^/dev/root / ext2 '

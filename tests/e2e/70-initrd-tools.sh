@@ -27,6 +27,14 @@ zcat "$main" > "$T/main.cpio"
 	"$MKDISTRO" initrd pack "$T/plain" "$T/plain.cpio" > /dev/null 2>&1
 check "round trip of an uncompressed cpio is byte-identical" cmp "$T/main.cpio" "$T/plain.cpio"
 
+# An ext2 initrd (10-build-boot.sh ends with one): the same, through libext2fs
+ext2=$MKDISTRO_TEST_TMP/proj/out/stick/boot/initrd/main.gz
+"$MKDISTRO" initrd unpack "$ext2" "$T/ext2" > "$T/out.txt" 2>&1
+check "unpack an ext2 initrd without root or a mount" bash -c "test $? -eq 0 && grep -q '^ext2 [0-9]*\$' '$T/ext2/.mkdistro-initrd' && test -x '$T/ext2/bin/busybox'"
+check "ext2: device nodes and owners are in the list" bash -c "grep -q '^nod-c dev/console 0600 0 0 946684800 [0-9]* 1 5 1\$' '$T/ext2/.mkdistro-initrd'"
+"$MKDISTRO" initrd pack "$T/ext2" "$T/ext2.gz" > "$T/out.txt" 2>&1
+check "round trip of an ext2 main.gz is byte-identical" cmp "$ext2" "$T/ext2.gz"
+
 # Changes in the directory are packed: an edited file, a new one, a removed one
 echo "changed" > "$T/main/etc/motd"
 rm "$T/main/etc/shells"
@@ -84,7 +92,7 @@ python3 "$craft" "$T/ok.cpio" "dir:a" "slink:a/up:../.." "file:a/b:fine"
 check "a symlink pointing outside is kept as a symlink (not followed)" bash -c "test -L '$T/ok/a/up' && test \"\$(cat '$T/ok/a/b')\" = fine"
 printf 'not a cpio archive' > "$T/junk"
 "$MKDISTRO" initrd unpack "$T/junk" "$T/j" > "$T/out.txt" 2>&1
-check "a file that is not cpio is an error" bash -c "test $? -ne 0 && grep -q 'not a cpio archive mkdistro can read' '$T/out.txt'"
+check "a file that is not cpio is an error" bash -c "test $? -ne 0 && grep -q 'neither a cpio archive nor an ext2 filesystem' '$T/out.txt'"
 head -c 3000 "$T/main.cpio" > "$T/short.cpio"
 "$MKDISTRO" initrd unpack "$T/short.cpio" "$T/s" > "$T/out.txt" 2>&1
 check "a truncated archive is an error" bash -c "test $? -ne 0 && grep -Eq 'past the end|truncated|without its TRAILER' '$T/out.txt'"

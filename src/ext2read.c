@@ -1,0 +1,168 @@
+/* ext2read.c: read an ext2 image's tree with libext2fs (see ext2read.h).
+ * References: e2fsprogs' lib/ext2fs (ext2fs_open, ext2fs_dir_iterate2, ext2fs_file_read),
+ * and the ext2 on-disk format for device numbers in i_block[0] (old) or i_block[1] (new). */
+#include "ext2read.h"
+
+#include <ext2fs/ext2fs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int ext2read_is_ext2(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	return n > 1082 && p[1080] == 0x53 && p[1081] == 0xef;
+}
+
+struct name {
+	char *name;
+	ext2_ino_t ino;
+};
+
+struct names {
+	struct name *v;
+	size_t n, cap;
+};
+
+static int collect(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset, int blocksize,
+		   char *buf, void *priv)
+{
+	struct names *ns = priv;
+	int len = ext2fs_dirent_name_len(d);
+	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+	if ((len == 1 && d->name[0] == '.') || (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return 0;
+	XGROW(ns->v, ns->cap, ns->n + 1);
+	ns->v[ns->n].name = xstrndup(d->name, (size_t)len);
+	ns->v[ns->n++].ino = d->inode;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct name *)a)->name, ((const struct name *)b)->name);
+}
+
+struct walk {
+	ext2_filsys fs;
+	const char *image;
+	int (*fn)(void *, const struct cpio_entry *);
+	void *ctx;
+	ext2_ino_t *seen; /* hard-linked files already given */
+	size_t nseen, cap;
+	int depth;
+};
+
+static int emit(struct walk *w, const char *path, ext2_ino_t ino, int *is_dir)
+{
+	struct ext2_inode inode;
+	struct cpio_entry e;
+	struct buf data;
+	unsigned type;
+	errcode_t err;
+	int ret;
+
+	if ((err = ext2fs_read_inode(w->fs, ino, &inode)))
+		return error("'%s': cannot read inode %u: %s", w->image, ino, error_message(err));
+	memset(&e, 0, sizeof(e));
+	buf_init(&data);
+	type = inode.i_mode & 0170000;
+	e.name = path;
+	e.ino = ino;
+	e.mode = inode.i_mode;
+	e.uid = inode_uid(inode);
+	e.gid = inode_gid(inode);
+	e.nlink = inode.i_links_count;
+	e.mtime = inode.i_mtime;
+	*is_dir = type == 0040000;
+	if (type == 0100000 || (type == 0120000 && !ext2fs_is_fast_symlink(&inode))) {
+		int again = 0;
+		for (size_t i = 0; i < w->nseen && type == 0100000; i++)
+			again |= w->seen[i] == ino;
+		if (!again) {
+			ext2_file_t f;
+			unsigned got = 0;
+			size_t size = EXT2_I_SIZE(&inode);
+			if (size > (1u << 30))
+				return error("'%s': '%s' is too large", w->image, path);
+			buf_grow(&data, size);
+			if ((err = ext2fs_file_open(w->fs, ino, 0, &f)) ||
+			    (err = ext2fs_file_read(f, data.data, (unsigned)size, &got)) ||
+			    (err = ext2fs_file_close(f)) || got != size) {
+				buf_release(&data);
+				return error("'%s': cannot read '%s': %s", w->image, path,
+					     err ? error_message(err) : "short read");
+			}
+			buf_setlen(&data, size);
+			if (e.nlink > 1 && type == 0100000) {
+				XGROW(w->seen, w->cap, w->nseen + 1);
+				w->seen[w->nseen++] = ino;
+			}
+		}
+	} else if (type == 0120000) {
+		buf_add(&data, (const char *)inode.i_block, EXT2_I_SIZE(&inode));
+	} else if (type == 0020000 || type == 0060000) {
+		if (inode.i_block[0]) {
+			e.rdevmajor = (inode.i_block[0] >> 8) & 255;
+			e.rdevminor = inode.i_block[0] & 255;
+		} else {
+			e.rdevmajor = (inode.i_block[1] & 0xfff00) >> 8;
+			e.rdevminor = (inode.i_block[1] & 0xff) | ((inode.i_block[1] >> 12) & 0xfff00);
+		}
+	}
+	e.data = (const unsigned char *)data.data;
+	e.size = data.len;
+	ret = w->fn(w->ctx, &e);
+	buf_release(&data);
+	return ret;
+}
+
+static int visit(struct walk *w, ext2_ino_t dir, const char *prefix)
+{
+	struct names ns = {0};
+	errcode_t err;
+	int ret = 0;
+	if (++w->depth > 256)
+		return error("'%s': directories nested too deep", w->image);
+	if ((err = ext2fs_dir_iterate2(w->fs, dir, 0, NULL, collect, &ns)))
+		ret = error("'%s': cannot read directory '%s': %s", w->image, prefix,
+			    error_message(err));
+	if (ns.n)
+		qsort(ns.v, ns.n, sizeof(*ns.v), by_name);
+	for (size_t i = 0; i < ns.n && !ret; i++) {
+		char *path;
+		int is_dir;
+		if (!*prefix && !strcmp(ns.v[i].name, "lost+found"))
+			continue;
+		path = *prefix ? xasprintf("%s/%s", prefix, ns.v[i].name) : xstrdup(ns.v[i].name);
+		ret = emit(w, path, ns.v[i].ino, &is_dir);
+		if (!ret && is_dir)
+			ret = visit(w, ns.v[i].ino, path);
+		free(path);
+	}
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i].name);
+	free(ns.v);
+	w->depth--;
+	return ret;
+}
+
+int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
+		  unsigned *size_kib)
+{
+	struct walk w = {.image = image, .fn = fn, .ctx = ctx};
+	errcode_t err;
+	int ret, is_dir;
+
+	if ((err = ext2fs_open(image, 0, 0, 0, unix_io_manager, &w.fs)))
+		return error("'%s' is not an ext2 filesystem mkdistro can read: %s", image,
+			     error_message(err));
+	*size_kib = (unsigned)(ext2fs_blocks_count(w.fs->super) * (EXT2_BLOCK_SIZE(w.fs->super) / 1024));
+	ret = emit(&w, ".", EXT2_ROOT_INO, &is_dir);
+	if (!ret)
+		ret = visit(&w, EXT2_ROOT_INO, "");
+	ext2fs_close_free(&w.fs);
+	free(w.seen);
+	return ret;
+}

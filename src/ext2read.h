@@ -1,0 +1,17 @@
+/* ext2read.h: walk an ext2 image with libext2fs, member by member, as cpio_read does for a
+ * cpio archive - so that `mkdistro initrd unpack` needs neither root nor a mount. */
+#ifndef MKDISTRO_EXT2READ_H
+#define MKDISTRO_EXT2READ_H
+
+#include "cpio.h"
+
+/* Is data an ext2 filesystem (the superblock magic)? */
+int ext2read_is_ext2(const void *data, size_t n);
+/* Call fn for the root (named ".") and then every inode reachable from it, parents first,
+ * names sorted; lost+found is left out.  The entry's fields are the inode's; a hard-linked
+ * file's data comes with its first name only.  *size_kib gets the filesystem's size.
+ * Returns 0, or -1 (reported, or fn's -1). */
+int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
+		  unsigned *size_kib);
+
+#endif
