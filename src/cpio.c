@@ -258,8 +258,13 @@ int cpio_write_manifest(const struct manifest *m, cpio_sink sink, void *ctx)
 
 	cpio_writer_init(&w, sink, ctx);
 	buf_init(&contents);
-	for (size_t i = 0; i < m->n && !ret; i++)
-		ret = write_one(&w, &m->v[i], &contents);
+	for (size_t i = 0; i < m->n && !ret; i++) {
+		if (m->v[i].link_to)
+			ret = error("'%s': hard links in a manifest are for ext2 initrds only",
+				    m->v[i].path);
+		else
+			ret = write_one(&w, &m->v[i], &contents);
+	}
 	if (!ret)
 		ret = cpio_write_trailer(&w);
 	buf_release(&contents);

@@ -65,6 +65,14 @@ static int stage_tree(const struct manifest *m, const char *root)
 				ret = error_errno("cannot create '%s'", p);
 			break;
 		case MF_FILE:
+			if (e->link_to) {
+				/* mke2fs -d keeps hard links as hard links */
+				char *first = path_join(root, e->link_to);
+				if (link(first, p) < 0)
+					ret = error_errno("cannot link '%s'", p);
+				free(first);
+				break;
+			}
 			buf_reset(&b);
 			if (e->source) {
 				if (read_file(e->source, &b) < 0) {
@@ -197,28 +205,29 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 		 t, t, t);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct mf_entry *e = &m->v[i];
-		if (strpbrk(e->path, "\" \\")) {
+		if (strpbrk(e->path, "\"\\\n")) {
 			buf_release(&b);
 			free(cap);
-			return error("'%s': names with spaces, quotes or backslashes cannot go in an "
-				     "ext2 initrd yet (use the cpio format)",
+			return error("'%s': names with double quotes, backslashes or newlines cannot "
+				     "go in an ext2 initrd (use the cpio format)",
 				     e->path);
 		}
 		if (e->type == MF_CHR || e->type == MF_BLK || e->type == MF_FIFO) {
 			unsigned fmt = e->type == MF_CHR ? 020000 : e->type == MF_BLK ? 060000 : 010000;
 			/* debugfs's mknod makes its node in the current directory */
 			const char *base = strrchr(e->path, '/') + 1;
-			buf_addf(&b, "cd %.*s\n", (int)(base - e->path), e->path);
+			buf_addf(&b, "cd \"%.*s\"\n", (int)(base - e->path), e->path);
 			if (e->type == MF_FIFO)
-				buf_addf(&b, "mknod %s p\n", base);
+				buf_addf(&b, "mknod \"%s\" p\n", base);
 			else
-				buf_addf(&b, "mknod %s %c %u %u\n", base, e->type == MF_CHR ? 'c' : 'b',
+				buf_addf(&b, "mknod \"%s\" %c %u %u\n", base, e->type == MF_CHR ? 'c' : 'b',
 					 e->major, e->minor);
 			buf_adds(&b, "cd /\n");
-			buf_addf(&b, "sif %s mode 0%o\n", e->path, fmt | e->mode);
+			buf_addf(&b, "sif \"%s\" mode 0%o\n", e->path, fmt | e->mode);
 		}
-		buf_addf(&b, "sif %s uid %u\nsif %s gid %u\n", e->path, e->uid, e->path, e->gid);
-		buf_addf(&b, "sif %s mtime @%lld\nsif %s atime @%lld\nsif %s ctime @%lld\n", e->path,
+		buf_addf(&b, "sif \"%s\" uid %u\nsif \"%s\" gid %u\n", e->path, e->uid, e->path, e->gid);
+		buf_addf(&b, "sif \"%s\" mtime @%lld\nsif \"%s\" atime @%lld\nsif \"%s\" ctime @%lld\n",
+			 e->path,
 			 (long long)e->mtime, e->path, (long long)e->mtime, e->path,
 			 (long long)e->mtime);
 	}

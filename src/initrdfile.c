@@ -614,9 +614,9 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 			plan.epoch = it->mtime;
 			continue;
 		}
-		if (!strcmp(it->type, "link") || !strcmp(it->type, "sock")) {
-			error("%s/%s:%d: %s cannot be packed into an ext2 initrd yet", dir, INITRDFILE_LIST,
-			      it->line, it->type[0] == 'l' ? "hard links" : "sockets");
+		if (!strcmp(it->type, "sock")) {
+			error("%s/%s:%d: sockets cannot be packed into an ext2 initrd", dir,
+			      INITRDFILE_LIST, it->line);
 			goto out;
 		}
 		if (!unpack_name_is_safe(it->path) || through_symlink(dir, it->path)) {
@@ -626,7 +626,11 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 		}
 		full = path_join(dir, it->path);
 		img = xasprintf("/%s", it->path);
-		if (!strcmp(it->type, "nod-c") || !strcmp(it->type, "nod-b") || !strcmp(it->type, "fifo"))
+		if (!strcmp(it->type, "link")) {
+			char *first = xasprintf("/%s", it->target);
+			r = lstat(full, &s) < 0 ? 1 : manifest_add_hardlink(&m, img, it->mode, first);
+			free(first);
+		} else if (!strcmp(it->type, "nod-c") || !strcmp(it->type, "nod-b") || !strcmp(it->type, "fifo"))
 			r = manifest_add_node(&m, img, it->type[4] == 'c' ? MF_CHR : it->type[4] == 'b' ? MF_BLK : MF_FIFO,
 					      it->mode, it->major, it->minor);
 		else if (lstat(full, &s) < 0)

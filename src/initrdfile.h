@@ -7,8 +7,7 @@
  * mkdistro wrote gives the same bytes; files added to DIR are packed too (owned by root,
  * their mode and time from disk), and files removed are left out.  A member that would land
  * outside DIR - an absolute name, "..", or a path through a symlink - is refused.  An ext2
- * initrd is read with libext2fs and packed as the build writes one (mke2fs -d, debugfs);
- * hard links cannot be packed into ext2 yet.
+ * initrd is read with libext2fs and packed as the build writes one (mke2fs -d, debugfs).
  */
 #ifndef MKDISTRO_INITRDFILE_H
 #define MKDISTRO_INITRDFILE_H

@@ -17,6 +17,7 @@ static void entry_clear(struct mf_entry *e)
 	free(e->source);
 	free(e->data);
 	free(e->target);
+	free(e->link_to);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -155,6 +156,24 @@ int manifest_add_data(struct manifest *m, const char *path, unsigned mode, const
 	e->data = xmalloc(size);
 	memcpy(e->data, data, size);
 	e->size = size;
+	return 0;
+}
+
+int manifest_add_hardlink(struct manifest *m, const char *path, unsigned mode, const char *link_to)
+{
+	char *norm = manifest_normalise(link_to);
+	struct mf_entry *first = norm ? manifest_find(m, norm) : NULL, *e;
+	if (!first || first->type != MF_FILE) {
+		free(norm);
+		return error("cannot add hard link '%s': '%s' is not a file listed before it", path,
+			     link_to);
+	}
+	e = new_entry(m, path, MF_FILE, mode);
+	if (!e) {
+		free(norm);
+		return -1;
+	}
+	e->link_to = norm;
 	return 0;
 }
 

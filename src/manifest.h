@@ -35,6 +35,8 @@ struct mf_entry {
 	unsigned char *data; /* MF_FILE: contents in memory (owned) */
 	size_t size;         /* MF_FILE with data: its length */
 	char *target;        /* MF_SYMLINK */
+	char *link_to;       /* MF_FILE: a hard link to this earlier entry's path, instead of
+			      * contents (ext2 initrds only; the build itself makes none) */
 	unsigned major, minor;
 };
 
@@ -57,6 +59,8 @@ int manifest_add_symlink(struct manifest *m, const char *path, const char *targe
 int manifest_add_node(struct manifest *m, const char *path, enum mf_type type, unsigned mode,
 		      unsigned major, unsigned minor);
 
+/* A hard link at path to the file entry link_to (listed before it).  Returns 0 or -1. */
+int manifest_add_hardlink(struct manifest *m, const char *path, unsigned mode, const char *link_to);
 /* The entry for path, or NULL. */
 struct mf_entry *manifest_find(const struct manifest *m, const char *path);
 /* Sort by path, bytewise; parents come before their children. */

@@ -66,6 +66,19 @@ check "cpio(1) lists the same members, modes, links, owners and sizes" diff "$T/
 (mkdir -p "$T/x" && cd "$T/x" && cpio -id --quiet < "$T/f1.cpio" 2>/dev/null)
 check "cpio(1) extracts the packed hard links as one file" test "$(stat -c %i "$T/x/d/a")" = "$(stat -c %i "$T/x/c")" -a "$(cat "$T/x/c")" = hello
 
+# The same tree as an ext2 filesystem (mke2fs -d, as root, keeps owners and hard links)
+truncate -s 4M "$T/foreign.ext2"
+mke2fs -q -F -t ext2 -d "$S" "$T/foreign.ext2" > /dev/null 2>&1
+"$MKDISTRO" initrd unpack "$T/foreign.ext2" "$T/g1" > "$T/out.txt" 2>&1
+check "unpack an ext2 image with hard links, a FIFO, a device node and owners" bash -c \
+	"test $? -eq 0 && grep -q '^file c 0644 12 34 1234567890 [0-9]* 3\$' '$T/g1/.mkdistro-initrd' && grep -q '^link d/a .* c\$' '$T/g1/.mkdistro-initrd' && grep -q '^fifo fifo ' '$T/g1/.mkdistro-initrd' && grep -Eq '^nod-c null 06[46]4 0 0 [0-9]+ [0-9]+ 1 1 3\$' '$T/g1/.mkdistro-initrd'"
+"$MKDISTRO" initrd pack "$T/g1" "$T/g1.ext2" > "$T/out.txt" 2>&1
+check "pack it back into ext2" test $? -eq 0
+"$MKDISTRO" initrd unpack "$T/g1.ext2" "$T/g2" > /dev/null 2>&1
+check "ext2 unpack, pack, unpack: the same list but inode numbers (nothing lost)" diff \
+	<(tail -n +2 "$T/g1/.mkdistro-initrd" | awk '{ $7 = ""; print }') <(tail -n +2 "$T/g2/.mkdistro-initrd" | awk '{ $7 = ""; print }')
+check "the packed ext2 keeps the hard links (3 names, one inode)" bash -c "debugfs -R 'stat /c' '$T/g1.ext2' 2>/dev/null | grep -q 'Links: 3'"
+
 # Escapes: each refused, nothing written outside
 evil() { # NAME ENTRY...: unpacking must fail and leave $T/outside absent
 	local name=$1
