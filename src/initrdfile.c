@@ -412,14 +412,15 @@ static int listed(const struct list *l, const char *path)
 	return 0;
 }
 
-/* A file, directory or symlink under dir that the list does not have: owned by root, mode
- * and time from the disk, new inode numbers after the listed ones. */
-static int pack_new(struct packing *pk, const char *rel)
+/* Call fn for every directory, file and symlink under dir/rel that the list lacks, parents
+ * first, in name order; anything else there is an error. */
+static int walk_unlisted(const struct list *l, const char *dir, const char *rel,
+			 int (*fn)(void *ctx, const char *rel, const char *full, const struct stat *st),
+			 void *ctx)
 {
-	char *full = rel[0] ? path_join(pk->dir, rel) : xstrdup(pk->dir);
+	char *full = rel[0] ? path_join(dir, rel) : xstrdup(dir);
 	struct dirent **names;
-	int n, ret = 0;
-	n = scandir(full, &names, NULL, alphasort);
+	int n = scandir(full, &names, NULL, alphasort), ret = 0;
 	if (n < 0) {
 		ret = error_errno("cannot read '%s'", full);
 		free(full);
@@ -433,36 +434,17 @@ static int pack_new(struct packing *pk, const char *rel)
 		    (!rel[0] && !strcmp(name, INITRDFILE_LIST)))
 			continue;
 		r = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-		f = path_join(pk->dir, r);
-		if (lstat(f, &st) < 0) {
+		f = path_join(dir, r);
+		if (lstat(f, &st) < 0)
 			ret = error_errno("cannot stat '%s'", f);
-		} else if (!listed(pk->l, r)) {
-			struct buf data;
-			buf_init(&data);
-			if (S_ISREG(st.st_mode))
-				ret = read_file(f, &data);
-			else if (S_ISLNK(st.st_mode)) {
-				char target[4096];
-				ssize_t len = readlink(f, target, sizeof(target));
-				if (len < 0)
-					ret = error_errno("cannot read link '%s'", f);
-				else
-					buf_add(&data, target, (size_t)len);
-			} else if (!S_ISDIR(st.st_mode)) {
-				ret = error("'%s': only directories, files and symlinks can be added "
-					    "(add device nodes to %s)",
-					    f, INITRDFILE_LIST);
-			}
-			if (!ret) {
-				pk->w.next_ino = pk->next_ino++;
-				ret = cpio_write_entry(&pk->w, r, st.st_mode & (S_IFMT | 07777), 0, 0,
-						       S_ISDIR(st.st_mode) ? 2 : 1, (uint32_t)st.st_mtime, 0,
-						       0, data.data, data.len);
-			}
-			buf_release(&data);
-		}
+		else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+			ret = error("'%s': only directories, files and symlinks can be added (add "
+				    "device nodes to %s)",
+				    f, INITRDFILE_LIST);
+		else if (!listed(l, r))
+			ret = fn(ctx, r, f, &st);
 		if (!ret && S_ISDIR(st.st_mode))
-			ret = pack_new(pk, r);
+			ret = walk_unlisted(l, dir, r, fn, ctx);
 		free(r);
 		free(f);
 	}
@@ -470,6 +452,39 @@ static int pack_new(struct packing *pk, const char *rel)
 		free(names[i]);
 	free(names);
 	free(full);
+	return ret;
+}
+
+/* What a symlink points at, into b.  Returns 0 or -1 (reported). */
+static int read_link(const char *path, struct buf *b)
+{
+	char target[4096];
+	ssize_t len = readlink(path, target, sizeof(target));
+	if (len < 0)
+		return error_errno("cannot read link '%s'", path);
+	buf_add(b, target, (size_t)len);
+	return 0;
+}
+
+/* A new member for cpio: owned by root, mode and time from the disk, an inode number after
+ * the listed ones. */
+static int pack_new(void *ctx, const char *rel, const char *full, const struct stat *st)
+{
+	struct packing *pk = ctx;
+	struct buf data;
+	int ret = 0;
+	buf_init(&data);
+	if (S_ISREG(st->st_mode))
+		ret = read_file(full, &data);
+	else if (S_ISLNK(st->st_mode))
+		ret = read_link(full, &data);
+	if (!ret) {
+		pk->w.next_ino = pk->next_ino++;
+		ret = cpio_write_entry(&pk->w, rel, st->st_mode & (S_IFMT | 07777), 0, 0,
+				       S_ISDIR(st->st_mode) ? 2 : 1, (uint32_t)st->st_mtime, 0, 0,
+				       data.data, data.len);
+	}
+	buf_release(&data);
 	return ret;
 }
 
@@ -532,58 +547,24 @@ out:
 	return ret;
 }
 
-/* Files, directories and symlinks under dir/rel that the list lacks, into m (ext2 pack). */
-static int add_unlisted(struct manifest *m, const struct list *l, const char *dir, const char *rel)
+/* A new entry for ext2: owned by root, mode and time from the disk. */
+static int add_new(void *ctx, const char *rel, const char *full, const struct stat *st)
 {
-	char *full = rel[0] ? path_join(dir, rel) : xstrdup(dir);
-	struct dirent **names;
-	int n = scandir(full, &names, NULL, alphasort), ret = 0;
-	if (n < 0) {
-		ret = error_errno("cannot read '%s'", full);
-		free(full);
-		return ret;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
-		char *r, *f, *img;
-		struct stat st;
-		if (ret || !strcmp(name, ".") || !strcmp(name, "..") ||
-		    (!rel[0] && !strcmp(name, INITRDFILE_LIST)))
-			continue;
-		r = rel[0] ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-		f = path_join(dir, r);
-		img = xasprintf("/%s", r);
-		if (lstat(f, &st) < 0)
-			ret = error_errno("cannot stat '%s'", f);
-		else if (!listed(l, r)) {
-			if (S_ISDIR(st.st_mode))
-				ret = manifest_add_dir(m, img, st.st_mode & 07777);
-			else if (S_ISREG(st.st_mode))
-				ret = manifest_add_file(m, img, st.st_mode & 07777, f);
-			else if (S_ISLNK(st.st_mode)) {
-				char target[4096];
-				ssize_t len = readlink(f, target, sizeof(target) - 1);
-				if (len < 0)
-					ret = error_errno("cannot read link '%s'", f);
-				else {
-					target[len] = '\0';
-					ret = manifest_add_symlink(m, img, target);
-				}
-			} else
-				ret = error("'%s': only directories, files and symlinks can be added", f);
-			if (!ret)
-				manifest_find(m, img)->mtime = st.st_mtime;
-		}
-		if (!ret && S_ISDIR(st.st_mode))
-			ret = add_unlisted(m, l, dir, r);
-		free(r);
-		free(f);
-		free(img);
-	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(full);
+	struct manifest *m = ctx;
+	char *img = xasprintf("/%s", rel);
+	struct buf target;
+	int ret;
+	buf_init(&target);
+	if (S_ISDIR(st->st_mode))
+		ret = manifest_add_dir(m, img, st->st_mode & 07777);
+	else if (S_ISREG(st->st_mode))
+		ret = manifest_add_file(m, img, st->st_mode & 07777, full);
+	else if ((ret = read_link(full, &target)) == 0)
+		ret = manifest_add_symlink(m, img, target.data);
+	if (!ret)
+		manifest_find(m, img)->mtime = st->st_mtime;
+	buf_release(&target);
+	free(img);
 	return ret;
 }
 
@@ -658,7 +639,7 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 		if (r < 0)
 			goto out;
 	}
-	if (add_unlisted(&m, l, dir, "") < 0)
+	if (walk_unlisted(l, dir, "", add_new, &m) < 0)
 		goto out;
 	manifest_sort(&m);
 	plan.initrd_format = INITRD_EXT2;
@@ -722,7 +703,7 @@ int initrdfile_pack(const char *dir, const char *file, int level)
 	for (size_t i = 0; i < l.n; i++)
 		if (pack_listed(&pk, i) < 0)
 			goto out;
-	if (pack_new(&pk, "") < 0 || cpio_write_trailer(&pk.w) < 0)
+	if (walk_unlisted(&l, dir, "", pack_new, &pk) < 0 || cpio_write_trailer(&pk.w) < 0)
 		goto out;
 	for (size_t i = 0; i < l.pad; i++)
 		buf_add(&out, "", 1);

@@ -34,6 +34,11 @@ check "unpack an ext2 initrd without root or a mount" bash -c "test $? -eq 0 && 
 check "ext2: device nodes and owners are in the list" bash -c "grep -q '^nod-c dev/console 0600 0 0 946684800 [0-9]* 1 5 1\$' '$T/ext2/.mkdistro-initrd'"
 "$MKDISTRO" initrd pack "$T/ext2" "$T/ext2.gz" > "$T/out.txt" 2>&1
 check "round trip of an ext2 main.gz is byte-identical" cmp "$ext2" "$T/ext2.gz"
+echo added > "$T/ext2/etc/added"
+ln -s added "$T/ext2/etc/added-link"
+"$MKDISTRO" initrd pack "$T/ext2" "$T/ext2-added.img" > "$T/out.txt" 2>&1
+check "ext2 pack takes new files (uncompressed output), owned by root" bash -c \
+	"test $? -eq 0 && debugfs -R 'cat /etc/added' '$T/ext2-added.img' 2>/dev/null | grep -qx added && debugfs -R 'stat /etc/added' '$T/ext2-added.img' 2>/dev/null | grep -q 'User: *0 *Group: *0' && debugfs -R 'stat /etc/added-link' '$T/ext2-added.img' 2>/dev/null | grep -q 'Type: symlink'"
 
 # Changes in the directory are packed: an edited file, a new one, a removed one
 echo "changed" > "$T/main/etc/motd"
