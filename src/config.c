@@ -278,6 +278,27 @@ static size_t find_named(const void *v, size_t n, size_t sz, const char *name)
 	return n;
 }
 
+/* The index of the entry called name in *v (*n of them, each sz bytes, the name first and
+ * its section line at line_off); a missing one is added, unless total variants are already
+ * 64 ((size_t)-1 then). */
+static size_t named_entry(void **v, size_t *n, size_t *cap, size_t sz, size_t line_off,
+			  const char *name, int line, size_t total)
+{
+	size_t idx = find_named(*v, *n, sz, name);
+	char *e;
+	if (idx < *n)
+		return idx;
+	if (total >= 64)
+		return (size_t)-1;
+	xgrow(v, cap, *n + 1, sz);
+	e = (char *)*v + idx * sz;
+	memset(e, 0, sz);
+	*(char **)e = xstrdup(name);
+	*(int *)(e + line_off) = line;
+	(*n)++;
+	return idx;
+}
+
 static int variant_key(struct parse *p, const char *section, const char *name, const char *value)
 {
 	struct plan *pl = p->plan;
@@ -299,46 +320,20 @@ static int variant_key(struct parse *p, const char *section, const char *name, c
 		;
 	if (!names[slot])
 		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
-	if (kind == 'k') {
-		idx = find_named(pl->kvar, pl->n_kvar, sizeof(*pl->kvar), vname);
-		if (idx == pl->n_kvar) {
-			if (total >= 64)
-				return fail(p, p->line, "too many variants (64 at most)");
-			XGROW(pl->kvar, pl->kvar_cap, pl->n_kvar + 1);
-			memset(&pl->kvar[idx], 0, sizeof(*pl->kvar));
-			pl->kvar[idx].name = xstrdup(vname);
-			pl->kvar[idx].line = p->section_line;
-			pl->n_kvar++;
-		}
-		raw = p->vraw[idx];
-		lines = p->vline[idx];
-	} else if (kind == 'i') {
-		idx = find_named(pl->ivar, pl->n_ivar, sizeof(*pl->ivar), vname);
-		if (idx == pl->n_ivar) {
-			if (total >= 64)
-				return fail(p, p->line, "too many variants (64 at most)");
-			XGROW(pl->ivar, pl->ivar_cap, pl->n_ivar + 1);
-			memset(&pl->ivar[idx], 0, sizeof(*pl->ivar));
-			pl->ivar[idx].name = xstrdup(vname);
-			pl->ivar[idx].line = p->section_line;
-			pl->n_ivar++;
-		}
-		raw = p->iraw[idx];
-		lines = p->iline[idx];
-	} else {
-		idx = find_named(pl->labels, pl->n_labels, sizeof(*pl->labels), vname);
-		if (idx == pl->n_labels) {
-			if (total >= 64)
-				return fail(p, p->line, "too many variants (64 at most)");
-			XGROW(pl->labels, pl->labels_cap, pl->n_labels + 1);
-			memset(&pl->labels[idx], 0, sizeof(*pl->labels));
-			pl->labels[idx].name = xstrdup(vname);
-			pl->labels[idx].line = p->section_line;
-			pl->n_labels++;
-		}
-		raw = p->lraw[idx];
-		lines = p->lline[idx];
-	}
+	if (kind == 'k')
+		idx = named_entry((void **)&pl->kvar, &pl->n_kvar, &pl->kvar_cap, sizeof(*pl->kvar),
+				  offsetof(struct kvariant, line), vname, p->section_line, total);
+	else if (kind == 'i')
+		idx = named_entry((void **)&pl->ivar, &pl->n_ivar, &pl->ivar_cap, sizeof(*pl->ivar),
+				  offsetof(struct ivariant, line), vname, p->section_line, total);
+	else
+		idx = named_entry((void **)&pl->labels, &pl->n_labels, &pl->labels_cap,
+				  sizeof(*pl->labels), offsetof(struct label_append, line), vname,
+				  p->section_line, total);
+	if (idx == (size_t)-1)
+		return fail(p, p->line, "too many variants (64 at most)");
+	raw = kind == 'k' ? p->vraw[idx] : kind == 'i' ? p->iraw[idx] : p->lraw[idx];
+	lines = kind == 'k' ? p->vline[idx] : kind == 'i' ? p->iline[idx] : p->lline[idx];
 	if (raw[slot] && p->continuation && p->last == &raw[slot]) {
 		char *joined = xasprintf("%s %s", raw[slot], value);
 		free(raw[slot]);
