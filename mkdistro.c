@@ -24,6 +24,8 @@
 #include "src/cache.h"
 #include "src/config.h"
 #include "src/elfdeps.h"
+#include "src/flash.h"
+#include "src/flashio.h"
 #include "src/initrdfile.h"
 #include "src/kernel.h"
 #include "src/project.h"
@@ -33,6 +35,7 @@
 
 #define MKDISTRO_VERSION "0.1.0"
 #define NSTAGES 7
+#define USAGE (-3) /* a command's usage error: exit 2 */
 
 static const char usage_text[] =
 	"usage: mkdistro [-C DIR] [-q] [COMMAND [ARGS]]\n"
@@ -41,10 +44,14 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  build                 build out/mkdistro.img and out/stick/ (the default command)\n"
-	"  run [--usb] [--label L] [--accel A]\n"
-	"                        boot out/mkdistro.img in QEMU on this terminal (Ctrl-A X quits)\n"
-	"  test [--usb] [--label L] [--timeout S] [--cmd CMD] [--accel A]\n"
+	"  run [--usb] [--label L] [--accel A] [--image FILE]\n"
+	"                        boot out/mkdistro.img (or FILE) in QEMU on this terminal\n"
+	"                        (Ctrl-A X quits)\n"
+	"  test [--usb] [--label L] [--timeout S] [--cmd CMD] [--accel A] [--image FILE]\n"
 	"                        boot it headless, run CMD in its shell, print the transcript\n"
+	"  flash [--yes] [--force] [--dry-run] [--no-verify] [IMAGE] DEVICE\n"
+	"                        write out/mkdistro.img (or IMAGE) to a USB stick, after\n"
+	"                        safety checks and a typed confirmation, then verify it\n"
 	"  menuconfig kernel|busybox [--variant NAME]\n"
 	"                        change a configuration in its menuconfig; the changes are\n"
 	"                        written back to kernel.config, busybox.config or the variant's\n"
@@ -216,12 +223,12 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 		{"usb", no_argument, NULL, 'u'},       {"label", required_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 't'}, {"cmd", required_argument, NULL, 'c'},
 		{"accel", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"image", required_argument, NULL, 'i'}, {NULL, 0, NULL, 0},
 	};
 	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
 	char *img = path_join(plan->out_dir, "mkdistro.img");
 	char *transcript = NULL;
-	int c, ret = -1;
+	int c, ret = -1, given = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -256,13 +263,18 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 		case 'a':
 			o.accel = optarg;
 			break;
+		case 'i':
+			free(img);
+			img = xstrdup(optarg);
+			given = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			ret = 0;
 			goto out;
 		default:
 			error("usage: mkdistro %s [--usb] [--label L] [--accel auto|kvm|tcg]%s",
-			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD]" : "");
+			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD] [--image FILE]" : " [--image FILE]");
 			goto out;
 		}
 	}
@@ -273,7 +285,7 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 	if (check_tools(vm_tools, 1, 0) < 0)
 		goto out;
 	if (!file_exists(img)) {
-		error("'%s' does not exist; run 'mkdistro build' first", img);
+		error("'%s' does not exist%s", img, given ? "" : "; run 'mkdistro build' first");
 		goto out;
 	}
 	o.image = img;
@@ -290,6 +302,60 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 out:
 	free(img);
 	free(transcript);
+	return ret;
+}
+
+/* ---- flash ---- */
+
+static int cmd_flash(const char *dir, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"yes", no_argument, NULL, 'y'},       {"force", no_argument, NULL, 'f'},
+		{"dry-run", no_argument, NULL, 'n'},   {"no-verify", no_argument, NULL, 'N'},
+		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+	};
+	struct flash_opts o = {0};
+	char *img = NULL;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+ynh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'y':
+			o.yes = 1;
+			break;
+		case 'f':
+			o.force = 1;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'N':
+			o.no_verify = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			error("usage: mkdistro flash [--yes] [--force] [--dry-run] [--no-verify] "
+			      "[IMAGE] DEVICE");
+			return USAGE;
+		}
+	}
+	if (argc - optind == 1) {
+		img = path_join(dir, "out/mkdistro.img");
+		o.image = img;
+		o.device = argv[optind];
+	} else if (argc - optind == 2) {
+		o.image = argv[optind];
+		o.device = argv[optind + 1];
+	} else {
+		error("usage: mkdistro flash [--yes] [--force] [--dry-run] [--no-verify] "
+		      "[IMAGE] DEVICE");
+		return USAGE;
+	}
+	ret = flash_run(&o);
+	free(img);
 	return ret;
 }
 
@@ -383,6 +449,8 @@ int main(int argc, char **argv)
 		ret = cmd_ldd(argc, argv);
 	else if (!strcmp(cmd, "initrd"))
 		ret = cmd_initrd(argc, argv);
+	else if (!strcmp(cmd, "flash"))
+		ret = cmd_flash(dir, argc, argv);
 	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
 		 !strcmp(cmd, "menuconfig")) {
 		if (!strcmp(cmd, "build") && argc > 1) {
@@ -406,5 +474,5 @@ int main(int argc, char **argv)
 		error_errno("cannot write to standard output");
 		return 1;
 	}
-	return ret < 0 ? 1 : 0;
+	return ret == FLASHIO_INTERRUPTED ? 130 : ret == USAGE ? 2 : ret < 0 ? 1 : 0;
 }

@@ -1,0 +1,231 @@
+/* flash.c: check, confirm, open, write and verify (see flash.h). */
+#include "flash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "blkdev.h"
+#include "flashio.h"
+#include "flashsafe.h"
+#include "spawn.h"
+#include "util.h"
+
+/* Open the image and check it looks like a disk image.  Returns the fd or -1 (reported). */
+static int open_image(const char *path, uint64_t *size)
+{
+	unsigned char mbr[512];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_errno("cannot open the image '%s'", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error("the image '%s' is not a regular file", path);
+	}
+	if (st.st_size < 512 || pread(fd, mbr, sizeof(mbr), 0) != (ssize_t)sizeof(mbr) ||
+	    mbr[510] != 0x55 || mbr[511] != 0xaa) {
+		close(fd);
+		return error("'%s' is not a disk image (no boot signature 55 AA at byte 510); "
+			     "nothing was written",
+			     path);
+	}
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+static int refuse(const char *dev, const char *reasons)
+{
+	const char *p = reasons;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = (int)(nl ? nl - p : (ptrdiff_t)strlen(p));
+		error("refusing %s: %.*s", dev, len, p);
+		p += len + (nl != NULL);
+	}
+	return error("nothing was written to %s", dev);
+}
+
+static void describe(const struct blkdev *d, const char *image, uint64_t img_size)
+{
+	char size[32], isize[32];
+	flashsafe_size(d->size, size, sizeof(size));
+	flashsafe_size(img_size, isize, sizeof(isize));
+	fprintf(stderr, "mkdistro: about to write %s (%s) to %s:\n", image, isize, d->path);
+	fprintf(stderr, "  device   /dev/%s (%u:%u)\n", d->name, major(d->rdev), minor(d->rdev));
+	fprintf(stderr, "  vendor   %s\n", d->vendor ? d->vendor : "(unknown)");
+	if (d->backing_file)
+		fprintf(stderr, "  model    loop device on %s\n", d->backing_file);
+	else
+		fprintf(stderr, "  model    %s\n", d->model ? d->model : "(unknown)");
+	fprintf(stderr, "  serial   %s\n", d->serial ? d->serial : "(unknown)");
+	fprintf(stderr, "  size     %s (%" PRIu64 " bytes)\n", size, d->size);
+	fprintf(stderr, "  bus      %s, %s\n", d->bus, d->removable ? "removable" : "not removable");
+}
+
+/* The user types the device's name; anything else, or end of input, stops. */
+static int confirm(const struct blkdev *d)
+{
+	char *line = NULL, *full = xasprintf("/dev/%s", d->name);
+	size_t cap = 0;
+	ssize_t n;
+	int ok;
+	fprintf(stderr, "Everything on %s will be lost.  Type its name (%s) to go on: ", d->name,
+		d->name);
+	fflush(stderr);
+	n = getline(&line, &cap, stdin);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	ok = n > 0 && (!strcmp(line, d->name) || !strcmp(line, full) || !strcmp(line, d->path));
+	if (n < 0)
+		fputc('\n', stderr);
+	free(line);
+	free(full);
+	return ok ? 0 : error("confirmation did not match: nothing was written to %s", d->path);
+}
+
+/* Tests swap the device here, between the checks and the open. */
+static void test_before_open(void)
+{
+	const char *cmd = getenv("MKDISTRO_TEST_BEFORE_OPEN");
+	if (cmd && *cmd) {
+		const char *argv[] = {"sh", "-c", cmd, NULL};
+		struct child c = CHILD_INIT;
+		c.argv = argv;
+		spawn_run(&c);
+	}
+}
+
+/* Open the device exclusively and check it is the one that was checked, and big enough
+ * and writable by its own account.  Returns the fd, or -1 (reported, nothing written). */
+static int open_device(const struct blkdev *d, struct flashio *f, int dry_run)
+{
+	int flags = (dry_run ? O_RDONLY : O_RDWR) | O_EXCL | O_CLOEXEC;
+	uint64_t size = 0, padded;
+	int fd, ro = 0, ssz = 0;
+	struct stat st;
+
+	f->direct = 1;
+	fd = open(d->path, flags | O_DIRECT);
+	if (fd < 0 && errno == EINVAL) {
+		f->direct = 0;
+		fd = open(d->path, flags);
+	}
+	if (fd < 0) {
+		int err = errno;
+		if (err == EBUSY)
+			error("refusing %s: it is busy: another program has it open exclusively (a "
+			      "mount, swap, device-mapper or a partitioning tool)", d->path);
+		else if (err == EROFS)
+			error("refusing %s: it is read-only", d->path);
+		else
+			error("cannot open %s: %s", d->path, strerror(err));
+		return error("nothing was written to %s", d->path);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != d->rdev) {
+		error("refusing %s: the device changed between check and open (it was %u:%u)",
+		      d->path, major(d->rdev), minor(d->rdev));
+		goto fail;
+	}
+	if (ioctl(fd, BLKGETSIZE64, &size) < 0 || ioctl(fd, BLKSSZGET, &ssz) < 0 ||
+	    ioctl(fd, BLKROGET, &ro) < 0) {
+		error_errno("refusing %s: cannot read its size", d->path);
+		goto fail;
+	}
+	f->sector = ssz >= 512 ? (unsigned)ssz : 512;
+	f->dev_size = size;
+	padded = (f->img_size + f->sector - 1) / f->sector * f->sector;
+	if (ro) {
+		error("refusing %s: it is read-only", d->path);
+		goto fail;
+	}
+	if (size < padded) {
+		error("refusing %s: it is smaller than the image (%" PRIu64 " < %" PRIu64 " bytes)",
+		      d->path, size, padded);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return error("nothing was written to %s", d->path);
+}
+
+/* "67.1 MB<verb> in 0.31 s (216 MB/s)" */
+static void rate(char *out, size_t len, uint64_t bytes, const char *verb, double s)
+{
+	char sz[32];
+	flashsafe_size(bytes, sz, sizeof(sz));
+	snprintf(out, len, "%s%s in %.2f s (%.0f MB/s)", sz, verb, s,
+		 s > 0 ? (double)bytes / s / 1e6 : 0.0);
+}
+
+int flash_run(const struct flash_opts *o)
+{
+	struct flashio f = {.img_fd = -1, .dev_fd = -1, .dev_path = o->device};
+	struct blkdev d;
+	struct buf why;
+	char line[96];
+	int ret = -1;
+
+	buf_init(&why);
+	memset(&d, 0, sizeof(d));
+	if ((f.img_fd = open_image(o->image, &f.img_size)) < 0 ||
+	    blkdev_inspect(&d, o->device, o->image) < 0)
+		goto out;
+	if (flashsafe_check(&d, f.img_size, o->force, &why) > 0) {
+		refuse(o->device, why.data);
+		goto out;
+	}
+	if (!o->yes || !log_quiet)
+		describe(&d, o->image, f.img_size);
+	if (!o->dry_run && !o->yes && confirm(&d) < 0)
+		goto out;
+	test_before_open();
+	if ((f.dev_fd = open_device(&d, &f, o->dry_run)) < 0)
+		goto out;
+	if (o->dry_run) {
+		info("dry run: every check passed; nothing was written");
+		ret = 0;
+		goto out;
+	}
+	f.progress = !log_quiet && isatty(STDERR_FILENO);
+	flashio_catch_signals();
+	if ((ret = flashio_write(&f)) < 0)
+		goto out;
+	rate(line, sizeof(line), f.img_size, "", f.write_s);
+	info("wrote %s", line);
+	if (o->no_verify) {
+		info("not verified (--no-verify)");
+	} else {
+		if ((ret = flashio_verify(&f)) < 0)
+			goto out;
+		rate(line, sizeof(line), f.img_size, " read back", f.verify_s);
+		info("verified: sha256 %s matches (%s)", f.sha256, line);
+	}
+	/* Let the kernel see the new partition table (it fails harmlessly where it cannot). */
+	ioctl(f.dev_fd, BLKRRPART, 0);
+	if (close(f.dev_fd) < 0) {
+		f.dev_fd = -1;
+		ret = error_errno("closing %s failed", o->device);
+		goto out;
+	}
+	f.dev_fd = -1;
+	info("done: %s holds %s; the stick can be removed now", o->device, o->image);
+	ret = 0;
+out:
+	if (f.dev_fd >= 0)
+		close(f.dev_fd);
+	if (f.img_fd >= 0)
+		close(f.img_fd);
+	blkdev_release(&d);
+	buf_release(&why);
+	return ret;
+}
