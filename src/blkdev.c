@@ -288,10 +288,10 @@ static void find_image(struct blkdev *d, const char *image)
 	if (!image || stat(image, &im) < 0)
 		return;
 	if (on_disk(d, im.st_dev))
-		d->holds_image = 1;
+		d->holds_image = BLKDEV_IMAGE_ON;
 	if (d->backing_file && stat(d->backing_file, &bf) == 0 && bf.st_dev == im.st_dev &&
 	    bf.st_ino == im.st_ino)
-		d->holds_image = 1;
+		d->holds_image = BLKDEV_IMAGE_BACKS;
 }
 
 int blkdev_inspect(struct blkdev *d, const char *path, const char *image)

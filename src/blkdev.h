@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+enum { BLKDEV_IMAGE_ON = 1, BLKDEV_IMAGE_BACKS = 2 };
+
 enum blkuse_kind { BLKUSE_MOUNT, BLKUSE_SWAP, BLKUSE_HOLDER };
 
 /* One way the disk, or one of its partitions, is in use. */
@@ -44,7 +46,8 @@ struct blkdev {
 	size_t n_uses, cap_uses;
 	char **critical;  /* the mount points among /, /boot, /usr, /home that live on the disk */
 	size_t n_critical, cap_critical;
-	int holds_image;  /* the image file lives on this disk, or is its loop backing file */
+	int holds_image;  /* BLKDEV_IMAGE_ON: the image file lives on this disk;
+	                   * BLKDEV_IMAGE_BACKS: it is this loop device's backing file */
 };
 
 /* Gather the facts about path (which may be anything: a missing path or a regular file is

@@ -26,10 +26,10 @@ static int open_image(const char *path, uint64_t *size)
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return error_errno("cannot open the image '%s'", path);
+		return error_errno("cannot open the image '%s'; nothing was written", path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return error("the image '%s' is not a regular file", path);
+		return error("the image '%s' is not a regular file; nothing was written", path);
 	}
 	if (st.st_size < 512 || pread(fd, mbr, sizeof(mbr), 0) != (ssize_t)sizeof(mbr) ||
 	    mbr[510] != 0x55 || mbr[511] != 0xaa) {

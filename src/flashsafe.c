@@ -75,8 +75,10 @@ int flashsafe_check(const struct blkdev *d, uint64_t image_size, int force, stru
 	if (d->partition)
 		buf_addf(out, "is a partition of /dev/%s; give the whole disk, /dev/%s\n", d->disk_name,
 			 d->disk_name);
-	if (d->holds_image)
-		buf_adds(out, "holds the image file itself\n");
+	if (d->holds_image == BLKDEV_IMAGE_ON)
+		buf_adds(out, "holds the image file (on a filesystem of its own)\n");
+	else if (d->holds_image)
+		buf_adds(out, "holds the image file: it is a loop device on the image itself\n");
 	for (size_t i = 0; i < d->n_critical; i++)
 		buf_addf(out, "holds %s%s\n", d->critical[i],
 			 !strcmp(d->critical[i], "/") ? " (the running system)" : "");
@@ -88,6 +90,10 @@ int flashsafe_check(const struct blkdev *d, uint64_t image_size, int force, stru
 	if (d->size < image_size) {
 		flashsafe_size(d->size, a, sizeof(a));
 		flashsafe_size(image_size, b, sizeof(b));
+		if (!strcmp(a, b)) {
+			snprintf(a, sizeof(a), "%" PRIu64 " bytes", d->size);
+			snprintf(b, sizeof(b), "%" PRIu64 " bytes", image_size);
+		}
 		buf_addf(out, "is smaller than the image (%s < %s)\n", a, b);
 	}
 	if (!force && !d->removable && strcmp(d->bus, "usb") && strcmp(d->bus, "mmc"))
@@ -95,6 +101,8 @@ int flashsafe_check(const struct blkdev *d, uint64_t image_size, int force, stru
 			      "if you are sure\n", d->bus);
 	if (!force && d->size > FLASHSAFE_LARGE) {
 		flashsafe_size(d->size, a, sizeof(a));
+		if (!strcmp(a, "128 GB"))
+			snprintf(a, sizeof(a), "%" PRIu64 " bytes", d->size);
 		buf_addf(out, "is larger than 128 GB (%s), unlike a USB stick; add --force if you "
 			      "are sure\n", a);
 	}

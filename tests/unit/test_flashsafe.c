@@ -50,7 +50,7 @@ static char *crit_root[] = {(char *)"/", (char *)"/boot"};
 
 enum change {
 	NONE, MISSING, REGULAR, DIRECTORY, CHARDEV, NOSYSFS, PARTITION, MOUNT_PART, MOUNT_DISK,
-	SWAP, HOLDER, ROOT, RO, SMALL, EXACT, IMAGE_ON, FIXED, FIXED_FORCE, FIXED_MMC, LARGE,
+	SWAP, HOLDER, ROOT, RO, SMALL, EXACT, IMAGE_ON, IMAGE_BACKS, JUST_LARGE, FIXED, FIXED_FORCE, FIXED_MMC, LARGE,
 	LARGE_FORCE, LARGE_USB_FORCE, NVME,
 };
 
@@ -73,9 +73,11 @@ static const struct {
 	{HOLDER, 0, 1, "its partition sdb1 is held by dm-0 (device-mapper, LVM or md RAID)"},
 	{ROOT, 1, 2, "holds / (the running system)\nholds /boot\n"},
 	{RO, 0, 1, "is read-only"},
-	{SMALL, 0, 1, "is smaller than the image (67.1 MB < 67.1 MB)"},
+	{SMALL, 0, 1, "is smaller than the image (67108352 bytes < 67108864 bytes)"},
 	{EXACT, 0, 0, NULL},
-	{IMAGE_ON, 0, 1, "holds the image file itself"},
+	{IMAGE_ON, 0, 1, "holds the image file (on a filesystem of its own)"},
+	{IMAGE_BACKS, 0, 1, "holds the image file: it is a loop device on the image itself"},
+	{JUST_LARGE, 0, 2, "is larger than 128 GB (128000000512 bytes)"},
 	{FIXED, 0, 1, "is not removable and not on a USB or MMC bus (bus: ata); add --force"},
 	{FIXED_FORCE, 1, 0, NULL},
 	{FIXED_MMC, 0, 0, NULL},
@@ -104,7 +106,9 @@ static void apply(struct blkdev *d, enum change c)
 	case RO: d->ro = 1; break;
 	case SMALL: d->size = IMAGE - 512; break;
 	case EXACT: d->size = IMAGE; break;
-	case IMAGE_ON: d->holds_image = 1; break;
+	case IMAGE_ON: d->holds_image = BLKDEV_IMAGE_ON; break;
+	case IMAGE_BACKS: d->holds_image = BLKDEV_IMAGE_BACKS; break;
+	case JUST_LARGE: d->size = 128000000512ULL; d->removable = 0; strcpy(d->bus, "virtual"); break;
 	case FIXED: d->removable = 0; strcpy(d->bus, "ata"); break;
 	case FIXED_MMC: d->removable = 0; strcpy(d->bus, "mmc"); break;
 	case LARGE: case LARGE_FORCE: d->size = 256000 * MB; break;
