@@ -3,6 +3,7 @@
 #   make            build ./mkdistro
 #   make demo       install missing Debian packages, build the default image, boot it
 #   make check      install what the tests need, run every test
+#   make bench      run every benchmark under bench/ (needs root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make asan       build with AddressSanitizer and UBSan (then: make asan check)
 #   make clean
@@ -55,6 +56,14 @@ demo: deps mkdistro
 check: deps mkdistro $(UNIT_BINS)
 	@tests/run
 
+# Each executable bench/* prints its numbers and exits non-zero when it misses its target;
+# all of them run, and the target fails if any did.
+bench: mkdistro
+	@rc=0; for b in bench/*; do \
+		[ -f "$$b" ] && [ -x "$$b" ] || continue; \
+		echo "== $$b"; "$$b" || rc=1; \
+	done; exit $$rc
+
 asan: clean
 	$(MAKE) SANFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-O1 -g' all $(UNIT_BINS)
 
@@ -74,4 +83,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all deps demo check asan install clean distclean FORCE
+.PHONY: all deps demo check bench asan install clean distclean FORCE

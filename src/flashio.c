@@ -343,6 +343,58 @@ static int dev_sync(struct flashio *f, uint64_t pos)
 	return 0;
 }
 
+/* A step's fsync runs in a thread of its own while the next chunks are written; the next
+ * step (or the end) waits for it, so at most one is outstanding. */
+struct bg_sync {
+	pthread_t thread;
+	int fd, err, running;
+	uint64_t pos;
+};
+
+static void *bg_sync_main(void *arg)
+{
+	struct bg_sync *s = arg;
+	s->err = fsync(s->fd) < 0 ? errno : 0;
+	return NULL;
+}
+
+/* Wait for the outstanding flush, if any, and report its error. */
+static int bg_sync_join(struct flashio *f, struct bg_sync *s)
+{
+	int err;
+	if (s->running) {
+		pthread_join(s->thread, NULL);
+		s->running = 0;
+	}
+	err = s->err;
+	s->err = 0;
+	if (!err) {
+		if (s->pos)
+			wd_progress(s->pos);
+		return 0;
+	}
+	return error("flushing %s failed: %s%s; the stick does not hold a usable image",
+		     f->dev_path, strerror(err), hint(err));
+}
+
+static void bg_sync_start(struct flashio *f, struct bg_sync *s, uint64_t pos)
+{
+	sigset_t all, old;
+	s->fd = f->dev_fd;
+	s->pos = pos;
+	if (fault_pulled(pos, 0)) {
+		s->err = ENODEV;
+		s->running = 0;
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	s->running = pthread_create(&s->thread, NULL, bg_sync_main, s) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!s->running)
+		s->err = fsync(s->fd) < 0 ? errno : 0; /* no thread: flush here */
+}
+
 static char *chunk_alloc(void)
 {
 	void *p = NULL;
@@ -361,28 +413,37 @@ int flashio_write(struct flashio *f)
 	uint64_t padded = padded_size(f), head = padded < FLASHIO_HEAD ? padded : FLASHIO_HEAD;
 	uint64_t off, synced = 0;
 	struct progress p = {"writing", padded, 0, log_now(), 0, f->progress};
+	struct bg_sync bg = {0};
 	char *b = chunk_alloc();
 	int ret = -1;
 
 	if (fault_parse() < 0)
 		goto out;
+	posix_fadvise(f->img_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	wd_start(f, "writing");
 	/* 1. the partition table goes first, so an unfinished stick looks blank */
 	memset(b, 0, head);
-	if ((ret = dev_write(f, b, head, 0, NULL)) < 0 || (ret = dev_sync(f, head)) < 0)
+	if ((ret = dev_write(f, b, head, 0, NULL)) < 0)
 		goto out;
 	/* 2. the rest of the image */
 	p.done = 0;
 	for (off = head; off < padded; off += FLASHIO_CHUNK) {
 		size_t n = padded - off < FLASHIO_CHUNK ? (size_t)(padded - off) : FLASHIO_CHUNK;
-		if ((ret = read_image(f, b, off, n)) < 0 || (ret = dev_write(f, b, n, off, &p)) < 0)
+		if ((ret = read_image(f, b, off, n)) < 0)
+			goto out;
+		/* the next chunks come in from the image while this one goes out */
+		posix_fadvise(f->img_fd, (off_t)(off + n), 2 * FLASHIO_CHUNK, POSIX_FADV_WILLNEED);
+		if ((ret = dev_write(f, b, n, off, &p)) < 0)
 			goto out;
 		if (off + n - synced >= FLASHIO_SYNC_STEP) {
-			if ((ret = dev_sync(f, off + n)) < 0)
+			if ((ret = bg_sync_join(f, &bg)) < 0)
 				goto out;
+			bg_sync_start(f, &bg, off + n);
 			synced = off + n;
 		}
 	}
+	if ((ret = bg_sync_join(f, &bg)) < 0)
+		goto out;
 	/* 3. a stale GPT backup header in the device's last MiB */
 	if (f->dev_size > padded) {
 		uint64_t tail = f->dev_size > FLASHIO_HEAD ? f->dev_size - FLASHIO_HEAD : 0;
@@ -393,8 +454,10 @@ int flashio_write(struct flashio *f)
 		if ((ret = dev_write(f, b, (size_t)(f->dev_size - tail), tail, NULL)) < 0)
 			goto out;
 	}
-	/* 4. the partition table and boot code, last */
-	if ((ret = dev_sync(f, padded)) < 0 || (ret = read_image(f, b, 0, head)) < 0 ||
+	/* 4. the partition table and boot code, last, once everything else is on the stick */
+	if (synced < padded && (ret = dev_sync(f, padded)) < 0)
+		goto out;
+	if ((ret = read_image(f, b, 0, head)) < 0 ||
 	    (ret = dev_write(f, b, head, 0, &p)) < 0 || (ret = dev_sync(f, padded)) < 0)
 		goto out;
 	p.done = padded;
@@ -402,6 +465,8 @@ int flashio_write(struct flashio *f)
 	f->write_s = log_now() - p.t0;
 	ret = 0;
 out:
+	if (bg.running)
+		pthread_join(bg.thread, NULL);
 	wd_stop();
 	if (ret < 0 && p.on && p.done)
 		fputc('\n', stderr);
@@ -488,6 +553,7 @@ int flashio_verify(struct flashio *f)
 	for (off = 0; off < padded; off += FLASHIO_CHUNK) {
 		size_t n = padded - off < FLASHIO_CHUNK ? (size_t)(padded - off) : FLASHIO_CHUNK;
 		size_t data = f->img_size - off < n ? (size_t)(f->img_size - off) : n;
+		posix_fadvise(f->img_fd, (off_t)off, 2 * FLASHIO_CHUNK, POSIX_FADV_WILLNEED);
 		if ((ret = dev_read(f, db, n, off)) < 0 || (ret = read_image(f, ib, off, n)) < 0)
 			goto out;
 		EVP_DigestUpdate(dc, db, data);

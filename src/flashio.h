@@ -2,7 +2,9 @@
  *
  * The write goes in large aligned O_DIRECT writes (FLASHIO_CHUNK), with an fsync every
  * FLASHIO_SYNC_STEP bytes so that Ctrl-C, or a stick that stops answering, is noticed
- * promptly instead of after a long flush.  The order keeps a half-written stick from
+ * promptly instead of after a long flush (O_DIRECT leaves little in the page cache, but a
+ * stick's own write cache, or a loop device's backing file, can hold a lot).  While one
+ * chunk is written the kernel already reads the next from the image (POSIX_FADV_WILLNEED).  The order keeps a half-written stick from
  * looking like a good one:
  *   1. the first MiB (partition table, boot code) is zeroed;
  *   2. the image after its first MiB is written;
@@ -26,7 +28,7 @@
 #include <stdint.h>
 
 #define FLASHIO_CHUNK (4u << 20)
-#define FLASHIO_SYNC_STEP (64u << 20)
+#define FLASHIO_SYNC_STEP (256u << 20)
 #define FLASHIO_HEAD (1u << 20)
 #define FLASHIO_INTERRUPTED (-2)
 
