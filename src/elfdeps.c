@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "elf.h"
+#include "manifest.h"
 #include "util.h"
 
 /* This host's ELF machine and Debian multiarch triplet: the image gets the host's libraries,
@@ -260,43 +262,12 @@ static void describe_arch(char *s, size_t n, unsigned machine, int class64, int 
 		 le == HOST_LITTLE_ENDIAN ? "" : le ? ", little-endian" : ", big-endian");
 }
 
-/* Open, map and parse host into *info (which the caller releases in every case).  On
- * PROBE_ABSENT errno says why, or why is set; on PROBE_BAD why says what is wrong, as a
- * predicate ("is not an ELF file"); on PROBE_OTHER_ARCH why names the architecture. */
-static enum probe probe(const char *host, struct elf_info *info, dev_t *dev, ino_t *ino,
-			char *why, size_t whylen)
+/* Parse size bytes at p into *info, for probe. */
+static enum probe probe_data(const void *p, size_t size, struct elf_info *info, char *why,
+			     size_t whylen)
 {
-	struct stat st;
-	void *p = NULL;
 	char err[200];
-	int fd, rc;
-
-	memset(info, 0, sizeof(*info));
-	why[0] = '\0';
-	/* O_NONBLOCK: a FIFO in a search directory must not hang us */
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return PROBE_ABSENT;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "is not a regular file");
-		close(fd);
-		return PROBE_ABSENT;
-	}
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			snprintf(why, whylen, "cannot be read: %s", strerror(errno));
-			close(fd);
-			return PROBE_BAD;
-		}
-	}
-	rc = elf_parse(p, (size_t)st.st_size, info, err, sizeof(err));
-	if (p)
-		munmap(p, (size_t)st.st_size);
-	close(fd);
-	if (rc < 0) {
+	if (elf_parse(p, size, info, err, sizeof(err)) < 0) {
 		if (strcmp(err, "not an ELF file") == 0)
 			snprintf(why, whylen, "is not an ELF file");
 		else
@@ -316,6 +287,68 @@ static enum probe probe(const char *host, struct elf_info *info, dev_t *dev, ino
 	return PROBE_OK;
 }
 
+/* Open, map and parse host into *info (which the caller releases in every case): a host
+ * file, or with d->tree a path in the image, whose entry's contents are read (its identity
+ * is then its place in the list, not the host file's inode).  On PROBE_ABSENT errno says
+ * why, or why is set; on PROBE_BAD why says what is wrong, as a predicate ("is not an ELF
+ * file"); on PROBE_OTHER_ARCH why names the architecture. */
+static enum probe probe(const struct elfdeps *d, const char *host, struct elf_info *info,
+			dev_t *dev, ino_t *ino, char *why, size_t whylen)
+{
+	struct stat st;
+	void *p = NULL;
+	enum probe rc;
+	int fd, in_tree = d->tree != NULL;
+
+	memset(info, 0, sizeof(*info));
+	why[0] = '\0';
+	if (in_tree) {
+		const struct mf_entry *e = manifest_resolve(d->tree, host);
+		if (!e) {
+			errno = ENOENT;
+			return PROBE_ABSENT;
+		}
+		if (e->type != MF_FILE) {
+			snprintf(why, whylen, "is not a regular file");
+			return PROBE_ABSENT;
+		}
+		*dev = 0;
+		*ino = (ino_t)(e - d->tree->v) + 1;
+		if (!e->source)
+			return probe_data(e->data, e->size, info, why, whylen);
+		host = e->source;
+	}
+	/* O_NONBLOCK: a FIFO in a search directory must not hang us */
+	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (in_tree)
+			snprintf(why, whylen, "cannot be read from '%s': %s", host, strerror(errno));
+		return in_tree ? PROBE_BAD : PROBE_ABSENT;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "is not a regular file");
+		close(fd);
+		return PROBE_ABSENT;
+	}
+	if (!in_tree) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
+	if (st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			snprintf(why, whylen, "cannot be read: %s", strerror(errno));
+			close(fd);
+			return PROBE_BAD;
+		}
+	}
+	rc = probe_data(p, (size_t)st.st_size, info, why, whylen);
+	if (p)
+		munmap(p, (size_t)st.st_size);
+	close(fd);
+	return rc;
+}
+
 /* ---- /etc/ld.so.conf, standing in for /etc/ld.so.cache ---- */
 
 static void conf_add(struct elfdeps *d, const char *dir)
@@ -328,6 +361,50 @@ static void conf_add(struct elfdeps *d, const char *dir)
 }
 
 static void conf_parse(struct elfdeps *d, const char *root, const char *file, int depth);
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* glob(3) over the paths listed in a tree, sorted; only the names as listed match (a
+ * directory reached through a symlink does not). */
+static void tree_glob(const struct manifest *m, const char *pattern, glob_t *g)
+{
+	size_t cap = 0;
+	memset(g, 0, sizeof(*g));
+	for (size_t i = 0; i < m->n; i++) {
+		if (fnmatch(pattern, m->v[i].path, FNM_PATHNAME | FNM_PERIOD) != 0)
+			continue;
+		XGROW(g->gl_pathv, cap, g->gl_pathc + 1);
+		g->gl_pathv[g->gl_pathc++] = xstrdup(m->v[i].path);
+	}
+	if (g->gl_pathc)
+		qsort(g->gl_pathv, g->gl_pathc, sizeof(*g->gl_pathv), by_string);
+}
+
+static void tree_globfree(glob_t *g)
+{
+	for (size_t i = 0; i < g->gl_pathc; i++)
+		free(g->gl_pathv[i]);
+	free(g->gl_pathv);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Open a configuration file: a host file, or one in the tree.  NULL with errno set when
+ * it cannot be read (ENOENT: there is none). */
+static FILE *conf_open(const struct elfdeps *d, const char *file)
+{
+	const struct mf_entry *e;
+	if (!d->tree)
+		return fopen(file, "re");
+	e = manifest_resolve(d->tree, file);
+	if (!e || e->type != MF_FILE || (!e->source && !e->size)) {
+		errno = ENOENT; /* an empty file says no more than a missing one */
+		return NULL;
+	}
+	return e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
+}
 
 /* "include PATTERN...": each glob, relative ones to the including file's directory, read
  * in glob's sorted order. */
@@ -346,7 +423,12 @@ static void conf_include(struct elfdeps *d, const char *root, const char *file, 
 			full = join_dir(dir, pat);
 			free(dir);
 		}
-		if (glob(full, 0, NULL, &g) == 0) {
+		if (d->tree) {
+			tree_glob(d->tree, full, &g);
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				conf_parse(d, root, g.gl_pathv[i], depth + 1);
+			tree_globfree(&g);
+		} else if (glob(full, 0, NULL, &g) == 0) {
 			for (size_t i = 0; i < g.gl_pathc; i++)
 				conf_parse(d, root, g.gl_pathv[i], depth + 1);
 			globfree(&g);
@@ -369,7 +451,7 @@ static void conf_parse(struct elfdeps *d, const char *root, const char *file, in
 		warning("'%s': includes nested too deeply, ignored", file);
 		return;
 	}
-	f = fopen(file, "re");
+	f = conf_open(d, file);
 	if (!f) {
 		if (errno != ENOENT)
 			warning("cannot read '%s': %s", file, strerror(errno));
@@ -410,6 +492,10 @@ static void conf_load(struct elfdeps *d, const char *root)
 	if (d->conf_read)
 		return;
 	d->conf_read = 1;
+	/* ld.so reads only the cache, which ldconfig makes from the configuration: an image
+	 * with a configuration and no cache searches the system directories alone. */
+	if (d->tree && !manifest_resolve(d->tree, "/etc/ld.so.cache"))
+		return;
 	file = in_root(root, "/etc/ld.so.conf");
 	conf_parse(d, root, file, 0);
 	free(file);
@@ -544,6 +630,56 @@ static void clear_searched(struct walk *w)
 	w->n_searched = 0;
 }
 
+/* With keep_going, add to d->missing that object li needs name and lacks it (why: NULL
+ * when nothing is there, else what is wrong with what is; with searched, the directories
+ * tried) and return 1, so that the caller goes on; without, return 0: the caller reports. */
+static int pass_over(struct walk *w, size_t li, const char *name, int is_interp,
+		     const char *why, int searched)
+{
+	struct elfdeps *d = w->d;
+	const char *by = li == 0 ? w->binary : w->v[li].host;
+	struct elf_missing *e;
+	struct buf dirs;
+
+	if (!d->keep_going)
+		return 0;
+	for (size_t i = 0; i < d->n_missing; i++)
+		if (d->missing[i].is_interp == is_interp && !strcmp(d->missing[i].name, name) &&
+		    !strcmp(d->missing[i].needed_by, by))
+			return 1;
+	XGROW(d->missing, d->cap_missing, d->n_missing + 1);
+	e = &d->missing[d->n_missing++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->needed_by = xstrdup(by);
+	e->why = why && *why ? xstrdup(why) : NULL;
+	e->is_interp = is_interp;
+	if (searched) {
+		buf_init(&dirs);
+		for (size_t i = 0; i < w->n_searched; i++)
+			buf_addf(&dirs, "%s%s", i ? ", " : "", w->searched[i]);
+		e->searched = detach(&dirs);
+	}
+	return 1;
+}
+
+/* pass_over for name, whose probe at path gave kind and why. */
+static int pass_over_file(struct walk *w, size_t li, const char *name, int is_interp,
+			  const char *path, enum probe kind, const char *why)
+{
+	char *what;
+	int rc;
+	if (kind == PROBE_ABSENT && !why[0])
+		return pass_over(w, li, name, is_interp, NULL, 0);
+	if (kind == PROBE_OTHER_ARCH)
+		what = xasprintf("'%s' is for another architecture (%s)", path, why);
+	else
+		what = xasprintf("'%s' %s", path, why);
+	rc = pass_over(w, li, name, is_interp, what, 0);
+	free(what);
+	return rc;
+}
+
 /* Try dir/name.  host_dir is the directory on the host, dir as ld.so sees it.  With
  * by_soname (the ld.so.cache stand-in) a file only counts when its soname is name.
  * Returns 1 when found, 0 when not, -1 on error (reported). */
@@ -558,7 +694,7 @@ static int try_dir(struct walk *w, size_t li, const char *host_dir, const char *
 	int rc = 0;
 
 	note_searched(w, *dir ? dir : ".");
-	switch (probe(host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		if (by_soname && info.soname && strcmp(info.soname, name) != 0)
 			break;
@@ -570,6 +706,10 @@ static int try_dir(struct walk *w, size_t li, const char *host_dir, const char *
 	case PROBE_OTHER_ARCH:
 		break;
 	case PROBE_BAD:
+		if (pass_over_file(w, li, name, 0, path, PROBE_BAD, why)) {
+			rc = 1; /* ld.so stops at such a file too */
+			break;
+		}
 		who = subject(w, li);
 		rc = error("%s needs '%s', but '%s' %s", who, name, host, why);
 		free(who);
@@ -643,6 +783,8 @@ static int search(struct walk *w, size_t li, const char *name)
 	}
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
+	if (pass_over(w, li, name, 0, NULL, 1))
+		return 0;
 	buf_init(&dirs);
 	for (size_t i = 0; i < w->n_searched; i++)
 		buf_addf(&dirs, "%s%s", i ? ", " : "", w->searched[i]);
@@ -665,19 +807,23 @@ static int load_path(struct walk *w, size_t li, const char *name, int from_origi
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		found(w, li, name, host, path, &info, dev, ino);
 		host = NULL;
 		break;
 	case PROBE_ABSENT:
-		rc = error("%s needs '%s', which is not found", who, name);
+		if (!pass_over_file(w, li, name, 0, path, PROBE_ABSENT, why))
+			rc = error("%s needs '%s', which is not found", who, name);
 		break;
 	case PROBE_OTHER_ARCH:
-		rc = error("%s needs '%s', which is for another architecture (%s)", who, name, why);
+		if (!pass_over_file(w, li, name, 0, path, PROBE_OTHER_ARCH, why))
+			rc = error("%s needs '%s', which is for another architecture (%s)", who, name,
+				   why);
 		break;
 	case PROBE_BAD:
-		rc = error("%s needs '%s', but '%s' %s", who, name, host, why);
+		if (!pass_over_file(w, li, name, 0, path, PROBE_BAD, why))
+			rc = error("%s needs '%s', but '%s' %s", who, name, host, why);
 		break;
 	}
 	elf_info_release(&info);
@@ -691,11 +837,15 @@ static int need(struct walk *w, size_t li, const char *raw)
 	int from_origin, rc = 0;
 	char *name = expand_dst(raw, w->v[li].origin, &from_origin);
 	size_t i = find_loaded(w, name);
+	const char *interp = w->v[0].info.interp;
 
 	if (i != NONE) {
 		obj_add_name(&w->v[i], name);
 		if (i == w->interp)
 			list_interp(w);
+	} else if (w->interp == NONE && interp &&
+		   !strcmp(name, strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp)) {
+		/* libc needs the interpreter, which keep_going has passed over: once is enough */
 	} else if (strchr(name, '/')) {
 		rc = load_path(w, li, name, from_origin);
 	} else {
@@ -715,20 +865,26 @@ static int add_interp(struct walk *w)
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		w->interp = add_obj(w, host, xstrdup(interp), &info, dev, ino, NONE);
 		obj_add_name(&w->v[w->interp], interp);
 		host = NULL;
 		break;
 	case PROBE_ABSENT:
-		rc = error("'%s' needs the interpreter '%s', which is not found", w->binary, interp);
+		if (!pass_over_file(w, 0, interp, 1, interp, PROBE_ABSENT, why))
+			rc = error("'%s' needs the interpreter '%s', which is not found", w->binary,
+				   interp);
 		break;
 	case PROBE_OTHER_ARCH:
-		rc = error("'%s' needs the interpreter '%s', which is for another architecture (%s)",
-			   w->binary, interp, why);
+		if (!pass_over_file(w, 0, interp, 1, interp, PROBE_OTHER_ARCH, why))
+			rc = error("'%s' needs the interpreter '%s', which is for another architecture "
+				   "(%s)",
+				   w->binary, interp, why);
 		break;
 	case PROBE_BAD:
+		if (pass_over_file(w, 0, interp, 1, interp, PROBE_BAD, why))
+			break;
 		rc = error("'%s' needs the interpreter '%s', but '%s' %s", w->binary, interp, host,
 			   why);
 		break;
@@ -746,7 +902,7 @@ static int add_program(struct walk *w)
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(w->binary, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w->d, w->binary, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		add_obj(w, xstrdup(w->binary), xstrdup(""), &info, dev, ino, NONE);
 		break;
@@ -819,7 +975,7 @@ int elfdeps_add_binary(struct elfdeps *d, const char *path)
 	struct walk w = { .d = d, .binary = path, .interp = NONE };
 	int rc = -1;
 
-	w.root = root_copy(d->root);
+	w.root = root_copy(d->tree ? "/" : d->root);
 	if (add_program(&w) < 0)
 		goto out;
 	if (w.v[0].info.interp && add_interp(&w) < 0)
@@ -854,6 +1010,13 @@ void elfdeps_release(struct elfdeps *d)
 	for (size_t i = 0; i < d->n; i++)
 		dep_release(&d->v[i]);
 	free(d->v);
+	for (size_t i = 0; i < d->n_missing; i++) {
+		free(d->missing[i].name);
+		free(d->missing[i].needed_by);
+		free(d->missing[i].searched);
+		free(d->missing[i].why);
+	}
+	free(d->missing);
 	for (size_t i = 0; i < d->n_conf_dirs; i++)
 		free(d->conf_dirs[i]);
 	free(d->conf_dirs);

@@ -23,6 +23,11 @@
  * holds for a program copied into the image under that path.  The glibc-hwcaps and legacy
  * hwcap subdirectories are not searched: the image may boot on a CPU other than the host's,
  * and the baseline library runs on every one.
+ *
+ * The same search runs inside a root filesystem manifest (tree), to check that the image
+ * itself holds what each of its programs needs (see lint.h): paths are then paths in the
+ * image, found through its own symlinks, and what cannot be found can be collected
+ * (keep_going) rather than ending the walk at the first.
  */
 #ifndef MKDISTRO_ELFDEPS_H
 #define MKDISTRO_ELFDEPS_H
@@ -41,9 +46,35 @@ struct elf_dep {
 	int is_interp;
 };
 
+/* A dependency that keep_going passed over. */
+struct elf_missing {
+	char *name;      /* the PT_INTERP path, or the DT_NEEDED name ($ORIGIN etc. expanded) */
+	char *needed_by; /* the program, or the library that needs it (as in error messages) */
+	char *searched;  /* the directories searched, ", "-separated; NULL for a path */
+	char *why;       /* NULL: nothing there; else what is wrong with what is there, as a
+			  * predicate: "is not an ELF file", "is for another architecture (...)" */
+	int is_interp;
+};
+
+struct manifest;
+
 struct elfdeps {
 	struct elf_dep *v; /* every dependency found so far, each image_path once */
 	size_t n, cap;
+	/* When set, every path (the program's, search directories, /etc/ld.so.conf, PT_INTERP)
+	 * is one inside this manifest, resolved with manifest_resolve and read from the entry's
+	 * source or data; root is not used, and host_path is the image path.  A hard link or a
+	 * second path to one entry is the same object, as the same inode is to ld.so.  The
+	 * tree's /etc/ld.so.conf counts only when the tree also has an /etc/ld.so.cache (made
+	 * from it, presumably): without one, ld.so in the image never reads the configuration.
+	 * Not owned; set before the first elfdeps_add_binary. */
+	const struct manifest *tree;
+	/* When set, an interpreter or library that is not found, or cannot be used, is added
+	 * to missing (each name and needed_by once) and the walk goes on without it, instead of
+	 * failing the call. */
+	int keep_going;
+	struct elf_missing *missing;
+	size_t n_missing, cap_missing;
 	/* The host directory that stands for "/" in every lookup: search directories,
 	 * /etc/ld.so.conf, PT_INTERP, absolute DT_NEEDED paths.  elfdeps_init sets it to
 	 * $MKDISTRO_ELF_ROOT or "/"; change it before the first elfdeps_add_binary.  Not owned.
@@ -61,8 +92,9 @@ void elfdeps_release(struct elfdeps *d);
 /* Add what the program or shared library at path needs: its interpreter and its libraries,
  * recursively; each image path is added once across calls.  A static program adds nothing.
  * Returns 0, or -1 with the error reported: the file is unreadable, not ELF, malformed, for
- * another architecture than this host, not an executable or shared library, or one of its
- * libraries or its interpreter cannot be found.  On error d is unchanged. */
+ * another architecture than this host, not an executable or shared library, or (unless
+ * keep_going) one of its libraries or its interpreter cannot be found.  On error d is
+ * unchanged. */
 int elfdeps_add_binary(struct elfdeps *d, const char *path);
 
 /* Print the dependencies in ldd's format, one per line, without load addresses:

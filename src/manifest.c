@@ -68,6 +68,76 @@ struct mf_entry *manifest_find(const struct manifest *m, const char *path)
 	return NULL;
 }
 
+/* As the kernel's MAXSYMLINKS. */
+#define MAX_SYMLINKS 40
+
+struct mf_entry *manifest_resolve(const struct manifest *m, const char *path)
+{
+	struct buf cur, rest;
+	struct mf_entry *e = NULL;
+	int links = 0;
+
+	if (!path || path[0] != '/')
+		return NULL;
+	buf_init(&cur);  /* the part resolved so far, without symlinks: "" is the root */
+	buf_init(&rest); /* what is left to walk */
+	buf_adds(&rest, path);
+	for (;;) {
+		const char *p = rest.data;
+		size_t n;
+		char *comp;
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		comp = xstrndup(p, n);
+		p += n;
+		while (*p == '/')
+			p++;
+		if (!strcmp(comp, ".")) {
+			free(comp);
+		} else if (!strcmp(comp, "..")) {
+			char *slash = strrchr(cur.data, '/');
+			buf_setlen(&cur, slash ? (size_t)(slash - cur.data) : 0);
+			free(comp);
+			e = cur.len ? manifest_find(m, cur.data) : NULL;
+		} else {
+			size_t len = cur.len;
+			buf_addf(&cur, "/%s", comp);
+			free(comp);
+			e = manifest_find(m, cur.data);
+			if (e && e->type == MF_SYMLINK) {
+				char *left = xasprintf("%s/%s", e->target, p);
+				if (++links > MAX_SYMLINKS) {
+					free(left);
+					e = NULL;
+					break;
+				}
+				/* The link's directory stays, or the walk starts again from the root. */
+				buf_setlen(&cur, e->target[0] == '/' ? 0 : len);
+				buf_reset(&rest);
+				buf_adds(&rest, left);
+				free(left);
+				e = NULL;
+				continue;
+			}
+			if (!e || (*p && e->type != MF_DIR)) {
+				e = NULL;
+				break;
+			}
+		}
+		/* Move past the component. */
+		memmove(rest.data, p, strlen(p) + 1);
+		rest.len = strlen(rest.data);
+	}
+	if (e && e->type == MF_FILE && e->link_to)
+		e = manifest_find(m, e->link_to);
+	buf_release(&cur);
+	buf_release(&rest);
+	return e;
+}
+
 /* Make sure every parent of path is a directory entry. */
 static int add_parents(struct manifest *m, const char *path)
 {

@@ -63,6 +63,13 @@ int manifest_add_node(struct manifest *m, const char *path, enum mf_type type, u
 int manifest_add_hardlink(struct manifest *m, const char *path, unsigned mode, const char *link_to);
 /* The entry for path, or NULL. */
 struct mf_entry *manifest_find(const struct manifest *m, const char *path);
+/* The entry that path leads to in the image, as the booted kernel would find it: symlinks
+ * followed inside m in every component (a relative target from the link's directory, an
+ * absolute one from the image's root; never on the host), "." and ".." taken as they come,
+ * and a hard link taken to the file it links to.  NULL when something on the way is
+ * missing, a component before the last is not a directory, or more than 40 symlinks are
+ * followed (a loop); also for "/" itself, which has no entry. */
+struct mf_entry *manifest_resolve(const struct manifest *m, const char *path);
 /* Sort by path, bytewise; parents come before their children. */
 void manifest_sort(struct manifest *m);
 /* Normalise path into a malloc'd string; NULL when it is not absolute or has "..". */

@@ -1032,6 +1032,56 @@ static void test_resolve_nodeflib(void **state)
 	add_fails(f, "/usr/bin/prog", "needs 'libc.so.6', which is not found (searched: nothing)");
 }
 
+/* keep_going: what is missing is listed, and the rest still found. */
+static void test_resolve_keep_going(void **state)
+{
+	struct fixture *f = *state;
+	char *prog = rooted(f, "/usr/bin/prog"), *half = rooted(f, "/lib/x86_64-linux-gnu/libhalf.so.1");
+	char *msg;
+	int rc;
+	write_base(f);
+	write_obj(f, "/lib/x86_64-linux-gnu/libhalf.so.1",
+		  (struct spec){ .soname = "libhalf.so.1", .needed = { "libgone.so.9", "libc.so.6" } });
+	write_text(f, "/lib/x86_64-linux-gnu/libtext.so.1", "INPUT(-lfoo)\n");
+	write_obj(f, "/usr/bin/prog",
+		  (struct spec){ .interp = "/lib64/ld-linux-x86-64.so.2",
+				 .needed = { "libgone.so.1", "libhalf.so.1", "libtext.so.1", "libc.so.6" } });
+	write_obj(f, "/usr/bin/nointerp",
+		  (struct spec){ .interp = "/lib/ld-nowhere.so.2", .needed = { "libc.so.6" } });
+	f->d.keep_going = 1;
+	msg = add_capturing(f, prog, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(msg, "");
+	free(msg);
+	assert_non_null(find_dep(&f->d, "libc.so.6"));
+	assert_non_null(find_dep(&f->d, "libhalf.so.1"));
+	assert_null(find_dep(&f->d, "libgone.so.1"));
+	assert_int_equal(f->d.n_missing, 3);
+	assert_string_equal(f->d.missing[0].name, "libgone.so.1");
+	assert_string_equal(f->d.missing[0].needed_by, prog);
+	assert_string_equal(f->d.missing[0].searched,
+			    "/lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu, /lib, /usr/lib");
+	assert_null(f->d.missing[0].why);
+	assert_string_equal(f->d.missing[1].name, "libtext.so.1");
+	assert_string_equal(f->d.missing[1].why, "'/lib/x86_64-linux-gnu/libtext.so.1' is not an ELF file");
+	assert_string_equal(f->d.missing[2].name, "libgone.so.9");
+	assert_string_equal(f->d.missing[2].needed_by, half);
+	/* each once, across calls */
+	msg = add_capturing(f, prog, &rc);
+	free(msg);
+	assert_int_equal(f->d.n_missing, 3);
+	free(prog);
+	prog = rooted(f, "/usr/bin/nointerp");
+	msg = add_capturing(f, prog, &rc);
+	assert_int_equal(rc, 0);
+	free(msg);
+	assert_int_equal(f->d.n_missing, 4);
+	assert_string_equal(f->d.missing[3].name, "/lib/ld-nowhere.so.2");
+	assert_true(f->d.missing[3].is_interp);
+	free(prog);
+	free(half);
+}
+
 static void test_resolve_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -1162,6 +1212,7 @@ int main(void)
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_nodeflib, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_resolve_keep_going, setup_root, teardown_root),
 		cmocka_unit_test(test_host_ls_deps),
 		cmocka_unit_test(test_host_qemu_deps),
 	};
