@@ -24,17 +24,19 @@
 #include "src/cache.h"
 #include "src/config.h"
 #include "src/elfdeps.h"
+#include "src/export.h"
 #include "src/flash.h"
 #include "src/flashio.h"
 #include "src/initrdfile.h"
 #include "src/kernel.h"
+#include "src/matrix.h"
 #include "src/project.h"
 #include "src/qemu.h"
 #include "src/sources.h"
 #include "src/util.h"
 
 #define MKDISTRO_VERSION "0.1.0"
-#define NSTAGES 7
+#define NSTAGES 8
 #define USAGE (-3) /* a command's usage error: exit 2 */
 
 static const char usage_text[] =
@@ -43,12 +45,21 @@ static const char usage_text[] =
 	"Build a bootable BusyBox live USB stick image from kernel and BusyBox sources.\n"
 	"\n"
 	"Commands:\n"
-	"  build                 build out/mkdistro.img and out/stick/ (the default command)\n"
-	"  run [--usb] [--label L] [--accel A] [--image FILE]\n"
+	"  build [--iso]         build out/mkdistro.img and out/stick/ (the default command);\n"
+	"                        with --iso (or [image] iso = yes) also out/mkdistro.iso\n"
+	"  lint                  check the kernels' .config and the initrds' files against what\n"
+	"                        the image needs to boot (build runs it too); writes no image\n"
+	"  run [--usb|--cdrom] [--uefi] [--label L] [--accel A] [--image FILE]\n"
 	"                        boot out/mkdistro.img (or FILE) in QEMU on this terminal\n"
 	"                        (Ctrl-A X quits)\n"
-	"  test [--usb] [--label L] [--timeout S] [--cmd CMD] [--accel A] [--image FILE]\n"
+	"  test [--usb|--cdrom] [--uefi] [--label L] [--timeout S] [--cmd CMD] [--accel A]\n"
+	"       [--image FILE] [--writable]\n"
 	"                        boot it headless, run CMD in its shell, print the transcript\n"
+	"  export vdi|vmdk|qcow2 [--output FILE] [--image FILE]\n"
+	"                        convert out/mkdistro.img (or FILE) to a disk image for\n"
+	"                        VirtualBox or QEMU: out/mkdistro.vdi (.vmdk, .qcow2) or FILE\n"
+	"  matrix                boot the built image from IDE, USB, CD (the ISO) and VDI, each\n"
+	"                        with BIOS and UEFI; the table goes to out/boot-matrix.txt\n"
 	"  flash [--yes] [--force] [--dry-run] [--no-verify] [IMAGE] DEVICE\n"
 	"                        write out/mkdistro.img (or IMAGE) to a USB stick, after\n"
 	"                        safety checks and a typed confirmation, then verify it\n"
@@ -87,12 +98,16 @@ static const struct tool build_tools[] = {
 	{"apt-get", "apt"},       {"dpkg-source", "dpkg-dev"}, {"bzip2", "bzip2"},
 	{"xz", "xz-utils"},
 };
-static const struct tool build_headers[] = {
+static const struct tool build_files[] = {
 	{"/usr/include/libelf.h", "libelf-dev"},
 	{"/usr/include/openssl/ssl.h", "libssl-dev"},
+	{"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", "syslinux-efi"},
 };
 static const struct tool vm_tools[] = {
 	{"qemu-system-x86_64", "qemu-system-x86"},
+};
+static const struct tool export_tools[] = {
+	{"qemu-img", "qemu-utils"},
 };
 
 static int check_tools(const struct tool *t, size_t n, int headers)
@@ -112,35 +127,44 @@ static int check_tools(const struct tool *t, size_t n, int headers)
 
 /* ---- build ---- */
 
-static int cmd_build(const struct plan *plan)
+/* The whole build, or with lint_only the stages up to lint (which writes no image). */
+static int cmd_build(const struct plan *plan, int lint_only)
 {
 	static const struct {
 		const char *name;
 		int (*run)(struct build *);
 	} stages[NSTAGES] = {
 		{"sources", stage_sources}, {"kernel", stage_kernels}, {"busybox", stage_busyboxes},
-		{"rootfs", stage_rootfs},   {"initrd", stage_initrds}, {"stick", stage_stick},
-		{"image", stage_image},
+		{"rootfs", stage_rootfs},   {"lint", stage_lint},      {"initrd", stage_initrds},
+		{"stick", stage_stick},     {"image", stage_image},
 	};
+	size_t n = NSTAGES;
 	struct build b;
 	double start = log_now();
 	int ret = -1;
 
 	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
-	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0 ||
+	    check_tools(build_files, sizeof(build_files) / sizeof(build_files[0]), 1) < 0 ||
 	    build_preflight(plan) < 0)
 		return -1;
+	for (size_t i = 0; lint_only && i < NSTAGES; i++)
+		if (!strcmp(stages[i].name, "lint"))
+			n = i + 1;
 	if (build_begin(&b, plan) == 0) {
 		info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
-		for (size_t i = 0; i < NSTAGES; i++) {
+		for (size_t i = 0; i < n; i++) {
 			double t0 = log_now();
 			buf_reset(&b.summary);
 			if (stages[i].run(&b) < 0)
 				goto out;
-			info("[%zu/%d] %-8s %s (%.1f s)", i + 1, NSTAGES, stages[i].name, b.summary.data,
+			info("[%zu/%zu] %-8s %s (%.1f s)", i + 1, n, stages[i].name, b.summary.data,
 			     log_now() - t0);
 		}
-		info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start, plan->out_dir);
+		if (lint_only)
+			printf("lint: %s\n", b.summary.data);
+		else
+			info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start,
+			     plan->out_dir);
 		ret = 0;
 	}
 out:
@@ -169,7 +193,7 @@ static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
 		goto out;
 	}
 	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
-	    check_tools(build_headers, sizeof(build_headers) / sizeof(build_headers[0]), 1) < 0 ||
+	    check_tools(build_files, sizeof(build_files) / sizeof(build_files[0]), 1) < 0 ||
 	    mkdir_p(logdir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
 		goto out;
 	lock1 = cache_lock(pl, 0, "this project");
@@ -223,7 +247,9 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 		{"usb", no_argument, NULL, 'u'},       {"label", required_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 't'}, {"cmd", required_argument, NULL, 'c'},
 		{"accel", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-		{"image", required_argument, NULL, 'i'}, {NULL, 0, NULL, 0},
+		{"image", required_argument, NULL, 'i'}, {"uefi", no_argument, NULL, 'e'},
+		{"writable", no_argument, NULL, 'w'}, {"cdrom", no_argument, NULL, 'D'},
+		{NULL, 0, NULL, 0},
 	};
 	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
 	char *img = path_join(plan->out_dir, "mkdistro.img");
@@ -235,6 +261,15 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 		switch (c) {
 		case 'u':
 			o.usb = 1;
+			break;
+		case 'e':
+			o.uefi = 1;
+			break;
+		case 'w':
+			o.writable = 1;
+			break;
+		case 'D':
+			o.cdrom = 1;
 			break;
 		case 'l':
 			o.label = optarg;
@@ -273,7 +308,7 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 			ret = 0;
 			goto out;
 		default:
-			error("usage: mkdistro %s [--usb] [--label L] [--accel auto|kvm|tcg]%s",
+			error("usage: mkdistro %s [--usb] [--uefi] [--label L] [--accel auto|kvm|tcg]%s",
 			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD] [--image FILE]" : " [--image FILE]");
 			goto out;
 		}
@@ -356,6 +391,81 @@ static int cmd_flash(const char *dir, int argc, char **argv)
 	}
 	ret = flash_run(&o);
 	free(img);
+	return ret;
+}
+
+/* ---- export ---- */
+
+static int cmd_export(const char *dir, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'}, {"image", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	static const char usage[] = "usage: mkdistro export vdi|vmdk|qcow2 [--output FILE] [--image FILE]";
+	const char *fmt = NULL, *output = NULL, *image = NULL;
+	char *outdir = path_join(dir, "out"), *img = NULL, *out = NULL, *logdir = NULL, *log = NULL;
+	int c, ret = USAGE;
+
+	/* "-": the format may come before or after the options (POSIXLY_CORRECT or not);
+	 * optind 0 makes getopt read that again after main's "+" */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (fmt) {
+				error("unexpected argument '%s'", optarg);
+				goto out;
+			}
+			fmt = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'i':
+			image = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			ret = 0;
+			goto out;
+		default:
+			error("%s", usage);
+			goto out;
+		}
+	}
+	if (!fmt) {
+		error("%s", usage);
+		goto out;
+	}
+	if (!export_format_known(fmt)) {
+		error("unknown format '%s' (want " EXPORT_FORMATS ")", fmt);
+		goto out;
+	}
+	ret = -1;
+	if (check_tools(export_tools, sizeof(export_tools) / sizeof(export_tools[0]), 0) < 0)
+		goto out;
+	img = image ? xstrdup(image) : path_join(outdir, "mkdistro.img");
+	if (!file_exists(img)) {
+		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
+		goto out;
+	}
+	out = output ? xstrdup(output) : xasprintf("%s/mkdistro.%s", outdir, fmt);
+	/* a project keeps the log with the others; elsewhere qemu-img speaks on stderr */
+	if (is_dir(outdir)) {
+		logdir = path_join(outdir, "log");
+		log = path_join(logdir, "export.log");
+		if (mkdir_p(logdir, 0755) < 0)
+			goto out;
+		unlink(log);
+	}
+	ret = export_image(img, fmt, out, log);
+out:
+	free(outdir);
+	free(img);
+	free(out);
+	free(logdir);
+	free(log);
 	return ret;
 }
 
@@ -451,18 +561,24 @@ int main(int argc, char **argv)
 		ret = cmd_initrd(argc, argv);
 	else if (!strcmp(cmd, "flash"))
 		ret = cmd_flash(dir, argc, argv);
+	else if (!strcmp(cmd, "export"))
+		ret = cmd_export(dir, argc, argv);
 	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
-		 !strcmp(cmd, "menuconfig")) {
-		if (!strcmp(cmd, "build") && argc > 1) {
-			error("unexpected argument '%s' (see mkdistro --help)", argv[1]);
+		 !strcmp(cmd, "menuconfig") || !strcmp(cmd, "lint") || !strcmp(cmd, "matrix")) {
+		int iso = !strcmp(cmd, "build") && argc == 2 && !strcmp(argv[1], "--iso");
+		if ((!strcmp(cmd, "build") || !strcmp(cmd, "lint")) && argc > 1 + iso) {
+			error("unexpected argument '%s' (see mkdistro --help)", argv[1 + iso]);
 			return 2;
 		}
 		if (config_load(&plan, dir) < 0)
 			return 1;
-		if (!strcmp(cmd, "build"))
-			ret = cmd_build(&plan);
+		plan.iso |= iso;
+		if (!strcmp(cmd, "build") || !strcmp(cmd, "lint"))
+			ret = cmd_build(&plan, !strcmp(cmd, "lint"));
 		else if (!strcmp(cmd, "menuconfig"))
 			ret = cmd_menuconfig(&plan, argc, argv);
+		else if (!strcmp(cmd, "matrix"))
+			ret = argc == 1 ? matrix_run(&plan, "auto") : (error("usage: mkdistro matrix"), USAGE);
 		else
 			ret = cmd_boot(&plan, argc, argv, !strcmp(cmd, "test"));
 		config_release(&plan);

@@ -9,7 +9,9 @@
 
 #include "cache.h"
 #include "image.h"
+#include "iso.h"
 #include "kconfig.h"
+#include "lint.h"
 #include "report.h"
 #include "rootfs.h"
 #include "stick.h"
@@ -119,6 +121,18 @@ int stage_rootfs(struct build *b)
 	return ret;
 }
 
+/* Each kernel's .config and each initrd's tree against what the image needs to boot. */
+int stage_lint(struct build *b)
+{
+	const char **configs = xcalloc(b->plan->n_kvar, sizeof(*configs));
+	int ret;
+	for (size_t i = 0; i < b->plan->n_kvar; i++)
+		configs[i] = b->k[i].config;
+	ret = lint_image(b->plan, configs, b->m, &b->summary);
+	free(configs);
+	return ret;
+}
+
 /* What the report needs of each initrd written. */
 static struct report_initrd *initrd_reports(struct build *b)
 {
@@ -224,6 +238,8 @@ int stage_stick(struct build *b)
 	char *cfg = path_join(sdir, "syslinux.cfg");
 	char *help_src = path_join(plan->dir, "syslinux/boot.txt");
 	char *help_dst = path_join(sdir, "boot.txt");
+	char *edir = path_join(b->stick, IMAGE_EFI_DIR);
+	char *ecfg = path_join(edir, "syslinux.cfg");
 	struct buf text;
 	int has_help = file_exists(help_src), ret = -1;
 
@@ -241,8 +257,10 @@ int stage_stick(struct build *b)
 	}
 	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
 		goto out;
+	/* One menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
 	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, &text) < 0 ||
-	    write_file_atomic(cfg, text.data, text.len, 0644) < 0)
+	    write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
+	    image_copy_efi_loader(edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
 		goto out;
 	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
 		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
@@ -255,6 +273,8 @@ out:
 	free(cfg);
 	free(help_src);
 	free(help_dst);
+	free(edir);
+	free(ecfg);
 	return ret;
 }
 
@@ -265,9 +285,14 @@ static int publish(struct build *b)
 	char *stick = path_join(plan->out_dir, "stick");
 	char *old = path_join(b->work, "stick.old");
 	char *img = path_join(plan->out_dir, "mkdistro.img");
+	char *iso = path_join(plan->out_dir, "mkdistro.iso");
 	int ret = -1, had_stick = file_exists(stick);
 	if (rename(b->img, img) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->img, img);
+		goto out;
+	}
+	if (plan->iso && rename(b->iso, iso) < 0) {
+		error_errno("cannot rename '%s' to '%s'", b->iso, iso);
 		goto out;
 	}
 	fsync_parent(img);
@@ -286,18 +311,25 @@ out:
 	free(stick);
 	free(old);
 	free(img);
+	free(iso);
 	return ret;
 }
 
 int stage_image(struct build *b)
 {
 	char *log = stage_log(b, "image");
-	int ret = image_build(b->plan, b->stick, b->img, log) < 0 || publish(b) < 0 ? -1 : 0;
+	char *isowork = path_join(b->work, "iso");
+	int ret = image_build(b->plan, b->stick, b->img, log);
+	if (!ret && b->plan->iso)
+		ret = iso_build(b->plan, b->stick, isowork, b->iso, log);
+	if (!ret)
+		ret = publish(b);
 	if (!ret)
 		ret = write_report(b);
 	if (!ret)
-		buf_addf(&b->summary, "out/mkdistro.img, %u MiB; sizes in out/report.txt",
-			 b->plan->image_size_mib);
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB%s; sizes in out/report.txt",
+			 b->plan->image_size_mib, b->plan->iso ? ", and out/mkdistro.iso" : "");
+	free(isowork);
 	free(log);
 	return ret;
 }
@@ -365,6 +397,7 @@ int build_begin(struct build *b, const struct plan *plan)
 	b->work = path_join(plan->out_dir, ".work");
 	b->stick = path_join(b->work, "stick");
 	b->img = path_join(b->work, "mkdistro.img");
+	b->iso = path_join(b->work, "mkdistro.iso");
 	/* One build per project at a time, and one per cache (the build trees are shared). */
 	if (mkdir_p(plan->out_dir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
 		return -1;
@@ -410,5 +443,6 @@ void build_end(struct build *b)
 	free(b->work);
 	free(b->stick);
 	free(b->img);
+	free(b->iso);
 	memset(b, 0, sizeof(*b));
 }

@@ -19,7 +19,7 @@
 
 struct build {
 	const struct plan *plan;
-	char *logdir, *work, *stick, *img;
+	char *logdir, *work, *stick, *img, *iso;
 	struct source ksrc, bsrc;
 	struct kernel_out *k;    /* per kernel variant */
 	struct busybox_out *bb;  /* per initrd variant (a copy of main's paths when it has none) */
@@ -43,6 +43,7 @@ int stage_sources(struct build *b);   /* kernel and BusyBox sources */
 int stage_kernels(struct build *b);   /* every kernel variant */
 int stage_busyboxes(struct build *b); /* main's BusyBox and each variant's own */
 int stage_rootfs(struct build *b);    /* every initrd variant's manifest */
+int stage_lint(struct build *b);      /* the kernels' .config and the trees checked (lint.h) */
 int stage_initrds(struct build *b);   /* every initrd, stacked or whole; budgets */
 int stage_stick(struct build *b);     /* kernels and the boot menu in the stick tree */
 int stage_image(struct build *b);     /* the image, published with the stick tree and report */

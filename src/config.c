@@ -48,6 +48,8 @@ static const struct key keys[] = {
 	{"image", "size", K_UINT, P(image_size_mib), 32, 1u << 20},
 	{"image", "label", K_STR, P(fat_label), 0, 0},
 	{"image", "volume_id", K_HEX32, P(volume_id), 0, 0},
+	{"image", "iso", K_BOOL, P(iso), 0, 0},
+	{"image", "persist", K_UINT, P(persist_mib), 0, 1u << 20},
 	{"boot", "default", K_LABEL, P(boot_default), 1, 32},
 	{"boot", "prompt", K_BOOL, P(boot_prompt), 0, 0},
 	{"boot", "timeout", K_UINT, P(boot_timeout), 0, 35996},

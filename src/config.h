@@ -69,6 +69,8 @@ struct plan {
 	int gzip_level;           /* 1..12 (libdeflate; 9 is gzip -9, 12 is smaller) */
 
 	unsigned image_size_mib;
+	int iso;                 /* [image] iso: also write out/mkdistro.iso */
+	unsigned persist_mib;    /* [image] persist: an ext2 partition after the FAT one, 0: none */
 	char *fat_label;
 	uint32_t volume_id;
 

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,37 @@ char *image_find_mbr_bin(void)
 	return NULL;
 }
 
+/* The first of the candidates that exists (malloc'd), or NULL with an error naming pkg. */
+static char *find_one(const char *const *candidates, size_t n, const char *what, const char *pkg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (file_exists(candidates[i]))
+			return xstrdup(candidates[i]);
+	error("Syslinux's %s was not found (looked in %s); install the Debian package '%s'", what,
+	      candidates[0], pkg);
+	return NULL;
+}
+
+int image_copy_efi_loader(const char *dir)
+{
+	static const char *const efi[] = {"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi",
+					  "/usr/share/syslinux/efi64/syslinux.efi"};
+	static const char *const ldl[] = {"/usr/lib/syslinux/modules/efi64/ldlinux.e64",
+					  "/usr/share/syslinux/efi64/ldlinux.e64"};
+	char *loader = find_one(efi, 2, "EFI loader syslinux.efi", "syslinux-efi");
+	char *ldlinux = loader ? find_one(ldl, 2, "ldlinux.e64", "syslinux-common") : NULL;
+	char *to1 = path_join(dir, "BOOTX64.EFI"), *to2 = path_join(dir, "ldlinux.e64");
+	int ret = ldlinux && mkdir_p(dir, 0755) == 0 && copy_file(loader, to1, 0644) == 0 &&
+			  copy_file(ldlinux, to2, 0644) == 0
+		      ? 0
+		      : -1;
+	free(loader);
+	free(ldlinux);
+	free(to1);
+	free(to2);
+	return ret;
+}
+
 /* Run a tool; mtools stamps what it writes with SOURCE_DATE_EPOCH. */
 static int run(const struct plan *plan, const char *const *argv, const char *log)
 {
@@ -49,17 +81,27 @@ static int run(const struct plan *plan, const char *const *argv, const char *log
 	return rc;
 }
 
-/* The MBR: Syslinux's boot code and one active FAT partition. */
-static int write_mbr(const char *img, uint64_t total, uint8_t part_type, uint32_t disk_sig)
+/* The MBR: Syslinux's boot code, one active FAT partition up to fat_end, and the
+ * persistence partition after it when persist is not 0. */
+static int write_mbr(const char *img, uint64_t fat_end, uint64_t persist, uint8_t part_type,
+		     uint32_t disk_sig)
 {
 	char *mbr_bin = image_find_mbr_bin();
 	struct buf code;
 	uint8_t sector[MBR_SECTOR_SIZE];
-	struct mbr_part part = {
-		.bootable = 1,
-		.type = part_type,
-		.lba_start = IMAGE_PART_LBA,
-		.lba_count = (uint32_t)(total / 512 - IMAGE_PART_LBA),
+	uint64_t total = fat_end + persist;
+	struct mbr_part part[2] = {
+		{
+			.bootable = 1,
+			.type = part_type,
+			.lba_start = IMAGE_PART_LBA,
+			.lba_count = (uint32_t)(fat_end / 512 - IMAGE_PART_LBA),
+		},
+		{
+			.type = MBR_TYPE_LINUX,
+			.lba_start = (uint32_t)(fat_end / 512),
+			.lba_count = (uint32_t)(persist / 512),
+		},
 	};
 	int fd, ret = -1;
 
@@ -68,7 +110,7 @@ static int write_mbr(const char *img, uint64_t total, uint8_t part_type, uint32_
 	buf_init(&code);
 	if (read_file(mbr_bin, &code) < 0)
 		goto out;
-	if (mbr_build(sector, (const uint8_t *)code.data, code.len, disk_sig, &part, 1) < 0)
+	if (mbr_build(sector, (const uint8_t *)code.data, code.len, disk_sig, part, persist ? 2 : 1) < 0)
 		goto out;
 	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -136,6 +178,62 @@ static int copy_tree(const struct plan *plan, const char *fat, const char *dir, 
 	return ret;
 }
 
+static uint64_t tree_bytes;
+static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (type == FTW_F)
+		tree_bytes += ((uint64_t)st->st_size + 4095) / 4096 * 4096;
+	return 0;
+}
+
+int image_efi_fat(const struct plan *plan, const char *stick_dir, const char *file, const char *log)
+{
+	char kib[32], volid[16];
+	const char *mkfs[] = {"mkfs.fat", "--invariant", "-C", "-n", plan->fat_label, "-i", volid,
+			      file, kib, NULL};
+	tree_bytes = 0;
+	if (nftw(stick_dir, add_size, 16, FTW_PHYS) < 0)
+		return error_errno("cannot read '%s'", stick_dir);
+	/* the files, plus room for the FAT, directories and cluster slack */
+	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(tree_bytes / 1024 * 11 / 10 + 1024));
+	snprintf(volid, sizeof(volid), "%08x", plan->volume_id);
+	unlink(file);
+	return run(plan, mkfs, log) < 0 || copy_tree(plan, file, stick_dir, "", log) < 0 ? -1 : 0;
+}
+
+void image_persist_uuid(const struct plan *plan, char out[37])
+{
+	snprintf(out, 37, "%08x-7065-4273-8973-74656e636521", plan->volume_id);
+}
+
+/* The persistence store: an empty ext2 filesystem labelled "persist" in the partition
+ * after the FAT one, reproducible like the ext2 initrds (fixed UUID, hash seed, time). */
+static int make_persist(const struct plan *plan, const char *img, uint64_t offset, const char *log)
+{
+	char uuid[37];
+	char *fake = xasprintf("E2FSPROGS_FAKE_TIME=%lld", (long long)plan->epoch);
+	char *ext, *size = xasprintf("%uk", plan->persist_mib * 1024);
+	struct child c = CHILD_INIT;
+	int ret;
+	image_persist_uuid(plan, uuid);
+	ext = xasprintf("offset=%llu,root_owner=0:0,hash_seed=%s", (unsigned long long)offset, uuid);
+	{
+		const char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-m", "0", "-L", "persist",
+				      "-U", uuid, "-E", ext, img, size, NULL};
+		const char *env[] = {fake, NULL};
+		c.argv = argv;
+		c.env = env;
+		c.log = log;
+		ret = spawn_run_logged(&c, "mke2fs (the persistence partition)");
+	}
+	free(fake);
+	free(ext);
+	free(size);
+	return ret;
+}
+
 int image_build(const struct plan *plan, const char *stick_dir, const char *img, const char *log)
 {
 	uint64_t total = (uint64_t)plan->image_size_mib << 20;
@@ -152,7 +250,8 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(part_bytes / 1024));
 	snprintf(fat_arg, sizeof(fat_arg), "%d", fat_bits);
 	snprintf(volid, sizeof(volid), "%08x", plan->volume_id);
-	if (write_mbr(img, total, part_type, plan->volume_id) < 0)
+	if (write_mbr(img, total, (uint64_t)plan->persist_mib << 20, part_type, plan->volume_id) < 0 ||
+	    (plan->persist_mib && make_persist(plan, img, total, log) < 0))
 		goto out;
 	{
 		/* -h: hidden sectors before the partition, which the boot sector records. */

@@ -10,11 +10,26 @@
 
 #define IMAGE_PART_LBA 2048u /* the partition starts at 1 MiB */
 #define IMAGE_SYSLINUX_DIR "/boot/syslinux"
+/* UEFI firmware starts \EFI\BOOT\BOOTX64.EFI from a FAT partition (UEFI 2.x, 3.5.1.1,
+ * removable media); Syslinux's EFI loader reads ldlinux.e64 and syslinux.cfg beside it. */
+#define IMAGE_EFI_DIR "EFI/BOOT"
 
 /* Write the image to img (a temporary name the caller renames) from the files under
  * stick_dir, which must hold IMAGE_SYSLINUX_DIR/syslinux.cfg.  Returns 0 or -1 (reported). */
 int image_build(const struct plan *plan, const char *stick_dir, const char *img, const char *log);
 /* The file with Syslinux's MBR boot code (malloc'd), or NULL (reported, naming the package). */
 char *image_find_mbr_bin(void);
+
+/* Copy Syslinux's 64-bit EFI loader (syslinux-efi: syslinux.efi, as BOOTX64.EFI) and its
+ * ldlinux.e64 (syslinux-common) into dir.  Returns 0, or -1 (reported, naming the Debian
+ * package to install). */
+int image_copy_efi_loader(const char *dir);
+
+/* A FAT filesystem image file just big enough for the stick tree, with the stick's label
+ * and volume id: the UEFI boot image of the ISO.  Returns 0 or -1 (reported). */
+/* The persistence partition's ext2 UUID, made from the volume id. */
+void image_persist_uuid(const struct plan *plan, char out[37]);
+
+int image_efi_fat(const struct plan *plan, const char *stick_dir, const char *file, const char *log);
 
 #endif

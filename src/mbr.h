@@ -18,6 +18,7 @@
 /* Partition type bytes. */
 #define MBR_TYPE_FAT16_LBA 0x0e /* "W95 FAT16 (LBA)" */
 #define MBR_TYPE_FAT32_LBA 0x0c /* "W95 FAT32 (LBA)" */
+#define MBR_TYPE_LINUX 0x83     /* "Linux" */
 
 struct mbr_part {
 	uint8_t bootable; /* nonzero: status 0x80, the partition the boot code loads */

@@ -13,8 +13,9 @@
  *                         (Ctrl-A X quits, Ctrl-A C monitor, Ctrl-C goes to the guest), see
  *                         "Keys in the character backend multiplexer"
  *   -net none             no NIC, so SeaBIOS neither loads nor tries iPXE
- *   -drive file=F,format=raw,if=ide|none,id=ID
- *                         the image; a comma in F is written ",," (QEMU option syntax)
+ *   -drive file=F,format=raw|vdi|vmdk|qcow2,if=ide|none,id=ID
+ *                         the image; a comma in F is written ",," (QEMU option syntax); the
+ *                         format is always given, so QEMU never probes a raw image's contents
  *   -device qemu-xhci,id=xhci -device usb-storage,bus=xhci.0,drive=ID,bootindex=0
  *                         a USB stick; SeaBIOS boots USB only when it has a bootindex
  *                         (docs/system/devices/usb.rst, docs/system/bootindex.rst)
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -43,6 +45,9 @@
 #include "util.h"
 
 #define QEMU_BIN "qemu-system-x86_64"
+/* Debian's ovmf package: the 4 MiB flash layout, the one its QEMU machine types expect */
+#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define OVMF_VARS "/usr/share/OVMF/OVMF_VARS_4M.fd"
 #define DEFAULT_CMD "uname -a; cat /proc/mounts"
 /* The shell computes the number, so our own echoed input never matches the marker. */
 #define PROBE "echo MKD_READY_$((6*7))\n"
@@ -255,18 +260,50 @@ static void qargs_release(struct qargs *a)
 	a->nowned = a->n = 0;
 }
 
-/* "file=<path with , doubled>,format=raw,if=..." */
-static char *drive_spec(const char *image, int usb)
+/* o->format, or the one the image's name ends in (mkdistro export's), or raw. */
+static const char *drive_format(const struct qemu_opts *o)
+{
+	static const char *const suffixed[] = {"vdi", "vmdk", "qcow2"};
+	const char *dot = strrchr(o->image, '.');
+	if (o->format)
+		return o->format;
+	for (size_t i = 0; dot && i < sizeof(suffixed) / sizeof(suffixed[0]); i++)
+		if (!strcasecmp(dot + 1, suffixed[i]))
+			return suffixed[i];
+	return "raw";
+}
+
+/* A CD: asked for, or an .iso file not attached as a USB stick. */
+static int is_cdrom(const struct qemu_opts *o)
+{
+	const char *dot = strrchr(o->image, '.');
+	return o->cdrom || (!o->usb && dot && !strcasecmp(dot, ".iso"));
+}
+
+/* How the image is attached, for messages. */
+static const char *medium_name(const struct qemu_opts *o)
+{
+	if (o->usb)
+		return o->uefi ? "a USB stick, with UEFI" : "a USB stick";
+	if (is_cdrom(o))
+		return o->uefi ? "a CD, with UEFI" : "a CD";
+	return o->uefi ? "an IDE disk, with UEFI" : "an IDE disk";
+}
+
+/* "file=<path with , doubled>,format=F,if=..." */
+static char *drive_spec(const struct qemu_opts *o)
 {
 	struct buf b;
 	buf_init(&b);
 	buf_adds(&b, "file=");
-	for (const char *p = image; *p; p++) {
+	for (const char *p = o->image; *p; p++) {
 		if (*p == ',')
 			buf_add(&b, ",", 1);
 		buf_add(&b, p, 1);
 	}
-	buf_adds(&b, usb ? ",format=raw,if=none,id=stick" : ",format=raw,if=ide");
+	buf_addf(&b, ",format=%s,%s", drive_format(o),
+		 o->usb ? "if=none,id=stick" : is_cdrom(o) ? "if=none,id=cd,media=cdrom,readonly=on"
+							   : "if=ide");
 	char *spec = buf_detach(&b, NULL);
 
 	return spec;
@@ -281,7 +318,8 @@ static void qemu_args(struct qargs *a, const struct qemu_opts *o, const char *ac
 	qa(a, accel);
 	qa(a, "-m");
 	qa(a, qa_own(a, xasprintf("%u", o->memory_mb ? o->memory_mb : 256)));
-	qa(a, "-snapshot");
+	if (!o->writable)
+		qa(a, "-snapshot");
 	qa(a, "-no-reboot");
 	qa(a, "-net");
 	qa(a, "none");
@@ -302,19 +340,33 @@ static void qemu_args(struct qargs *a, const struct qemu_opts *o, const char *ac
 		qa(a, "-monitor");
 		qa(a, "none");
 	}
+	if (o->uefi) {
+		/* OVMF's code and its variable store, which -snapshot keeps unchanged */
+		qa(a, "-drive");
+		qa(a, "if=pflash,format=raw,readonly=on,file=" OVMF_CODE);
+		qa(a, "-drive");
+		qa(a, o->writable ? "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS
+				  : "if=pflash,format=raw,file=" OVMF_VARS);
+	}
 	qa(a, "-drive");
-	qa(a, qa_own(a, drive_spec(o->image, o->usb)));
+	qa(a, qa_own(a, drive_spec(o)));
 	if (o->usb) {
 		qa(a, "-device");
 		qa(a, "qemu-xhci,id=xhci");
 		qa(a, "-device");
 		qa(a, "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
+	} else if (is_cdrom(o)) {
+		qa(a, "-device");
+		qa(a, "ide-cd,drive=cd,bootindex=0");
 	}
 }
 
-static int check_image(const char *image)
+static int check_image(const char *image, int uefi)
 {
 	struct stat st;
+	if (uefi && (!file_exists(OVMF_CODE) || !file_exists(OVMF_VARS)))
+		return error("UEFI firmware '%s' not found; install the Debian package 'ovmf'",
+			     OVMF_CODE);
 	if (!image)
 		return error("no image to boot");
 	if (stat(image, &st) < 0)
@@ -334,12 +386,12 @@ int qemu_run(const struct qemu_opts *o)
 	char why[128];
 	int ret;
 
-	if (check_image(o->image) < 0 ||
+	if (check_image(o->image, o->uefi) < 0 ||
 	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
 		return -1;
 	qemu_args(&a, o, accel, 1);
 	info("booting '%s' as %s with %s (%s); Ctrl-A X quits, so does `reboot` in the guest",
-	     o->image, o->usb ? "a USB stick" : "an IDE disk", accel, why);
+	     o->image, medium_name(o), accel, why);
 	if (o->label)
 		info("type '%s' at the boot: prompt", o->label);
 	c.argv = a.v;
@@ -359,6 +411,7 @@ struct session {
 	double last_output; /* when text last grew */
 	int eof;
 	int discard;        /* being killed: its last words are not part of the transcript */
+	int quiet;          /* keep the transcript off stdout */
 };
 
 /* Wait until until for output; append it (stripped) to s->text and stdout.
@@ -388,8 +441,10 @@ static int session_read(struct session *s, double until)
 		return 0;
 	buf_add(&s->text, clean, k);
 	s->last_output = log_now();
-	fwrite(clean, 1, k, stdout);
-	fflush(stdout);
+	if (!s->quiet) {
+		fwrite(clean, 1, k, stdout);
+		fflush(stdout);
+	}
 	return 1;
 }
 
@@ -517,7 +572,7 @@ static const char *waiting_for[] = {
 static int run_once(const struct qemu_opts *o, const char *accel, int kvm_watch,
 		    struct buf *text, double *t_shell, int *cmd_rc)
 {
-	struct session s = { .c = CHILD_INIT, .vt = VT_TEXT };
+	struct session s = { .c = CHILD_INIT, .vt = VT_TEXT, .quiet = o->quiet };
 	struct qargs a;
 	unsigned timeout = o->timeout_s ? o->timeout_s : 60;
 	const char *cmd = !o->cmd ? DEFAULT_CMD : *o->cmd ? o->cmd : ":";
@@ -709,10 +764,10 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 
 	if (seconds_to_shell)
 		*seconds_to_shell = -1;
-	if (check_image(o->image) < 0 ||
+	if (check_image(o->image, o->uefi) < 0 ||
 	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
 		return -1;
-	info("booting '%s' as %s with %s (%s)", o->image, o->usb ? "a USB stick" : "an IDE disk",
+	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o),
 	     accel, why);
 
 	buf_init(&text);
@@ -731,8 +786,9 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 	sigaction(SIGPIPE, &old_pipe, NULL);
 
 	if (ret == 0) {
-		printf("%sshell after %.2f s; command exited %d\n",
-		       text.len && text.data[text.len - 1] != '\n' ? "\n" : "", t_shell, rc);
+		if (!o->quiet)
+			printf("%sshell after %.2f s; command exited %d\n",
+			       text.len && text.data[text.len - 1] != '\n' ? "\n" : "", t_shell, rc);
 		if (fflush(stdout) == EOF || ferror(stdout))
 			ret = error_errno("cannot write the transcript to stdout");
 		else if (rc != 0)

@@ -16,8 +16,14 @@
 #include <stddef.h>
 
 struct qemu_opts {
-	const char *image;      /* raw disk image (MBR + FAT stick) */
+	const char *image;      /* the stick image: raw (MBR + FAT), or as mkdistro export wrote it */
+	const char *format;     /* QEMU's name for image's format; NULL: from its name's suffix,
+	                         * .vdi, .vmdk or .qcow2, else "raw" */
 	int usb;                /* attach as a USB stick on xHCI instead of an IDE disk */
+	int uefi;               /* boot with UEFI firmware (OVMF) instead of SeaBIOS's BIOS */
+	int cdrom;              /* attach as an IDE CD-ROM (the default for a .iso without usb) */
+	int writable;           /* let the guest write the image (no -snapshot), e.g. to test
+	                         * the persistence store; UEFI variables stay read-only */
 	const char *accel;      /* "auto" (or NULL): KVM when it really works, else TCG; "kvm"; "tcg" */
 	unsigned memory_mb;     /* 0: 256 */
 	const char *label;      /* typed at Syslinux's boot: prompt; NULL: just Enter (the DEFAULT) */
@@ -26,6 +32,7 @@ struct qemu_opts {
 	                         * it must not end in & or a comment; NULL: "uname -a; cat
 	                         * /proc/mounts" */
 	const char *transcript; /* qemu_test: also save the transcript to this file; NULL: don't */
+	int quiet;              /* qemu_test: no transcript on stdout (errors still reported) */
 };
 
 /* Boot the image with the serial console on this terminal, as with -nographic but

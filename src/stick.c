@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bootmenu.h"
+#include "image.h"
 
 /* Two variants of one kind with the same initial would give two labels one name. */
 static int check_initials(const struct plan *plan)
@@ -56,6 +57,14 @@ int stick_menu(const struct plan *plan, const char *display, struct buf *out)
 				: xasprintf("/boot/initrd/%s.gz", iv->name);
 			buf_init(&a);
 			buf_adds(&a, plan->boot_append);
+			/* rc.S finds the stick by its FAT volume id, as blkid shows it */
+			buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
+				 plan->volume_id & 0xffff);
+			if (plan->persist_mib) {
+				char uuid[37];
+				image_persist_uuid(plan, uuid);
+				buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
+			}
 			if (plan->initrd_format == INITRD_EXT2)
 				buf_addf(&a, " root=/dev/ram0 rw ramdisk_size=%u", plan->initrd_size_kib);
 			for (size_t l = 0; l < plan->n_labels; l++)

@@ -15,7 +15,7 @@ check "the project has the default files" test -f "$P/mkdistro.conf" -a -f "$P/k
 
 "$MKDISTRO" -C "$P" build 2>&1 | tee "$T/build.txt"
 check "build from sources (cpio initrd)" test "${PIPESTATUS[0]}" -eq 0
-check "progress: one line per stage with its time" contains "$T/build.txt" '^\[7/7\] image .*\([0-9.]+ s\)$'
+check "progress: one line per stage with its time" contains "$T/build.txt" '^\[8/8\] image .*\([0-9.]+ s\)$'
 img=$P/out/mkdistro.img
 check "image is 64 MiB" test "$(stat -c %s "$img" 2>/dev/null)" = $((64 << 20))
 check "stage logs in out/log" test -s "$P/out/log/kernel.log" -a -s "$P/out/log/busybox.log" -a -s "$P/out/log/image.log"
@@ -28,9 +28,14 @@ check "MBR boot code is Syslinux's mbr.bin" \
 	cmp -n 440 "$img" /usr/lib/syslinux/mbr/mbr.bin
 mdir -i "$img@@1M" -/ -a -b ::/ > "$T/files.txt" 2>&1
 for f in boot/kernel/main.lk boot/initrd/main.gz boot/syslinux/syslinux.cfg \
-	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32; do
+	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32 EFI/BOOT/BOOTX64.EFI \
+	EFI/BOOT/ldlinux.e64 EFI/BOOT/syslinux.cfg; do
 	check "stick has /$f" contains "$T/files.txt" "^::/$f\$"
 done
+check "UEFI and BIOS menus are the same" cmp <(mtype -i "$img@@1M" ::/EFI/BOOT/syslinux.cfg) \
+	<(mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg)
+check "BOOTX64.EFI is Syslinux's x86-64 EFI loader" cmp <(mtype -i "$img@@1M" ::/EFI/BOOT/BOOTX64.EFI) \
+	/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi
 check "stick files match out/stick" cmp <(mtype -i "$img@@1M" ::/boot/initrd/main.gz) \
 	"$P/out/stick/boot/initrd/main.gz"
 mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg > "$T/syslinux.cfg" 2>&1
@@ -64,7 +69,7 @@ boot() { # NAME EXPECT ARGS...
 	shift 2
 	"$MKDISTRO" -C "$P" test --timeout 120 "$@" > "$T/boot.txt" 2>&1
 	local rc=$?
-	cp "$T/boot.txt" "$T/boot-${name// /_}.txt"
+	cp "$T/boot.txt" "$T/boot-${name//[ \/]/_}.txt"
 	if [ $rc -eq 0 ] && contains "$T/boot.txt" "$expect"; then ok "$name"; else
 		not_ok "$name (exit $rc)"
 		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
@@ -76,6 +81,12 @@ check "the shell ran commands (hostname, libraries)" bash -c "grep -q '^mkdistro
 check "time to shell is reported" contains "$T/boot.txt" 'shell after [0-9.]+ s'
 boot "cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --usb
 boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm
+# UEFI (OVMF): the same stick, through \EFI\BOOT\BOOTX64.EFI and the kernel's EFI stub
+boot "UEFI: cpio initrd boots from an IDE disk" '^rootfs / rootfs ' --uefi \
+	--cmd 'cat /proc/mounts; ls /sys/firmware/efi'
+check "UEFI: the kernel saw EFI firmware (/sys/firmware/efi)" contains "$T/boot.txt" '^systab|runtime|efivars|config_table'
+boot "UEFI: cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --uefi --usb
+boot "UEFI: label mm typed at boot: boots" '^rootfs / rootfs ' --uefi --label mm
 "$MKDISTRO" -C "$P" test --timeout 120 --cmd 'false' > "$T/false.txt" 2>&1
 check "a failing command fails the test" test $? -ne 0
 
@@ -103,4 +114,5 @@ debugfs -R "stat /dev/console" "$T/ext2.img" > "$T/console.txt" 2>&1
 check "ext2: /dev/console is a character device 5:1, mode 0600" bash -c "grep -q 'Type: character special' '$T/console.txt' && grep -Eq 'Device major/minor number: 0*5:0*1 ' '$T/console.txt' && grep -q 'Mode:  0600' '$T/console.txt'"
 boot "ext2 initrd boots from an IDE disk (root=/dev/ram0)" '^/dev/root / ext2 '
 boot "ext2 initrd boots as a USB stick" '^/dev/root / ext2 ' --usb
+boot "UEFI: ext2 initrd boots as a USB stick" '^/dev/root / ext2 ' --uefi --usb
 finish

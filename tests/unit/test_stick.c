@@ -68,7 +68,7 @@ static void four_labels(void **state)
 				       "  INITRD /boot/initrd/main.gz,/boot/initrd/custom.gz\n"));
 	assert_non_null(strstr(b.data, "LABEL cm\n  LINUX /boot/kernel/custom.lk\n"
 				       "  INITRD /boot/initrd/main.gz\n"
-				       "  APPEND console=tty0 console=ttyS0,115200 quiet\n"));
+				       "  APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430 quiet\n"));
 	buf_release(&b);
 }
 
@@ -79,7 +79,7 @@ static void ext2_arguments(void **state)
 	(void)state;
 	buf_init(&b);
 	assert_int_equal(menu("[initrd]\nformat = ext2\nsize = 6000\n", &b, msg, sizeof(msg)), 0);
-	assert_non_null(strstr(b.data, "APPEND console=tty0 console=ttyS0,115200 root=/dev/ram0 rw "
+	assert_non_null(strstr(b.data, "APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430 root=/dev/ram0 rw "
 				       "ramdisk_size=6000\n"));
 	buf_release(&b);
 }

@@ -12,4 +12,50 @@ export PATH
 [ -w /proc/sys/kernel/printk ] && echo 4 > /proc/sys/kernel/printk
 
 /bin/hostname -F /etc/hostname
+
+# The boot medium, found by the FAT volume id the boot menu passes (mkdistro.stick=UUID=...)
+# and mounted read-only at /mnt/boot; with mkdistro.persist=UUID=..., the stick's ext2
+# partition keeps /etc and /root across reboots (written through at once: -o sync).  USB
+# sticks appear late, so both are waited for (mkdistro.stickwait=SECONDS, default 15).
+stick=
+persist=
+wait=15
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	mkdistro.stick=*) stick=${arg#mkdistro.stick=} ;;
+	mkdistro.persist=*) persist=${arg#mkdistro.persist=} ;;
+	mkdistro.stickwait=*) wait=${arg#mkdistro.stickwait=} ;;
+	esac
+done
+# waitfs SPEC: print the device with that LABEL= or UUID=, waiting up to $wait seconds
+waitfs() {
+	tries=$((wait * 4))
+	while ! findfs "$1" 2> /dev/null && [ "$tries" -gt 0 ]; do
+		tries=$((tries - 1))
+		usleep 250000
+	done
+}
+if [ -n "$stick" ]; then
+	mkdir -p /mnt/boot
+	dev=$(waitfs "$stick")
+	if [ -n "$dev" ] && mount -o ro "$dev" /mnt/boot; then
+		echo "mkdistro: boot medium $dev ($stick) mounted read-only at /mnt/boot"
+	else
+		echo "mkdistro: boot medium $stick not found within $wait s; /mnt/boot is empty"
+	fi
+fi
+if [ -n "$persist" ]; then
+	mkdir -p /mnt/persist
+	dev=$(waitfs "$persist")
+	if [ -n "$dev" ] && mount -t ext2 -o sync "$dev" /mnt/persist; then
+		for d in etc root; do
+			# the first boot seeds the store from the initrd
+			[ -d "/mnt/persist/$d" ] || { mkdir "/mnt/persist/$d" && cp -a "/$d/." "/mnt/persist/$d/"; }
+			mount -o bind "/mnt/persist/$d" "/$d"
+		done
+		echo "mkdistro: /etc and /root persist on $dev"
+	else
+		echo "mkdistro: persistence store $persist not found within $wait s; changes will be lost"
+	fi
+fi
 echo "mkdistro: $(uname -sr) up; root filesystem is $(awk '$2 == "/" { print $3 }' /proc/mounts | tail -n 1)"

@@ -1,0 +1,133 @@
+/* iso.c: the hybrid CD image (see iso.h). */
+#include "iso.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image.h"
+#include "spawn.h"
+#include "util.h"
+
+#define ISOLINUX_DIR "/usr/lib/ISOLINUX"
+#define LDLINUX_C32 "/usr/lib/syslinux/modules/bios/ldlinux.c32"
+
+/* Replace every from in text with to (malloc'd). */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	struct buf out;
+	const char *p, *q;
+	buf_init(&out);
+	for (p = text; (q = strstr(p, from)); p = q + strlen(from)) {
+		buf_add(&out, p, (size_t)(q - p));
+		buf_adds(&out, to);
+	}
+	buf_adds(&out, p);
+	return buf_detach(&out, NULL);
+}
+
+/* The stick's menu, finding the medium by the ISO's label (on a CD there is no FAT), and
+ * without the persistence partition, which the ISO does not have. */
+static char *iso_menu(const struct plan *plan, const char *cfg)
+{
+	struct buf in;
+	char uuid[37];
+	char *stick = xasprintf("mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
+				plan->volume_id & 0xffff);
+	char *label = xasprintf("mkdistro.stick=LABEL=%s", plan->fat_label);
+	char *persist, *menu = NULL, *tmp;
+	image_persist_uuid(plan, uuid);
+	persist = xasprintf(" mkdistro.persist=UUID=%s", uuid);
+	buf_init(&in);
+	if (read_file(cfg, &in) == 0) {
+		tmp = replace_all(in.data, stick, label);
+		menu = replace_all(tmp, persist, "");
+		free(tmp);
+	}
+	buf_release(&in);
+	free(stick);
+	free(label);
+	free(persist);
+	return menu;
+}
+
+static int copy_into(const char *src, const char *dir, const char *name)
+{
+	char *to = path_join(dir, name);
+	int ret = copy_file(src, to, 0644);
+	free(to);
+	return ret;
+}
+
+int iso_build(const struct plan *plan, const char *stick_dir, const char *work, const char *iso,
+	      const char *log)
+{
+	char *tree = path_join(work, "tree"), *isolinux = path_join(work, "tree/isolinux");
+	char *efi = path_join(work, "efi.img"), *cfg_in = NULL, *menu = NULL, *cfg = NULL;
+	char *boot = path_join(stick_dir, "boot");
+	char date[32], epoch[40];
+	struct tm tm;
+	time_t t = (time_t)plan->epoch;
+	int ret = -1;
+
+	char *xorriso = which("xorriso");
+	free(xorriso);
+	if (!xorriso)
+		error("'xorriso' is not found in PATH; install the Debian package 'xorriso'");
+	else if (!file_exists(ISOLINUX_DIR "/isolinux.bin"))
+		error("ISOLINUX was not found (" ISOLINUX_DIR "/isolinux.bin); install the Debian "
+		      "package 'isolinux'");
+	else if (mkdir_p(isolinux, 0755) == 0 &&
+		 copy_into(ISOLINUX_DIR "/isolinux.bin", isolinux, "isolinux.bin") == 0 &&
+		 copy_into(LDLINUX_C32, isolinux, "ldlinux.c32") == 0)
+		ret = 0;
+	if (ret < 0)
+		goto out;
+	ret = -1;
+	cfg_in = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/syslinux.cfg");
+	cfg = path_join(isolinux, "isolinux.cfg");
+	if (!(menu = iso_menu(plan, cfg_in)) || write_file_atomic(cfg, menu, strlen(menu), 0644) < 0)
+		goto out;
+	/* the menu's DISPLAY names /boot/syslinux/boot.txt: the whole boot/ tree comes along */
+	{
+		const char *cp[] = {"cp", "-R", boot, tree, NULL};
+		struct child c = CHILD_INIT;
+		c.argv = cp;
+		c.log = log;
+		if (spawn_run_logged(&c, "copying the stick's files for the ISO") < 0)
+			goto out;
+	}
+	if (image_efi_fat(plan, stick_dir, efi, log) < 0)
+		goto out;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);
+	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+	{
+		char *moddate = xasprintf("--modification-date=%s", date);
+		const char *argv[] = {
+			"xorriso", "-as", "mkisofs", "-o", iso, "-V", plan->fat_label, "-r", "-J",
+			"-isohybrid-mbr", ISOLINUX_DIR "/isohdpfx.bin",
+			"-c", "isolinux/boot.cat", "-b", "isolinux/isolinux.bin", "-no-emul-boot",
+			"-boot-load-size", "4", "-boot-info-table",
+			"-append_partition", "2", "0xef", efi, "-appended_part_as_gpt",
+			moddate, "--set_all_file_dates", date, tree, NULL,
+		};
+		const char *env[] = {epoch, NULL};
+		struct child c = CHILD_INIT;
+		c.argv = argv;
+		c.env = env;
+		c.log = log;
+		ret = spawn_run_logged(&c, "xorriso");
+		free(moddate);
+	}
+out:
+	free(tree);
+	free(isolinux);
+	free(efi);
+	free(cfg_in);
+	free(menu);
+	free(cfg);
+	free(boot);
+	return ret;
+}
