@@ -126,6 +126,9 @@ static int open_device(const struct blkdev *d, struct flashio *f, int dry_run)
 			      "mount, swap, device-mapper or a partitioning tool)", d->path);
 		else if (err == EROFS)
 			error("refusing %s: it is read-only", d->path);
+		else if (err == EACCES || err == EPERM)
+			error("cannot open %s: %s (writing a disk needs root, or membership of its "
+			      "group, usually 'disk')", d->path, strerror(err));
 		else
 			error("cannot open %s: %s", d->path, strerror(err));
 		return error("nothing was written to %s", d->path);

@@ -406,6 +406,14 @@ check "shrink: never says verified" bash -c "! grep -q 'verified: sha256' '$out'
 truncate -s $((16 * M)) "$T/b.raw"
 losetup -c "$B"
 random "$B"
+# Not root and not in the disk's group: the checks pass, the open is refused, said plainly
+before=$(state "$B")
+env "$usbB" setpriv --reuid=65534 --regid=65534 --clear-groups "$MKDISTRO" flash --yes "$img" "$B" \
+	> "$T/log/nobody.txt" 2>&1
+rc=$?
+check "not root: exit 1, 'needs root, or membership of its group'" bash -c \
+	"[ $rc -eq 1 ] && grep -q 'writing a disk needs root, or membership of its group' '$T/log/nobody.txt'"
+check "not root: 0 bytes written" test "$before" = "$(state "$B")"
 mkd short "$usbB" MKDISTRO_TEST_FLASH_FAULT="short@0,short@$((4 * M)),short@$((8 * M - 1))" flash --yes "$img" "$B"
 check "short writes: carried on, exit 0 and verified" bash -c "test $rc -eq 0 && grep -Eq 'verified: sha256 [0-9a-f]{64} matches' '$out'"
 check "short writes: the image is on the stick" cmp -n $((8 * M)) "$img" "$B"
