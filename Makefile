@@ -16,7 +16,7 @@ MANDIR  ?= $(PREFIX)/share/man/man1
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANFLAGS)
 LIBS     = -linih -ldeflate -larchive -lcrypto -lext2fs -lcom_err -lmount -pthread
 
 SRCS  := $(sort $(wildcard src/*.c))

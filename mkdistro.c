@@ -308,13 +308,29 @@ static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
 			ret = 0;
 			goto out;
 		default:
-			error("usage: mkdistro %s [--usb] [--uefi] [--label L] [--accel auto|kvm|tcg]%s",
+			error("usage: mkdistro %s [--usb|--cdrom] [--uefi] [--writable] [--label L] [--accel auto|kvm|tcg]%s",
 			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD] [--image FILE]" : " [--image FILE]");
 			goto out;
 		}
 	}
 	if (optind < argc) {
 		error("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (o.writable) {
+		struct stat st;
+		/* the guest may write: never the build's own image, never a disk of the host */
+		if (!given) {
+			error("--writable needs --image FILE (a copy): it would change out/mkdistro.img");
+			goto out;
+		}
+		if (stat(img, &st) == 0 && !S_ISREG(st.st_mode)) {
+			error("--writable takes a file, not '%s'", img);
+			goto out;
+		}
+	}
+	if (o.usb && o.cdrom) {
+		error("--usb and --cdrom cannot go together");
 		goto out;
 	}
 	if (check_tools(vm_tools, 1, 0) < 0)

@@ -16,16 +16,22 @@
 
 #include "util.h"
 
-static const char *sysfs_root(void)
+static int test_tables;
+
+void blkdev_allow_test_tables(int allow)
 {
-	const char *r = getenv("MKDISTRO_TEST_SYSFS");
-	return r && *r ? r : "/sys";
+	test_tables = allow;
 }
 
 static const char *table_path(const char *env, const char *dflt)
 {
-	const char *p = getenv(env);
+	const char *p = test_tables ? getenv(env) : NULL;
 	return p && *p ? p : dflt;
+}
+
+static const char *sysfs_root(void)
+{
+	return table_path("MKDISTRO_TEST_SYSFS", "/sys");
 }
 
 /* The sysfs directory of device number dev, resolved (malloc'd), or NULL. */
@@ -135,7 +141,8 @@ static void find_bus(struct blkdev *d, const char *dir)
 		{"/usb", "usb"},   {"/mmc", "mmc"},     {"/virtual/", "virtual"}, {"/nvme", "nvme"},
 		{"/ata", "ata"},   {"virtio", "virtio"}, {"/host", "scsi"},
 	};
-	const char *rel = dir + strlen(sysfs_root());
+	size_t rootlen = strlen(sysfs_root());
+	const char *rel = strncmp(dir, sysfs_root(), rootlen) ? dir : dir + rootlen;
 	snprintf(d->bus, sizeof(d->bus), "other");
 	for (size_t i = 0; i < sizeof(buses) / sizeof(buses[0]); i++)
 		if (strstr(rel, buses[i].needle)) {
@@ -157,11 +164,13 @@ static void find_identity(struct blkdev *d, const char *dir)
 	if (!d->model)
 		d->model = read_attr(dev, "name"); /* MMC */
 	d->serial = read_attr(dev, "serial");
-	while (strlen(up) > rootlen + 1 && !d->serial) {
+	/* the USB device is the nearest directory above with an idVendor: its serial, if any,
+	 * is the stick's (not the root hub's, further up) */
+	while (strlen(up) > rootlen + 1 && !d->serial && !has_attr(up, "idVendor")) {
 		char *next = parent_dir(up);
 		free(up);
 		up = next;
-		if (has_attr(up, "serial")) {
+		if (has_attr(up, "serial") || has_attr(up, "idVendor")) {
 			d->serial = read_attr(up, "serial");
 			if (!d->vendor)
 				d->vendor = read_attr(up, "manufacturer");
@@ -327,8 +336,18 @@ int blkdev_inspect(struct blkdev *d, const char *path, const char *image)
 	free(size);
 	d->ro = attr_flag(dir, "ro");
 	d->removable = attr_flag(diskdir, "removable");
+	size = read_attr(diskdir, "diskseq");
+	d->diskseq = size ? strtoull(size, NULL, 10) : 0;
+	free(size);
 	find_bus(d, diskdir);
 	find_identity(d, diskdir);
+	if (!strcmp(d->bus, "mmc")) {
+		char *dev = path_join(diskdir, "device");
+		char *type = read_attr(dev, "type");
+		d->sd_card = type && !strcmp(type, "SD");
+		free(type);
+		free(dev);
+	}
 	loopdir = path_join(diskdir, "loop");
 	d->backing_file = read_attr(loopdir, "backing_file");
 	free(loopdir);

@@ -40,6 +40,8 @@ struct blkdev {
 	uint64_t size;    /* bytes, from sysfs */
 	int ro, removable;
 	char bus[16];     /* "usb", "mmc", "virtual", "nvme", "ata", "virtio", "scsi", "other" */
+	int sd_card;      /* on the mmc bus, an SD card (device/type "SD"), not soldered eMMC */
+	uint64_t diskseq; /* the disk's sequence number (new at every plug-in), 0 if unknown */
 	char *vendor, *model, *serial; /* NULL when sysfs does not say */
 	char *backing_file;            /* a loop device's backing file, else NULL */
 	struct blkuse *uses;
@@ -49,6 +51,10 @@ struct blkdev {
 	int holds_image;  /* BLKDEV_IMAGE_ON: the image file lives on this disk;
 	                   * BLKDEV_IMAGE_BACKS: it is this loop device's backing file */
 };
+
+/* Let MKDISTRO_TEST_SYSFS, MKDISTRO_TEST_MOUNTINFO and MKDISTRO_TEST_SWAPS replace the
+ * system's tables (off by default; flash allows it only for loop devices). */
+void blkdev_allow_test_tables(int allow);
 
 /* Gather the facts about path (which may be anything: a missing path or a regular file is
  * described, not an error).  image (may be NULL) is the file about to be written, to find

@@ -1,6 +1,7 @@
 /* build.c: the stages of `mkdistro build` (see build.h). */
 #include "build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,10 @@ static int publish(struct build *b)
 	}
 	if (plan->iso && rename(b->iso, iso) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->iso, iso);
+		goto out;
+	}
+	if (!plan->iso && unlink(iso) < 0 && errno != ENOENT) {
+		error_errno("cannot remove the old '%s' (this build makes no ISO)", iso);
 		goto out;
 	}
 	fsync_parent(img);

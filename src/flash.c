@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/fs.h>
+#include <linux/major.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static int open_image(const char *path, uint64_t *size)
 	return fd;
 }
 
-static int refuse(const char *dev, const char *reasons)
+static void refuse_lines(const char *dev, const char *reasons)
 {
 	const char *p = reasons;
 	while (*p) {
@@ -51,22 +52,39 @@ static int refuse(const char *dev, const char *reasons)
 		error("refusing %s: %.*s", dev, len, p);
 		p += len + (nl != NULL);
 	}
+}
+
+static int refuse(const char *dev, const char *reasons)
+{
+	refuse_lines(dev, reasons);
 	return error("nothing was written to %s", dev);
+}
+
+/* A string from the device, with anything unprintable shown as '?'. */
+static const char *shown(const char *s, char *out, size_t len)
+{
+	size_t i;
+	if (!s)
+		return "(unknown)";
+	for (i = 0; s[i] && i + 1 < len; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+	return out;
 }
 
 static void describe(const struct blkdev *d, const char *image, uint64_t img_size)
 {
-	char size[32], isize[32];
+	char size[32], isize[32], t[128];
 	flashsafe_size(d->size, size, sizeof(size));
 	flashsafe_size(img_size, isize, sizeof(isize));
 	fprintf(stderr, "mkdistro: about to write %s (%s) to %s:\n", image, isize, d->path);
 	fprintf(stderr, "  device   /dev/%s (%u:%u)\n", d->name, major(d->rdev), minor(d->rdev));
-	fprintf(stderr, "  vendor   %s\n", d->vendor ? d->vendor : "(unknown)");
+	fprintf(stderr, "  vendor   %s\n", shown(d->vendor, t, sizeof(t)));
 	if (d->backing_file)
 		fprintf(stderr, "  model    loop device on %s\n", d->backing_file);
 	else
-		fprintf(stderr, "  model    %s\n", d->model ? d->model : "(unknown)");
-	fprintf(stderr, "  serial   %s\n", d->serial ? d->serial : "(unknown)");
+		fprintf(stderr, "  model    %s\n", shown(d->model, t, sizeof(t)));
+	fprintf(stderr, "  serial   %s\n", shown(d->serial, t, sizeof(t)));
 	fprintf(stderr, "  size     %s (%" PRIu64 " bytes)\n", size, d->size);
 	fprintf(stderr, "  bus      %s, %s\n", d->bus, d->removable ? "removable" : "not removable");
 }
@@ -93,9 +111,9 @@ static int confirm(const struct blkdev *d)
 }
 
 /* Tests swap the device here, between the checks and the open. */
-static void test_before_open(void)
+static void test_before_open(int hooks)
 {
-	const char *cmd = getenv("MKDISTRO_TEST_BEFORE_OPEN");
+	const char *cmd = hooks ? getenv("MKDISTRO_TEST_BEFORE_OPEN") : NULL;
 	if (cmd && *cmd) {
 		const char *argv[] = {"sh", "-c", cmd, NULL};
 		struct child c = CHILD_INIT;
@@ -104,10 +122,51 @@ static void test_before_open(void)
 	}
 }
 
+/* The same disk as when it was checked: its sequence number (new at every plug-in, so a
+ * stick swapped for another disk that got the same name and number is caught), identity
+ * and size, and still nothing to refuse it for. */
+static int recheck(const struct blkdev *d, const char *image, uint64_t img_size, int force,
+		   int fd)
+{
+	struct blkdev now;
+	struct buf why;
+	uint64_t seq = 0;
+	int ret = -1;
+	buf_init(&why);
+	if (blkdev_inspect(&now, d->path, image) < 0)
+		goto out;
+#ifdef BLKGETDISKSEQ
+	if (d->diskseq && ioctl(fd, BLKGETDISKSEQ, &seq) == 0 && seq != d->diskseq) {
+		error("refusing %s: the device changed between check and open (disk sequence "
+		      "%llu, was %llu)", d->path, (unsigned long long)seq, (unsigned long long)d->diskseq);
+		goto out;
+	}
+#else
+	(void)fd;
+	(void)seq;
+#endif
+	if (now.rdev != d->rdev || now.diskseq != d->diskseq || now.size != d->size ||
+	    (d->serial && (!now.serial || strcmp(now.serial, d->serial))) ||
+	    (d->backing_file && (!now.backing_file || strcmp(now.backing_file, d->backing_file)))) {
+		error("refusing %s: the device changed between check and open", d->path);
+		goto out;
+	}
+	if (flashsafe_check(&now, img_size, force, &why) > 0) {
+		refuse_lines(d->path, why.data);
+		goto out;
+	}
+	ret = 0;
+out:
+	blkdev_release(&now);
+	buf_release(&why);
+	return ret;
+}
+
 /* Open the device exclusively and check it is the one that was checked, and big enough
  * and writable by its own account.  Returns the fd, or -1 (reported, nothing written). */
-static int open_device(const struct blkdev *d, struct flashio *f, int dry_run)
+static int open_device(const struct blkdev *d, struct flashio *f, const struct flash_opts *o)
 {
+	int dry_run = o->dry_run;
 	int flags = (dry_run ? O_RDONLY : O_RDWR) | O_EXCL | O_CLOEXEC;
 	uint64_t size = 0, padded;
 	int fd, ro = 0, ssz = 0;
@@ -143,8 +202,14 @@ static int open_device(const struct blkdev *d, struct flashio *f, int dry_run)
 		error_errno("refusing %s: cannot read its size", d->path);
 		goto fail;
 	}
-	f->sector = ssz >= 512 ? (unsigned)ssz : 512;
-	f->dev_size = size;
+	if (ssz != 512) {
+		/* the image's partition table counts 512-byte sectors: on a disk of 4096-byte
+		 * sectors its partition would be looked for 8 times further in */
+		error("refusing %s: it has %d-byte sectors, and the image is laid out for 512-byte "
+		      "ones", d->path, ssz);
+		goto fail;
+	}
+	f->sector = 512;
 	padded = (f->img_size + f->sector - 1) / f->sector * f->sector;
 	if (ro) {
 		error("refusing %s: it is read-only", d->path);
@@ -155,6 +220,9 @@ static int open_device(const struct blkdev *d, struct flashio *f, int dry_run)
 		      d->path, size, padded);
 		goto fail;
 	}
+	f->dev_size = size / 512 * 512;
+	if (recheck(d, o->image, f->img_size, o->force, fd) < 0)
+		goto fail;
 	return fd;
 fail:
 	close(fd);
@@ -170,6 +238,23 @@ static void rate(char *out, size_t len, uint64_t bytes, const char *verb, double
 		 s > 0 ? (double)bytes / s / 1e6 : 0.0);
 }
 
+/* The MKDISTRO_TEST_* hooks work only when the target is a loop device, so a variable left
+ * set by accident cannot change what a real disk looks like. */
+static int test_hooks(const char *device)
+{
+	extern char **environ;
+	struct stat st;
+	int set = 0;
+	for (char **e = environ; *e; e++)
+		set |= !strncmp(*e, "MKDISTRO_TEST_", 14);
+	if (!set)
+		return 0;
+	if (stat(device, &st) == 0 && S_ISBLK(st.st_mode) && major(st.st_rdev) == LOOP_MAJOR)
+		return 1;
+	warning("ignoring the MKDISTRO_TEST_* variables: they are for tests on loop devices");
+	return 0;
+}
+
 int flash_run(const struct flash_opts *o)
 {
 	struct flashio f = {.img_fd = -1, .dev_fd = -1, .dev_path = o->device};
@@ -180,9 +265,14 @@ int flash_run(const struct flash_opts *o)
 
 	buf_init(&why);
 	memset(&d, 0, sizeof(d));
-	if ((f.img_fd = open_image(o->image, &f.img_size)) < 0 ||
-	    blkdev_inspect(&d, o->device, o->image) < 0)
+	f.test_hooks = test_hooks(o->device);
+	blkdev_allow_test_tables(f.test_hooks);
+	if ((f.img_fd = open_image(o->image, &f.img_size)) < 0)
 		goto out;
+	if (blkdev_inspect(&d, o->device, o->image) < 0) {
+		error("nothing was written to %s", o->device);
+		goto out;
+	}
 	if (flashsafe_check(&d, f.img_size, o->force, &why) > 0) {
 		refuse(o->device, why.data);
 		goto out;
@@ -191,8 +281,8 @@ int flash_run(const struct flash_opts *o)
 		describe(&d, o->image, f.img_size);
 	if (!o->dry_run && !o->yes && confirm(&d) < 0)
 		goto out;
-	test_before_open();
-	if ((f.dev_fd = open_device(&d, &f, o->dry_run)) < 0)
+	test_before_open(f.test_hooks);
+	if ((f.dev_fd = open_device(&d, &f, o)) < 0)
 		goto out;
 	if (o->dry_run) {
 		info("dry run: every check passed; nothing was written");

@@ -14,7 +14,7 @@ struct flash_opts {
 	const char *image;  /* the stick image */
 	const char *device; /* the whole disk to overwrite; symlinks are followed */
 	int yes;            /* do not ask for the device's name */
-	int force;          /* allow a disk that is not removable/USB/MMC, or over 128 GB */
+	int force;          /* allow a disk that is not removable/USB/SD, or over 128 GB */
 	int dry_run;        /* every check, then stop before writing */
 	int no_verify;      /* do not read the device back */
 };

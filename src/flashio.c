@@ -60,9 +60,9 @@ struct fault {
 static struct fault faults[16];
 static size_t n_faults;
 
-static int fault_parse(void)
+static int fault_parse(int hooks)
 {
-	const char *spec = getenv("MKDISTRO_TEST_FLASH_FAULT");
+	const char *spec = hooks ? getenv("MKDISTRO_TEST_FLASH_FAULT") : NULL;
 	char *copy, *save = NULL;
 	int ret = 0;
 
@@ -139,10 +139,12 @@ static void wd_progress(uint64_t pos)
 
 static void *wd_main(void *arg)
 {
+	long long woke = now_ms();
 	(void)arg;
 	pthread_mutex_lock(&wd.mu);
 	while (!wd.stop) {
 		struct timespec ts;
+		long long t;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 250 * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -150,12 +152,23 @@ static void *wd_main(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&wd.cond, &wd.mu, &ts);
-		if (!wd.stop && now_ms() - atomic_load(&wd.last_ms) > (long long)wd.limit_s * 1000) {
+		t = now_ms();
+		if (t - woke > 2000)
+			wd_progress(atomic_load(&wd.pos)); /* the process was stopped (Ctrl-Z): not the stick's fault */
+		woke = t;
+		if (!wd.stop && t - atomic_load(&wd.last_ms) > (long long)wd.limit_s * 1000) {
 			/* The I/O thread may be stuck in the kernel: say why and end the process. */
-			fprintf(stderr,
-				"\nmkdistro: no progress for %u s %s %s at byte %llu: the stick may have "
-				"been pulled out, or has failed; it does not hold a usable image\n",
-				wd.limit_s, wd.what, wd.dev, (unsigned long long)atomic_load(&wd.pos));
+			char msg[512];
+			int n = snprintf(msg, sizeof(msg),
+					 "\nmkdistro: no progress for %u s %s %s at byte %llu: the stick "
+					 "may have been pulled out, or has failed; %s\n",
+					 wd.limit_s, wd.what, wd.dev,
+					 (unsigned long long)atomic_load(&wd.pos),
+					 strcmp(wd.what, "verifying") ? "it does not hold a usable image"
+								      : "the image was not verified");
+			/* write(2), not stdio: the I/O thread may hold stderr's lock */
+			if (n > 0 && write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) < 0)
+				n = 0;
 			_exit(1);
 		}
 	}
@@ -226,9 +239,11 @@ static void progress_show(struct progress *p, int end)
 
 static int interrupted(struct flashio *f, const char *doing, uint64_t pos)
 {
-	error("interrupted (%s) %s %s at byte %" PRIu64 " of %" PRIu64
-	      "; the stick does not hold a usable image",
-	      strsignal(got_signal ? got_signal : SIGINT), doing, f->dev_path, pos, f->img_size);
+	int verifying = !strcmp(doing, "verifying");
+	error("interrupted (%s) %s %s at byte %" PRIu64 " of %" PRIu64 "; %s",
+	      strsignal(got_signal ? got_signal : SIGINT), doing, f->dev_path, pos, f->img_size,
+	      verifying ? "the image was written in full, but not verified"
+			: "the stick does not hold a usable image");
 	return FLASHIO_INTERRUPTED;
 }
 
@@ -417,7 +432,7 @@ int flashio_write(struct flashio *f)
 	char *b = chunk_alloc();
 	int ret = -1;
 
-	if (fault_parse() < 0)
+	if (fault_parse(f->test_hooks) < 0)
 		goto out;
 	posix_fadvise(f->img_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	wd_start(f, "writing");
@@ -455,7 +470,7 @@ int flashio_write(struct flashio *f)
 			goto out;
 	}
 	/* 4. the partition table and boot code, last, once everything else is on the stick */
-	if (synced < padded && (ret = dev_sync(f, padded)) < 0)
+	if ((synced < padded || f->dev_size > padded) && (ret = dev_sync(f, padded)) < 0)
 		goto out;
 	if ((ret = read_image(f, b, 0, head)) < 0 ||
 	    (ret = dev_write(f, b, head, 0, &p)) < 0 || (ret = dev_sync(f, padded)) < 0)

@@ -42,6 +42,7 @@ struct flashio {
 	unsigned sector;       /* logical sector size: writes are multiples of it */
 	int progress;          /* draw a progress bar on stderr */
 	unsigned stall_s;      /* watchdog limit; 0: 20 */
+	int test_hooks;        /* honour MKDISTRO_TEST_FLASH_FAULT (loop devices only) */
 	/* results */
 	double write_s, verify_s;
 	char sha256[65];       /* of the image, after a successful verify */

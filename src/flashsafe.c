@@ -96,9 +96,10 @@ int flashsafe_check(const struct blkdev *d, uint64_t image_size, int force, stru
 		}
 		buf_addf(out, "is smaller than the image (%s < %s)\n", a, b);
 	}
-	if (!force && !d->removable && strcmp(d->bus, "usb") && strcmp(d->bus, "mmc"))
-		buf_addf(out, "is not removable and not on a USB or MMC bus (bus: %s); add --force "
-			      "if you are sure\n", d->bus);
+	if (!force && !d->removable && strcmp(d->bus, "usb") && !(d->sd_card && !strcmp(d->bus, "mmc")))
+		buf_addf(out, "is not removable and not a USB stick or SD card (bus: %s%s); add "
+			      "--force if you are sure\n",
+			 d->bus, !strcmp(d->bus, "mmc") ? ", soldered-in eMMC" : "");
 	if (!force && d->size > FLASHSAFE_LARGE) {
 		flashsafe_size(d->size, a, sizeof(a));
 		if (!strcmp(a, "128 GB"))

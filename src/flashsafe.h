@@ -4,7 +4,7 @@
  * tested with made-up facts (tests/unit/test_flashsafe.c).  The rules are issue 4's: never
  * a partition, a disk in use (mounted, swap, device-mapper/md/LVM holders), the disk of the
  * running system or of the image file, a read-only or too small device; a disk that is not
- * a removable or USB/MMC one, or one larger than 128 GB, only with --force.
+ * a removable one, a USB stick or an SD card (not eMMC), or one over 128 GB, only with --force.
  */
 #ifndef MKDISTRO_FLASHSAFE_H
 #define MKDISTRO_FLASHSAFE_H

@@ -1,9 +1,11 @@
 /* iso.c: the hybrid CD image (see iso.h). */
 #include "iso.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "image.h"
@@ -52,6 +54,32 @@ static char *iso_menu(const struct plan *plan, const char *cfg)
 	return menu;
 }
 
+/* The EFI partition's copy of the menu, made the ISO's too (mcopy -o over the stick's). */
+static int efi_menu(const struct plan *plan, const char *work, const char *efi, const char *menu,
+		    const char *log)
+{
+	char *cfg = path_join(work, "efi-syslinux.cfg");
+	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+	const char *argv[] = {"mcopy", "-o", "-m", "-i", efi, cfg, "::/" IMAGE_EFI_DIR "/syslinux.cfg",
+			      NULL};
+	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, NULL};
+	struct timespec ts[2] = {{.tv_sec = (time_t)plan->epoch}, {.tv_sec = (time_t)plan->epoch}};
+	struct child c = CHILD_INIT;
+	int ret = -1;
+	if (write_file_atomic(cfg, menu, strlen(menu), 0644) == 0 &&
+	    utimensat(AT_FDCWD, cfg, ts, 0) == 0) {
+		c.argv = argv;
+		c.env = env;
+		c.log = log;
+		ret = spawn_run_logged(&c, "mcopy (the ISO's EFI menu)");
+	} else {
+		error_errno("cannot write '%s'", cfg);
+	}
+	free(cfg);
+	free(epoch);
+	return ret;
+}
+
 static int copy_into(const char *src, const char *dir, const char *name)
 {
 	char *to = path_join(dir, name);
@@ -72,8 +100,9 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	int ret = -1;
 
 	char *xorriso = which("xorriso");
+	int have_xorriso = xorriso != NULL;
 	free(xorriso);
-	if (!xorriso)
+	if (!have_xorriso)
 		error("'xorriso' is not found in PATH; install the Debian package 'xorriso'");
 	else if (!file_exists(ISOLINUX_DIR "/isolinux.bin"))
 		error("ISOLINUX was not found (" ISOLINUX_DIR "/isolinux.bin); install the Debian "
@@ -98,7 +127,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		if (spawn_run_logged(&c, "copying the stick's files for the ISO") < 0)
 			goto out;
 	}
-	if (image_efi_fat(plan, stick_dir, efi, log) < 0)
+	if (image_efi_fat(plan, stick_dir, efi, log) < 0 || efi_menu(plan, work, efi, menu, log) < 0)
 		goto out;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);

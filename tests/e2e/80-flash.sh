@@ -250,9 +250,9 @@ refuse "one sector smaller than the image" 'smaller than the image' "$C1" -- "$(
 unloop "$C1"
 refuse "larger than 128 GB" 'larger than 128 GB' "$A" -- "$(fx big "$A" size=250000001)" flash --yes "$img" "$A"
 check "the 128 GB refusal names --force" has '--force'
-refuse "a loop device (not removable, not USB)" 'not removable and not on a USB or MMC bus' "$A" -- flash --yes "$img" "$A"
+refuse "a loop device (not removable, not USB)" 'not removable and not a USB stick or SD card' "$A" -- flash --yes "$img" "$A"
 check "the not-removable refusal names --force" has 'add --force'
-refuse "an ATA disk, not removable" 'not removable and not on a USB or MMC bus' "$A" -- \
+refuse "an ATA disk, not removable" 'not removable and not a USB stick or SD card' "$A" -- \
 	"$(fx ata "$A" bus=ata removable=0)" flash --yes "$img" "$A"
 refuse "read-only in sysfs" 'read-only' "$A" -- "$(fx ro "$A" ro=1)" flash --yes "$img" "$A"
 mkloop R "$T/r.raw" 16M -r
@@ -348,6 +348,8 @@ passes "dry run: USB, not removable: no --force needed" "$dry" "$A" -- "$(fx usb
 	flash --dry-run --yes "$img" "$A"
 passes "dry run: an SD card (mmc), not removable: no --force needed" "$dry" "$A" -- \
 	"$(fx mmc "$A" bus=mmc removable=0)" flash --dry-run --yes "$img" "$A"
+refuse "soldered-in eMMC on the mmc bus, without --force" 'soldered-in eMMC); add --force' "$A" -- \
+	"$(fx emmc "$A" bus=emmc removable=0)" flash --yes "$img" "$A"
 passes "dry run: a symlink to the stick" "$dry" "$A" -- "$usbA" flash --dry-run --yes "$img" "$T/stick-a"
 mkloop C1 "$T/c1.raw" $((8 * M))
 passes "dry run: a device exactly the image's size" "$dry" "$C1" -- "$(fx c1 "$C1")" flash --dry-run --yes "$img" "$C1"

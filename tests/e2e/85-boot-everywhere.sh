@@ -56,6 +56,8 @@ boot "no medium: a clear message within the time limit" 'boot medium LABEL=NOPE 
 # The hybrid ISO written raw to a stick boots too, with BIOS and with UEFI
 boot "the ISO boots as a USB stick (BIOS)" '^MKD_OK' --usb --image "$iso" --cmd 'echo MKD_OK'
 boot "the ISO boots as a USB stick (UEFI)" '^MKD_OK' --usb --uefi --image "$iso" --cmd 'echo MKD_OK'
+check "the ISO under UEFI finds its medium, waits for no persistence store" bash -c \
+	"grep -q 'mounted read-only at /mnt/boot' '$T/boot.txt' && ! grep -q 'persistence store' '$T/boot.txt'"
 
 # Persistence: write, reboot, read back (on a copy: --writable lets the guest change it)
 cp "$img" "$T/stick.img"

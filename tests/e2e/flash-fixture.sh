@@ -5,7 +5,8 @@
 # the mounts, swaps and open(2) the tool sees stay the real ones; only sysfs is made up.
 # Call it again with another DEVICE to put several devices in one tree.
 #
-#   bus=usb|mmc|ata|virtual   where the disk hangs (default usb)
+#   bus=usb|mmc|emmc|ata|virtual   where the disk hangs (default usb; mmc is an SD card,
+#                             emmc a soldered-in eMMC on the same bus)
 #   removable=0|1             default 1
 #   ro=0|1                    the disk's ro attribute (default 0, whatever the device is)
 #   size=SECTORS              the disk's size attribute (default the real size)
@@ -17,7 +18,7 @@
 # whether the tool takes it from /dev or from sysfs.
 set -eu
 if [ $# -lt 2 ]; then
-	echo "usage: $0 DIR DEVICE [bus=usb|mmc|ata|virtual] [removable=0|1] [ro=0|1] [size=N] [holder=N] [partholder=N]" >&2
+	echo "usage: $0 DIR DEVICE [bus=usb|mmc|emmc|ata|virtual] [removable=0|1] [ro=0|1] [size=N] [holder=N] [partholder=N]" >&2
 	exit 2
 fi
 dir=$1 dev=$2
@@ -49,10 +50,12 @@ usb)
 	echo "Generic" > "$port/manufacturer"
 	echo "Mass Storage Device" > "$port/product"
 	;;
-mmc)
+mmc | emmc)
 	sdev=$dir/devices/pci0000:00/0000:00:1e.6/mmc_host/mmc$k/mmc$k:0001
 	mkdir -p "$sdev"
 	echo "SD16G" > "$sdev/name"
+	# an SD card says SD; soldered-in eMMC says MMC
+	if [ "$bus" = mmc ]; then echo SD > "$sdev/type"; else echo MMC > "$sdev/type"; fi
 	;;
 ata)
 	sdev=$dir/devices/pci0000:00/0000:00:1f.2/ata$k/host$k/target$k:0:0/$k:0:0:0
@@ -64,7 +67,7 @@ virtual) sdev= ;;
 esac
 if [ -n "$sdev" ]; then
 	blk=$sdev/block/$name
-	if [ "$bus" != mmc ]; then
+	if [ "$bus" != mmc ] && [ "$bus" != emmc ]; then
 		printf '%s\n' "$vendor" > "$sdev/vendor"
 		printf '%s\n' "$model" > "$sdev/model"
 	fi

@@ -50,7 +50,7 @@ static char *crit_root[] = {(char *)"/", (char *)"/boot"};
 
 enum change {
 	NONE, MISSING, REGULAR, DIRECTORY, CHARDEV, NOSYSFS, PARTITION, MOUNT_PART, MOUNT_DISK,
-	SWAP, HOLDER, ROOT, RO, SMALL, EXACT, IMAGE_ON, IMAGE_BACKS, JUST_LARGE, FIXED, FIXED_FORCE, FIXED_MMC, LARGE,
+	SWAP, HOLDER, ROOT, RO, SMALL, EXACT, IMAGE_ON, IMAGE_BACKS, JUST_LARGE, EMMC, FIXED, FIXED_FORCE, FIXED_MMC, LARGE,
 	LARGE_FORCE, LARGE_USB_FORCE, NVME,
 };
 
@@ -78,9 +78,10 @@ static const struct {
 	{IMAGE_ON, 0, 1, "holds the image file (on a filesystem of its own)"},
 	{IMAGE_BACKS, 0, 1, "holds the image file: it is a loop device on the image itself"},
 	{JUST_LARGE, 0, 2, "is larger than 128 GB (128000000512 bytes)"},
-	{FIXED, 0, 1, "is not removable and not on a USB or MMC bus (bus: ata); add --force"},
+	{FIXED, 0, 1, "is not removable and not a USB stick or SD card (bus: ata); add --force"},
 	{FIXED_FORCE, 1, 0, NULL},
 	{FIXED_MMC, 0, 0, NULL},
+	{EMMC, 0, 1, "not a USB stick or SD card (bus: mmc, soldered-in eMMC); add --force"},
 	{LARGE, 0, 1, "is larger than 128 GB (256 GB), unlike a USB stick; add --force"},
 	{LARGE_FORCE, 1, 0, NULL},
 	{LARGE_USB_FORCE, 1, 0, NULL},
@@ -110,7 +111,8 @@ static void apply(struct blkdev *d, enum change c)
 	case IMAGE_BACKS: d->holds_image = BLKDEV_IMAGE_BACKS; break;
 	case JUST_LARGE: d->size = 128000000512ULL; d->removable = 0; strcpy(d->bus, "virtual"); break;
 	case FIXED: d->removable = 0; strcpy(d->bus, "ata"); break;
-	case FIXED_MMC: d->removable = 0; strcpy(d->bus, "mmc"); break;
+	case FIXED_MMC: d->removable = 0; strcpy(d->bus, "mmc"); d->sd_card = 1; break;
+	case EMMC: d->removable = 0; strcpy(d->bus, "mmc"); break;
 	case LARGE: case LARGE_FORCE: d->size = 256000 * MB; break;
 	case NVME: d->removable = 0; strcpy(d->bus, "nvme"); d->size = 512000 * MB; break;
 	}
@@ -155,7 +157,7 @@ static void test_one_line_each(void **state)
 	d.size = 300000 * MB;
 	assert_int_equal(flashsafe_check(&d, IMAGE, 0, &out), 5);
 	assert_string_equal(out.data, "holds / (the running system)\nholds /boot\nis read-only\n"
-				      "is not removable and not on a USB or MMC bus (bus: ata); add "
+				      "is not removable and not a USB stick or SD card (bus: ata); add "
 				      "--force if you are sure\nis larger than 128 GB (300 GB), unlike "
 				      "a USB stick; add --force if you are sure\n");
 	buf_release(&out);

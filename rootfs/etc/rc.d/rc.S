@@ -20,6 +20,7 @@ export PATH
 stick=
 persist=
 wait=15
+set -f # the command line is split into words, never expanded as file names
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	mkdistro.stick=*) stick=${arg#mkdistro.stick=} ;;
@@ -27,6 +28,8 @@ for arg in $(cat /proc/cmdline); do
 	mkdistro.stickwait=*) wait=${arg#mkdistro.stickwait=} ;;
 	esac
 done
+set +f
+case "$wait" in '' | *[!0-9]*) echo "mkdistro: mkdistro.stickwait=$wait is not a number of seconds; waiting 15 s"; wait=15 ;; esac
 # waitfs SPEC: print the device with that LABEL= or UUID=, waiting up to $wait seconds
 waitfs() {
 	tries=$((wait * 4))
@@ -38,24 +41,36 @@ waitfs() {
 if [ -n "$stick" ]; then
 	mkdir -p /mnt/boot
 	dev=$(waitfs "$stick")
-	if [ -n "$dev" ] && mount -o ro "$dev" /mnt/boot; then
+	if [ -z "$dev" ]; then
+		echo "mkdistro: boot medium $stick not found within $wait s; /mnt/boot is empty"
+	elif mount -o ro "$dev" /mnt/boot; then
 		echo "mkdistro: boot medium $dev ($stick) mounted read-only at /mnt/boot"
 	else
-		echo "mkdistro: boot medium $stick not found within $wait s; /mnt/boot is empty"
+		echo "mkdistro: boot medium $dev ($stick) found, but it does not mount; /mnt/boot is empty"
 	fi
 fi
 if [ -n "$persist" ]; then
 	mkdir -p /mnt/persist
 	dev=$(waitfs "$persist")
-	if [ -n "$dev" ] && mount -t ext2 -o sync "$dev" /mnt/persist; then
-		for d in etc root; do
-			# the first boot seeds the store from the initrd
-			[ -d "/mnt/persist/$d" ] || { mkdir "/mnt/persist/$d" && cp -a "/$d/." "/mnt/persist/$d/"; }
-			mount -o bind "/mnt/persist/$d" "/$d"
-		done
-		echo "mkdistro: /etc and /root persist on $dev"
-	else
+	if [ -z "$dev" ]; then
 		echo "mkdistro: persistence store $persist not found within $wait s; changes will be lost"
+	elif ! mount -t ext2 -o sync "$dev" /mnt/persist; then
+		echo "mkdistro: persistence store $dev does not mount; changes will be lost"
+	else
+		for d in etc root; do
+			# The first boot seeds the store from the initrd, into a new directory that
+			# takes the real name only when the copy is whole (a full store keeps none).
+			if [ ! -d "/mnt/persist/$d" ]; then
+				rm -rf "/mnt/persist/$d.new"
+				if ! { mkdir "/mnt/persist/$d.new" && cp -a "/$d/." "/mnt/persist/$d.new/" &&
+					mv "/mnt/persist/$d.new" "/mnt/persist/$d"; }; then
+					rm -rf "/mnt/persist/$d.new"
+					echo "mkdistro: cannot copy /$d to the persistence store; /$d is not kept"
+					continue
+				fi
+			fi
+			mount -o bind "/mnt/persist/$d" "/$d" && echo "mkdistro: /$d persists on $dev"
+		done
 	fi
 fi
 echo "mkdistro: $(uname -sr) up; root filesystem is $(awk '$2 == "/" { print $3 }' /proc/mounts | tail -n 1)"
