@@ -64,17 +64,6 @@ check "every library ldd lists is in the initrd ($(wc -l < "$T/ldd.txt"))" test 
 check "libraries are stripped of debug info" bash -c "! readelf -S '$T/root/lib/x86_64-linux-gnu/libc.so.6' | grep -q '\.debug_'"
 
 # Boots
-boot() { # NAME EXPECT ARGS...
-	local name=$1 expect=$2
-	shift 2
-	"$MKDISTRO" -C "$P" test --timeout 120 "$@" > "$T/boot.txt" 2>&1
-	local rc=$?
-	cp "$T/boot.txt" "$T/boot-${name//[ \/]/_}.txt"
-	if [ $rc -eq 0 ] && contains "$T/boot.txt" "$expect"; then ok "$name"; else
-		not_ok "$name (exit $rc)"
-		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
-	fi
-}
 boot "cpio initrd boots from an IDE disk to a shell" '^rootfs / rootfs ' \
 	--cmd 'cat /proc/mounts; ls /lib/x86_64-linux-gnu; hostname'
 check "the shell ran commands (hostname, libraries)" bash -c "grep -q '^mkdistro\$' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q 'libc.so.6' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt'"

@@ -18,3 +18,16 @@ check() {
 # contains FILE PATTERN (grep -E)
 contains() { grep -Eq -- "$2" "$1" || { echo "  '$2' not found in $1:"; sed 's/^/    /' "$1" | tail -n 15; return 1; }; }
 finish() { exit $((fails > 0)); }
+# boot NAME EXPECT ARGS...: `mkdistro -C $P test ARGS` reaches a shell and its transcript
+# matches EXPECT (grep -E); the transcript is kept as $T/boot.txt and $T/boot-NAME.txt
+boot() {
+	local name=$1 expect=$2
+	shift 2
+	"$MKDISTRO" -C "$P" test --timeout 180 "$@" > "$T/boot.txt" 2>&1
+	local rc=$?
+	cp "$T/boot.txt" "$T/boot-${name//[ \/]/_}.txt"
+	if [ $rc -eq 0 ] && contains "$T/boot.txt" "$expect"; then ok "$name"; else
+		not_ok "$name (exit $rc)"
+		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
+	fi
+}
