@@ -66,11 +66,12 @@ int image_copy_efi_loader(const char *dir)
 	return ret;
 }
 
-/* Run a tool; mtools stamps what it writes with SOURCE_DATE_EPOCH. */
+/* Run a tool; mtools stamps what it writes with SOURCE_DATE_EPOCH, in local time (FAT
+ * times have no zone), so the zone is fixed to UTC: the same image in every time zone. */
 static int run(const struct plan *plan, const char *const *argv, const char *log)
 {
 	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
-	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, NULL};
+	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, "TZ=UTC", NULL};
 	struct child c = CHILD_INIT;
 	int rc;
 	c.argv = argv;

@@ -62,7 +62,7 @@ static int efi_menu(const struct plan *plan, const char *work, const char *efi, 
 	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
 	const char *argv[] = {"mcopy", "-o", "-m", "-i", efi, cfg, "::/" IMAGE_EFI_DIR "/syslinux.cfg",
 			      NULL};
-	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, NULL};
+	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, "TZ=UTC", NULL};
 	struct timespec ts[2] = {{.tv_sec = (time_t)plan->epoch}, {.tv_sec = (time_t)plan->epoch}};
 	struct child c = CHILD_INIT;
 	int ret = -1;
@@ -142,7 +142,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 			"-append_partition", "2", "0xef", efi, "-appended_part_as_gpt",
 			moddate, "--set_all_file_dates", date, tree, NULL,
 		};
-		const char *env[] = {epoch, NULL};
+		const char *env[] = {epoch, "TZ=UTC", NULL};
 		struct child c = CHILD_INIT;
 		c.argv = argv;
 		c.env = env;
