@@ -26,6 +26,7 @@
 #include "src/elfdeps.h"
 #include "src/export.h"
 #include "src/flash.h"
+#include "src/imgdiff.h"
 #include "src/flashio.h"
 #include "src/initrdfile.h"
 #include "src/kernel.h"
@@ -60,6 +61,8 @@ static const char usage_text[] =
 	"                        VirtualBox or QEMU: out/mkdistro.vdi (.vmdk, .qcow2) or FILE\n"
 	"  matrix                boot the built image from IDE, USB, CD (the ISO) and VDI, each\n"
 	"                        with BIOS and UEFI; the table goes to out/boot-matrix.txt\n"
+	"  diff A.img B.img      where two stick images differ: MBR, FAT, each file, and each\n"
+	"                        initrd member (contents, owner, mode, time)\n"
 	"  flash [--yes] [--force] [--dry-run] [--no-verify] [IMAGE] DEVICE\n"
 	"                        write out/mkdistro.img (or IMAGE) to a USB stick, after\n"
 	"                        safety checks and a typed confirmation, then verify it\n"
@@ -577,6 +580,12 @@ int main(int argc, char **argv)
 		ret = cmd_initrd(argc, argv);
 	else if (!strcmp(cmd, "flash"))
 		ret = cmd_flash(dir, argc, argv);
+	else if (!strcmp(cmd, "diff")) {
+		/* as diff(1): 0 identical, 1 different, 2 trouble */
+		int r = argc == 3 ? imgdiff_run(argv[1], argv[2])
+				  : (error("usage: mkdistro diff A.img B.img"), -1);
+		ret = r < 0 ? USAGE : r ? -1 : 0;
+	}
 	else if (!strcmp(cmd, "export"))
 		ret = cmd_export(dir, argc, argv);
 	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||

@@ -21,6 +21,6 @@ check "init copies the default project exactly" diff -r "$repo/rootfs" "$T/newpr
 "$T/prefix/bin/mkdistro" init "$T/newproj" > "$T/again.txt" 2>&1
 check "init refuses to overwrite a project" bash -c "test $? -ne 0 && grep -q 'already holds a project' '$T/again.txt'"
 "$T/prefix/bin/mkdistro" --help > "$T/help.txt"
-check "--help names every command" bash -c "for c in build run test matrix flash export lint menuconfig initrd init ldd; do grep -q \"^  \$c\" '$T/help.txt' || exit 1; done"
+check "--help names every command" bash -c "for c in build run test matrix diff flash export lint menuconfig initrd init ldd; do grep -q \"^  \$c\" '$T/help.txt' || exit 1; done"
 check "the man page documents every mkdistro.conf section" bash -c "for s in system kernel busybox rootfs initrd image boot build qemu; do grep -q \"^\\.B \\[\$s\\]\" '$T/prefix/share/man/man1/mkdistro.1' || exit 1; done"
 finish

@@ -19,4 +19,26 @@ for f in stick/boot/kernel/main.lk stick/boot/initrd/main.gz stick/boot/syslinux
 	check "byte-identical: out/$f" cmp "$T/a/out/$f" "$T/second dir/out/$f"
 done
 echo "# image sha256 $(sha256sum < "$T/a/out/mkdistro.img" | cut -c1-64)"
+
+# mkdistro diff: identical, then where two images differ and in what
+"$MKDISTRO" diff "$T/a/out/mkdistro.img" "$T/second dir/out/mkdistro.img" > "$T/diff0.txt" 2>&1
+check "diff of identical images: exit 0, 'identical'" bash -c "[ $? -eq 0 ] && grep -q '^identical' '$T/diff0.txt'"
+b="$T/second dir"
+echo "built by the test" > "$b/rootfs/etc/motd"
+chmod 0755 "$b/rootfs/etc/profile"
+sed -i 's/^volume_id = 4d4b4430/volume_id = 12345678/' "$b/mkdistro.conf"
+"$MKDISTRO" -C "$b" build > "$T/b2.txt" 2>&1
+check "build B again with a new file, a mode and a volume id" test $? -eq 0
+"$MKDISTRO" diff "$T/a/out/mkdistro.img" "$b/out/mkdistro.img" > "$T/diff1.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$T/diff1.txt"
+check "diff: exit 1 when the images differ" test $rc -eq 1
+check "diff: the FAT volume id" contains "$T/diff1.txt" '^FAT: volume id 4D4B-4430 in A, 1234-5678 in B$'
+check "diff: the MBR disk signature" contains "$T/diff1.txt" '^MBR: disk signature 4d4b4430 in A, 12345678 in B$'
+check "diff: the initrd, then the new file inside it" contains "$T/diff1.txt" '^  boot/initrd/main.gz: etc/motd: only in B$'
+check "diff: a mode inside the initrd" contains "$T/diff1.txt" '^  boot/initrd/main.gz: etc/profile: file 0644 .* in A, file 0755 .* in B$'
+check "diff: the menu file" contains "$T/diff1.txt" '^boot/syslinux/syslinux.cfg: differs'
+check "diff: the kernel is the same (not listed)" bash -c "! grep -q 'boot/kernel' '$T/diff1.txt'"
+"$MKDISTRO" diff "$T/a/out/mkdistro.img" "$T/missing.img" > "$T/diff2.txt" 2>&1
+check "diff: a missing image is trouble, exit 2" test $? -eq 2
 finish
