@@ -205,6 +205,19 @@ static void wd_stop(void)
 
 /* ---- progress ---- */
 
+static int bar_open; /* a progress line is on the terminal, without its newline */
+
+/* End the progress line before a message, so the message starts on a line of its own. */
+static void bar_break(void)
+{
+	int saved = errno;
+	if (bar_open) {
+		fputs("\r\033[K", stderr);
+		bar_open = 0;
+	}
+	errno = saved;
+}
+
 struct progress {
 	const char *what;
 	uint64_t total, done;
@@ -233,6 +246,7 @@ static void progress_show(struct progress *p, int end)
 		fprintf(stderr, "  ETA %u:%02u", eta / 60, eta % 60);
 	}
 	fputs(end ? "\033[K\n" : "\033[K", stderr);
+	bar_open = !end;
 }
 
 /* ---- I/O ---- */
@@ -240,6 +254,7 @@ static void progress_show(struct progress *p, int end)
 static int interrupted(struct flashio *f, const char *doing, uint64_t pos)
 {
 	int verifying = !strcmp(doing, "verifying");
+	bar_break();
 	error("interrupted (%s) %s %s at byte %" PRIu64 " of %" PRIu64 "; %s",
 	      strsignal(got_signal ? got_signal : SIGINT), doing, f->dev_path, pos, f->img_size,
 	      verifying ? "the image was written in full, but not verified"
@@ -263,9 +278,9 @@ static int read_image(struct flashio *f, char *b, uint64_t off, size_t n)
 		if (r < 0 && errno == EINTR && !got_signal)
 			continue;
 		if (r < 0)
-			return error_errno("cannot read the image at byte %" PRIu64, off + got);
+			return bar_break(), error_errno("cannot read the image at byte %" PRIu64, off + got);
 		if (r == 0)
-			return error("the image got shorter while it was being written (%" PRIu64
+			return bar_break(), error("the image got shorter while it was being written (%" PRIu64
 				     " bytes, not %" PRIu64 ")",
 				     off + got, f->img_size);
 		got += (size_t)r;
@@ -320,12 +335,12 @@ static int dev_write(struct flashio *f, const char *b, size_t n, uint64_t off, s
 			continue;
 		if (w < 0) {
 			int err = errno;
-			return error("writing %s failed at byte %" PRIu64 ": %s%s; the stick does not "
+			return bar_break(), error("writing %s failed at byte %" PRIu64 ": %s%s; the stick does not "
 				     "hold a usable image",
 				     f->dev_path, off + done, strerror(err), hint(err));
 		}
 		if (w == 0)
-			return error("writing %s failed at byte %" PRIu64 ": the device ended there "
+			return bar_break(), error("writing %s failed at byte %" PRIu64 ": the device ended there "
 				     "(was the stick pulled out?); it does not hold a usable image",
 				     f->dev_path, off + done);
 		done += (size_t)w;
@@ -351,7 +366,7 @@ static int dev_sync(struct flashio *f, uint64_t pos)
 		return interrupted(f, "flushing", pos);
 	if (r < 0) {
 		int err = errno;
-		return error("flushing %s failed: %s%s; the stick does not hold a usable image",
+		return bar_break(), error("flushing %s failed: %s%s; the stick does not hold a usable image",
 			     f->dev_path, strerror(err), hint(err));
 	}
 	wd_progress(pos);
@@ -388,7 +403,7 @@ static int bg_sync_join(struct flashio *f, struct bg_sync *s)
 			wd_progress(s->pos);
 		return 0;
 	}
-	return error("flushing %s failed: %s%s; the stick does not hold a usable image",
+	return bar_break(), error("flushing %s failed: %s%s; the stick does not hold a usable image",
 		     f->dev_path, strerror(err), hint(err));
 }
 
@@ -483,8 +498,7 @@ out:
 	if (bg.running)
 		pthread_join(bg.thread, NULL);
 	wd_stop();
-	if (ret < 0 && p.on && p.done)
-		fputc('\n', stderr);
+	bar_break();
 	free(b);
 	return ret;
 }
@@ -497,11 +511,11 @@ static int fault_corrupt(struct flashio *f, char *b)
 		if (faults[i].kind != F_CORRUPT)
 			continue;
 		if (pread(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector)
-			return error_errno("test fault: cannot read byte %" PRIu64, at);
+			return bar_break(), error_errno("test fault: cannot read byte %" PRIu64, at);
 		b[at - sec] ^= 0x5a;
 		if (pwrite(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector ||
 		    fsync(f->dev_fd) < 0)
-			return error_errno("test fault: cannot change byte %" PRIu64, at);
+			return bar_break(), error_errno("test fault: cannot change byte %" PRIu64, at);
 	}
 	return 0;
 }
@@ -528,7 +542,7 @@ static int dev_read(struct flashio *f, char *b, size_t n, uint64_t off)
 			continue;
 		if (r <= 0) {
 			int err = r < 0 ? errno : 0;
-			return error("verify failed: reading %s back failed at byte %" PRIu64 ": %s%s",
+			return bar_break(), error("verify failed: reading %s back failed at byte %" PRIu64 ": %s%s",
 				     f->dev_path, off + got, r < 0 ? strerror(err) : "the device ended",
 				     hint(err));
 		}
@@ -587,6 +601,7 @@ int flashio_verify(struct flashio *f)
 	progress_show(&p, 1);
 	f->verify_s = log_now() - p.t0;
 	if (diff != UINT64_MAX || strcmp(dhex, ihex)) {
+		bar_break();
 		ret = error("verify failed: %s does not hold the image: byte %" PRIu64
 			    " differs (sha256 %s read back, %s in the image)",
 			    f->dev_path, diff, dhex, ihex);
