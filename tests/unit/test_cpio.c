@@ -2,7 +2,7 @@
  *
  * Spec under test: Linux Documentation/driver-api/early-userspace/buffer-format.rst.
  * Three independent checks of the same small archive: byte-exact against
- * tests/golden/small.cpio; parsed back here by a reader written from the spec, not from
+ * tests/golden/small.cpio.hex; parsed back here by a reader written from the spec, not from
  * cpio.c; and listed and extracted by GNU cpio(1), run with posix_spawn (src/spawn.c) so a
  * missing or disagreeing cpio fails the test.
  *
@@ -33,7 +33,7 @@
 #define MTIME 1000000000 /* 2001-09-09 01:46:40 UTC */
 #define MOTD "hello, world\n"
 
-/* The fixed manifest of tests/golden/small.cpio: a directory, a file with data, a symlink
+/* The fixed manifest of tests/golden/small.cpio.hex: a directory, a file with data, a symlink
  * and the console device, with their parents, sorted. */
 static void small_manifest(struct manifest *m)
 {
@@ -483,7 +483,7 @@ static void test_read_back(void **state)
 	size_t pad = 99;
 	(void)state;
 	buf_init(&b);
-	assert_int_equal(read_file(GOLDEN_DIR "/small.cpio", &b), 0);
+	golden_read("small.cpio", &b);
 	assert_int_equal(cpio_read(b.data, b.len, collect, &s, err, sizeof(err), &pad), 0);
 	assert_true(s.n >= 3);
 	assert_int_equal(pad, 0);

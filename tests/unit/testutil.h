@@ -14,20 +14,74 @@
 #define GOLDEN_DIR "tests/golden"
 #endif
 
-/* Compare data with GOLDEN_DIR/name, or rewrite it under MKDISTRO_UPDATE_GOLDEN=1.  On a
+/* Binary goldens (an archive, a boot sector) are kept as text, GOLDEN_DIR/NAME.hex: two
+ * lowercase hex digits a byte, 32 bytes a line, so that the tree holds no binary outputs and
+ * a change shows in a diff. */
+static inline char *golden_path(const char *name)
+{
+	char *hex = xasprintf("%s/%s.hex", GOLDEN_DIR, name);
+	if (file_exists(hex))
+		return hex;
+	free(hex);
+	return path_join(GOLDEN_DIR, name);
+}
+
+/* Read golden NAME (decoded from NAME.hex when that is how it is kept) into b. */
+static inline void golden_read(const char *name, struct buf *b)
+{
+	char *path = golden_path(name);
+	size_t n = strlen(path);
+	struct buf text;
+	buf_init(&text);
+	assert_int_equal(read_file(path, &text), 0);
+	if (n > 4 && !strcmp(path + n - 4, ".hex")) {
+		unsigned v;
+		for (const char *p = text.data; *p; p++) {
+			if (*p == '\n')
+				continue;
+			assert_int_equal(sscanf(p, "%2x", &v), 1);
+			buf_add(b, &(char){(char)v}, 1);
+			p++;
+		}
+	} else {
+		buf_add(b, text.data, text.len);
+	}
+	buf_release(&text);
+	free(path);
+}
+
+/* Write data as golden NAME, as NAME.hex when it holds a NUL byte. */
+static inline void golden_write(const char *name, const void *data, size_t n)
+{
+	char *path;
+	struct buf out;
+	buf_init(&out);
+	if (memchr(data, 0, n)) {
+		path = xasprintf("%s/%s.hex", GOLDEN_DIR, name);
+		for (size_t i = 0; i < n; i++)
+			buf_addf(&out, "%02x%s", ((const unsigned char *)data)[i],
+				 i % 32 == 31 || i + 1 == n ? "\n" : "");
+	} else {
+		path = path_join(GOLDEN_DIR, name);
+		buf_add(&out, data, n);
+	}
+	assert_int_equal(write_file_atomic(path, out.data, out.len, 0644), 0);
+	fprintf(stderr, "updated %s\n", path);
+	buf_release(&out);
+	free(path);
+}
+
+/* Compare data with golden NAME, or rewrite it under MKDISTRO_UPDATE_GOLDEN=1.  On a
  * mismatch the actual bytes are left in TMP_DIR/name for cmp(1). */
 static inline void golden_check(const char *name, const void *data, size_t n)
 {
-	char *path = path_join(GOLDEN_DIR, name);
 	const char *update = getenv("MKDISTRO_UPDATE_GOLDEN");
 	struct buf want;
 
 	buf_init(&want);
-	if (update && !strcmp(update, "1")) {
-		assert_int_equal(write_file_atomic(path, data, n, 0644), 0);
-		fprintf(stderr, "updated %s\n", path);
-	}
-	assert_int_equal(read_file(path, &want), 0);
+	if (update && !strcmp(update, "1"))
+		golden_write(name, data, n);
+	golden_read(name, &want);
 	if (want.len != n || memcmp(want.data, data, n)) {
 		char *actual = path_join(TMP_DIR, name);
 		size_t i = 0;
@@ -35,11 +89,10 @@ static inline void golden_check(const char *name, const void *data, size_t n)
 			i++;
 		mkdir_p(TMP_DIR, 0755);
 		write_file_atomic(actual, data, n, 0644);
-		fail_msg("%s differs from %s at byte %zu (%zu bytes, golden %zu)", actual, path, i,
-			 n, want.len);
+		fail_msg("%s differs from golden %s at byte %zu (%zu bytes, golden %zu)", actual, name,
+			 i, n, want.len);
 	}
 	buf_release(&want);
-	free(path);
 }
 
 /* Send stderr to a temporary file until stderr_end(), which puts what was written into msg. */
