@@ -66,12 +66,10 @@ int image_copy_efi_loader(const char *dir)
 	return ret;
 }
 
-/* Run a tool; mtools stamps what it writes with SOURCE_DATE_EPOCH, in local time (FAT
- * times have no zone), so the zone is fixed to UTC: the same image in every time zone. */
-static int run(const struct plan *plan, const char *const *argv, const char *log)
+int image_run(const struct plan *plan, const char *const *argv, const char *log)
 {
-	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
-	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, "TZ=UTC", NULL};
+	char *epoch = plan ? xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch) : NULL;
+	const char *env[] = {"MTOOLS_SKIP_CHECK=1", "TZ=UTC", epoch, NULL};
 	struct child c = CHILD_INIT;
 	int rc;
 	c.argv = argv;
@@ -80,6 +78,16 @@ static int run(const struct plan *plan, const char *const *argv, const char *log
 	rc = spawn_run_logged(&c, NULL);
 	free(epoch);
 	return rc;
+}
+
+int image_put(const struct plan *plan, const char *fat, const char *host, const char *target,
+	      const char *log)
+{
+	const char *mcopy[] = {"mcopy", "-o", "-m", "-i", fat, host, target, NULL};
+	struct timespec ts[2] = {{.tv_sec = (time_t)plan->epoch}, {.tv_sec = (time_t)plan->epoch}};
+	if (utimensat(AT_FDCWD, host, ts, 0) < 0)
+		return error_errno("cannot set the time of '%s'", host);
+	return image_run(plan, mcopy, log);
 }
 
 /* The MBR: Syslinux's boot code, one active FAT partition up to fat_end, and the
@@ -158,17 +166,12 @@ static int copy_tree(const struct plan *plan, const char *fat, const char *dir, 
 		if (is_dir(host)) {
 			const char *mmd[] = {"mmd", "-i", fat, target, NULL};
 			char *sub = xasprintf("%s/%s", rel, name);
-			ret = run(plan, mmd, log);
+			ret = image_run(plan, mmd, log);
 			if (!ret)
 				ret = copy_tree(plan, fat, host, sub, log);
 			free(sub);
 		} else {
-			const char *mcopy[] = {"mcopy", "-m", "-i", fat, host, target, NULL};
-			struct timespec ts[2] = {{.tv_sec = plan->epoch}, {.tv_sec = plan->epoch}};
-			if (utimensat(AT_FDCWD, host, ts, 0) < 0)
-				ret = error_errno("cannot set the time of '%s'", host);
-			else
-				ret = run(plan, mcopy, log);
+			ret = image_put(plan, fat, host, target, log);
 		}
 		free(host);
 		free(target);
@@ -201,7 +204,7 @@ int image_efi_fat(const struct plan *plan, const char *stick_dir, const char *fi
 	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(tree_bytes / 1024 * 11 / 10 + 1024));
 	snprintf(volid, sizeof(volid), "%08x", plan->volume_id);
 	unlink(file);
-	return run(plan, mkfs, log) < 0 || copy_tree(plan, file, stick_dir, "", log) < 0 ? -1 : 0;
+	return image_run(plan, mkfs, log) < 0 || copy_tree(plan, file, stick_dir, "", log) < 0 ? -1 : 0;
 }
 
 void image_persist_uuid(const struct plan *plan, char out[37])
@@ -261,8 +264,8 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 				      fat_arg, "-n", plan->fat_label, "-i", volid, img, kib, NULL};
 		const char *syslinux[] = {"syslinux", "--offset", offset_bytes, "--install",
 					  "--directory", IMAGE_SYSLINUX_DIR, img, NULL};
-		if (run(plan, mkfs, log) < 0 || copy_tree(plan, fat, stick_dir, "", log) < 0 ||
-		    run(plan, syslinux, log) < 0)
+		if (image_run(plan, mkfs, log) < 0 || copy_tree(plan, fat, stick_dir, "", log) < 0 ||
+		    image_run(plan, syslinux, log) < 0)
 			goto out;
 	}
 	{

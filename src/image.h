@@ -20,6 +20,17 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 /* The file with Syslinux's MBR boot code (malloc'd), or NULL (reported, naming the package). */
 char *image_find_mbr_bin(void);
 
+/* Run a FAT or image tool (mkfs.fat, mtools, syslinux, xorriso), its output to log:
+ * SOURCE_DATE_EPOCH from the plan (plan may be NULL: none), and TZ=UTC, since mtools stamps
+ * FAT times in local time, which has no zone: the same image in every time zone.
+ * Returns 0, or -1 with the log's tail reported. */
+int image_run(const struct plan *plan, const char *const *argv, const char *log);
+
+/* Copy host into the FAT image fat as target ("::/dir/name"), replacing it, stamped with
+ * the plan's epoch (mcopy -m keeps the host file's time, which is set first). */
+int image_put(const struct plan *plan, const char *fat, const char *host, const char *target,
+	      const char *log);
+
 /* Copy Syslinux's 64-bit EFI loader (syslinux-efi: syslinux.efi, as BOOTX64.EFI) and its
  * ldlinux.e64 (syslinux-common) into dir.  Returns 0, or -1 (reported, naming the Debian
  * package to install). */

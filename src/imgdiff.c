@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image.h"
 #include "initrdfile.h"
-#include "spawn.h"
 #include "util.h"
 
 struct side {
@@ -66,12 +66,7 @@ static int load_side(struct side *s, const char *work, const char *tag)
 		char *to = xasprintf("%s/", s->dir);
 		char *log = path_join(work, "mtools.log");
 		const char *argv[] = {"mcopy", "-s", "-n", "-m", "-i", fat, "::/", to, NULL};
-		const char *env[] = {"MTOOLS_SKIP_CHECK=1", "TZ=UTC", NULL};
-		struct child c = CHILD_INIT;
-		c.argv = argv;
-		c.env = env;
-		c.log = log;
-		ret = spawn_run_logged(&c, "mcopy (reading the FAT)");
+		ret = image_run(NULL, argv, log);
 		free(fat);
 		free(to);
 		free(log);

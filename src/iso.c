@@ -1,11 +1,9 @@
 /* iso.c: the hybrid CD image (see iso.h). */
 #include "iso.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "image.h"
@@ -59,24 +57,11 @@ static int efi_menu(const struct plan *plan, const char *work, const char *efi, 
 		    const char *log)
 {
 	char *cfg = path_join(work, "efi-syslinux.cfg");
-	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
-	const char *argv[] = {"mcopy", "-o", "-m", "-i", efi, cfg, "::/" IMAGE_EFI_DIR "/syslinux.cfg",
-			      NULL};
-	const char *env[] = {"MTOOLS_SKIP_CHECK=1", epoch, "TZ=UTC", NULL};
-	struct timespec ts[2] = {{.tv_sec = (time_t)plan->epoch}, {.tv_sec = (time_t)plan->epoch}};
-	struct child c = CHILD_INIT;
-	int ret = -1;
-	if (write_file_atomic(cfg, menu, strlen(menu), 0644) == 0 &&
-	    utimensat(AT_FDCWD, cfg, ts, 0) == 0) {
-		c.argv = argv;
-		c.env = env;
-		c.log = log;
-		ret = spawn_run_logged(&c, "mcopy (the ISO's EFI menu)");
-	} else {
-		error_errno("cannot write '%s'", cfg);
-	}
+	int ret = write_file_atomic(cfg, menu, strlen(menu), 0644) < 0 ||
+			  image_put(plan, efi, cfg, "::/" IMAGE_EFI_DIR "/syslinux.cfg", log) < 0
+		      ? -1
+		      : 0;
 	free(cfg);
-	free(epoch);
 	return ret;
 }
 
@@ -94,7 +79,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	char *tree = path_join(work, "tree"), *isolinux = path_join(work, "tree/isolinux");
 	char *efi = path_join(work, "efi.img"), *cfg_in = NULL, *menu = NULL, *cfg = NULL;
 	char *boot = path_join(stick_dir, "boot");
-	char date[32], epoch[40];
+	char date[32];
 	struct tm tm;
 	time_t t = (time_t)plan->epoch;
 	int ret = -1;
@@ -131,7 +116,6 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		goto out;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);
-	snprintf(epoch, sizeof(epoch), "SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
 	{
 		char *moddate = xasprintf("--modification-date=%s", date);
 		const char *argv[] = {
@@ -142,12 +126,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 			"-append_partition", "2", "0xef", efi, "-appended_part_as_gpt",
 			moddate, "--set_all_file_dates", date, tree, NULL,
 		};
-		const char *env[] = {epoch, "TZ=UTC", NULL};
-		struct child c = CHILD_INIT;
-		c.argv = argv;
-		c.env = env;
-		c.log = log;
-		ret = spawn_run_logged(&c, "xorriso");
+		ret = image_run(plan, argv, log);
 		free(moddate);
 	}
 out:
