@@ -259,7 +259,7 @@ int stage_stick(struct build *b)
 	if (has_help && copy_file(help_src, help_dst, 0644) < 0)
 		goto out;
 	/* One menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
-	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, &text) < 0 ||
+	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_FAT, &text) < 0 ||
 	    write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
 	    image_copy_efi_loader(edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
 		goto out;
@@ -362,7 +362,7 @@ int build_preflight(const struct plan *plan)
 	struct buf menu;
 	int ret;
 	buf_init(&menu);
-	ret = stick_menu(plan, NULL, &menu);
+	ret = stick_menu(plan, NULL, STICK_FAT, &menu);
 	buf_release(&menu);
 	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
 		const struct kvariant *v = &plan->kvar[i];

@@ -8,49 +8,11 @@
 
 #include "image.h"
 #include "spawn.h"
+#include "stick.h"
 #include "util.h"
 
 #define ISOLINUX_DIR "/usr/lib/ISOLINUX"
 #define LDLINUX_C32 "/usr/lib/syslinux/modules/bios/ldlinux.c32"
-
-/* Replace every from in text with to (malloc'd). */
-static char *replace_all(const char *text, const char *from, const char *to)
-{
-	struct buf out;
-	const char *p, *q;
-	buf_init(&out);
-	for (p = text; (q = strstr(p, from)); p = q + strlen(from)) {
-		buf_add(&out, p, (size_t)(q - p));
-		buf_adds(&out, to);
-	}
-	buf_adds(&out, p);
-	return buf_detach(&out, NULL);
-}
-
-/* The stick's menu, finding the medium by the ISO's label (on a CD there is no FAT), and
- * without the persistence partition, which the ISO does not have. */
-static char *iso_menu(const struct plan *plan, const char *cfg)
-{
-	struct buf in;
-	char uuid[37];
-	char *stick = xasprintf("mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
-				plan->volume_id & 0xffff);
-	char *label = xasprintf("mkdistro.stick=LABEL=%s", plan->fat_label);
-	char *persist, *menu = NULL, *tmp;
-	image_persist_uuid(plan, uuid);
-	persist = xasprintf(" mkdistro.persist=UUID=%s", uuid);
-	buf_init(&in);
-	if (read_file(cfg, &in) == 0) {
-		tmp = replace_all(in.data, stick, label);
-		menu = replace_all(tmp, persist, "");
-		free(tmp);
-	}
-	buf_release(&in);
-	free(stick);
-	free(label);
-	free(persist);
-	return menu;
-}
 
 /* The EFI partition's copy of the menu, made the ISO's too (mcopy -o over the stick's). */
 static int efi_menu(const struct plan *plan, const char *work, const char *efi, const char *menu,
@@ -77,15 +39,16 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	      const char *log)
 {
 	char *tree = path_join(work, "tree"), *isolinux = path_join(work, "tree/isolinux");
-	char *efi = path_join(work, "efi.img"), *cfg_in = NULL, *menu = NULL, *cfg = NULL;
+	char *efi = path_join(work, "efi.img"), *help = NULL, *cfg = NULL;
+	struct buf menu;
 	char *boot = path_join(stick_dir, "boot");
 	char date[32];
 	struct tm tm;
 	time_t t = (time_t)plan->epoch;
-	int ret = -1;
-
 	char *xorriso = which("xorriso");
-	int have_xorriso = xorriso != NULL;
+	int have_xorriso = xorriso != NULL, ret = -1;
+
+	buf_init(&menu);
 	free(xorriso);
 	if (!have_xorriso)
 		error("'xorriso' is not found in PATH; install the Debian package 'xorriso'");
@@ -99,9 +62,11 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	if (ret < 0)
 		goto out;
 	ret = -1;
-	cfg_in = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/syslinux.cfg");
+	help = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/boot.txt");
 	cfg = path_join(isolinux, "isolinux.cfg");
-	if (!(menu = iso_menu(plan, cfg_in)) || write_file_atomic(cfg, menu, strlen(menu), 0644) < 0)
+	if (stick_menu(plan, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
+		       &menu) < 0 ||
+	    write_file_atomic(cfg, menu.data, menu.len, 0644) < 0)
 		goto out;
 	/* the menu's DISPLAY names /boot/syslinux/boot.txt: the whole boot/ tree comes along */
 	{
@@ -112,7 +77,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		if (spawn_run_logged(&c, "copying the stick's files for the ISO") < 0)
 			goto out;
 	}
-	if (image_efi_fat(plan, stick_dir, efi, log) < 0 || efi_menu(plan, work, efi, menu, log) < 0)
+	if (image_efi_fat(plan, stick_dir, efi, log) < 0 || efi_menu(plan, work, efi, menu.data, log) < 0)
 		goto out;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);
@@ -133,8 +98,8 @@ out:
 	free(tree);
 	free(isolinux);
 	free(efi);
-	free(cfg_in);
-	free(menu);
+	free(help);
+	buf_release(&menu);
 	free(cfg);
 	free(boot);
 	return ret;

@@ -35,7 +35,8 @@ static int check_initials(const struct plan *plan)
 	return 0;
 }
 
-int stick_menu(const struct plan *plan, const char *display, struct buf *out)
+int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
+	       struct buf *out)
 {
 	size_t n = plan->n_kvar * plan->n_ivar, k = 0;
 	struct boot_label *labels = xcalloc(n, sizeof(*labels));
@@ -58,9 +59,12 @@ int stick_menu(const struct plan *plan, const char *display, struct buf *out)
 			buf_init(&a);
 			buf_adds(&a, plan->boot_append);
 			/* rc.S finds the stick by its FAT volume id, as blkid shows it */
-			buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
-				 plan->volume_id & 0xffff);
-			if (plan->persist_mib) {
+			if (medium == STICK_ISO)
+				buf_addf(&a, " mkdistro.stick=LABEL=%s", plan->fat_label);
+			else
+				buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
+					 plan->volume_id & 0xffff);
+			if (plan->persist_mib && medium == STICK_FAT) {
 				char uuid[37];
 				image_persist_uuid(plan, uuid);
 				buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);

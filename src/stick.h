@@ -12,9 +12,16 @@
 #include "config.h"
 #include "util.h"
 
+/* Where the menu boots from, which decides how rc.S is told to find the medium. */
+enum stick_medium {
+	STICK_FAT, /* the stick: by its FAT volume id, and the persistence partition if any */
+	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
+};
+
 /* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  Returns 0, or
  * -1 (reported: two variants with one initial, naming both; a [boot] default or a
  * [label.NAME] that names no label; whatever bootmenu_render refuses). */
-int stick_menu(const struct plan *plan, const char *display, struct buf *out);
+int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
+	       struct buf *out);
 
 #endif

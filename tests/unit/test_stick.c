@@ -21,7 +21,7 @@ static int menu(const char *conf, struct buf *out, char *msg, size_t len)
 	config_defaults(&p, "/proj");
 	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", conf), 0);
 	stderr_begin(&c);
-	rc = stick_menu(&p, NULL, out);
+	rc = stick_menu(&p, NULL, STICK_FAT, out);
 	stderr_end(&c, msg, len);
 	config_release(&p);
 	return rc;
