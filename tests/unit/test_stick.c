@@ -84,6 +84,28 @@ static void ext2_arguments(void **state)
 	buf_release(&b);
 }
 
+/* The stick's menu names its FAT and persistence partition; the ISO's, its label only. */
+static void medium_arguments(void **state)
+{
+	struct plan p;
+	struct buf fat, iso;
+	(void)state;
+	buf_init(&fat);
+	buf_init(&iso);
+	config_defaults(&p, "/proj");
+	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", "[image]\npersist = 16\n"), 0);
+	assert_int_equal(stick_menu(&p, NULL, STICK_FAT, &fat), 0);
+	assert_int_equal(stick_menu(&p, NULL, STICK_ISO, &iso), 0);
+	assert_non_null(strstr(fat.data, "APPEND console=tty0 console=ttyS0,115200 "
+					 "mkdistro.stick=UUID=4D4B-4430 mkdistro.persist=UUID=4d4b4430-"));
+	assert_non_null(strstr(iso.data, "APPEND console=tty0 console=ttyS0,115200 "
+					 "mkdistro.stick=LABEL=MKDISTRO\n"));
+	assert_null(strstr(iso.data, "mkdistro.persist="));
+	config_release(&p);
+	buf_release(&fat);
+	buf_release(&iso);
+}
+
 static void errors(void **state)
 {
 	static const struct {
@@ -117,6 +139,7 @@ int main(void)
 		cmocka_unit_test(main_only),
 		cmocka_unit_test(four_labels),
 		cmocka_unit_test(ext2_arguments),
+		cmocka_unit_test(medium_arguments),
 		cmocka_unit_test(errors),
 	};
 	return cmocka_run_group_tests_name("stick", tests, NULL, NULL);
