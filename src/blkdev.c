@@ -84,6 +84,15 @@ static int attr_flag(const char *dir, const char *name)
 	return v;
 }
 
+/* A numeric attribute, 0 when absent. */
+static uint64_t attr_u64(const char *dir, const char *name)
+{
+	char *s = read_attr(dir, name);
+	uint64_t v = s ? strtoull(s, NULL, 10) : 0;
+	free(s);
+	return v;
+}
+
 static int has_attr(const char *dir, const char *name)
 {
 	char *p = path_join(dir, name);
@@ -307,7 +316,6 @@ int blkdev_inspect(struct blkdev *d, const char *path, const char *image)
 {
 	struct stat st;
 	char *dir = NULL, *diskdir = NULL, *loopdir;
-	char *size;
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -331,14 +339,10 @@ int blkdev_inspect(struct blkdev *d, const char *path, const char *image)
 	d->disk_name = xstrdup(strrchr(diskdir, '/') + 1);
 	if (attr_dev(diskdir, &d->disk) < 0)
 		d->disk = d->rdev;
-	size = read_attr(dir, "size");
-	d->size = size ? strtoull(size, NULL, 10) * 512 : 0;
-	free(size);
+	d->size = attr_u64(dir, "size") * 512;
 	d->ro = attr_flag(dir, "ro");
 	d->removable = attr_flag(diskdir, "removable");
-	size = read_attr(diskdir, "diskseq");
-	d->diskseq = size ? strtoull(size, NULL, 10) : 0;
-	free(size);
+	d->diskseq = attr_u64(diskdir, "diskseq");
 	find_bus(d, diskdir);
 	find_identity(d, diskdir);
 	if (!strcmp(d->bus, "mmc")) {
