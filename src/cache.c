@@ -2,13 +2,19 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "util.h"
+
+#define COMPLETE ".complete"
+#define MARK_HEADER "mkdistro cache entry 2\n"
 
 char *cache_entry(const struct plan *plan, const char *kind, const char *key)
 {
@@ -18,10 +24,52 @@ char *cache_entry(const struct plan *plan, const char *kind, const char *key)
 	return p;
 }
 
+/* The sums line for each regular file in dir but the mark, sorted by name. */
+static int sum_files(const char *dir, struct buf *out)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort), ret = 0;
+	if (n < 0)
+		return error_errno("cannot read '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		char *p = path_join(dir, names[i]->d_name);
+		char sum[65];
+		if (strcmp(names[i]->d_name, COMPLETE) && names[i]->d_name[0] != '.' && !is_dir(p)) {
+			if (sha256_file(p, sum) < 0)
+				ret = -1;
+			else
+				buf_addf(out, "%s  %s\n", sum, names[i]->d_name);
+		}
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
 int cache_complete(const char *entry)
 {
-	char *mark = path_join(entry, ".complete");
-	int ok = file_exists(mark);
+	char *mark = path_join(entry, COMPLETE);
+	struct buf want, got;
+	int ok = 0;
+	buf_init(&want);
+	buf_init(&got);
+	if (!file_exists(mark))
+		goto out;
+	/* The mark lists every file's SHA-256: a file changed, cut short or missing since is
+	 * found here, and the entry is made again rather than used. */
+	if (read_file(mark, &want) == 0 && !strncmp(want.data, MARK_HEADER, strlen(MARK_HEADER))) {
+		ok = sum_files(entry, &got) == 0 && !strcmp(want.data + strlen(MARK_HEADER), got.data);
+	}
+	if (!ok) {
+		warning("the cache entry '%s' is damaged (its files differ from the sums in %s); "
+			"making it again",
+			entry, COMPLETE);
+		remove_tree(entry);
+	}
+out:
+	buf_release(&want);
+	buf_release(&got);
 	free(mark);
 	return ok;
 }
@@ -38,8 +86,15 @@ char *cache_begin(const char *entry)
 
 int cache_commit(const char *tmp, const char *entry)
 {
-	char *mark = path_join(tmp, ".complete");
-	int ret = write_file_atomic(mark, "", 0, 0644);
+	char *mark = path_join(tmp, COMPLETE);
+	struct buf sums;
+	int ret;
+	buf_init(&sums);
+	buf_adds(&sums, MARK_HEADER);
+	ret = sum_files(tmp, &sums);
+	if (!ret)
+		ret = write_file_atomic(mark, sums.data, sums.len, 0644);
+	buf_release(&sums);
 	free(mark);
 	if (ret < 0)
 		return -1;
@@ -112,10 +167,59 @@ int cache_lock(const char *path, int wait, const char *who)
 	return fd;
 }
 
-unsigned cache_jobs(const struct plan *plan)
+void cache_touch(const char *entry)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (plan->jobs)
-		return plan->jobs;
-	return n > 0 ? (unsigned)n : 1;
+	utimensat(AT_FDCWD, entry, NULL, 0);
+}
+
+struct used {
+	char *path;
+	struct timespec t;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct used *x = a, *y = b;
+	if (x->t.tv_sec != y->t.tv_sec)
+		return x->t.tv_sec < y->t.tv_sec ? 1 : -1;
+	if (x->t.tv_nsec != y->t.tv_nsec)
+		return x->t.tv_nsec < y->t.tv_nsec ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+void cache_prune(const struct plan *plan, const char *kind, size_t keep)
+{
+	char *dir = path_join(plan->cache_dir, kind);
+	DIR *d = opendir(dir);
+	struct used *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	if (!d) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *p;
+		if (de->d_name[0] == '.' || strchr(de->d_name, '.'))
+			continue; /* ".", "..", and <key>.tmp being written */
+		p = path_join(dir, de->d_name);
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		XGROW(v, cap, n + 1);
+		v[n].path = p;
+		v[n++].t = st.st_mtim;
+	}
+	closedir(d);
+	if (n > keep)
+		qsort(v, n, sizeof(*v), newest_first);
+	for (size_t i = 0; i < n; i++) {
+		if (i >= keep)
+			remove_tree(v[i].path);
+		free(v[i].path);
+	}
+	free(v);
+	free(dir);
 }

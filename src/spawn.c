@@ -201,3 +201,24 @@ void spawn_tail_log(const char *log, int n)
 	}
 	buf_release(&b);
 }
+
+int spawn_capture(const char *const *argv, struct buf *out)
+{
+	struct child c = CHILD_INIT;
+	char chunk[4096];
+	ssize_t n;
+	c.argv = argv;
+	c.pipe_io = 1;
+	if (spawn_start(&c) < 0)
+		return -1;
+	close(c.to_child);
+	c.to_child = -1;
+	while ((n = read(c.from_child, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		buf_add(out, chunk, (size_t)n);
+	}
+	return spawn_wait(&c);
+}

@@ -35,6 +35,11 @@ int spawn_run(struct child *c);
  * log: LOG" followed by the log's last 20 lines (what NULL: argv[0]).  Returns 0 or -1. */
 int spawn_run_logged(struct child *c, const char *what);
 
+/* Run argv with no input and append its stdout and stderr to out.  Returns the exit status,
+ * or -1 (reported). */
+struct buf;
+int spawn_capture(const char *const *argv, struct buf *out);
+
 /* Print the last n lines of a log file to stderr, indented. */
 void spawn_tail_log(const char *log, int n);
 
