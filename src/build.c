@@ -10,6 +10,7 @@
 
 #include "cache.h"
 #include "image.h"
+#include "inputs.h"
 #include "iso.h"
 #include "kconfig.h"
 #include "lint.h"
@@ -102,12 +103,9 @@ int stage_rootfs(struct build *b)
 	char *log = stage_log(b, "rootfs");
 	int ret = 0;
 	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
-		char *name = xasprintf("lib-%s", plan->ivar[i].name);
-		char *libs = path_join(b->work, name);
 		struct rootfs_in in = {
 			.busybox = b->bb[i].binary,
 			.busybox_links = b->bb[i].links,
-			.workdir = libs,
 			.log = log,
 			.variant = i ? &plan->ivar[i] : NULL,
 		};
@@ -115,8 +113,6 @@ int stage_rootfs(struct build *b)
 		if (!ret)
 			buf_addf(&b->summary, "%s%s %zu entries", i ? ", " : "", plan->ivar[i].name,
 				 b->m[i].n);
-		free(name);
-		free(libs);
 	}
 	free(log);
 	return ret;
@@ -183,6 +179,82 @@ static int write_report(struct build *b)
 	return ret;
 }
 
+#define INITRDS_KEPT 32 /* initrds kept in the cache */
+
+/* Write m as an initrd to file, or copy the one made from the same inputs from the cache.
+ * name: the variant, whose inputs are recorded and whose rebuild is announced; NULL for
+ * neither. */
+static int write_initrd(struct build *b, const struct manifest *m, const char *file,
+			struct initrd_stats *st, const char *name, const char *log)
+{
+	const struct plan *plan = b->plan;
+	struct inputs in;
+	char key[65], *entry = NULL, *gz = NULL, *stats = NULL, *tmp = NULL;
+	char *record = name ? xasprintf("initrd-%s", name) : NULL;
+	char *rec = record ? inputs_record(plan, record) : NULL;
+	struct buf text;
+	int ret;
+
+	inputs_init(&in);
+	buf_init(&text);
+	ret = initrd_inputs(plan, m, &in);
+	if (ret)
+		goto out;
+	inputs_key(&in, key);
+	entry = cache_entry(plan, "initrd", key);
+	gz = path_join(entry, "initrd.gz");
+	stats = path_join(entry, "stats");
+	if (cache_complete(entry)) {
+		unsigned long long raw = 0;
+		struct stat sb;
+		memset(st, 0, sizeof(*st));
+		st->entries = m->n;
+		ret = read_file(stats, &text) < 0 || sscanf(text.data, "raw %llu", &raw) != 1 ||
+				      stat(gz, &sb) < 0 || copy_file(gz, file, 0644) < 0
+			      ? -1
+			      : 0;
+		st->raw = (size_t)raw;
+		st->compressed = (size_t)sb.st_size;
+		st->cached = 1;
+		cache_touch(entry);
+	} else {
+		if (name) {
+			char *what = xasprintf("initrd %s", name);
+			inputs_announce(&in, rec, what, NULL);
+			free(what);
+		}
+		ret = initrd_write(plan, m, b->work, log, file, st);
+		if (!ret && !(tmp = cache_begin(entry)))
+			ret = -1;
+		if (!ret) {
+			char *to = path_join(tmp, "initrd.gz"), *sto = path_join(tmp, "stats");
+			buf_addf(&text, "raw %zu\n", st->raw);
+			ret = copy_file(file, to, 0644) < 0 ||
+					      write_file_atomic(sto, text.data, text.len, 0644) < 0 ||
+					      cache_commit(tmp, entry) < 0
+				      ? -1
+				      : 0;
+			if (ret)
+				remove_tree(tmp);
+			free(to);
+			free(sto);
+			cache_prune(plan, "initrd", INITRDS_KEPT);
+		}
+	}
+	if (!ret && rec)
+		ret = inputs_save(&in, rec);
+out:
+	inputs_release(&in);
+	buf_release(&text);
+	free(entry);
+	free(gz);
+	free(stats);
+	free(tmp);
+	free(record);
+	free(rec);
+	return ret;
+}
+
 /* Every initrd variant, gzip-compressed, into the new stick tree; a stacked one holds only
  * what it adds to main.  Each must be within its budget. */
 int stage_initrds(struct build *b)
@@ -199,24 +271,25 @@ int stage_initrds(struct build *b)
 			/* What the whole variant would take, to report the saving. */
 			char *whole = xasprintf("%s/whole-%s.gz", b->work, v->name);
 			struct manifest *add = &b->added[i];
-			ret = initrd_write(plan, &b->m[i], b->work, log, whole, &full);
+			ret = write_initrd(b, &b->m[i], whole, &full, NULL, log);
 			if (!ret)
 				ret = rootfs_diff(&b->m[0], &b->m[i], add);
 			if (!ret)
-				ret = initrd_write(plan, add, b->work, log, file, st);
+				ret = write_initrd(b, add, file, st, v->name, log);
 			if (!ret)
 				buf_addf(&b->summary, "%s%s %zu KiB stacked on main (%zu entries; %zu KiB "
-						      "saved)",
+						      "saved)%s",
 					 i ? ", " : "", v->name, (st->compressed + 1023) / 1024, add->n,
-					 (full.compressed - st->compressed) / 1024);
+					 (full.compressed - st->compressed) / 1024, st->cached ? " (cached)" : "");
 			unlink(whole);
 			free(whole);
 		} else {
-			ret = initrd_write(plan, &b->m[i], b->work, log, file, st);
+			ret = write_initrd(b, &b->m[i], file, st, v->name, log);
 			if (!ret)
-				buf_addf(&b->summary, "%s%s %s %zu KiB, gzip %zu KiB", i ? ", " : "",
+				buf_addf(&b->summary, "%s%s %s %zu KiB, gzip %zu KiB%s", i ? ", " : "",
 					 v->name, plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
-					 (st->raw + 1023) / 1024, (st->compressed + 1023) / 1024);
+					 (st->raw + 1023) / 1024, (st->compressed + 1023) / 1024,
+					 st->cached ? " (cached)" : "");
 		}
 		free(file);
 	}
@@ -280,7 +353,7 @@ out:
 }
 
 /* Move the new image into place with one rename, then the stick tree beside it. */
-static int publish(struct build *b)
+static int publish(struct build *b, int img_same, int iso_same)
 {
 	const struct plan *plan = b->plan;
 	char *stick = path_join(plan->out_dir, "stick");
@@ -288,11 +361,11 @@ static int publish(struct build *b)
 	char *img = path_join(plan->out_dir, "mkdistro.img");
 	char *iso = path_join(plan->out_dir, "mkdistro.iso");
 	int ret = -1, had_stick = file_exists(stick);
-	if (rename(b->img, img) < 0) {
+	if (!img_same && rename(b->img, img) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->img, img);
 		goto out;
 	}
-	if (plan->iso && rename(b->iso, iso) < 0) {
+	if (plan->iso && !iso_same && rename(b->iso, iso) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->iso, iso);
 		goto out;
 	}
@@ -320,21 +393,61 @@ out:
 	return ret;
 }
 
+/* Make the image (and the ISO) unless out/ holds the one made from the same inputs.
+ * Returns 1 when it does, 0 when made, -1 on error (reported). */
+static int make_one(struct build *b, struct inputs *in, const char *name, const char *out,
+		    const char *tmp, const char *log)
+{
+	const struct plan *plan = b->plan;
+	char *rec = inputs_record(plan, name), *isowork = path_join(b->work, "iso");
+	char *same = xasprintf("out/%s was changed or removed since", strrchr(out, '/') + 1);
+	int iso = !strcmp(name, "iso"), ret;
+	ret = (iso ? iso_inputs(plan, b->stick, in) : image_inputs(plan, b->stick, in)) < 0 ? -1 : 0;
+	if (!ret && inputs_published(in, rec, out))
+		ret = 1;
+	else if (!ret) {
+		inputs_announce(in, rec, iso ? "ISO" : "image", same);
+		ret = iso ? iso_build(plan, b->stick, isowork, tmp, log) : image_build(plan, b->stick, tmp, log);
+	}
+	free(rec);
+	free(isowork);
+	free(same);
+	return ret;
+}
+
 int stage_image(struct build *b)
 {
+	const struct plan *plan = b->plan;
 	char *log = stage_log(b, "image");
-	char *isowork = path_join(b->work, "iso");
-	int ret = image_build(b->plan, b->stick, b->img, log);
-	if (!ret && b->plan->iso)
-		ret = iso_build(b->plan, b->stick, isowork, b->iso, log);
+	char *img = path_join(plan->out_dir, "mkdistro.img"), *iso = path_join(plan->out_dir, "mkdistro.iso");
+	char *img_rec = inputs_record(plan, "image"), *iso_rec = inputs_record(plan, "iso");
+	struct inputs img_in, iso_in;
+	int img_same, iso_same = 0, ret;
+
+	inputs_init(&img_in);
+	inputs_init(&iso_in);
+	ret = img_same = make_one(b, &img_in, "image", img, b->img, log);
+	if (ret >= 0 && plan->iso)
+		ret = iso_same = make_one(b, &iso_in, "iso", iso, b->iso, log);
+	if (ret >= 0)
+		ret = publish(b, img_same, iso_same);
+	/* what out/ now holds, for the next build to compare with */
 	if (!ret)
-		ret = publish(b);
+		ret = inputs_save_published(&img_in, img_rec, img);
+	if (!ret && plan->iso)
+		ret = inputs_save_published(&iso_in, iso_rec, iso);
 	if (!ret)
 		ret = write_report(b);
 	if (!ret)
-		buf_addf(&b->summary, "out/mkdistro.img, %u MiB%s; sizes in out/report.txt",
-			 b->plan->image_size_mib, b->plan->iso ? ", and out/mkdistro.iso" : "");
-	free(isowork);
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB%s%s%s; sizes in out/report.txt",
+			 plan->image_size_mib, img_same ? " (unchanged)" : "",
+			 plan->iso ? ", and out/mkdistro.iso" : "", iso_same ? " (unchanged)" : "");
+	inputs_release(&img_in);
+	inputs_release(&iso_in);
+	free(img);
+	free(iso);
+	free(img_rec);
+	free(iso_rec);
 	free(log);
 	return ret;
 }

@@ -11,8 +11,10 @@
 
 #include "cache.h"
 #include "kbuild.h"
+#include "inputs.h"
 #include "kconfig.h"
 #include "util.h"
+#include "wrap.h"
 
 void busybox_out_release(struct busybox_out *b)
 {
@@ -47,7 +49,7 @@ static void setup(struct busybox_kbuild *bk, const struct plan *plan, const char
 		.update = "oldconfig",
 		.fragment = frag,
 		.fragment_path = config,
-		.jobs = cache_jobs(plan),
+		.jobs = wrap_jobs(plan),
 	};
 }
 
@@ -85,44 +87,78 @@ int busybox_menuconfig(const struct plan *plan, const char *config, const struct
 	return ret < 0 ? -1 : 0;
 }
 
+/* Everything that goes into a BusyBox binary. */
+static int busybox_inputs(const struct plan *plan, const struct source *src,
+			  const struct kconfig *frag, struct inputs *in)
+{
+	const char *toolchain = kbuild_toolchain(plan);
+	if (!toolchain)
+		return -1;
+	inputs_add(in, "stage", "busybox 2");
+	inputs_add(in, "source", "%s", src->id);
+	inputs_add(in, "base", "defconfig");
+	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
+	inputs_add(in, "toolchain", "%s", toolchain);
+	kbuild_inputs(frag, plan->dir, "mkdistro.conf", in);
+	return 0;
+}
+
+/* The record's name: busybox-main, or the variant file's name with '/' made '-'. */
+static char *record_name(const struct plan *plan, const char *config)
+{
+	size_t n = strlen(plan->dir);
+	char *name;
+	if (!strcmp(config, plan->busybox_config))
+		return xstrdup("busybox-main");
+	name = xasprintf("busybox-%s", !strncmp(config, plan->dir, n) && config[n] == '/' ? config + n + 1 : config);
+	for (char *c = name; *c; c++)
+		if (*c == '/')
+			*c = '-';
+	return name;
+}
+
 int busybox_build(const struct plan *plan, const char *config, const struct source *src,
 		  const char *log, struct busybox_out *out)
 {
 	struct kconfig frag;
-	struct buf keytext;
+	struct inputs in;
+	struct wrap w = {0};
 	char key[65];
-	char *entry = NULL, *objdir = NULL;
+	char *entry = NULL, *objdir = NULL, *record = record_name(plan, config);
+	char *rec = inputs_record(plan, record), *what = xasprintf("BusyBox (%s)", record + 8);
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	kconfig_init(&frag);
-	buf_init(&keytext);
+	inputs_init(&in);
 	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
-	if (read_config(plan, config, &frag) < 0)
+	if (read_config(plan, config, &frag) < 0 || busybox_inputs(plan, src, &frag, &in) < 0)
 		goto out;
-
-	buf_addf(&keytext, "busybox 1\nsource %s\nbase defconfig\nepoch %lld\n", src->id,
-		 (long long)plan->epoch);
-	kconfig_render(&frag, &keytext);
-	sha256_hex(keytext.data, keytext.len, key);
+	inputs_key(&in, key);
 	entry = cache_entry(plan, "busybox", key);
 	out->binary = path_join(entry, "busybox");
 	out->links = path_join(entry, "busybox.links");
 	out->config = path_join(entry, "config");
 	if (cache_complete(entry)) {
 		out->cached = 1;
-		ret = 0;
+		ret = inputs_save(&in, rec);
 		goto out;
 	}
 
+	inputs_announce(&in, rec, what, NULL);
+	if (wrap_setup(plan, &w) < 0)
+		goto out;
 	{
 		const char *targets[] = {"busybox", "busybox.links", NULL};
 		struct busybox_kbuild bk;
 		objdir = cache_build_dir(plan, "busybox", src->id);
 		setup(&bk, plan, config, src, objdir, log, &frag);
+		bk.k.wrap = &w;
+		bk.k.jobs = w.jobs;
 		if (kbuild_configure(&bk.k) < 0)
 			goto out;
-		info("  make -j%u busybox (log: %s)", bk.k.jobs, log);
+		info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
+		     *w.what ? ")" : "", log);
 		if (kbuild_make(&bk.k, targets) < 0)
 			goto out;
 	}
@@ -131,14 +167,18 @@ int busybox_build(const struct plan *plan, const char *config, const struct sour
 		static const char *const files[][2] = {
 			{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
 		static const unsigned modes[] = {0755, 0644, 0644};
-		if (cache_store(entry, objdir, files, modes, 3) < 0)
+		if (cache_store(entry, objdir, files, modes, 3) < 0 || inputs_save(&in, rec) < 0)
 			goto out;
 	}
 	ret = 0;
 out:
 	kconfig_release(&frag);
-	buf_release(&keytext);
+	inputs_release(&in);
+	wrap_release(&w);
 	free(entry);
 	free(objdir);
+	free(record);
+	free(rec);
+	free(what);
 	return ret;
 }

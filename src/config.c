@@ -20,7 +20,7 @@
 #include "util.h"
 
 /* K_SOURCE: "debian:PACKAGE" as it is, or a path (made absolute like K_PATH). */
-enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL, K_SOURCE };
+enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL, K_SOURCE, K_HOSTS };
 
 struct key {
 	const char *section, *name;
@@ -57,6 +57,8 @@ static const struct key keys[] = {
 	{"boot", "serial", K_UINT, P(serial_baud), 0, 921600},
 	{"build", "jobs", K_UINT, P(jobs), 0, 1024},
 	{"build", "cache", K_PATH, P(cache_dir), 0, 0},
+	{"build", "ccache", K_BOOL, P(ccache), 0, 0},
+	{"build", "distcc", K_HOSTS, P(distcc), 0, 0},
 	{"build", "epoch", K_UINT, P(epoch), 0, UINT_MAX},
 	{"qemu", "memory", K_UINT, P(qemu_memory_mib), 32, 65536},
 };
@@ -138,7 +140,7 @@ void config_release(struct plan *plan)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
 		if (keys[i].type == K_STR || keys[i].type == K_PATH || keys[i].type == K_LABEL ||
-		    keys[i].type == K_SOURCE) {
+		    keys[i].type == K_SOURCE || keys[i].type == K_HOSTS) {
 			char **s = (char **)((char *)plan + keys[i].offset);
 			free(*s);
 		}
@@ -425,6 +427,25 @@ static int apply(struct parse *p, size_t i)
 		free(*(char **)field);
 		*(char **)field = strncmp(v, "debian:", 7) ? abs_path(p->plan->dir, v) : xstrdup(v);
 		return 1;
+	case K_HOSTS: {
+		/* distcc hosts: HOST[:PORT][/LIMIT], separated by commas or spaces */
+		char *list = xstrdup(v);
+		size_t count = 0;
+		char *save;
+		for (char *h = strtok_r(list, ", \t", &save); h; h = strtok_r(NULL, ", \t", &save), count++)
+			if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/[]@") !=
+			    strlen(h)) {
+				int r = fail(p, line, "'%s' must be host names (HOST[:PORT][/LIMIT]) "
+						      "separated by commas, not '%s'",
+					     k->name, h);
+				free(list);
+				return r;
+			}
+		free(list);
+		free(*(char **)field);
+		*(char **)field = count ? xstrdup(v) : NULL;
+		return 1;
+	}
 	case K_STR:
 	case K_PATH:
 	case K_LABEL:

@@ -80,7 +80,9 @@ struct plan {
 	char *boot_append;
 	unsigned serial_baud; /* 0: no SERIAL line */
 
-	unsigned jobs; /* 0: one per core */
+	unsigned jobs; /* 0: one per core, plus each distcc host's share */
+	int ccache;    /* [build] ccache: compile the kernel and BusyBox through ccache */
+	char *distcc;  /* [build] distcc: hosts, separated by commas or spaces; NULL: none */
 	int64_t epoch; /* timestamps in the image: SOURCE_DATE_EPOCH, else [build] epoch */
 
 	unsigned qemu_memory_mib;

@@ -283,3 +283,26 @@ out:
 	free(fat);
 	return ret;
 }
+
+int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in)
+{
+	char *mbr = image_find_mbr_bin();
+	int ret;
+	if (!mbr)
+		return -1;
+	inputs_add(in, "stage", "image 2");
+	inputs_add(in, "size", "%u MiB", plan->image_size_mib);
+	inputs_add(in, "label", "%s", plan->fat_label);
+	inputs_add(in, "volume_id", "%08x", plan->volume_id);
+	inputs_add(in, "persist", "%u MiB", plan->persist_mib);
+	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
+	ret = inputs_add_self(in) < 0 || inputs_add_file(in, "mbr.bin", mbr) < 0 ||
+			      inputs_add_tool(in, "mkfs.fat") < 0 || inputs_add_tool(in, "mcopy") < 0 ||
+			      inputs_add_tool(in, "syslinux") < 0 ||
+			      (plan->persist_mib && inputs_add_tool(in, "mke2fs") < 0) ||
+			      inputs_add_tree(in, stick_dir) < 0
+		      ? -1
+		      : 0;
+	free(mbr);
+	return ret;
+}

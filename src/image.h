@@ -7,6 +7,7 @@
 #define MKDISTRO_IMAGE_H
 
 #include "config.h"
+#include "inputs.h"
 
 #define IMAGE_PART_LBA 2048u /* the partition starts at 1 MiB */
 #define IMAGE_SYSLINUX_DIR "/boot/syslinux"
@@ -17,6 +18,9 @@
 /* Write the image to img (a temporary name the caller renames) from the files under
  * stick_dir, which must hold IMAGE_SYSLINUX_DIR/syslinux.cfg.  Returns 0 or -1 (reported). */
 int image_build(const struct plan *plan, const char *stick_dir, const char *img, const char *log);
+/* Everything image_build's image is made from: the stick tree, the [image] settings, the
+ * tools and Syslinux's MBR code, and mkdistro itself.  Returns 0 or -1 (reported). */
+int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in);
 /* The file with Syslinux's MBR boot code (malloc'd), or NULL (reported, naming the package). */
 char *image_find_mbr_bin(void);
 
@@ -36,11 +40,11 @@ int image_put(const struct plan *plan, const char *fat, const char *host, const 
  * package to install). */
 int image_copy_efi_loader(const char *dir);
 
-/* A FAT filesystem image file just big enough for the stick tree, with the stick's label
- * and volume id: the UEFI boot image of the ISO.  Returns 0 or -1 (reported). */
 /* The persistence partition's ext2 UUID, made from the volume id. */
 void image_persist_uuid(const struct plan *plan, char out[37]);
 
+/* A FAT filesystem image file just big enough for the stick tree, with the stick's label
+ * and volume id: the UEFI boot image of the ISO.  Returns 0 or -1 (reported). */
 int image_efi_fat(const struct plan *plan, const char *stick_dir, const char *file, const char *log);
 
 #endif

@@ -336,3 +336,51 @@ int initrd_write(const struct plan *plan, const struct manifest *m, const char *
 		return write_ext2(plan, m, workdir, log, out_path, st);
 	return write_cpio(plan, m, out_path, st);
 }
+
+int initrd_inputs(const struct plan *plan, const struct manifest *m, struct inputs *in)
+{
+	int ext2 = plan->initrd_format == INITRD_EXT2;
+	inputs_add(in, "stage", "initrd 2");
+	inputs_add(in, "format", "%s", ext2 ? "ext2" : "cpio");
+	inputs_add(in, "level", "%d", plan->gzip_level);
+	if (ext2)
+		inputs_add(in, "size", "%u KiB", plan->initrd_size_kib);
+	if (inputs_add_self(in) < 0 || (ext2 && (inputs_add_tool(in, "mke2fs") < 0 ||
+						  inputs_add_tool(in, "debugfs") < 0)))
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mf_entry *e = &m->v[i];
+		char sum[65];
+		switch (e->type) {
+		case MF_DIR:
+			inputs_add(in, e->path, "dir %04o %u:%u %lld", e->mode, e->uid, e->gid,
+				   (long long)e->mtime);
+			break;
+		case MF_FILE:
+			if (e->link_to)
+				inputs_add(in, e->path, "link %04o %u:%u %lld %s", e->mode, e->uid, e->gid,
+					   (long long)e->mtime, e->link_to);
+			else {
+				if (e->source && sha256_file(e->source, sum) < 0)
+					return -1;
+				if (!e->source)
+					sha256_hex(e->data, e->size, sum);
+				inputs_add(in, e->path, "file %04o %u:%u %lld sha256:%s", e->mode, e->uid,
+					   e->gid, (long long)e->mtime, sum);
+			}
+			break;
+		case MF_SYMLINK:
+			inputs_add(in, e->path, "symlink %u:%u %lld %s", e->uid, e->gid, (long long)e->mtime,
+				   e->target);
+			break;
+		case MF_CHR:
+		case MF_BLK:
+		case MF_FIFO:
+			inputs_add(in, e->path, "%s %04o %u:%u %lld %u:%u",
+				   e->type == MF_CHR ? "chr" : e->type == MF_BLK ? "blk" : "fifo", e->mode,
+				   e->uid, e->gid, (long long)e->mtime, e->major, e->minor);
+			break;
+		}
+	}
+	return 0;
+}

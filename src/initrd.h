@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "inputs.h"
 #include "manifest.h"
 
 struct initrd_stats {
@@ -19,6 +20,7 @@ struct initrd_stats {
 	size_t raw;        /* bytes before compression */
 	size_t compressed; /* bytes written */
 	unsigned need_kib; /* ext2: the smallest size the tree fits in, when it does not fit */
+	int cached;        /* copied from the build cache, not written */
 };
 
 /* Write m (sorted) to out_path atomically.  workdir is scratch space; log gets the tools'
@@ -26,5 +28,9 @@ struct initrd_stats {
  * needs). */
 int initrd_write(const struct plan *plan, const struct manifest *m, const char *workdir,
 		 const char *log, const char *out_path, struct initrd_stats *st);
+
+/* Everything initrd_write's file is made from: each entry of m (contents by SHA-256), the
+ * [initrd] settings, mke2fs for ext2, and mkdistro itself.  Returns 0 or -1 (reported). */
+int initrd_inputs(const struct plan *plan, const struct manifest *m, struct inputs *in);
 
 #endif

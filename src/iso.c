@@ -104,3 +104,33 @@ out:
 	free(boot);
 	return ret;
 }
+
+int iso_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in)
+{
+	struct buf menu;
+	char *help = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/boot.txt");
+	char sum[65];
+	int ret;
+	buf_init(&menu);
+	inputs_add(in, "stage", "iso 2");
+	inputs_add(in, "label", "%s", plan->fat_label);
+	inputs_add(in, "volume_id", "%08x", plan->volume_id);
+	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
+	ret = stick_menu(plan, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
+			 &menu);
+	if (!ret) {
+		sha256_hex(menu.data, menu.len, sum);
+		inputs_add(in, "menu", "sha256:%s", sum);
+		ret = inputs_add_self(in) < 0 || inputs_add_tool(in, "xorriso") < 0 ||
+				      inputs_add_tool(in, "mkfs.fat") < 0 || inputs_add_tool(in, "mcopy") < 0 ||
+				      inputs_add_file(in, "isolinux.bin", ISOLINUX_DIR "/isolinux.bin") < 0 ||
+				      inputs_add_file(in, "isohdpfx.bin", ISOLINUX_DIR "/isohdpfx.bin") < 0 ||
+				      inputs_add_file(in, "ldlinux.c32", LDLINUX_C32) < 0 ||
+				      inputs_add_tree(in, stick_dir) < 0
+			      ? -1
+			      : 0;
+	}
+	buf_release(&menu);
+	free(help);
+	return ret;
+}

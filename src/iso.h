@@ -16,6 +16,7 @@
 #define MKDISTRO_ISO_H
 
 #include "config.h"
+#include "inputs.h"
 
 /* Build the ISO from the stick tree (the stick's boot/ files and boot menu), working in
  * work (a fresh directory of its own), writing iso.  The menu is the stick's, but it finds
@@ -23,5 +24,8 @@
  * log.  Returns 0 or -1 (reported). */
 int iso_build(const struct plan *plan, const char *stick_dir, const char *work, const char *iso,
 	      const char *log);
+/* Everything the ISO is made from (the stick tree, its menu, the tools and ISOLINUX's
+ * files, mkdistro itself).  Returns 0 or -1 (reported). */
+int iso_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in);
 
 #endif

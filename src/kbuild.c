@@ -10,13 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memo.h"
 #include "spawn.h"
 #include "util.h"
 
 /* in_fd: stdin for make, or -1 for /dev/null. */
 static int make(const struct kbuild *k, const char *const *targets, int parallel, int in_fd)
 {
-	const char *argv[64];
+	const char *argv[64], *env[24];
+	size_t n_env = 0;
 	char *dir = xasprintf("-C%s", k->tree);
 	char *obj = xasprintf("O=%s", k->objdir);
 	char *jobs = xasprintf("-j%u", k->jobs ? k->jobs : 1);
@@ -35,8 +37,14 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	for (const char *const *t = targets; *t && n < 63; t++)
 		argv[n++] = *t;
 	argv[n] = NULL;
+	/* the wrappers' PATH comes after k->env, so that it wins */
+	for (const char *const *e = k->env; e && *e && n_env < 16; e++)
+		env[n_env++] = *e;
+	for (size_t i = 0; parallel && k->wrap && k->wrap->env[i] && n_env < 23; i++)
+		env[n_env++] = k->wrap->env[i];
+	env[n_env] = NULL;
 	c.argv = argv;
-	c.env = k->env;
+	c.env = env;
 	c.log = k->log;
 	c.in_fd = in_fd;
 	what = xasprintf("%s: make %s", k->what, targets[0]);
@@ -153,6 +161,62 @@ out:
 	buf_release(&out);
 	free(config);
 	return ret;
+}
+
+const char *kbuild_toolchain(const struct plan *plan)
+{
+	static char *id;
+	static const char *const tools[][2] = {{"gcc", "--version"}, {"ld", "--version"}};
+	const char *path = getenv("PATH");
+	char *key = xasprintf("toolchain 1 PATH=%s", path ? path : ""), *real[2] = {NULL, NULL};
+	const char *deps[] = {"/var/lib/dpkg/status", NULL, NULL, NULL};
+	struct buf all;
+	if (id)
+		goto out;
+	/* gcc --version and ld --version take a few tens of ms: remembered while the programs
+	 * (and the package database) are unchanged */
+	for (size_t i = 0; i < 2; i++) {
+		char *p = which(tools[i][0]);
+		real[i] = p ? realpath(p, NULL) : NULL;
+		deps[i + 1] = real[i] ? real[i] : "/nonexistent";
+		free(p);
+	}
+	if ((id = memo_get(plan, key, deps)))
+		goto out;
+	buf_init(&all);
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		const char *argv[] = {tools[i][0], tools[i][1], NULL};
+		struct buf o;
+		buf_init(&o);
+		if (spawn_capture(argv, &o) != 0) {
+			error("cannot run '%s %s' to identify the toolchain", tools[i][0], tools[i][1]);
+			buf_release(&o);
+			buf_release(&all);
+			goto out;
+		}
+		buf_addf(&all, "%s%.*s", i ? "; " : "", (int)strcspn(o.data, "\n"), o.data);
+		buf_release(&o);
+	}
+	id = buf_detach(&all, NULL);
+	memo_put(plan, key, deps, id);
+out:
+	free(key);
+	free(real[0]);
+	free(real[1]);
+	return id;
+}
+
+void kbuild_inputs(const struct kconfig *frag, const char *dir, const char *fallback,
+		   struct inputs *in)
+{
+	size_t n = strlen(dir);
+	for (size_t i = 0; i < frag->n; i++) {
+		const struct kconfig_sym *s = &frag->v[i];
+		const char *name = s->path ? s->path : fallback;
+		if (s->path && !strncmp(name, dir, n) && name[n] == '/')
+			name += n + 1;
+		inputs_add(in, name, "CONFIG_%s=%s", s->name, s->value);
+	}
 }
 
 int kbuild_make(const struct kbuild *k, const char *const *targets)

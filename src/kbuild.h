@@ -5,7 +5,10 @@
 #ifndef MKDISTRO_KBUILD_H
 #define MKDISTRO_KBUILD_H
 
+#include "config.h"
+#include "inputs.h"
 #include "kconfig.h"
+#include "wrap.h"
 
 struct kbuild {
 	const char *what;             /* "kernel" or "busybox", for messages */
@@ -19,6 +22,7 @@ struct kbuild {
 	const struct kconfig *fragment;
 	const char *fragment_path;    /* named in errors */
 	unsigned jobs;
+	const struct wrap *wrap;      /* compiler wrappers for the builds (not configure); or NULL */
 };
 
 /* base, then .config += fragment, then update; then check that every fragment setting
@@ -30,6 +34,14 @@ int kbuild_configure(const struct kbuild *k);
  * .config on the same base: only what differs from before menuconfig.  Returns the number
  * of settings written, or -1 (reported). */
 int kbuild_menuconfig(const struct kbuild *k, const char *write_to);
+/* The toolchain make runs, as "gcc (Debian 12.2.0-14) 12.2.0; GNU ld (GNU Binutils for
+ * Debian) 2.40": one of the inputs of every Kbuild stage.  Asked once per run, and remembered
+ * (memo.h); NULL when gcc cannot be run (reported). */
+const char *kbuild_toolchain(const struct plan *plan);
+/* Each setting of frag as an input line named by the file it came from, relative to dir
+ * ("kernel.config CONFIG_PRINTK=y"), or by fallback when it came from none. */
+void kbuild_inputs(const struct kconfig *frag, const char *dir, const char *fallback,
+		   struct inputs *in);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
 

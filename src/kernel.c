@@ -7,8 +7,10 @@
 
 #include "cache.h"
 #include "kbuild.h"
+#include "inputs.h"
 #include "kconfig.h"
 #include "util.h"
+#include "wrap.h"
 
 void kernel_out_release(struct kernel_out *k)
 {
@@ -83,7 +85,7 @@ static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struc
 		.update = "olddefconfig",
 		.fragment = frag,
 		.fragment_path = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config,
-		.jobs = cache_jobs(plan),
+		.jobs = wrap_jobs(plan),
 	};
 }
 
@@ -109,28 +111,43 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
+/* Everything that goes into the variant's kernel. */
+static int kernel_inputs(const struct plan *plan, const struct source *src,
+			 const struct kconfig *frag, struct inputs *in)
+{
+	const char *toolchain = kbuild_toolchain(plan);
+	if (!toolchain)
+		return -1;
+	inputs_add(in, "stage", "kernel 2");
+	inputs_add(in, "source", "%s", src->id);
+	inputs_add(in, "base", "%s", plan->kernel_base);
+	inputs_add(in, "arch", "x86_64");
+	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
+	inputs_add(in, "toolchain", "%s", toolchain);
+	kbuild_inputs(frag, plan->dir, "kernel.config", in);
+	return 0;
+}
+
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
 		 const char *log, struct kernel_out *out)
 {
 	struct kconfig frag;
-	struct buf keytext;
+	struct inputs in;
+	struct wrap w = {0};
 	char key[65];
-	char *entry = NULL, *objdir = NULL;
+	char *entry = NULL, *objdir = NULL, *what = xasprintf("kernel %s", v->name);
+	char *record = xasprintf("kernel-%s", v->name), *rec = inputs_record(plan, record);
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	kconfig_init(&frag);
-	buf_init(&keytext);
+	inputs_init(&in);
 	/* A variant's own config, or main's plus the variant's fragment. */
 	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
-	    (v->fragment && read_fragment(&frag, v->fragment) < 0))
+	    (v->fragment && read_fragment(&frag, v->fragment) < 0) ||
+	    kernel_inputs(plan, src, &frag, &in) < 0)
 		goto out;
-
-	/* Everything that goes into the kernel. */
-	buf_addf(&keytext, "kernel 1\nsource %s\nbase %s\narch x86_64\nepoch %lld\n", src->id,
-		 plan->kernel_base, (long long)plan->epoch);
-	kconfig_render(&frag, &keytext);
-	sha256_hex(keytext.data, keytext.len, key);
+	inputs_key(&in, key);
 	entry = cache_entry(plan, "kernel", key);
 	out->bzimage = path_join(entry, "bzImage");
 	out->config = path_join(entry, "config");
@@ -139,18 +156,24 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 		out->release = read_trimmed(rel);
 		free(rel);
 		out->cached = 1;
-		ret = out->release ? 0 : -1;
+		ret = out->release && inputs_save(&in, rec) == 0 ? 0 : -1;
 		goto out;
 	}
 
+	inputs_announce(&in, rec, what, NULL);
+	if (wrap_setup(plan, &w) < 0)
+		goto out;
 	{
 		const char *targets[] = {"bzImage", NULL};
 		struct kernel_kbuild kk;
 		objdir = cache_build_dir(plan, "kernel", src->id);
 		setup(&kk, plan, v, src, objdir, log, &frag);
+		kk.k.wrap = &w;
+		kk.k.jobs = w.jobs;
 		if (kbuild_configure(&kk.k) < 0)
 			goto out;
-		info("  make -j%u bzImage (a cold build takes a few minutes; log: %s)", kk.k.jobs, log);
+		info("  make -j%u bzImage%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
+		     *w.what ? " (" : "", w.what, *w.what ? ")" : "", log);
 		if (kbuild_make(&kk.k, targets) < 0)
 			goto out;
 	}
@@ -165,14 +188,18 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 		char *rel = path_join(entry, "release");
 		out->release = read_trimmed(rel);
 		free(rel);
-		if (!out->release)
+		if (!out->release || inputs_save(&in, rec) < 0)
 			goto out;
 	}
 	ret = 0;
 out:
 	kconfig_release(&frag);
-	buf_release(&keytext);
+	inputs_release(&in);
+	wrap_release(&w);
 	free(entry);
 	free(objdir);
+	free(what);
+	free(record);
+	free(rec);
 	return ret;
 }

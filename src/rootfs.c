@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "elf.h"
 #include "elfdeps.h"
+#include "inputs.h"
+#include "kbuild.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -138,11 +141,55 @@ static int is_elf(const char *path)
 	return n == 4 && !memcmp(magic, "\177ELF", 4);
 }
 
-/* Every library the ELF files in m need, stripped of debug info into workdir.  A host file
- * reached by two paths (on a usr-merged host /lib/x86_64-linux-gnu/libc.so.6 and
- * /usr/lib/x86_64-linux-gnu/libc.so.6 are one file) is copied once; the other path becomes
+#define LIBS_KEPT 64 /* stripped libraries kept in the cache */
+
+/* host stripped of debug info: the cache's copy for its contents, or made now with objcopy
+ * into the cache.  Returns the path (malloc'd), or NULL (reported). */
+static char *stripped(const struct plan *plan, const char *host, const char *log)
+{
+	struct inputs in;
+	const char *toolchain = kbuild_toolchain(plan);
+	char key[65], *entry, *file, *tmp = NULL, *out = NULL;
+	inputs_init(&in);
+	inputs_add(&in, "stage", "strip 1");
+	inputs_add(&in, "toolchain", "%s", toolchain ? toolchain : "");
+	if (!toolchain || inputs_add_tool(&in, "objcopy") < 0 || inputs_add_file(&in, "lib", host) < 0) {
+		inputs_release(&in);
+		return NULL;
+	}
+	inputs_key(&in, key);
+	inputs_release(&in);
+	entry = cache_entry(plan, "lib", key);
+	file = path_join(entry, "lib");
+	if (cache_complete(entry)) {
+		cache_touch(entry);
+		free(entry);
+		return file;
+	}
+	if ((tmp = cache_begin(entry))) {
+		char *to = path_join(tmp, "lib");
+		const char *argv[] = {"objcopy", "--strip-debug", host, to, NULL};
+		struct child c = CHILD_INIT;
+		c.argv = argv;
+		c.log = log;
+		if (spawn_run_logged(&c, NULL) == 0 && cache_commit(tmp, entry) == 0)
+			out = xstrdup(file);
+		else
+			remove_tree(tmp);
+		free(to);
+		cache_prune(plan, "lib", LIBS_KEPT);
+	}
+	free(tmp);
+	free(entry);
+	free(file);
+	return out;
+}
+
+/* Every library the ELF files in m need, stripped of debug info (kept in the cache).  A host
+ * file reached by two paths (on a usr-merged host /lib/x86_64-linux-gnu/libc.so.6 and
+ * /usr/lib/x86_64-linux-gnu/libc.so.6 are one file) is added once; the other path becomes
  * a symlink to it. */
-static int add_libraries(struct manifest *m, const struct rootfs_in *in)
+static int add_libraries(const struct plan *plan, struct manifest *m, const struct rootfs_in *in)
 {
 	struct elfdeps d;
 	struct stat *seen = NULL;
@@ -158,9 +205,7 @@ static int add_libraries(struct manifest *m, const struct rootfs_in *in)
 	seen = xcalloc(d.n ? d.n : 1, sizeof(*seen));
 	for (size_t i = 0; i < d.n; i++) {
 		const struct elf_dep *dep = &d.v[i];
-		char *out, *name;
-		const char *argv[] = {"objcopy", "--strip-debug", dep->host_path, NULL, NULL};
-		struct child c = CHILD_INIT;
+		char *out;
 		size_t j;
 		int rc;
 
@@ -179,17 +224,8 @@ static int add_libraries(struct manifest *m, const struct rootfs_in *in)
 				goto out;
 			continue;
 		}
-		/* Numbered, so that two libraries with one name in two directories stay apart. */
-		name = xasprintf("%03zu-%s", i, strrchr(dep->image_path, '/') + 1);
-		out = path_join(in->workdir, name);
-		free(name);
-		argv[3] = out;
-		c.argv = argv;
-		c.log = in->log;
-		if (spawn_run_logged(&c, NULL) < 0) {
-			free(out);
+		if (!(out = stripped(plan, dep->host_path, in->log)))
 			goto out;
-		}
 		rc = manifest_add_file(m, dep->image_path, 0755, out);
 		free(out);
 		if (rc < 0)
@@ -360,7 +396,7 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
 		return -1;
 	if (in->variant && add_variant(plan, in->variant, m) < 0)
 		return -1;
-	if (mkdir_p(in->workdir, 0755) < 0 || add_libraries(m, in) < 0)
+	if (add_libraries(plan, m, in) < 0)
 		return -1;
 	manifest_sort(m);
 	return 0;

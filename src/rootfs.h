@@ -16,7 +16,6 @@
 struct rootfs_in {
 	const char *busybox;      /* the BusyBox binary */
 	const char *busybox_links; /* its busybox.links */
-	const char *workdir;      /* scratch directory for stripped libraries */
 	const char *log;          /* objcopy's output */
 	const struct ivariant *variant; /* overlays and extra binaries, or NULL (main) */
 };

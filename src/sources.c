@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memo.h"
 #include "spawn.h"
 #include "unpack.h"
 #include "util.h"
@@ -186,10 +187,16 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, const ch
 	char *version = NULL, *status = NULL, *dir = NULL, *deb = NULL, *xdir = NULL, *s = NULL;
 	int ret = -1, installed;
 	const char *query[] = {"dpkg-query", "-W", "-f=${Status} ${Version}", pkg, NULL};
+	const char *memo_deps[] = {"/var/lib/dpkg/status", tarball, NULL};
+	char *memo_key = xasprintf("dpkg-query 1 %s", pkg);
 
 	if (mkdir_p(srcdir, 0755) < 0 || mkdir_p(dl, 0755) < 0)
 		goto out;
-	status = capture(query, dl);
+	/* dpkg-query takes a few tens of ms: its answer is remembered while the package
+	 * database and the tarball are unchanged */
+	status = memo_get(plan, memo_key, memo_deps);
+	if (!status && (status = capture(query, dl)) && strstr(status, " ok installed "))
+		memo_put(plan, memo_key, memo_deps, status);
 	/* "install ok installed VERSION", or "hold ok installed VERSION" */
 	installed = status && strstr(status, " ok installed ") && file_exists(tarball);
 	if (installed) {
@@ -243,6 +250,7 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, const ch
 	out->tree = single_subdir(dir);
 	ret = out->tree ? 0 : -1;
 out:
+	free(memo_key);
 	free(srcdir);
 	free(dl);
 	free(tarball);
