@@ -147,10 +147,37 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* mmd and mcopy the tree under dir into the FAT at rel, in name order, each file stamped
- * with the plan's epoch (mcopy -m keeps the host file's time, which we set first). */
-static int copy_tree(const struct plan *plan, const char *fat, const char *dir, const char *rel,
-		     const char *log)
+/* A growing NULL-terminated argv of malloc'd strings after a fixed head. */
+struct args {
+	const char **v;
+	char **owned;
+	size_t n, cap, head, n_owned, cap_owned;
+};
+
+static void args_add(struct args *a, const char *s, int own)
+{
+	XGROW(a->v, a->cap, a->n + 2);
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+	if (own) {
+		XGROW(a->owned, a->cap_owned, a->n_owned + 1);
+		a->owned[a->n_owned++] = (char *)s;
+	}
+}
+
+static void args_release(struct args *a)
+{
+	for (size_t i = 0; i < a->n_owned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The entries directly in dir, in name order, added to a: with files set, its files (host
+ * paths, each stamped with the plan's epoch, since mcopy -m keeps the host file's time);
+ * else the names of its subdirectories. */
+static int list(const struct plan *plan, const char *dir, struct args *a, int files)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, by_name), ret = 0;
@@ -158,28 +185,86 @@ static int copy_tree(const struct plan *plan, const char *fat, const char *dir, 
 		return error_errno("cannot read '%s'", dir);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		char *host, *target;
-		if (ret || name[0] == '.')
-			continue;
-		host = path_join(dir, name);
-		target = xasprintf("::%s/%s", rel, name);
-		if (is_dir(host)) {
-			const char *mmd[] = {"mmd", "-i", fat, target, NULL};
-			char *sub = xasprintf("%s/%s", rel, name);
-			ret = image_run(plan, mmd, log);
-			if (!ret)
-				ret = copy_tree(plan, fat, host, sub, log);
-			free(sub);
+		char *host = path_join(dir, name);
+		struct timespec ts[2] = {{.tv_sec = (time_t)plan->epoch}, {.tv_sec = (time_t)plan->epoch}};
+		if (ret || name[0] == '.' || is_dir(host) != !files) {
+			free(host);
+		} else if (!files) {
+			args_add(a, xstrdup(name), 1);
+			free(host);
 		} else {
-			ret = image_put(plan, fat, host, target, log);
+			if (utimensat(AT_FDCWD, host, ts, 0) < 0)
+				ret = error_errno("cannot set the time of '%s'", host);
+			args_add(a, host, 1);
 		}
-		free(host);
-		free(target);
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return ret;
+}
+
+/* mmd arguments for every directory under dir (at rel in the FAT), parents first. */
+static int add_dirs(const struct plan *plan, const char *dir, const char *rel, struct args *mmd)
+{
+	struct args subs = {0};
+	int ret = list(plan, dir, &subs, 0);
+	for (size_t i = 0; !ret && i < subs.n; i++) {
+		char *host = path_join(dir, subs.v[i]), *sub = xasprintf("%s/%s", rel, subs.v[i]);
+		args_add(mmd, xasprintf("::%s", sub), 1);
+		ret = add_dirs(plan, host, sub, mmd);
+		free(host);
+		free(sub);
+	}
+	args_release(&subs);
+	return ret;
+}
+
+/* The files under dir into the FAT at rel: one mcopy for each directory's files. */
+static int copy_files(const struct plan *plan, const char *fat, const char *dir, const char *rel,
+		      const char *log)
+{
+	const char *head[] = {"mcopy", "-o", "-m", "-i", fat};
+	struct args a = {0}, subs = {0};
+	char *target = xasprintf("::%s/", rel);
+	int ret;
+	for (size_t i = 0; i < 5; i++)
+		args_add(&a, head[i], 0);
+	ret = list(plan, dir, &a, 1);
+	if (!ret && a.n > 5) {
+		args_add(&a, target, 0);
+		ret = image_run(plan, a.v, log);
+	}
+	if (!ret)
+		ret = list(plan, dir, &subs, 0);
+	for (size_t i = 0; !ret && i < subs.n; i++) {
+		char *host = path_join(dir, subs.v[i]), *sub = xasprintf("%s/%s", rel, subs.v[i]);
+		ret = copy_files(plan, fat, host, sub, log);
+		free(host);
+		free(sub);
+	}
+	args_release(&a);
+	args_release(&subs);
+	free(target);
+	return ret;
+}
+
+/* The tree under dir into the FAT at rel: every directory with one mmd (parents first),
+ * then the files, one mcopy per directory; all in name order, so that the same tree gives
+ * the same FAT. */
+static int copy_tree(const struct plan *plan, const char *fat, const char *dir, const char *rel,
+		     const char *log)
+{
+	const char *head[] = {"mmd", "-i", fat};
+	struct args a = {0};
+	int ret;
+	for (size_t i = 0; i < 3; i++)
+		args_add(&a, head[i], 0);
+	ret = add_dirs(plan, dir, rel, &a);
+	if (!ret && a.n > 3)
+		ret = image_run(plan, a.v, log);
+	args_release(&a);
+	return ret ? ret : copy_files(plan, fat, dir, rel, log);
 }
 
 static uint64_t tree_bytes;
