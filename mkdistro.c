@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,13 @@ static int check_tools(const struct tool *t, size_t n, int headers)
 
 /* ---- build ---- */
 
+/* mkdistro's own peak resident memory (not its children's), in MB. */
+static double peak_mb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024.0 : 0;
+}
+
 /* The whole build, or with lint_only the stages up to lint (which writes no image). */
 static int cmd_build(const struct plan *plan, int lint_only)
 {
@@ -166,8 +174,8 @@ static int cmd_build(const struct plan *plan, int lint_only)
 		if (lint_only)
 			printf("lint: %s\n", b.summary.data);
 		else
-			info("mkdistro: done in %.1f s: %s/mkdistro.img", log_now() - start,
-			     plan->out_dir);
+			info("mkdistro: done in %.1f s, peak memory %.1f MB: %s/mkdistro.img",
+			     log_now() - start, peak_mb(), plan->out_dir);
 		ret = 0;
 	}
 out:

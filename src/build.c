@@ -400,7 +400,7 @@ static int make_one(struct build *b, struct inputs *in, const char *name, const 
 {
 	const struct plan *plan = b->plan;
 	char *rec = inputs_record(plan, name), *isowork = path_join(b->work, "iso");
-	char *same = xasprintf("out/%s was changed or removed since", strrchr(out, '/') + 1);
+	char *same = xasprintf("out/%s was changed or removed since the last build", strrchr(out, '/') + 1);
 	int iso = !strcmp(name, "iso"), ret;
 	ret = (iso ? iso_inputs(plan, b->stick, in) : image_inputs(plan, b->stick, in)) < 0 ? -1 : 0;
 	if (!ret && inputs_published(in, rec, out))
