@@ -217,6 +217,11 @@ static int write_initrd(struct build *b, const struct manifest *m, const char *f
 		st->compressed = (size_t)sb.st_size;
 		st->cached = 1;
 		cache_touch(entry);
+		if (name) {
+			char *what = xasprintf("initrd %s", name);
+			inputs_announce_reuse(&in, rec, what);
+			free(what);
+		}
 	} else {
 		if (name) {
 			char *what = xasprintf("initrd %s", name);

@@ -141,6 +141,7 @@ int busybox_build(const struct plan *plan, const char *config, const struct sour
 	out->config = path_join(entry, "config");
 	if (cache_complete(entry)) {
 		out->cached = 1;
+		inputs_announce_reuse(&in, rec, what);
 		ret = inputs_save(&in, rec);
 		goto out;
 	}

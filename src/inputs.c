@@ -371,3 +371,13 @@ int inputs_save_published(const struct inputs *in, const char *record, const cha
 	free(now);
 	return ret;
 }
+
+void inputs_announce_reuse(const struct inputs *in, const char *record, const char *what)
+{
+	struct buf why;
+	buf_init(&why);
+	inputs_changes(in, record, &why);
+	if (why.len && strcmp(why.data, "no earlier build recorded"))
+		info("  %s: %s; made before, taken from the cache", what, why.data);
+	buf_release(&why);
+}

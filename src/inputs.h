@@ -46,6 +46,10 @@ void inputs_changes(const struct inputs *in, const char *record, struct buf *why
  * are no longer in the cache). */
 void inputs_announce(const struct inputs *in, const char *record, const char *what,
 		     const char *same);
+/* Say on stderr, when the inputs changed since the record, that what was made from them
+ * before and comes from the cache: "  initrd main: level changed (9 -> 6); made before,
+ * taken from the cache".  Nothing when unchanged or unrecorded. */
+void inputs_announce_reuse(const struct inputs *in, const char *record, const char *what);
 /* Save the text as the record (atomically).  Returns 0 or -1 (reported). */
 int inputs_save(const struct inputs *in, const char *record);
 

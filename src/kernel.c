@@ -156,6 +156,7 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 		out->release = read_trimmed(rel);
 		free(rel);
 		out->cached = 1;
+		inputs_announce_reuse(&in, rec, what);
 		ret = out->release && inputs_save(&in, rec) == 0 ? 0 : -1;
 		goto out;
 	}

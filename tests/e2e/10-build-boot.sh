@@ -1,7 +1,9 @@
 #!/bin/bash
 # End to end: a new project from `mkdistro init`, built from the real kernel and BusyBox
 # sources, checked from the outside, and booted in QEMU (TCG) from an IDE disk and as a USB
-# stick, with a cpio initrd and with an ext2 one.
+# stick, with a cpio initrd and with an ext2 one.  The project is the default one plus
+# `ccache = yes`, so that this first, cold kernel build fills the tests' ccache, and its time
+# is kept for 14-ccache.sh to compare a ccache-warm build with.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/build-boot
 P=$MKDISTRO_TEST_TMP/proj
@@ -13,8 +15,14 @@ check "init creates a project" "$MKDISTRO" init "$P"
 check "the project has the default files" test -f "$P/mkdistro.conf" -a -f "$P/kernel.config" \
 	-a -f "$P/busybox.config" -a -x "$P/rootfs/etc/rc.d/rc.S" -a -f "$P/rootfs/etc/inittab"
 
+sed -i 's/^ccache = no$/ccache = yes/' "$P/mkdistro.conf"
+check "the project turns ccache on" grep -q '^ccache = yes$' "$P/mkdistro.conf"
 "$MKDISTRO" -C "$P" build 2>&1 | tee "$T/build.txt"
 check "build from sources (cpio initrd)" test "${PIPESTATUS[0]}" -eq 0
+# A cold build (the sources were unpacked into an empty cache): keep the kernel stage's time
+if grep -q '^  unpacking .*linux-source' "$T/build.txt" && grep -q '^  make -j[0-9]* bzImage (ccache)' "$T/build.txt"; then
+	sed -n 's/^\[2\/8\] kernel .*(\([0-9.]*\) s)$/\1/p' "$T/build.txt" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
+fi
 check "progress: one line per stage with its time" contains "$T/build.txt" '^\[8/8\] image .*\([0-9.]+ s\)$'
 img=$P/out/mkdistro.img
 check "image is 64 MiB" test "$(stat -c %s "$img" 2>/dev/null)" = $((64 << 20))

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Reproducible outputs: the same inputs give byte-identical initrds, stick images and ISOs,
-# whatever the project's directory, umask, time zone and locale (issue 6, in part: the
-# kernel and BusyBox come from the shared build cache here, so this checks the assembly,
-# not the kernel build itself).
+# whatever the project's directory, user (root, or an unprivileged one), umask, time zone and
+# locale.  The kernel and BusyBox come from the build cache here (14-ccache.sh builds them
+# twice, as root and as an unprivileged user); B has a cache of its own for everything
+# after them, so that B's libraries, initrd and image are its own work, not A's reused.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/reproducible
 rm -rf "$T"
@@ -12,8 +13,16 @@ mkdir -p "$T"
 "$MKDISTRO" init "$T/second dir" > /dev/null
 (umask 022 && TZ=UTC LC_ALL=C "$MKDISTRO" -C "$T/a" build --iso) > "$T/a.txt" 2>&1
 check "build in $T/a (umask 022, TZ=UTC, LC_ALL=C)" test $? -eq 0
-(umask 077 && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 "$MKDISTRO" -C "$T/second dir" build --iso) > "$T/b.txt" 2>&1
-check "build in '$T/second dir' (umask 077, TZ=UTC+14, LC_ALL=C.UTF-8)" test $? -eq 0
+CB=$T/cache-b
+mkdir -p "$CB"
+cp -a "$MKDISTRO_CACHE/kernel" "$MKDISTRO_CACHE/busybox" "$CB/"
+ln -s "$MKDISTRO_CACHE/src" "$CB/src"
+ln -s "$MKDISTRO_CACHE/build" "$CB/build"
+chown -R nobody "$CB" "$T/second dir"
+(umask 077 && setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups env HOME=/nonexistent \
+	MKDISTRO_CACHE="$CB" TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 "$MKDISTRO" -C "$T/second dir" build --iso) > "$T/b.txt" 2>&1
+check "build in '$T/second dir' as nobody (umask 077, TZ=UTC+14, LC_ALL=C.UTF-8)" test $? -eq 0
+check "B made its own initrd and image" bash -c "grep -q '^  initrd main: building' '$T/b.txt' && grep -q '^  image: building' '$T/b.txt'"
 for f in stick/boot/kernel/main.lk stick/boot/initrd/main.gz stick/boot/syslinux/syslinux.cfg \
 	stick/EFI/BOOT/syslinux.cfg mkdistro.img mkdistro.iso; do
 	check "byte-identical: out/$f" cmp "$T/a/out/$f" "$T/second dir/out/$f"

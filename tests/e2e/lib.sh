@@ -5,6 +5,8 @@ set -u
 export MKDISTRO_CACHE="${MKDISTRO_CACHE:-$MKDISTRO_TEST_TMP/cache}"
 : "${MKDISTRO:?}" "${MKDISTRO_TEST_TMP:?}"
 export SOURCE_DATE_EPOCH=946684800
+# and their own ccache (test 10's cold build fills it; 14-ccache.sh rebuilds from it)
+export CCACHE_DIR="${CCACHE_DIR:-$MKDISTRO_TEST_TMP/ccache}"
 fails=0
 
 ok() { echo "ok - $*"; }

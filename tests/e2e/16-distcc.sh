@@ -1,0 +1,42 @@
+#!/bin/bash
+# distcc, and a kernel.config change (issue 6): a distccd started here on 127.0.0.1 compiles
+# the part of the kernel that a new CONFIG_LOCALVERSION makes stale; the build says that
+# kernel.config changed and which setting, rebuilds the kernel and not BusyBox, and the
+# kernel it makes carries the new version.  On a copy of the project test 10 built.
+. "$(dirname "$0")/lib.sh"
+T=$MKDISTRO_TEST_TMP/distcc
+rm -rf "$T"
+mkdir -p "$T"
+P=$T/p
+cp -a "$MKDISTRO_TEST_TMP/proj" "$P" # with out/.state: the last build's inputs
+user=nobody
+port=$((20000 + $$ % 10000))
+
+# distccd as an unprivileged user, on loopback only, its log here
+: > "$T/distccd.log"
+chown "$user" "$T/distccd.log"
+distccd --daemon --user "$user" --listen 127.0.0.1 --allow 127.0.0.1 --port "$port" \
+	--jobs 2 --log-file "$T/distccd.log" --log-level info
+check "distccd started on 127.0.0.1:$port" test $? -eq 0
+trap 'pkill -f -- "distccd .*--port $port "' EXIT
+for _ in $(seq 50); do pgrep -f -- "distccd .*--port $port " > /dev/null && break; sleep 0.1; done
+
+sed -i "s/^ccache = yes$/ccache = no/" "$P/mkdistro.conf"
+printf '\n[build]\ndistcc = 127.0.0.1:%s/2\n' "$port" >> "$P/mkdistro.conf"
+# a version no earlier run built, so that the kernel is not in the cache
+v=-distcc$$
+echo "CONFIG_LOCALVERSION=\"$v\"" >> "$P/kernel.config"
+"$MKDISTRO" -C "$P" build > "$T/build.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$T/build.txt"
+check "build with distcc after a kernel.config change" test $rc -eq 0
+check "it says kernel.config changed, and the setting" contains "$T/build.txt" "^  kernel main: rebuilding: kernel.config changed \\(\\+CONFIG_LOCALVERSION=\"$v\"\\)\$"
+check "make -j scaled for the host (2 cores + 2), through distcc" contains "$T/build.txt" "^  make -j$(($(nproc) + 2)) bzImage \(distcc to 1 host\)"
+check "the kernel carries the new version" contains "$T/build.txt" "^\\[2/8\\] kernel +main [0-9.]+$v "
+check "BusyBox is not rebuilt" contains "$T/build.txt" '^\[3/8\] busybox .*\(cached\)'
+n=$(grep -c 'COMPILE_OK' "$T/distccd.log")
+grep 'COMPILE_OK' "$T/distccd.log" | head -n 5 | sed 's/^/    /'
+check "distccd compiled part of the kernel ($n files)" test "$n" -gt 0
+check "among them a kernel source file" grep -Eq 'COMPILE_OK .*(init/version|\.c)' "$T/distccd.log"
+check "distccd served 127.0.0.1 only" bash -c "! grep 'connection from' '$T/distccd.log' | grep -vq 'from 127.0.0.1'"
+finish
