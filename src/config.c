@@ -115,7 +115,7 @@ void config_defaults(struct plan *plan, const char *dir)
 	plan->rootfs_dir = path_join(plan->dir, "rootfs");
 	plan->initrd_format = INITRD_CPIO;
 	plan->initrd_size_kib = 5000;
-	plan->gzip_level = 9;
+	plan->gzip_level = 6;
 	plan->image_size_mib = 64;
 	plan->fat_label = xstrdup("MKDISTRO");
 	plan->volume_id = 0x4d4b4430;
