@@ -99,7 +99,7 @@ static int busybox_inputs(const struct plan *plan, const struct source *src,
 	inputs_add(in, "base", "defconfig");
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
 	inputs_add(in, "toolchain", "%s", toolchain);
-	kbuild_inputs(frag, plan->dir, "mkdistro.conf", in);
+	kbuild_inputs(frag, "mkdistro.conf", in);
 	return 0;
 }
 

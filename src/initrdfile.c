@@ -275,8 +275,32 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	return ret;
 }
 
+/* The gzip level that made raw from data.  The header's XFL narrows it (libdeflate writes 4
+ * for level 1, 2 for 8 to 12, 0 between), then each candidate is tried, the likeliest first
+ * (6, mkdistro's default; 9, gzip -9), until one gives the same bytes.  A file another gzip
+ * made may match none: the likeliest level then, and a round trip gives other bytes. */
+static int find_level(const struct buf *raw, const struct buf *data)
+{
+	static const int fast[] = {1}, middle[] = {6, 5, 7, 4, 3, 2},
+			 slow[] = {9, 8, 10, 11, 12};
+	unsigned char xfl = raw->len > 8 ? (unsigned char)raw->data[8] : 0;
+	const int *try = xfl == 4 ? fast : xfl == 2 ? slow : middle;
+	size_t n = xfl == 4 ? 1 : xfl == 2 ? 5 : 6;
+	for (size_t i = 0; i < n; i++) {
+		struct buf gz;
+		int same;
+		buf_init(&gz);
+		same = gz_compress(data->data, data->len, try[i], &gz) == 0 && gz.len == raw->len &&
+		       !memcmp(gz.data, raw->data, gz.len);
+		buf_release(&gz);
+		if (same)
+			return try[i];
+	}
+	return try[0];
+}
+
 /* The file's bytes, gunzipped when it is gzip; level gets the gzip level to pack with again
- * (from the header's XFL: 2 is the slowest/smallest, 4 the fastest), 0 for none. */
+ * (see find_level), 0 for none. */
 static int read_initrd(const char *file, struct buf *out, int *level)
 {
 	struct buf raw;
@@ -288,9 +312,10 @@ static int read_initrd(const char *file, struct buf *out, int *level)
 	}
 	*level = 0;
 	if (gz_is_gzip(raw.data, raw.len)) {
-		*level = raw.len > 8 && (unsigned char)raw.data[8] == 4 ? 1 : 9;
 		if (gz_decompress(raw.data, raw.len, out) < 0)
 			ret = error("'%s': the gzip data is damaged", file);
+		else
+			*level = find_level(&raw, out);
 	} else {
 		buf_add(out, raw.data, raw.len);
 	}
@@ -644,7 +669,7 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 	manifest_sort(&m);
 	plan.initrd_format = INITRD_EXT2;
 	plan.initrd_size_kib = l->ext2_kib;
-	plan.gzip_level = level ? level : l->level > 0 ? l->level : 9;
+	plan.gzip_level = level ? level : l->level > 0 ? l->level : 6;
 	log = path_join(work, "pack.log");
 	gzfile = gz ? xstrdup(file) : path_join(work, "initrd.gz");
 	if (initrd_write(&plan, &m, work, log, gzfile, &st) < 0)
@@ -709,7 +734,7 @@ int initrdfile_pack(const char *dir, const char *file, int level)
 		buf_add(&out, "", 1);
 	if (n > 3 && !strcmp(file + n - 3, ".gz")) {
 		if (!level)
-			level = l.level > 0 ? l.level : 9;
+			level = l.level > 0 ? l.level : 6;
 		if (gz_compress(out.data, out.len, level, &gz) < 0)
 			goto out;
 		ret = write_file_atomic(file, gz.data, gz.len, 0644);

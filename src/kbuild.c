@@ -206,16 +206,12 @@ out:
 	return id;
 }
 
-void kbuild_inputs(const struct kconfig *frag, const char *dir, const char *fallback,
-		   struct inputs *in)
+void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inputs *in)
 {
-	size_t n = strlen(dir);
 	for (size_t i = 0; i < frag->n; i++) {
 		const struct kconfig_sym *s = &frag->v[i];
-		const char *name = s->path ? s->path : fallback;
-		if (s->path && !strncmp(name, dir, n) && name[n] == '/')
-			name += n + 1;
-		inputs_add(in, name, "CONFIG_%s=%s", s->name, s->value);
+		const char *name = s->path ? s->path : fallback, *slash = strrchr(name, '/');
+		inputs_add(in, slash ? slash + 1 : name, "CONFIG_%s=%s", s->name, s->value);
 	}
 }
 

@@ -38,10 +38,10 @@ int kbuild_menuconfig(const struct kbuild *k, const char *write_to);
  * Debian) 2.40": one of the inputs of every Kbuild stage.  Asked once per run, and remembered
  * (memo.h); NULL when gcc cannot be run (reported). */
 const char *kbuild_toolchain(const struct plan *plan);
-/* Each setting of frag as an input line named by the file it came from, relative to dir
- * ("kernel.config CONFIG_PRINTK=y"), or by fallback when it came from none. */
-void kbuild_inputs(const struct kconfig *frag, const char *dir, const char *fallback,
-		   struct inputs *in);
+/* Each setting of frag as an input line named by the file it came from, without its
+ * directory ("kernel.config CONFIG_PRINTK=y"), or by fallback when it came from none: the
+ * same settings in another project directory give the same key. */
+void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inputs *in);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
 

@@ -124,7 +124,7 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	inputs_add(in, "arch", "x86_64");
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
 	inputs_add(in, "toolchain", "%s", toolchain);
-	kbuild_inputs(frag, plan->dir, "kernel.config", in);
+	kbuild_inputs(frag, "kernel.config", in);
 	return 0;
 }
 

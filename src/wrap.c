@@ -65,6 +65,12 @@ int wrap_setup(const struct plan *plan, struct wrap *w)
 		unsigned jobs, count;
 		char *list = hosts(plan->distcc, &jobs, &count);
 		w->env[n++] = xasprintf("DISTCC_HOSTS=%s", list);
+		/* Debian's distcc runs gcc as x86_64-linux-gnu-gcc, and `gcc --version` then says
+		 * so: the kernel's CONFIG_CC_VERSION_TEXT would change with distcc on or off,
+		 * rebuilding every object and giving another kernel.  The hosts need the same gcc
+		 * anyway for the same kernel.  (distcc(1) spells it DISTCC_NO_CROSS_REWRITE; the
+		 * program reads this.) */
+		w->env[n++] = xstrdup("DISTCC_NO_REWRITE_CROSS=1");
 		if (plan->ccache)
 			w->env[n++] = xstrdup("CCACHE_PREFIX=distcc");
 		buf_addf(&what, "%sdistcc to %u host%s", what.len ? ", " : "", count,

@@ -13,7 +13,7 @@
 
 #include "config.h"
 
-#define WRAP_MAX_ENV 4
+#define WRAP_MAX_ENV 8
 
 struct wrap {
 	char *env[WRAP_MAX_ENV]; /* NAME=VALUE for make, NULL-terminated */

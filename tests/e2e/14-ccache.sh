@@ -11,7 +11,7 @@
 # vmlinux.  The check below is that ccache at least halves the kernel build; the ratio is
 # printed, and the 0.3 target is left open in the issue.
 . "$(dirname "$0")/lib.sh"
-T=$MKDISTRO_TEST_TMP/ccache
+T=$MKDISTRO_TEST_TMP/ccache-test
 rm -rf "$T"
 mkdir -p "$T"
 sha() { sha256sum < "$1" | cut -c1-64; }

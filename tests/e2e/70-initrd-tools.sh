@@ -26,6 +26,14 @@ zcat "$main" > "$T/main.cpio"
 "$MKDISTRO" initrd unpack "$T/main.cpio" "$T/plain" > /dev/null 2>&1 &&
 	"$MKDISTRO" initrd pack "$T/plain" "$T/plain.cpio" > /dev/null 2>&1
 check "round trip of an uncompressed cpio is byte-identical" cmp "$T/main.cpio" "$T/plain.cpio"
+# Other gzip levels: unpack finds the level that made the file, pack uses it again
+for level in 1 4 9 12; do
+	"$MKDISTRO" initrd pack "$T/plain" "$T/l$level.gz" --level $level > /dev/null 2>&1 &&
+		"$MKDISTRO" initrd unpack "$T/l$level.gz" "$T/l$level" > /dev/null 2>&1 &&
+		"$MKDISTRO" initrd pack "$T/l$level" "$T/l$level-again.gz" > /dev/null 2>&1
+	check "round trip of a level $level initrd is byte-identical ($(grep '^gzip' "$T/l$level/.mkdistro-initrd"))" \
+		cmp "$T/l$level.gz" "$T/l$level-again.gz"
+done
 
 # An ext2 initrd (10-build-boot.sh ends with one): the same, through libext2fs
 ext2=$MKDISTRO_TEST_TMP/proj/out/stick/boot/initrd/main.gz
