@@ -5,7 +5,16 @@
 #   make check      install what the tests need, run every test
 #   make bench      run every benchmark under bench/ (needs root)
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make asan       build with AddressSanitizer and UBSan (then: make asan check)
+#   make check-unit the unit and golden tests only (tests/run unit), without the long
+#                   end-to-end ones
+#   make asan       rebuild everything with AddressSanitizer and UBSan, where any report
+#                   fails the program; then `make asan check-unit` (unit and golden tests
+#                   under the sanitizers), or `make asan check` (every test).  Run `make clean
+#                   all` afterwards for the normal build.
+#   make fuzz       build the libFuzzer harnesses of tests/fuzz/ with clang and run each from
+#                   its seed corpus, one after another: FUZZ_SECONDS=60 seconds each, or
+#                   FUZZ_RUNS=N executions each when set; FUZZ="elf cpio" runs only those.
+#                   Fails when any harness crashes; see tests/fuzz/run.
 #   make clean
 
 PREFIX  ?= /usr/local
@@ -17,7 +26,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANFLAGS)
-LIBS     = -linih -ldeflate -larchive -lcrypto -lext2fs -lcom_err -lmount -pthread
+LIBS     = -linih -ldeflate -larchive -lcrypto -lcrypt -lext2fs -lcom_err -lmount -pthread
 
 SRCS  := $(sort $(wildcard src/*.c))
 OBJS  := $(SRCS:.c=.o)
@@ -64,8 +73,46 @@ bench: mkdistro
 		echo "== $$b"; "$$b" || rc=1; \
 	done; exit $$rc
 
+check-unit: $(UNIT_BINS)
+	@tests/run unit
+
+# -fno-sanitize-recover: a UBSan report ends the program, so that a test that triggers one
+# fails instead of printing and passing.
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
 asan: clean
-	$(MAKE) SANFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer' CFLAGS='-O1 -g' all $(UNIT_BINS)
+	$(MAKE) SANFLAGS='$(ASAN_FLAGS)' CFLAGS='-O1 -g' all $(UNIT_BINS)
+
+# The fuzz harnesses link src/ built again with clang, into its own directory (never mixed
+# with the gcc objects above), instrumented for libFuzzer.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+FUZZ         ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_CFLAGS   = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) -O1 -g $(ASAN_FLAGS)
+FUZZ_OBJDIR   = tests/fuzz/obj
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_SRCS:.c=)
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_OBJDIR)/%.o,$(SRCS))
+
+$(FUZZ_OBJDIR)/%.o: src/%.c $(wildcard src/*.h) | fuzz-cc
+	@mkdir -p $(FUZZ_OBJDIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_OBJDIR)/libmkdistro.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJDIR)/libmkdistro.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJDIR)/libmkdistro.a $(LIBS)
+
+fuzz-cc:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: '$(FUZZ_CC)' not found: apt-get install clang, or set FUZZ_CC" >&2; exit 1; }
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(addprefix tests/fuzz/fuzz_,$(FUZZ))
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' tests/fuzz/run $(FUZZ)
 
 install: mkdistro
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
@@ -75,7 +122,8 @@ install: mkdistro
 	cp -R rootfs syslinux $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) .datadir
+	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) $(FUZZ_BINS) .datadir
+	rm -rf $(FUZZ_OBJDIR) tests/fuzz/scratch
 	rm -rf $(filter-out tests/tmp/cache,$(wildcard tests/tmp/*))
 
 distclean: clean
@@ -83,4 +131,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all deps demo check bench asan install clean distclean FORCE
+.PHONY: all deps demo check check-unit bench asan fuzz fuzz-build fuzz-cc install clean distclean FORCE

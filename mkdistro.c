@@ -5,6 +5,7 @@
  *
  *   config ─► sources ─► kernels ─► busyboxes ─► root filesystems (manifest + libraries)
  *          ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu ─► image (MBR+FAT+Syslinux)
+ *          ─► out/report.txt and the SBOM, out/sbom.spdx.json (with the image, src/sbom.h)
  *
  * Each stage runs once per variant: kernels per [kernel] and [kernel.NAME], the rest per
  * [initrd] and [initrd.NAME] (see src/config.h).
@@ -30,14 +31,15 @@
 #include "src/imgdiff.h"
 #include "src/flashio.h"
 #include "src/initrdfile.h"
+#include "src/interrupt.h"
 #include "src/kernel.h"
+#include "src/lockfile.h"
 #include "src/matrix.h"
 #include "src/project.h"
 #include "src/qemu.h"
 #include "src/sources.h"
 #include "src/util.h"
 
-#define MKDISTRO_VERSION "0.1.0"
 #define NSTAGES 8
 #define USAGE (-3) /* a command's usage error: exit 2 */
 
@@ -75,6 +77,8 @@ static const char usage_text[] =
 	"                        nodes, hard links and times go to DIR/.mkdistro-initrd\n"
 	"  initrd pack DIR FILE [--level N]\n"
 	"                        pack it again (gzip when FILE ends in .gz)\n"
+	"  lock [--update]       fetch the sources and check them against mkdistro.lock (written\n"
+	"                        when missing); with --update pin them as they are now\n"
 	"  init DIR              create a new project directory from the default files\n"
 	"  ldd FILE...           list the shared libraries FILEs need, as found for the image\n"
 	"  help                  show this text\n"
@@ -166,7 +170,8 @@ static int cmd_build(const struct plan *plan, int lint_only)
 		for (size_t i = 0; i < n; i++) {
 			double t0 = log_now();
 			buf_reset(&b.summary);
-			if (stages[i].run(&b) < 0)
+			interrupt_fault_point(stages[i].name);
+			if (stages[i].run(&b) < 0 || interrupt_check() < 0)
 				goto out;
 			info("[%zu/%zu] %-8s %s (%.1f s)", i + 1, n, stages[i].name, b.summary.data,
 			     log_now() - t0);
@@ -189,6 +194,8 @@ static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
 {
 	const char *variant = "main", *what = argc > 1 ? argv[1] : "";
 	struct source src = {0};
+	struct lockfile lock = {0};
+	char *lockpath = path_join(plan->dir, LOCKFILE_NAME);
 	char *logdir = path_join(plan->out_dir, "log");
 	char *log = path_join(logdir, "menuconfig.log");
 	char *pl = path_join(plan->out_dir, ".lock"), *cl = path_join(plan->cache_dir, "lock");
@@ -211,6 +218,9 @@ static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
 	if (lock1 < 0 || (lock2 = cache_lock(cl, 1, "the build cache")) < 0)
 		goto out;
 	unlink(log);
+	/* the source is checked against the lock, which only build writes (it fetches both) */
+	if (lockfile_load(&lock, lockpath) < 0)
+		goto out;
 	if (kernel) {
 		for (i = 0; i < plan->n_kvar && strcmp(plan->kvar[i].name, variant); i++)
 			;
@@ -218,7 +228,7 @@ static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
 			error("no kernel variant '%s' in %s", variant, plan->conf_path);
 			goto out;
 		}
-		if (sources_get(plan, "kernel", log, &src) == 0)
+		if (sources_get(plan, "kernel", &lock, log, &src) == 0)
 			ret = kernel_menuconfig(plan, &plan->kvar[i], &src, log);
 	} else {
 		for (i = 0; i < plan->n_ivar && strcmp(plan->ivar[i].name, variant); i++)
@@ -233,7 +243,7 @@ static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
 			      variant, plan->busybox_config);
 			goto out;
 		}
-		if (sources_get(plan, "busybox", log, &src) == 0)
+		if (sources_get(plan, "busybox", &lock, log, &src) == 0)
 			ret = busybox_menuconfig(plan, i ? plan->ivar[i].busybox_config : plan->busybox_config,
 						 &src, log);
 	}
@@ -243,10 +253,64 @@ out:
 	if (lock1 >= 0)
 		close(lock1);
 	source_release(&src);
+	lockfile_release(&lock);
+	free(lockpath);
 	free(logdir);
 	free(log);
 	free(pl);
 	free(cl);
+	return ret;
+}
+
+/* ---- lock ---- */
+
+/* Fetch the sources and check them against mkdistro.lock (written when missing), or with
+ * --update pin them as they are now. */
+static int cmd_lock(const struct plan *plan, int argc, char **argv)
+{
+	struct lockfile lock;
+	struct build b;
+	char *path = path_join(plan->dir, LOCKFILE_NAME), *log = NULL;
+	int update = argc == 2 && !strcmp(argv[1], "--update"), written = 0, ret = -1;
+
+	if (argc > 1 + update) {
+		free(path);
+		error("usage: mkdistro lock [--update]");
+		return USAGE;
+	}
+	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0) {
+		free(path);
+		return -1;
+	}
+	if (update) {
+		/* it replaces the whole file: one that does not even parse is no obstacle */
+		memset(&lock, 0, sizeof(lock));
+		lock.path = xstrdup(path);
+		lock.update = 1;
+	} else if (lockfile_load(&lock, path) < 0) {
+		lockfile_release(&lock);
+		free(path);
+		return -1;
+	}
+	if (build_begin(&b, plan) == 0) {
+		log = path_join(b.logdir, "sources.log");
+		unlink(log);
+		if (sources_get(plan, "kernel", &lock, log, &b.ksrc) == 0 &&
+		    sources_get(plan, "busybox", &lock, log, &b.bsrc) == 0 &&
+		    lockfile_save(&lock, &written) == 0) {
+			if (written)
+				printf("%s: pinned %zu source files (%s; %s)\n", path, lock.nfound,
+				       b.ksrc.id, b.bsrc.id);
+			else
+				printf("%s: all %zu source files match (%s; %s)\n", path, lock.nfound,
+				       b.ksrc.id, b.bsrc.id);
+			ret = 0;
+		}
+	}
+	build_end(&b);
+	lockfile_release(&lock);
+	free(path);
+	free(log);
 	return ret;
 }
 
@@ -597,7 +661,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "export"))
 		ret = cmd_export(dir, argc, argv);
 	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
-		 !strcmp(cmd, "menuconfig") || !strcmp(cmd, "lint") || !strcmp(cmd, "matrix")) {
+		 !strcmp(cmd, "menuconfig") || !strcmp(cmd, "lint") || !strcmp(cmd, "matrix") ||
+		 !strcmp(cmd, "lock")) {
 		int iso = !strcmp(cmd, "build") && argc == 2 && !strcmp(argv[1], "--iso");
 		if ((!strcmp(cmd, "build") || !strcmp(cmd, "lint")) && argc > 1 + iso) {
 			error("unexpected argument '%s' (see mkdistro --help)", argv[1 + iso]);
@@ -605,11 +670,15 @@ int main(int argc, char **argv)
 		}
 		if (config_load(&plan, dir) < 0)
 			return 1;
+		/* a signal stops these between two steps (flash has its own handling) */
+		interrupt_init();
 		plan.iso |= iso;
 		if (!strcmp(cmd, "build") || !strcmp(cmd, "lint"))
 			ret = cmd_build(&plan, !strcmp(cmd, "lint"));
 		else if (!strcmp(cmd, "menuconfig"))
 			ret = cmd_menuconfig(&plan, argc, argv);
+		else if (!strcmp(cmd, "lock"))
+			ret = cmd_lock(&plan, argc, argv);
 		else if (!strcmp(cmd, "matrix"))
 			ret = argc == 1 ? matrix_run(&plan, "auto") : (error("usage: mkdistro matrix"), USAGE);
 		else
@@ -623,5 +692,7 @@ int main(int argc, char **argv)
 		error_errno("cannot write to standard output");
 		return 1;
 	}
+	if (interrupt_check() < 0) /* as a shell reports a program a signal ended */
+		return 128 + interrupted();
 	return ret == FLASHIO_INTERRUPTED ? 130 : ret == USAGE ? 2 : ret < 0 ? 1 : 0;
 }

@@ -11,11 +11,15 @@
 #include "cache.h"
 #include "image.h"
 #include "inputs.h"
+#include "interrupt.h"
 #include "iso.h"
 #include "kconfig.h"
 #include "lint.h"
+#include "lockfile.h"
+#include "password.h"
 #include "report.h"
 #include "rootfs.h"
+#include "sbom.h"
 #include "stick.h"
 
 static char *stage_log(struct build *b, const char *name)
@@ -40,12 +44,23 @@ static void log_note(const char *log, const char *what, const char *path)
 int stage_sources(struct build *b)
 {
 	char *log = stage_log(b, "sources");
-	int ret = sources_get(b->plan, "kernel", log, &b->ksrc) < 0 ||
-			  sources_get(b->plan, "busybox", log, &b->bsrc) < 0
+	char *path = path_join(b->plan->dir, LOCKFILE_NAME);
+	struct lockfile lock;
+	int written = 0;
+	/* Checked against the lock before anything is unpacked; a project without one gets it
+	 * now, from the sources as first fetched. */
+	int ret = lockfile_load(&lock, path) < 0 ||
+			  sources_get(b->plan, "kernel", &lock, log, &b->ksrc) < 0 ||
+			  sources_get(b->plan, "busybox", &lock, log, &b->bsrc) < 0 ||
+			  lockfile_save(&lock, &written) < 0
 		  ? -1
 		  : 0;
+	if (written)
+		info("  pinned %zu source files in %s (keep it with the project)", lock.nfound, path);
 	if (!ret)
 		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
+	lockfile_release(&lock);
+	free(path);
 	free(log);
 	return ret;
 }
@@ -366,6 +381,9 @@ static int publish(struct build *b, int img_same, int iso_same)
 	char *img = path_join(plan->out_dir, "mkdistro.img");
 	char *iso = path_join(plan->out_dir, "mkdistro.iso");
 	int ret = -1, had_stick = file_exists(stick);
+	interrupt_fault_point("publish");
+	if (interrupt_check() < 0) /* told to stop: the last image stays */
+		goto out;
 	if (!img_same && rename(b->img, img) < 0) {
 		error_errno("cannot rename '%s' to '%s'", b->img, img);
 		goto out;
@@ -398,6 +416,39 @@ out:
 	return ret;
 }
 
+/* The SBOM of the image and stick tree about to be published: img is the new image, or
+ * out/mkdistro.img when that is unchanged. */
+static int make_sbom(struct build *b, const struct inputs *img_in, const struct inputs *iso_in,
+		     const char *img, const char *log, struct sbom_doc *doc)
+{
+	const struct plan *plan = b->plan;
+	const struct manifest **trees = xcalloc(plan->n_ivar, sizeof(*trees));
+	char img_key[65], iso_key[65];
+	struct sbom_in in = {
+		.kernel_source = &b->ksrc,
+		.busybox_source = &b->bsrc,
+		.kernels = b->k,
+		.busyboxes = b->bb,
+		.initrds = trees,
+		.stick = b->stick,
+		.image = img,
+		.image_key = img_key,
+		.iso_key = iso_in ? iso_key : NULL,
+		.work = b->work,
+		.log = log,
+		.tool = "mkdistro-" MKDISTRO_VERSION,
+	};
+	int ret;
+	for (size_t i = 0; i < plan->n_ivar; i++)
+		trees[i] = plan->ivar[i].stack ? &b->added[i] : &b->m[i];
+	inputs_key(img_in, img_key);
+	if (iso_in)
+		inputs_key(iso_in, iso_key);
+	ret = sbom_make(plan, &in, doc);
+	free(trees);
+	return ret;
+}
+
 /* Make the image (and the ISO) unless out/ holds the one made from the same inputs.
  * Returns 1 when it does, 0 when made, -1 on error (reported). */
 static int make_one(struct build *b, struct inputs *in, const char *name, const char *out,
@@ -427,13 +478,19 @@ int stage_image(struct build *b)
 	char *img = path_join(plan->out_dir, "mkdistro.img"), *iso = path_join(plan->out_dir, "mkdistro.iso");
 	char *img_rec = inputs_record(plan, "image"), *iso_rec = inputs_record(plan, "iso");
 	struct inputs img_in, iso_in;
+	struct sbom_doc sbom;
 	int img_same, iso_same = 0, ret;
 
 	inputs_init(&img_in);
 	inputs_init(&iso_in);
+	sbom_doc_init(&sbom);
 	ret = img_same = make_one(b, &img_in, "image", img, b->img, log);
 	if (ret >= 0 && plan->iso)
 		ret = iso_same = make_one(b, &iso_in, "iso", iso, b->iso, log);
+	/* the SBOM before anything is published: when it cannot be made, out/ stays as it was */
+	if (ret >= 0 && make_sbom(b, &img_in, plan->iso ? &iso_in : NULL, img_same ? img : b->img,
+				  log, &sbom) < 0)
+		ret = -1;
 	if (ret >= 0)
 		ret = publish(b, img_same, iso_same);
 	/* what out/ now holds, for the next build to compare with */
@@ -444,11 +501,16 @@ int stage_image(struct build *b)
 	if (!ret)
 		ret = write_report(b);
 	if (!ret)
-		buf_addf(&b->summary, "out/mkdistro.img, %u MiB%s%s%s; sizes in out/report.txt",
+		ret = sbom_publish(plan, &sbom);
+	if (!ret)
+		buf_addf(&b->summary, "out/mkdistro.img, %u MiB%s%s%s; sizes in out/report.txt; SBOM "
+				      "in out/sbom.spdx.json%s",
 			 plan->image_size_mib, img_same ? " (unchanged)" : "",
-			 plan->iso ? ", and out/mkdistro.iso" : "", iso_same ? " (unchanged)" : "");
+			 plan->iso ? ", and out/mkdistro.iso" : "", iso_same ? " (unchanged)" : "",
+			 sbom.unchanged ? " (unchanged)" : "");
 	inputs_release(&img_in);
 	inputs_release(&iso_in);
+	sbom_doc_release(&sbom);
 	free(img);
 	free(iso);
 	free(img_rec);
@@ -497,6 +559,8 @@ int build_preflight(const struct plan *plan)
 	}
 	if (!ret && !is_dir(plan->rootfs_dir))
 		ret = error("rootfs skeleton '%s' is not a directory", plan->rootfs_dir);
+	if (!ret)
+		ret = password_check_file(plan);
 	return ret;
 }
 

@@ -17,6 +17,8 @@
 #include "sources.h"
 #include "util.h"
 
+#define MKDISTRO_VERSION "0.1.0" /* for --version, and the SBOM's creator */
+
 struct build {
 	const struct plan *plan;
 	char *logdir, *work, *stick, *img, *iso;
@@ -46,6 +48,7 @@ int stage_rootfs(struct build *b);    /* every initrd variant's manifest */
 int stage_lint(struct build *b);      /* the kernels' .config and the trees checked (lint.h) */
 int stage_initrds(struct build *b);   /* every initrd, stacked or whole; budgets */
 int stage_stick(struct build *b);     /* kernels and the boot menu in the stick tree */
-int stage_image(struct build *b);     /* the image, published with the stick tree and report */
+int stage_image(struct build *b);     /* the image, published with the stick tree, the report
+				       * and the SBOM (sbom.h) */
 
 #endif

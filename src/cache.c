@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "util.h"
 
 #define COMPLETE ".complete"
@@ -98,6 +100,10 @@ int cache_commit(const char *tmp, const char *entry)
 	free(mark);
 	if (ret < 0)
 		return -1;
+	/* nothing new enters the cache once mkdistro was told to stop: what was made may be
+	 * what the signal cut short */
+	if (interrupt_check() < 0)
+		return -1;
 	if (remove_tree(entry) < 0)
 		return -1;
 	if (rename(tmp, entry) < 0)
@@ -157,12 +163,16 @@ int cache_lock(const char *path, int wait, const char *who)
 		return error("another mkdistro build is using %s (lock: %s)", who, path);
 	}
 	info("mkdistro: waiting for another mkdistro build using %s (lock: %s)", who, path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			error_errno("cannot lock '%s'", path);
+	/* polled, so that Ctrl-C still stops the wait (flock would be restarted) */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec t = {0, 100 * 1000 * 1000};
+		if ((errno != EWOULDBLOCK && errno != EINTR) || interrupt_check() < 0) {
+			if (!interrupted())
+				error_errno("cannot lock '%s'", path);
 			close(fd);
 			return -1;
 		}
+		nanosleep(&t, NULL);
 	}
 	return fd;
 }

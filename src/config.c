@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "password.h"
 #include "util.h"
 
 /* K_SOURCE: "debian:PACKAGE" as it is, or a path (made absolute like K_PATH). */
@@ -32,6 +33,8 @@ struct key {
 #define P(field) offsetof(struct plan, field)
 static const struct key keys[] = {
 	{"system", "hostname", K_LABEL, P(hostname), 1, 63},
+	{"system", "root_password_hash", K_STR, P(root_password_hash), 0, 0},
+	{"system", "root_password_file", K_PATH, P(root_password_file), 0, 0},
 	{"kernel", "source", K_SOURCE, P(kernel_source), 0, 0},
 	{"kernel", "sha256", K_STR, P(kernel_sha256), 0, 0},
 	{"kernel", "config", K_PATH, P(kernel_config), 0, 0},
@@ -589,6 +592,30 @@ static void finish_variants(struct parse *p)
 	}
 }
 
+/* The line key name of [system] was set on, or 0. */
+static int system_line(const struct parse *p, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].section, "system") && !strcmp(keys[i].name, name))
+			return p->seen_line[i];
+	return 0;
+}
+
+/* Root's password: one way or the other, and a hash that the image's login can check (the
+ * file is read at build time, see password.h). */
+static void check_password(struct parse *p)
+{
+	const struct plan *pl = p->plan;
+	int hash_line = system_line(p, "root_password_hash");
+	int file_line = system_line(p, "root_password_file");
+	const char *why;
+	if (pl->root_password_hash && pl->root_password_file)
+		fail(p, hash_line > file_line ? hash_line : file_line,
+		     "set root_password_hash or root_password_file, not both");
+	else if (pl->root_password_hash && (why = password_hash_problem(pl->root_password_hash)))
+		fail(p, hash_line, "'root_password_hash' %s", why);
+}
+
 /* Rules that span keys or need more than a range. */
 static void check_plan(struct parse *p)
 {
@@ -617,6 +644,7 @@ static void check_plan(struct parse *p)
 	for (const char *c = pl->boot_append; *c; c++)
 		if (*c == '\n' || (unsigned char)*c < 0x20)
 			fail(p, 0, "[boot] append has a control character");
+	check_password(p);
 }
 
 int config_parse_text(struct plan *plan, const char *path, const char *text)

@@ -51,6 +51,8 @@ struct plan {
 	char *cache_dir; /* build cache: [build] cache, $MKDISTRO_CACHE, $XDG_CACHE_HOME/mkdistro */
 
 	char *hostname;
+	char *root_password_hash; /* [system] root_password_hash: a crypt(3) hash, or NULL */
+	char *root_password_file; /* [system] root_password_file: absolute path, or NULL */
 
 	char *kernel_source; /* "debian:PACKAGE" or a tarball path */
 	char *kernel_sha256; /* required for a tarball */

@@ -46,17 +46,27 @@ static char *find_one(const char *const *candidates, size_t n, const char *what,
 	return NULL;
 }
 
-int image_copy_efi_loader(const char *dir)
+int image_efi_loader_files(char **loader, char **ldlinux)
 {
 	static const char *const efi[] = {"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi",
 					  "/usr/share/syslinux/efi64/syslinux.efi"};
 	static const char *const ldl[] = {"/usr/lib/syslinux/modules/efi64/ldlinux.e64",
 					  "/usr/share/syslinux/efi64/ldlinux.e64"};
-	char *loader = find_one(efi, 2, "EFI loader syslinux.efi", "syslinux-efi");
-	char *ldlinux = loader ? find_one(ldl, 2, "ldlinux.e64", "syslinux-common") : NULL;
+	*loader = find_one(efi, 2, "EFI loader syslinux.efi", "syslinux-efi");
+	*ldlinux = *loader ? find_one(ldl, 2, "ldlinux.e64", "syslinux-common") : NULL;
+	if (*ldlinux)
+		return 0;
+	free(*loader);
+	*loader = NULL;
+	return -1;
+}
+
+int image_copy_efi_loader(const char *dir)
+{
+	char *loader, *ldlinux;
 	char *to1 = path_join(dir, "BOOTX64.EFI"), *to2 = path_join(dir, "ldlinux.e64");
-	int ret = ldlinux && mkdir_p(dir, 0755) == 0 && copy_file(loader, to1, 0644) == 0 &&
-			  copy_file(ldlinux, to2, 0644) == 0
+	int ret = image_efi_loader_files(&loader, &ldlinux) == 0 && mkdir_p(dir, 0755) == 0 &&
+			  copy_file(loader, to1, 0644) == 0 && copy_file(ldlinux, to2, 0644) == 0
 		      ? 0
 		      : -1;
 	free(loader);

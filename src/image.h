@@ -39,6 +39,9 @@ int image_put(const struct plan *plan, const char *fat, const char *host, const 
  * ldlinux.e64 (syslinux-common) into dir.  Returns 0, or -1 (reported, naming the Debian
  * package to install). */
 int image_copy_efi_loader(const char *dir);
+/* The host files image_copy_efi_loader copies: Syslinux's EFI loader and its ldlinux.e64
+ * (malloc'd).  Returns 0, or -1 (reported, naming the Debian package) with both NULL. */
+int image_efi_loader_files(char **loader, char **ldlinux);
 
 /* The persistence partition's ext2 UUID, made from the volume id. */
 void image_persist_uuid(const struct plan *plan, char out[37]);

@@ -13,6 +13,7 @@
 
 #include "cpio.h"
 #include "gz.h"
+#include "interrupt.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -173,7 +174,9 @@ static int make_ext2(const struct plan *plan, const char *root, const char *img,
 	c.env = env;
 	buf_init(&said);
 	rc = run_captured(&c, cap, log, &said);
-	if (rc > 0 && (strstr(said.data, "Could not allocate") || strstr(said.data, "No space left") ||
+	if (rc > 0 && interrupted())
+		rc = interrupt_check();
+	else if (rc > 0 && (strstr(said.data, "Could not allocate") || strstr(said.data, "No space left") ||
 		       strstr(said.data, "Not enough space") || strstr(said.data, "too small")))
 		rc = 1; /* the tree does not fit */
 	else if (rc > 0)
@@ -253,6 +256,8 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 			rc = error("debugfs could not finish the ext2 initrd: %s; full log: %s", line, log);
 			break;
 		}
+	} else if (rc > 0 && interrupted()) {
+		rc = interrupt_check();
 	} else if (rc > 0) {
 		rc = error("debugfs failed (exit %d); see %s", rc, log);
 	}

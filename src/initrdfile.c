@@ -87,6 +87,11 @@ static void list_release(struct list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The most NUL bytes a list may ask for after the trailer.  What unpack finds there is a
+ * few hundred bytes (cpio(1) fills its last 512-byte block); a list that asks for more is
+ * damaged, and pack would fill memory with it. */
+#define MAX_PAD (64 << 20)
+
 static int parse_list(char *text, const char *where, struct list *l)
 {
 	int line = 0;
@@ -108,6 +113,11 @@ static int parse_list(char *text, const char *where, struct list *l)
 		}
 		if (nf == 2 && !strcmp(f[0], "pad")) {
 			l->pad = strtoul(f[1], NULL, 10);
+			if (l->pad > MAX_PAD) {
+				list_release(l);
+				return error("%s:%d: 'pad %s' is more than %d MiB of padding", where, line,
+					     f[1], MAX_PAD >> 20);
+			}
 			continue;
 		}
 		if (nf == 2 && !strcmp(f[0], "ext2")) {
@@ -190,9 +200,31 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
-	if (strcmp(name, ".") && (!unpack_name_is_safe(name) || through_symlink(u->dir, name)))
-		return error("'%s': refusing member '%s': it would land outside '%s'", u->file, e->name,
-			     u->dir);
+	if (!*name)
+		name = "."; /* "./" */
+	if (strcmp(name, ".")) {
+		/* Checked against the disk as it is now: a symlink made by an earlier member
+		 * cannot be replaced later (every member is created exclusively). */
+		const char *why = name[0] == '/' ? "an absolute name would land outside"
+				  : !unpack_name_is_safe(name) ? "its '..' would climb out of"
+				  : through_symlink(u->dir, name)
+				      ? "it goes through a symlink, and could land outside"
+				  /* the list could hold it (escaped), but no cpio writer takes it
+				   * back, and in a listing it passes for two names */
+				  : strchr(name, '\n') ? "a newline in a name has no place in"
+							: NULL;
+		if (why) {
+			char *shown = unpack_shown(e->name);
+			ret = error("'%s': refusing member '%s': %s '%s'", u->file, shown, why, u->dir);
+			free(shown);
+			return ret;
+		}
+	}
+	/* The list is written last, as LIST.tmp renamed to LIST: a member by either name would
+	 * be overwritten, or, as a symlink, have the list written wherever it points. */
+	if (!strcmp(name, INITRDFILE_LIST) || !strcmp(name, INITRDFILE_LIST ".tmp"))
+		return error("'%s': refusing member '%s': unpack writes its own list there", u->file,
+			     e->name);
 	if (type == S_IFREG && e->nlink > 1) {
 		for (size_t i = 0; i < u->nlinks; i++)
 			if (u->links[i].ino == e->ino && u->links[i].maj == e->devmajor &&
@@ -202,9 +234,13 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	tag = type == S_IFDIR ? "dir" : type == S_IFREG ? (first ? "link" : "file")
 	      : type == S_IFLNK ? "slink" : type == S_IFCHR ? "nod-c" : type == S_IFBLK ? "nod-b"
 	      : type == S_IFIFO ? "fifo" : type == S_IFSOCK ? "sock" : NULL;
-	if (!tag)
-		return error("'%s': member '%s' has an unknown file type (mode %o)", u->file, e->name,
-			     e->mode);
+	if (!tag) {
+		char *shown = unpack_shown(e->name);
+		ret = error("'%s': member '%s' has an unknown file type (mode %o)", u->file, shown,
+			    e->mode);
+		free(shown);
+		return ret;
+	}
 	buf_addf(&u->list, "%s ", tag);
 	escape(&u->list, name);
 	buf_addf(&u->list, " %04o %u %u %u %u %u", e->mode & 07777, e->uid, e->gid, e->mtime, e->ino,
@@ -730,8 +766,9 @@ int initrdfile_pack(const char *dir, const char *file, int level)
 			goto out;
 	if (walk_unlisted(&l, dir, "", pack_new, &pk) < 0 || cpio_write_trailer(&pk.w) < 0)
 		goto out;
-	for (size_t i = 0; i < l.pad; i++)
-		buf_add(&out, "", 1);
+	buf_grow(&out, l.pad);
+	memset(out.data + out.len, 0, l.pad);
+	buf_setlen(&out, out.len + l.pad);
 	if (n > 3 && !strcmp(file + n - 3, ".gz")) {
 		if (!level)
 			level = l.level > 0 ? l.level : 6;

@@ -165,6 +165,13 @@ static int same_name(const char *a, const char *b)
 	return n == name_len(b) && !strncmp(a, b, n);
 }
 
+/* What follows the name of a line: "" for a line of a name alone, which a damaged record
+ * may hold. */
+static const char *value_of(const char *line, size_t name_len)
+{
+	return line[name_len] ? line + name_len + 1 : line + name_len;
+}
+
 /* Lines of l with name, and how many. */
 static size_t count_name(const struct lines *l, const char *name)
 {
@@ -199,10 +206,10 @@ static void describe(struct buf *why, const char *name, const struct lines *old,
 		const char *a = NULL, *b = NULL;
 		for (size_t i = 0; i < gone->n; i++)
 			if (same_name(gone->v[i], name))
-				a = gone->v[i] + n + 1;
+				a = value_of(gone->v[i], n);
 		for (size_t i = 0; i < came->n; i++)
 			if (same_name(came->v[i], name))
-				b = came->v[i] + n + 1;
+				b = value_of(came->v[i], n);
 		if (a && b && strlen(a) < 48 && strlen(b) < 48 && !strstr(b, "sha256:"))
 			buf_addf(why, " (%s -> %s)", a, b);
 		return;
@@ -210,10 +217,10 @@ static void describe(struct buf *why, const char *name, const struct lines *old,
 	buf_adds(why, " (");
 	for (size_t i = 0; i < came->n && shown < MAX_DETAILS; i++)
 		if (same_name(came->v[i], name))
-			buf_addf(why, "%s+%s", shown++ ? ", " : "", came->v[i] + n + 1);
+			buf_addf(why, "%s+%s", shown++ ? ", " : "", value_of(came->v[i], n));
 	for (size_t i = 0; i < gone->n && shown < MAX_DETAILS; i++)
 		if (same_name(gone->v[i], name))
-			buf_addf(why, "%s-%s", shown++ ? ", " : "", gone->v[i] + n + 1);
+			buf_addf(why, "%s-%s", shown++ ? ", " : "", value_of(gone->v[i], n));
 	if (details > shown)
 		buf_addf(why, ", and %zu more", details - shown);
 	buf_adds(why, ")");
@@ -239,8 +246,11 @@ void inputs_changes(const struct inputs *in, const char *record, struct buf *why
 	/* Sorted copies, merged: lines only in the old text are gone, only in the new came. */
 	so.v = xcalloc(old.n + 1, sizeof(char *));
 	sn.v = xcalloc(new.n + 1, sizeof(char *));
-	memcpy(so.v, old.v, old.n * sizeof(char *));
-	memcpy(sn.v, new.v, new.n * sizeof(char *));
+	/* an empty text has no array, and memcpy's may not be NULL even for no bytes */
+	if (old.n)
+		memcpy(so.v, old.v, old.n * sizeof(char *));
+	if (new.n)
+		memcpy(sn.v, new.v, new.n * sizeof(char *));
 	so.n = old.n;
 	sn.n = new.n;
 	qsort(so.v, so.n, sizeof(char *), cmp_line);

@@ -11,8 +11,6 @@
 #include "stick.h"
 #include "util.h"
 
-#define ISOLINUX_DIR "/usr/lib/ISOLINUX"
-#define LDLINUX_C32 "/usr/lib/syslinux/modules/bios/ldlinux.c32"
 
 /* The EFI partition's copy of the menu, made the ISO's too (mcopy -o over the stick's). */
 static int efi_menu(const struct plan *plan, const char *work, const char *efi, const char *menu,
@@ -52,12 +50,12 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	free(xorriso);
 	if (!have_xorriso)
 		error("'xorriso' is not found in PATH; install the Debian package 'xorriso'");
-	else if (!file_exists(ISOLINUX_DIR "/isolinux.bin"))
-		error("ISOLINUX was not found (" ISOLINUX_DIR "/isolinux.bin); install the Debian "
+	else if (!file_exists(ISO_ISOLINUX_DIR "/isolinux.bin"))
+		error("ISOLINUX was not found (" ISO_ISOLINUX_DIR "/isolinux.bin); install the Debian "
 		      "package 'isolinux'");
 	else if (mkdir_p(isolinux, 0755) == 0 &&
-		 copy_into(ISOLINUX_DIR "/isolinux.bin", isolinux, "isolinux.bin") == 0 &&
-		 copy_into(LDLINUX_C32, isolinux, "ldlinux.c32") == 0)
+		 copy_into(ISO_ISOLINUX_DIR "/isolinux.bin", isolinux, "isolinux.bin") == 0 &&
+		 copy_into(ISO_LDLINUX_C32, isolinux, "ldlinux.c32") == 0)
 		ret = 0;
 	if (ret < 0)
 		goto out;
@@ -85,7 +83,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		char *moddate = xasprintf("--modification-date=%s", date);
 		const char *argv[] = {
 			"xorriso", "-as", "mkisofs", "-o", iso, "-V", plan->fat_label, "-r", "-J",
-			"-isohybrid-mbr", ISOLINUX_DIR "/isohdpfx.bin",
+			"-isohybrid-mbr", ISO_ISOLINUX_DIR "/isohdpfx.bin",
 			"-c", "isolinux/boot.cat", "-b", "isolinux/isolinux.bin", "-no-emul-boot",
 			"-boot-load-size", "4", "-boot-info-table",
 			"-append_partition", "2", "0xef", efi, "-appended_part_as_gpt",
@@ -123,9 +121,9 @@ int iso_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in
 		inputs_add(in, "menu", "sha256:%s", sum);
 		ret = inputs_add_self(in) < 0 || inputs_add_tool(in, "xorriso") < 0 ||
 				      inputs_add_tool(in, "mkfs.fat") < 0 || inputs_add_tool(in, "mcopy") < 0 ||
-				      inputs_add_file(in, "isolinux.bin", ISOLINUX_DIR "/isolinux.bin") < 0 ||
-				      inputs_add_file(in, "isohdpfx.bin", ISOLINUX_DIR "/isohdpfx.bin") < 0 ||
-				      inputs_add_file(in, "ldlinux.c32", LDLINUX_C32) < 0 ||
+				      inputs_add_file(in, "isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin") < 0 ||
+				      inputs_add_file(in, "isohdpfx.bin", ISO_ISOLINUX_DIR "/isohdpfx.bin") < 0 ||
+				      inputs_add_file(in, "ldlinux.c32", ISO_LDLINUX_C32) < 0 ||
 				      inputs_add_tree(in, stick_dir) < 0
 			      ? -1
 			      : 0;

@@ -18,6 +18,11 @@
 #include "config.h"
 #include "inputs.h"
 
+/* ISOLINUX (Debian's isolinux: isolinux.bin, and isohdpfx.bin, the isohybrid MBR), and the
+ * BIOS ldlinux.c32 (syslinux-common) beside it in the ISO's /isolinux */
+#define ISO_ISOLINUX_DIR "/usr/lib/ISOLINUX"
+#define ISO_LDLINUX_C32 "/usr/lib/syslinux/modules/bios/ldlinux.c32"
+
 /* Build the ISO from the stick tree (the stick's boot/ files and boot menu), working in
  * work (a fresh directory of its own), writing iso.  The menu is the stick's, but it finds
  * the medium by the ISO's volume label instead of the FAT volume id.  Tool output goes to

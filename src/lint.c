@@ -331,9 +331,39 @@ static const char *const init_path[] = {"/sbin", "/usr/sbin", "/bin", "/usr/bin"
 static const char *const inittab_actions[] = {"sysinit",    "wait",     "once",    "respawn",
 					      "askfirst",   "ctrlaltdel", "shutdown", "restart"};
 
-/* Each line of /etc/inittab, as BusyBox init reads it, and the program each starts. */
+/* The shells a console line may start directly (their basenames). */
+static const char *const shells[] = {"sh", "ash", "hush", "bash", "dash", "ksh", "mksh", "zsh"};
+
+/* The shell that an inittab process starts straight away, with no login before it: the
+ * program, or cttyhack's argument, when it is a shell (malloc'd), else NULL.  A process with
+ * shell characters goes through /bin/sh -c, which runs a command, not a prompt. */
+static char *console_shell(const char *process)
+{
+	const char *p = process + strspn(process, " \t");
+	size_t n = strcspn(p, " \t\r");
+	const char *base;
+	if (strpbrk(p, SHELL_CHARS))
+		return NULL;
+	base = memrchr(p, '/', n);
+	base = base ? base + 1 : p;
+	if ((size_t)(p + n - base) == 8 && !strncmp(base, "cttyhack", 8)) {
+		p += n;
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t\r");
+		base = memrchr(p, '/', n);
+		base = base ? base + 1 : p;
+	}
+	for (size_t i = 0; n && i < sizeof(shells) / sizeof(shells[0]); i++)
+		if ((size_t)(p + n - base) == strlen(shells[i]) && !strncmp(base, shells[i], strlen(shells[i])))
+			return xstrndup(p, n);
+	return NULL;
+}
+
+/* Each line of /etc/inittab, as BusyBox init reads it, and the program each starts.  With
+ * password set (the image has a root password), a line that starts a shell directly is a
+ * finding: that console would let anyone in without it. */
 static int check_inittab(struct lint *l, const char *variant, const struct manifest *m,
-			 const struct mf_entry *tab)
+			 const struct mf_entry *tab, int password)
 {
 	struct buf text;
 	int lineno = 0, ret = 0;
@@ -371,6 +401,14 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 		p += strspn(p, " \t");
 		if (!*p)
 			continue;
+		if (password && (prog = console_shell(p))) {
+			finding(l, "initrd '%s': /etc/inittab line %d starts a shell (%s) without "
+				   "login: anyone at that console is root without the root password; "
+				   "start /etc/rc.d/rc.console (as the default rootfs/etc/inittab does) "
+				   "or /bin/login instead",
+				variant, lineno, prog);
+			free(prog);
+		}
 		prog = strpbrk(p, SHELL_CHARS) ? xstrdup("/bin/sh") : xstrndup(p, strcspn(p, " \t\r"));
 		for (k = 0; !strchr(prog, '/') && k < sizeof(init_path) / sizeof(init_path[0]); k++) {
 			char *full = path_join(init_path[k], prog);
@@ -393,6 +431,12 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 	}
 	buf_release(&text);
 	return ret;
+}
+
+/* Does the image have a root password ([system] root_password_hash or _file)? */
+static int has_password(const struct plan *plan)
+{
+	return plan->root_password_hash || plan->root_password_file;
 }
 
 /* The program the kernel starts, /dev/console, and BusyBox init's /etc/inittab. */
@@ -438,7 +482,7 @@ static int check_init(struct lint *l, const struct plan *plan, const char *varia
 					variant, tab ? "is not a file" : "is missing");
 		}
 		if (tab && tab->type == MF_FILE)
-			ret = check_inittab(l, variant, m, tab);
+			ret = check_inittab(l, variant, m, tab, has_password(plan));
 	}
 	free(init);
 	free(skel);
@@ -558,11 +602,92 @@ static int check_scripts(struct lint *l, const char *variant, const struct manif
 	return 0;
 }
 
+/* Directories whose mode the live system relies on, when the tree has them. */
+static const struct {
+	const char *path;
+	unsigned mode;
+	const char *why;
+} dir_modes[] = {
+	{"/tmp", 01777, "anyone may make files there and only remove their own"},
+	{"/var/tmp", 01777, "anyone may make files there and only remove their own"},
+	{"/root", 0700, "root's home is root's alone"},
+};
+
+/* The modes of /tmp, /root and /etc/shadow; and with a root password, what makes it count:
+ * /etc/passwd sends login to /etc/shadow for root, and /bin/login is there to ask for it (the
+ * consoles are checked with /etc/inittab). */
+static int check_security(struct lint *l, const struct plan *plan, const char *variant,
+			  const struct manifest *m)
+{
+	const struct mf_entry *e;
+	int ret = 0;
+
+	for (size_t i = 0; i < sizeof(dir_modes) / sizeof(dir_modes[0]); i++) {
+		if (!(e = manifest_find(m, dir_modes[i].path)))
+			continue;
+		l->checks++;
+		if (e->type != MF_DIR)
+			finding(l, "initrd '%s': %s is %s, not a directory: %s", variant,
+				dir_modes[i].path, type_name(e->type), dir_modes[i].why);
+		else if (e->mode != dir_modes[i].mode)
+			finding(l, "initrd '%s': %s has mode %04o, not %04o: %s", variant,
+				dir_modes[i].path, e->mode, dir_modes[i].mode, dir_modes[i].why);
+	}
+	if ((e = manifest_find(m, "/etc/shadow")) && e->type == MF_FILE) {
+		l->checks++;
+		if (e->mode & 077)
+			finding(l, "initrd '%s': /etc/shadow has mode %04o: other users can read the "
+				   "password hashes in it",
+				variant, e->mode);
+	}
+	if (!has_password(plan))
+		return 0;
+
+	l->checks += 2;
+	e = manifest_resolve(m, "/etc/passwd");
+	if (!e || e->type != MF_FILE) {
+		finding(l, "initrd '%s': /etc/passwd %s: login cannot find root, whose password "
+			   "[system] sets",
+			variant, e ? "is not a file" : "is missing");
+	} else {
+		struct buf text;
+		const char *line;
+		buf_init(&text);
+		ret = read_entry(e, &text);
+		for (line = text.data; !ret && *line && strncmp(line, "root:", 5);)
+			line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+		if (!ret && !*line) {
+			finding(l, "initrd '%s': /etc/passwd has no line for root, whose password "
+				   "[system] sets",
+				variant);
+		} else if (!ret) {
+			/* BusyBox reads /etc/shadow only for a password field of "x" or "*" */
+			size_t n = strcspn(line + 5, ":\n");
+			if (n != 1 || (line[5] != 'x' && line[5] != '*'))
+				finding(l, "initrd '%s': /etc/passwd gives root the password field "
+					   "'%.*s', not 'x': login never reads the hash [system] puts in "
+					   "/etc/shadow",
+					variant, (int)n, line + 5);
+		}
+		buf_release(&text);
+	}
+	if (!ret) {
+		char *why = NULL;
+		ret = exec_problem(m, "/bin/login", &why);
+		if (why)
+			finding(l, "initrd '%s': /bin/login %s: with a root password, the consoles ask "
+				   "for it through login (BusyBox's CONFIG_LOGIN)",
+				variant, why);
+		free(why);
+	}
+	return ret;
+}
+
 int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct manifest *m)
 {
 	const char *variant = plan->ivar[iv].name;
 	if (check_init(l, plan, variant, m) < 0 || check_elf(l, variant, m) < 0 ||
-	    check_scripts(l, variant, m) < 0)
+	    check_scripts(l, variant, m) < 0 || check_security(l, plan, variant, m) < 0)
 		return -1;
 	return 0;
 }

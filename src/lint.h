@@ -19,7 +19,12 @@
  *   - every executable ELF file is for x86-64, and every dynamically linked program finds
  *     its interpreter (PT_INTERP) and libraries (DT_NEEDED, and theirs) in the tree where
  *     ld.so looks (elfdeps.h, run inside the tree; its ld.so.conf only with an ld.so.cache);
- *   - every executable #! script's interpreter is there and executable.
+ *   - every executable #! script's interpreter is there and executable;
+ *   - /tmp and /var/tmp, when there, are directories of mode 1777, /root one of 0700, and
+ *     /etc/shadow is readable by root alone;
+ *   - with a root password ([system] root_password_hash or _file): /etc/passwd sends login
+ *     to /etc/shadow for root (password field "x"), /bin/login is there, and no
+ *     /etc/inittab line starts a shell directly (that console would need no password).
  *
  * Findings are lines of text, one per problem, naming the variant and the symbol or file:
  *   kernel 'main': CONFIG_RD_GZIP is not set: the initrd is gzip-compressed

@@ -21,6 +21,10 @@ _Noreturn void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void info(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 extern int log_quiet;
+/* Drop the messages of error(), error_errno(), warning() and info() (they still return
+ * as they would); die() still prints.  For the fuzz harnesses (tests/fuzz/), which feed a
+ * parser millions of bad inputs. */
+extern int log_silent;
 /* Monotonic seconds, for stage timings. */
 double log_now(void);
 

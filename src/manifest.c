@@ -280,5 +280,6 @@ static int by_path(const void *a, const void *b)
 
 void manifest_sort(struct manifest *m)
 {
-	qsort(m->v, m->n, sizeof(*m->v), by_path);
+	if (m->n) /* an empty manifest has no array, and qsort's may not be NULL */
+		qsort(m->v, m->n, sizeof(*m->v), by_path);
 }

@@ -14,6 +14,7 @@
 #include "elfdeps.h"
 #include "inputs.h"
 #include "kbuild.h"
+#include "password.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -72,7 +73,12 @@ int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix
 		} else if (lstat(host, &st) < 0) {
 			ret = error_errno("cannot stat '%s'", host);
 		} else if (S_ISDIR(st.st_mode)) {
-			ret = manifest_add_dir(m, path, 0755);
+			/* A directory already listed keeps its mode: a skeleton's root/ or tmp/ (say,
+			 * for a .profile) must not make /root 0755 or take /tmp's sticky bit. */
+			char *norm = manifest_normalise(path);
+			const struct mf_entry *e = norm ? manifest_find(m, norm) : NULL;
+			ret = e && e->type == MF_DIR ? 0 : manifest_add_dir(m, path, 0755);
+			free(norm);
 			if (!ret)
 				ret = rootfs_add_tree(m, host, path);
 		} else if (S_ISREG(st.st_mode)) {
@@ -364,6 +370,44 @@ int rootfs_diff(const struct manifest *base, const struct manifest *m, struct ma
 	return 0;
 }
 
+/* With a root password ([system] root_password_*), /etc/shadow holds its hash for root,
+ * after any other users' lines of a shadow file the skeleton or an overlay brought. */
+static int add_shadow(const struct plan *plan, struct manifest *m)
+{
+	const struct mf_entry *old = manifest_find(m, "/etc/shadow");
+	struct buf was, text;
+	char *hash;
+	int ret = password_root_hash(plan, &hash);
+	if (ret < 0 || !hash)
+		return ret;
+	buf_init(&was);
+	buf_init(&text);
+	if (old && old->type == MF_FILE && old->source)
+		ret = read_file(old->source, &was);
+	else if (old && old->type == MF_FILE && old->data)
+		buf_add(&was, old->data, old->size);
+	if (!ret) {
+		password_shadow(hash, plan->epoch, was.data, &text);
+		ret = manifest_add_data(m, "/etc/shadow", 0600, text.data, text.len);
+	}
+	buf_release(&was);
+	buf_release(&text);
+	free(hash);
+	return ret;
+}
+
+/* Files only root may read, whatever mode a skeleton's copy got (rootfs_add_tree gives
+ * every file 0644 or 0755): password hashes. */
+static void private_files(struct manifest *m)
+{
+	static const char *const paths[] = {"/etc/shadow", "/etc/gshadow"};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct mf_entry *e = manifest_find(m, paths[i]);
+		if (e && e->type == MF_FILE)
+			e->mode &= 0600;
+	}
+}
+
 int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m)
 {
 	char *hostname;
@@ -396,6 +440,9 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
 		return -1;
 	if (in->variant && add_variant(plan, in->variant, m) < 0)
 		return -1;
+	if (add_shadow(plan, m) < 0)
+		return -1;
+	private_files(m);
 	if (add_libraries(plan, m, in) < 0)
 		return -1;
 	manifest_sort(m);

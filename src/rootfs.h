@@ -6,6 +6,11 @@
  * nodes /dev/console and /dev/null; and every shared library the ELF files in the tree
  * need (resolved from their headers, copied with debug info stripped, the ELF interpreter
  * at its PT_INTERP path).  Everything is owned by root and stamped with the plan's epoch.
+ *
+ * The standard directories keep their modes (/tmp and /var/tmp 1777, /root 0700, /proc and
+ * /sys 0555) when the skeleton or an overlay has a directory of the same name.  With a root
+ * password ([system] root_password_*, password.h) /etc/shadow holds its hash; /etc/shadow
+ * and /etc/gshadow are made root's alone (0600) whatever they came from.
  */
 #ifndef MKDISTRO_ROOTFS_H
 #define MKDISTRO_ROOTFS_H
@@ -24,9 +29,9 @@ struct rootfs_in {
  * binaries (at their host paths), then the libraries of every ELF file.  Returns 0 or -1
  * (reported; a variant's bad binary or overlay as mkdistro.conf:LINE). */
 int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m);
-/* Add a host directory tree under prefix (e.g. "/") to m: directories 0755, files 0644 or
- * 0755 (by their x bit, so the umask of a checkout does not matter), symlinks as they are.
- * Returns 0 or -1 (reported). */
+/* Add a host directory tree under prefix (e.g. "/") to m: directories 0755 (one already in
+ * m keeps its mode), files 0644 or 0755 (by their x bit, so the umask of a checkout does not
+ * matter), symlinks as they are.  Returns 0 or -1 (reported). */
 int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix);
 /* Check a variant's overlays (directories) and binaries (x86-64 ELF files), naming the
  * mkdistro.conf line of a bad one.  Returns 0 or -1 (reported). */

@@ -7,11 +7,14 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <glob.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "memo.h"
 #include "spawn.h"
 #include "unpack.h"
@@ -177,14 +180,141 @@ out:
 	return ret;
 }
 
-/* debian:linux-source-X: the installed tarball, or one fetched with apt-get download. */
-static int kernel_from_debian(const struct plan *plan, const char *pkg, const char *log,
-			      struct source *out)
+/* Same file, same identity: device, inode, size, modification and change times. */
+static int same_identity(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The size and SHA-256 of the file at path, into p.  With use_memo, the sum is remembered
+ * (memo.h) with the file's identity and read again only when that changed: a build with
+ * nothing changed must not read a 140 MB tarball to check it.  Returns 0 or -1 (reported). */
+static int file_sum(const struct plan *plan, const char *path, int use_memo,
+		    struct lockfile_pin *p)
+{
+	const char *deps[] = {path, NULL};
+	char *key = xasprintf("sha256 1 %s", path), *known = NULL;
+	struct stat before, after;
+	int ret = -1;
+
+	if (stat(path, &before) < 0) {
+		error_errno("cannot read '%s'", path);
+		goto out;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		error("source '%s' is not a regular file", path);
+		goto out;
+	}
+	p->size = (uint64_t)before.st_size;
+	if (use_memo && (known = memo_get(plan, key, deps)) && strlen(known) == 64) {
+		memcpy(p->sha256, known, 65);
+		ret = 0;
+		goto out;
+	}
+	info("  hashing %s", path);
+	if (sha256_file(path, p->sha256) < 0)
+		goto out;
+	/* A sum remembered for the identity after a change would vouch for the new bytes. */
+	if (stat(path, &after) < 0 || !same_identity(&before, &after)) {
+		error("'%s' changed while it was being hashed", path);
+		goto out;
+	}
+	if (use_memo)
+		memo_put(plan, key, deps, p->sha256);
+	ret = 0;
+out:
+	free(key);
+	free(known);
+	return ret;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The files of a .deb, unpacked into xdir: dpkg-deb only streams its data tarball out, and
+ * unpack_archive extracts that with its checks (dpkg-deb -x would write whatever the package
+ * names). */
+static int extract_deb(const char *deb, const char *xdir, const char *log)
+{
+	char *tar = xasprintf("%s.tar", xdir);
+	const char *argv[] = {"dpkg-deb", "--fsys-tarfile", deb, NULL};
+	struct child c = CHILD_INIT;
+	int ret = -1;
+	c.argv = argv;
+	c.out = tar;
+	c.log = log;
+	if (remove_tree(xdir) < 0)
+		goto out;
+	if (spawn_run(&c) != 0) {
+		error("dpkg-deb --fsys-tarfile '%s' failed; see %s", deb, log);
+		goto out;
+	}
+	ret = unpack_archive(tar, xdir);
+out:
+	unlink(tar);
+	free(tar);
+	return ret;
+}
+
+/* The .deb of pkg in dl (at the pinned version, if any), fetched with apt-get download when
+ * missing; malloc'd, or NULL (reported). */
+static char *fetch_deb(const char *pkg, const char *pinned, const char *dl, const char *log)
+{
+	/* apt-get download names the file PKG_VERSION_ARCH.deb, an epoch's ':' as "%3a" */
+	struct buf v;
+	char *pattern, *spec = pinned ? xasprintf("%s=%s", pkg, pinned) : xstrdup(pkg), *deb = NULL;
+	const char *download[] = {"apt-get", "download", spec, NULL};
+	glob_t g;
+	buf_init(&v);
+	for (const char *p = pinned ? pinned : "*"; *p; p++)
+		if (*p == ':')
+			buf_adds(&v, "%3a");
+		else
+			buf_add(&v, p, 1);
+	pattern = xasprintf("%s/%s_%s_*.deb", dl, pkg, v.data);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		deb = xstrdup(g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+		goto out;
+	}
+	info("  fetching %s with apt-get download", spec);
+	if (run(download, dl, log) < 0) {
+		if (pinned)
+			error("%s %s is pinned in %s; if the archive no longer has it, 'mkdistro lock "
+			      "--update' pins the version it has",
+			      pkg, pinned, LOCKFILE_NAME);
+		goto out;
+	}
+	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+		error("apt-get download %s left no .deb in '%s'", spec, dl);
+		goto out;
+	}
+	deb = xstrdup(g.gl_pathv[g.gl_pathc - 1]);
+	globfree(&g);
+out:
+	buf_release(&v);
+	free(pattern);
+	free(spec);
+	return deb;
+}
+
+/* debian:linux-source-X: the installed tarball, or one fetched with apt-get download.  The
+ * tarball (the same bytes either way) is what the lock pins. */
+static int kernel_from_debian(const struct plan *plan, const char *pkg, struct lockfile *lock,
+			      const char *log, struct source *out)
 {
 	char *srcdir = path_join(plan->cache_dir, "src");
 	char *dl = path_join(plan->cache_dir, "download");
 	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
+	char *name = xasprintf("%s.tar.xz", pkg);
 	char *version = NULL, *status = NULL, *dir = NULL, *deb = NULL, *xdir = NULL, *s = NULL;
+	char *shown = NULL, *restore = NULL, *inner_key = NULL, *inner = NULL;
+	struct lockfile_pin actual = {.role = "kernel", .file = name};
 	int ret = -1, installed;
 	const char *query[] = {"dpkg-query", "-W", "-f=${Status} ${Version}", pkg, NULL};
 	const char *memo_deps[] = {"/var/lib/dpkg/status", tarball, NULL};
@@ -201,65 +331,91 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, const ch
 	installed = status && strstr(status, " ok installed ") && file_exists(tarball);
 	if (installed) {
 		version = xstrdup(strstr(status, " ok installed ") + 14);
+		shown = xstrdup(tarball);
+		restore = xasprintf("apt-get install --reinstall %s=%s", pkg,
+				    lockfile_version(lock, "kernel") ? lockfile_version(lock, "kernel")
+								     : version);
+		if (file_sum(plan, tarball, 1, &actual) < 0)
+			goto out;
 	} else {
 		/* Not installed: fetch the .deb (apt checks it against the signed index). */
-		const char *download[] = {"apt-get", "download", pkg, NULL};
-		glob_t g;
-		char *pattern = xasprintf("%s/%s_*.deb", dl, pkg);
-		info("  fetching %s with apt-get download", pkg);
-		if (glob(pattern, 0, NULL, &g) != 0 && run(download, dl, log) < 0) {
-			free(pattern);
+		const char *inner_deps[2] = {NULL, NULL};
+		if (!(deb = fetch_deb(pkg, lockfile_version(lock, "kernel"), dl, log)))
 			goto out;
-		}
-		globfree(&g);
-		if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
-			error("apt-get download %s left no .deb in '%s'", pkg, dl);
-			free(pattern);
-			goto out;
-		}
-		deb = xstrdup(g.gl_pathv[g.gl_pathc - 1]);
-		globfree(&g);
-		free(pattern);
 		const char *field[] = {"dpkg-deb", "-f", deb, "Version", NULL};
 		version = capture(field, dl);
 		if (!version) {
 			error("'%s' is not a readable Debian package", deb);
 			goto out;
 		}
+		shown = xasprintf("%s (usr/src/%s in it)", deb, name);
+		restore = xasprintf("remove '%s' to download it again", deb);
+		xdir = xasprintf("%s/%s-x", dl, pkg);
+		/* The tarball's sum is remembered with the .deb's identity, so that it is taken
+		 * out of the .deb again only when that changed. */
+		inner_key = xasprintf("deb member sha256 1 %s", name);
+		inner_deps[0] = deb;
+		inner = memo_get(plan, inner_key, inner_deps);
+		if (!inner || sscanf(inner, "%" SCNu64 " %64s", &actual.size, actual.sha256) != 2 ||
+		    strlen(actual.sha256) != 64) {
+			char *t = xasprintf("%s/usr/src/%s", xdir, name);
+			int r = extract_deb(deb, xdir, log) < 0 || file_sum(plan, t, 0, &actual) < 0;
+			free(t);
+			if (r)
+				goto out;
+			free(inner);
+			inner = xasprintf("%" PRIu64 " %s", actual.size, actual.sha256);
+			memo_put(plan, inner_key, inner_deps, inner);
+		}
+		free(tarball);
+		tarball = xasprintf("%s/usr/src/%s", xdir, name);
 	}
+	actual.version = version;
+	if (lockfile_check(lock, &actual, shown, NULL, restore) < 0)
+		goto out;
 	out->id = xasprintf("%s %s", pkg, version);
 	s = slug(out->id);
 	dir = path_join(srcdir, s);
 	if (!is_dir(dir)) {
 		if (!installed) {
-			xdir = xasprintf("%s/%s-x", dl, pkg);
-			const char *extract[] = {"dpkg-deb", "-x", deb, xdir, NULL};
-			if (remove_tree(xdir) < 0 || run(extract, NULL, log) < 0)
+			/* taken out again when the sum came from the memo, and checked again */
+			struct lockfile_pin again = actual;
+			if (!file_exists(tarball) &&
+			    (extract_deb(deb, xdir, log) < 0 || file_sum(plan, tarball, 0, &again) < 0))
 				goto out;
-			free(tarball);
-			tarball = xasprintf("%s/usr/src/%s.tar.xz", xdir, pkg);
+			if (strcmp(again.sha256, actual.sha256)) {
+				error("'%s' no longer holds the tarball checked (SHA-256 %s, now %s); "
+				      "%s",
+				      shown, actual.sha256, again.sha256, restore);
+				goto out;
+			}
 		} else if (check_dpkg_md5(pkg, tarball) < 0) {
 			goto out;
 		}
 		info("  unpacking %s", tarball);
 		if (unpack_entry(tarball, dir, out->id) < 0)
 			goto out;
-		if (xdir)
-			remove_tree(xdir);
 	}
 	out->tree = single_subdir(dir);
 	ret = out->tree ? 0 : -1;
 out:
+	if (xdir)
+		remove_tree(xdir);
 	free(memo_key);
 	free(srcdir);
 	free(dl);
 	free(tarball);
+	free(name);
 	free(version);
 	free(status);
 	free(dir);
 	free(deb);
 	free(xdir);
 	free(s);
+	free(shown);
+	free(restore);
+	free(inner_key);
+	free(inner);
 	return ret;
 }
 
@@ -416,9 +572,77 @@ int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
 	return n;
 }
 
-/* debian:PACKAGE with apt-get source, through a private apt configuration. */
-static int busybox_from_debian(const struct plan *plan, const char *pkg, const char *log,
-			       struct source *out)
+/* Name order, whatever the locale (alphasort follows LC_COLLATE): the first mismatch
+ * reported is the same everywhere. */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Check each file of a Debian source package in dir (the .dsc and the tarballs it lists; the
+ * unpacked tree and dot files are not the package's) against the lock, and that none the lock
+ * pins is missing. */
+static int check_package_files(const struct plan *plan, struct lockfile *lock, const char *dir,
+			       const char *version, int use_memo, const char *restore)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, by_name), ret = 0;
+	if (n < 0)
+		return error_errno("cannot read '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]->d_name);
+		struct lockfile_pin actual = {.role = "busybox", .file = names[i]->d_name,
+					      .version = (char *)version};
+		struct stat st;
+		if (!ret && names[i]->d_name[0] != '.' && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			ret = file_sum(plan, path, use_memo, &actual) < 0 ||
+					      lockfile_check(lock, &actual, path, NULL, restore) < 0
+				      ? -1
+				      : 0;
+		free(path);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!ret)
+		ret = lockfile_check_all_found(lock, "busybox", dir, restore);
+	return ret;
+}
+
+/* The Version field of the one .dsc in dir (with its epoch, which the file's name leaves
+ * out, and which apt-get source PKG=VERSION needs), malloc'd; "-" when there is none. */
+static char *dsc_version(const char *dir)
+{
+	char *pattern = path_join(dir, "*.dsc"), *version = NULL;
+	struct buf b;
+	glob_t g;
+	buf_init(&b);
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		if (g.gl_pathc == 1 && read_file(g.gl_pathv[0], &b) == 0) {
+			const char *v = !strncmp(b.data, "Version:", 8) ? b.data
+					: strstr(b.data, "\nVersion:");
+			if (v) {
+				v += strspn(v, "\n") + 8;
+				v += strspn(v, " \t");
+				version = xstrndup(v, strcspn(v, " \t\r\n"));
+			}
+		}
+		globfree(&g);
+	}
+	buf_release(&b);
+	free(pattern);
+	if (!version || !*version) {
+		free(version);
+		version = xstrdup("-");
+	}
+	return version;
+}
+
+/* debian:PACKAGE with apt-get source, through a private apt configuration.  The package is
+ * downloaded only; its files are checked against the lock and its tarballs' members (unpack.h)
+ * before dpkg-source extracts them and applies Debian's patches. */
+static int busybox_from_debian(const struct plan *plan, const char *pkg, struct lockfile *lock,
+			       const char *log, struct source *out)
 {
 	char *apt = path_join(plan->cache_dir, "apt");
 	char *list = path_join(apt, "sources.list");
@@ -436,7 +660,10 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 	char *o_parts = xasprintf("Dir::Etc::SourceParts=%s", parts);
 	char *o_lists = xasprintf("Dir::State::Lists=%s", lists);
 	char *o_cache = xasprintf("Dir::Cache=%s", cache);
-	char *idfile = NULL;
+	const char *pinned = lockfile_version(lock, "busybox");
+	char *spec = pinned ? xasprintf("%s=%s", pkg, pinned) : xstrdup(pkg);
+	char *restore = xasprintf("remove '%s' to fetch %s again", dir, pkg);
+	char *idfile = NULL, *dsc = NULL, *version = NULL;
 	struct buf b, b822;
 	glob_t g;
 	int ret = -1;
@@ -444,9 +671,16 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 	buf_init(&b);
 	buf_init(&b822);
 	out->id = entry_id(dir);
-	if (out->id)
+	if (out->id) {
+		version = dsc_version(dir);
+		if (check_package_files(plan, lock, dir, version, 1, restore) < 0)
+			goto out;
 		goto found;
-	info("  fetching %s with apt-get source (private apt configuration in %s)", pkg, apt);
+	}
+	info("  fetching %s with apt-get source (private apt configuration in %s)", spec, apt);
+	free(restore);
+	restore = xstrdup("apt-get source fetched it just now: check the Debian mirror or proxy "
+			  "that /etc/apt names");
 	if (mkdir_p(partial, 0755) < 0 || mkdir_p(archives, 0755) < 0 || mkdir_p(parts, 0755) < 0)
 		goto out;
 	if (sources_debsrc_lines("/etc/apt", &b, &b822) == 0) {
@@ -462,7 +696,8 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 		const char *update[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
 					o_cache, "-o", "Debug::NoLocking=1", "update", NULL};
 		const char *source[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
-					o_cache, "-o", "Debug::NoLocking=1", "source", pkg, NULL};
+					o_cache, "-o", "Debug::NoLocking=1", "source", "--download-only",
+					spec, NULL};
 		struct child c = CHILD_INIT;
 		if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0)
 			goto out;
@@ -473,8 +708,13 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 		if (spawn_run(&c) != 0)
 			warning("apt-get update reported errors (see %s); trying apt-get source anyway",
 				log);
-		if (run(source, tmp, log) < 0)
+		if (run(source, tmp, log) < 0) {
+			if (pinned)
+				error("%s %s is pinned in %s; if the archive no longer has it, 'mkdistro "
+				      "lock --update' pins the version it has",
+				      pkg, pinned, LOCKFILE_NAME);
 			goto out;
+		}
 	}
 	{
 		char *pattern = path_join(tmp, "*.dsc");
@@ -483,12 +723,39 @@ static int busybox_from_debian(const struct plan *plan, const char *pkg, const c
 		if (rc != 0 || g.gl_pathc != 1) {
 			if (rc == 0)
 				globfree(&g);
-			error("apt-get source %s did not leave one .dsc file in '%s'", pkg, tmp);
+			error("apt-get source %s did not leave one .dsc file in '%s'", spec, tmp);
 			goto out;
 		}
-		char *base = strrchr(g.gl_pathv[0], '/') + 1;
-		out->id = xstrndup(base, strlen(base) - 4);
+		dsc = xstrdup(g.gl_pathv[0]);
 		globfree(&g);
+		out->id = xstrndup(base_name(dsc), strlen(base_name(dsc)) - 4);
+	}
+	/* Before anything is extracted: the files are the pinned ones, and no member of their
+	 * tarballs would land outside the tree (dpkg-source's tar is not trusted with that). */
+	version = dsc_version(tmp);
+	if (check_package_files(plan, lock, tmp, version, 0, restore) < 0)
+		goto out;
+	{
+		char *pattern = path_join(tmp, "*.tar*");
+		int rc = glob(pattern, 0, NULL, &g);
+		free(pattern);
+		for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++) {
+			size_t len = strlen(g.gl_pathv[i]);
+			if (len > 4 && (!strcmp(g.gl_pathv[i] + len - 4, ".asc") ||
+					!strcmp(g.gl_pathv[i] + len - 4, ".sig")))
+				continue; /* an upstream signature */
+			if (unpack_check(g.gl_pathv[i]) < 0) {
+				globfree(&g);
+				goto out;
+			}
+		}
+		if (rc == 0)
+			globfree(&g);
+	}
+	{
+		const char *extract[] = {"dpkg-source", "-x", base_name(dsc), NULL};
+		if (run(extract, tmp, log) < 0)
+			goto out;
 	}
 	idfile = path_join(tmp, ".mkdistro-id");
 	if (write_file_atomic(idfile, out->id, strlen(out->id), 0644) < 0)
@@ -522,26 +789,37 @@ out:
 	buf_release(&b822);
 	free(o_cache);
 	free(idfile);
+	free(dsc);
+	free(version);
+	free(spec);
+	free(restore);
 	return ret;
 }
 
-/* A tarball pinned by its SHA-256. */
-static int from_tarball(const struct plan *plan, const char *path, const char *sha,
-			struct source *out)
+/* A tarball pinned by its SHA-256, in mkdistro.conf and in the lock. */
+static int from_tarball(const struct plan *plan, const char *role, const char *path,
+			const char *sha, struct lockfile *lock, struct source *out)
 {
-	char sum[65];
+	struct lockfile_pin actual = {.role = (char *)role, .file = (char *)base_name(path),
+				      .version = "-"};
 	char *name, *dir;
 	int ret = -1;
-	if (!file_exists(path))
+	if (!file_exists(path)) {
+		if (lock->exists && lockfile_find(lock, role, actual.file))
+			return lockfile_missing(lock, role, actual.file, path, NULL);
 		return error("source tarball '%s' does not exist", path);
-	if (sha256_file(path, sum) < 0)
+	}
+	if (file_sum(plan, path, 1, &actual) < 0)
 		return -1;
-	if (strcasecmp(sum, sha))
+	/* the lock first: it can tell a tampered file from a truncated one */
+	if (lockfile_check(lock, &actual, path, sha, NULL) < 0)
+		return -1;
+	if (strcasecmp(actual.sha256, sha))
 		return error("source tarball '%s' has SHA-256 %s, but mkdistro.conf pins %s: refusing "
 			     "it",
-			     path, sum, sha);
-	out->id = xasprintf("sha256:%s", sum);
-	name = xasprintf("src/tarball-%.16s", sum);
+			     path, actual.sha256, sha);
+	out->id = xasprintf("sha256:%s", actual.sha256);
+	name = xasprintf("src/tarball-%.16s", actual.sha256);
 	dir = path_join(plan->cache_dir, name);
 	if (!is_dir(dir)) {
 		info("  unpacking %s", path);
@@ -556,16 +834,21 @@ out:
 	return ret;
 }
 
-int sources_get(const struct plan *plan, const char *what, const char *log, struct source *out)
+int sources_get(const struct plan *plan, const char *what, struct lockfile *lock, const char *log,
+		struct source *out)
 {
-	int kernel = !strcmp(what, "kernel");
+	int kernel = !strcmp(what, "kernel"), ret;
 	const char *src = kernel ? plan->kernel_source : plan->busybox_source;
 	const char *sha = kernel ? plan->kernel_sha256 : plan->busybox_sha256;
+	struct lockfile none = {0};
 	memset(out, 0, sizeof(*out));
-	if (!strncmp(src, "debian:", 7)) {
-		if (kernel)
-			return kernel_from_debian(plan, src + 7, log, out);
-		return busybox_from_debian(plan, src + 7, log, out);
-	}
-	return from_tarball(plan, src, sha, out);
+	if (!lock)
+		lock = &none;
+	if (!strncmp(src, "debian:", 7))
+		ret = kernel ? kernel_from_debian(plan, src + 7, lock, log, out)
+			     : busybox_from_debian(plan, src + 7, lock, log, out);
+	else
+		ret = from_tarball(plan, what, src, sha, lock, out);
+	lockfile_release(&none);
+	return ret;
 }

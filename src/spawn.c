@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "util.h"
 
 extern char **environ;
@@ -99,6 +100,7 @@ int spawn_start(struct child *c)
 		c->pid = -1;
 		goto out;
 	}
+	interrupt_add_child(c->pid);
 	if (c->pipe_io) {
 		c->to_child = in_pipe[1];
 		c->from_child = out_pipe[0];
@@ -127,6 +129,7 @@ int spawn_wait(struct child *c)
 		if (errno != EINTR)
 			return error_errno("cannot wait for '%s'", c->argv[0]);
 	}
+	interrupt_remove_child(c->pid);
 	c->pid = -1;
 	if (c->to_child >= 0)
 		close(c->to_child);
@@ -166,6 +169,8 @@ int spawn_run(struct child *c)
 int spawn_run_logged(struct child *c, const char *what)
 {
 	int rc = spawn_run(c);
+	if (rc > 0 && interrupted()) /* it stopped because it was told to: no log tail */
+		return interrupt_check();
 	if (rc > 0) {
 		error("%s failed (exit %d); last lines below, full log: %s", what ? what : c->argv[0],
 		      rc, c->log ? c->log : "(none)");

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interrupt.h"
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -241,8 +243,10 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, path) < 0) {
-		error_errno("cannot rename '%s' to '%s'", tmp, path);
+	/* no file is replaced once mkdistro was told to stop */
+	if (interrupt_check() < 0 || rename(tmp, path) < 0) {
+		if (!interrupted())
+			error_errno("cannot rename '%s' to '%s'", tmp, path);
 		unlink(tmp);
 		goto out;
 	}

@@ -662,6 +662,107 @@ static void rootfs_library_of_library(void **state)
 	manifest_release(&m);
 }
 
+/* /tmp, /var/tmp and /root, when there, have the modes the live system relies on; /etc/shadow
+ * is root's alone. */
+static void rootfs_modes(void **state)
+{
+	struct manifest m;
+	struct lint l;
+	(void)state;
+	omit = NULL;
+	good_tree(&m);
+	assert_int_equal(manifest_add_dir(&m, "/tmp", 01777), 0);
+	assert_int_equal(manifest_add_dir(&m, "/var/tmp", 01777), 0);
+	assert_int_equal(manifest_add_dir(&m, "/root", 0700), 0);
+	add_data(&m, "/etc/shadow", 0600, "root:*:1::::::\n");
+	assert_int_equal(lint_tree(&l, &m, "", 1), 0);
+	expect_none(&l);
+	assert_int_equal(l.checks, 13 + 4);
+	lint_release(&l);
+	assert_int_equal(manifest_add_dir(&m, "/tmp", 0755), 0);
+	assert_int_equal(manifest_add_dir(&m, "/root", 0755), 0);
+	add_data(&m, "/etc/shadow", 0644, "root:*:1::::::\n");
+	add_link(&m, "/var/tmp", "/tmp");
+	assert_int_equal(lint_tree(&l, &m, "", 1), 0);
+	expect_line(&l, "initrd 'main': /tmp has mode 0755, not 1777: anyone may make files there "
+			"and only remove their own");
+	expect_line(&l, "initrd 'main': /var/tmp is a symlink, not a directory: anyone may make "
+			"files there and only remove their own");
+	expect_line(&l, "initrd 'main': /root has mode 0755, not 0700: root's home is root's alone");
+	expect_line(&l, "initrd 'main': /etc/shadow has mode 0644: other users can read the password "
+			"hashes in it");
+	assert_int_equal(l.failed, 4);
+	lint_release(&l);
+	manifest_release(&m);
+}
+
+/* With a root password: login is there, /etc/passwd sends it to /etc/shadow, and no console
+ * gets a shell without it. */
+static void rootfs_password(void **state)
+{
+	static const char hash[] = "[system]\nroot_password_hash = $6$saltstring$svn8UoSVapNtMuq1uk"
+				   "KS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS3"
+				   "5inz1\n";
+	static const char guarded[] = "::sysinit:/etc/rc.d/rc.S\n"
+				      "::respawn:/bin/cttyhack /etc/rc.d/rc.console\n"
+				      "tty1::askfirst:/etc/rc.d/rc.console\n"
+				      "ttyS1::respawn:/sbin/getty -L 115200 ttyS1 vt100\n"
+				      "::shutdown:echo bye > /dev/console\n";
+	struct manifest m;
+	struct lint l;
+	(void)state;
+	omit = NULL;
+	/* the old inittab: two shells straight on consoles */
+	good_tree(&m);
+	add_data(&m, "/etc/passwd", 0644, "root:x:0:0:root:/root:/bin/sh\n");
+	add_data(&m, "/etc/shadow", 0600, "root:$6$x:1::::::\n");
+	assert_int_equal(lint_tree(&l, &m, hash, 1), 0);
+	expect_line(&l, "initrd 'main': /etc/inittab line 3 starts a shell (/bin/sh) without login: "
+			"anyone at that console is root without the root password; start "
+			"/etc/rc.d/rc.console (as the default rootfs/etc/inittab does) or /bin/login "
+			"instead");
+	expect_line(&l, "initrd 'main': /etc/inittab line 4 starts a shell (/bin/sh) without login: "
+			"anyone at that console is root without the root password; start "
+			"/etc/rc.d/rc.console (as the default rootfs/etc/inittab does) or /bin/login "
+			"instead");
+	expect_line(&l, "initrd 'main': /bin/login is missing: with a root password, the consoles "
+			"ask for it through login (BusyBox's CONFIG_LOGIN)");
+	assert_int_equal(l.failed, 3);
+	lint_release(&l);
+	/* without a password the same tree is fine */
+	assert_int_equal(lint_tree(&l, &m, "", 1), 0);
+	expect_none(&l);
+	lint_release(&l);
+	manifest_release(&m);
+
+	/* the new inittab, login, and root in /etc/passwd with "x" */
+	good_tree(&m);
+	add_data(&m, "/etc/inittab", 0644, guarded);
+	add_data(&m, "/etc/rc.d/rc.console", 0755, "#!/bin/sh\n[ -s /etc/shadow ] && exec /bin/login\n");
+	add_link(&m, "/bin/login", "busybox");
+	add_link(&m, "/sbin/getty", "../bin/busybox");
+	add_data(&m, "/etc/passwd", 0644, "daemon:x:1:1::/:/bin/false\nroot:x:0:0:root:/root:/bin/sh\n");
+	add_data(&m, "/etc/shadow", 0600, "root:$6$x:1::::::\n");
+	assert_int_equal(lint_tree(&l, &m, hash, 1), 0);
+	expect_none(&l);
+	lint_release(&l);
+	assert_int_equal(lint_tree(&l, &m, "[system]\nroot_password_file = pw\n", 1), 0);
+	expect_none(&l);
+	lint_release(&l);
+	/* a password field of its own in /etc/passwd; or no root at all */
+	add_data(&m, "/etc/passwd", 0644, "root::0:0:root:/root:/bin/sh\n");
+	assert_int_equal(lint_tree(&l, &m, hash, 1), 0);
+	expect_one(&l, "initrd 'main': /etc/passwd gives root the password field '', not 'x': login "
+		       "never reads the hash [system] puts in /etc/shadow\n");
+	lint_release(&l);
+	add_data(&m, "/etc/passwd", 0644, "daemon:x:1:1::/:/bin/false");
+	assert_int_equal(lint_tree(&l, &m, hash, 1), 0);
+	expect_one(&l, "initrd 'main': /etc/passwd has no line for root, whose password [system] "
+		       "sets\n");
+	lint_release(&l);
+	manifest_release(&m);
+}
+
 /* lint_image: the findings as errors, then the count; or the summary. */
 static void image_all(void **state)
 {
@@ -762,6 +863,8 @@ int main(void)
 		cmocka_unit_test(rootfs_scripts),
 		cmocka_unit_test(rootfs_odd_elf),
 		cmocka_unit_test(rootfs_library_of_library),
+		cmocka_unit_test(rootfs_modes),
+		cmocka_unit_test(rootfs_password),
 		cmocka_unit_test(image_all),
 		cmocka_unit_test(resolve),
 	};

@@ -1,0 +1,32 @@
+/* interrupt.h: Ctrl-C, kill and hang-up turned into an orderly stop.
+ *
+ * Without a handler, SIGINT or SIGTERM would end mkdistro at once, leaving its temporary
+ * files (out/.work, cache entries being written as NAME.tmp) where they were.  With
+ * interrupt_init(), the signal is remembered and passed on to the programs mkdistro runs
+ * (make, qemu, mtools), which then stop; their failure unwinds the stage as any failure
+ * does, removing what it had begun, and the build stops before its next stage.  Outputs
+ * are only ever published by a rename, so an interrupted build leaves the last image as it
+ * was.  main() then exits 128 + the signal's number, as a shell reports a killed program.
+ * A second signal ends mkdistro at once, as if there were no handler.
+ */
+/* Catch SIGINT, SIGTERM and SIGHUP from now on. */
+#ifndef MKDISTRO_INTERRUPT_H
+#define MKDISTRO_INTERRUPT_H
+
+#include <sys/types.h>
+
+/* Catch SIGINT, SIGTERM and SIGHUP from now on. */
+void interrupt_init(void);
+/* The signal that came (SIGINT, ...), or 0. */
+int interrupted(void);
+/* -1, reported once as "interrupted by SIGINT", when a signal came; else 0. */
+int interrupt_check(void);
+/* For the tests: when the environment has MKDISTRO_FAULT=NAME (or NAME:TERM, NAME:HUP),
+ * mkdistro sends itself SIGINT (SIGTERM, SIGHUP) here, at the point named NAME: the start of
+ * a build stage (its name), or "publish", just before the new image replaces the old. */
+void interrupt_fault_point(const char *name);
+/* Pass signals on to pid while it runs (spawn.c calls these). */
+void interrupt_add_child(pid_t pid);
+void interrupt_remove_child(pid_t pid);
+
+#endif

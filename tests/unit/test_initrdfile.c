@@ -1,0 +1,110 @@
+/* test_initrdfile.c: unit tests for `mkdistro initrd unpack` and `pack` (src/initrdfile.c)
+ * on damaged and hostile input: the archives and lists tests/fuzz/ found trouble with.  The
+ * round trips of good initrds are tested end to end (tests/e2e/). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cpio.h"
+#include "initrdfile.h"
+#define TMP_DIR "tests/tmp/initrdfile"
+#include "testutil.h"
+
+static void fresh(void)
+{
+	remove_tree(TMP_DIR);
+	assert_int_equal(mkdir_p(TMP_DIR, 0755), 0);
+}
+
+/* TMP_DIR/name: a newc archive of one member, then the trailer. */
+static char *one_member(const char *name, uint32_t mode, const char *data)
+{
+	char *path = path_join(TMP_DIR, name[0] == '.' ? "archive.cpio" : name);
+	struct cpio_writer w;
+	struct buf b;
+	buf_init(&b);
+	cpio_writer_init(&w, cpio_sink_buf, &b);
+	assert_int_equal(cpio_write_entry(&w, name, mode, 0, 0, 1, 0, 0, 0, data, strlen(data)), 0);
+	assert_int_equal(cpio_write_trailer(&w), 0);
+	assert_int_equal(write_file_atomic(path, b.data, b.len, 0644), 0);
+	buf_release(&b);
+	return path;
+}
+
+/* Unpack writes its list as DIR/.mkdistro-initrd.tmp, renamed to DIR/.mkdistro-initrd: a
+ * member by either name was overwritten, and a symlink by the .tmp name had the list
+ * written wherever it pointed, outside DIR (found by tests/fuzz/fuzz_initrd_unpack). */
+static void unpack_list_names(void **state)
+{
+	struct stderr_capture c;
+	char msg[512], *archive;
+	(void)state;
+	fresh();
+	archive = one_member(INITRDFILE_LIST ".tmp", 0120777, "../outside");
+	stderr_begin(&c);
+	assert_int_equal(initrdfile_unpack(archive, TMP_DIR "/dir"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "refusing member '.mkdistro-initrd.tmp': unpack writes its "
+				    "own list there"));
+	assert_false(file_exists(TMP_DIR "/outside"));
+	free(archive);
+
+	fresh();
+	archive = one_member(INITRDFILE_LIST, 0100644, "a file of the archive\n");
+	stderr_begin(&c);
+	assert_int_equal(initrdfile_unpack(archive, TMP_DIR "/dir"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "refusing member '.mkdistro-initrd'"));
+	free(archive);
+}
+
+/* pack: DIR holding only the list text. */
+static int pack(const char *list, const char *out)
+{
+	assert_int_equal(mkdir_p(TMP_DIR "/dir", 0755), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/dir/" INITRDFILE_LIST, list, strlen(list),
+					   0644), 0);
+	return initrdfile_pack(TMP_DIR "/dir", out, 0);
+}
+
+/* "pad N" asks for N NUL bytes after the trailer: pack once added them one at a time, for
+ * any N, so that a damaged list filled memory for minutes (found by
+ * tests/fuzz/fuzz_initrd_list).  Now at most 64 MiB, added at once. */
+static void pack_pad(void **state)
+{
+	struct stderr_capture c;
+	char msg[512];
+	struct buf b;
+	(void)state;
+	fresh();
+	assert_int_equal(pack("gzip none\npad 5\n", TMP_DIR "/out.cpio"), 0);
+	buf_init(&b);
+	assert_int_equal(read_file(TMP_DIR "/out.cpio", &b), 0);
+	assert_true(b.len > 5 + 120);
+	/* the trailer's name, its NUL and 3 bytes to the 4-byte boundary, then the 5 */
+	assert_memory_equal(b.data + b.len - 19, "TRAILER!!!\0\0\0\0\0\0\0\0\0", 19);
+	buf_release(&b);
+
+	stderr_begin(&c);
+	assert_int_equal(pack("gzip none\npad 99999999999\n", TMP_DIR "/big.cpio"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, INITRDFILE_LIST ":2: 'pad 99999999999' is more than 64 MiB "
+				    "of padding"));
+	assert_false(file_exists(TMP_DIR "/big.cpio"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unpack_list_names),
+		cmocka_unit_test(pack_pad),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
