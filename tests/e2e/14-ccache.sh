@@ -68,5 +68,10 @@ check "the kernel built twice (root, then $user from ccache) is byte-identical" 
 bb=$(sed -n 's/^mkdistro: built: \(.*busybox\)$/\1/p;s/^mkdistro: .*BusyBox: //p' "$T/p/out/log/busybox.log" | head -n 1)
 check "BusyBox built again is byte-identical" test -n "$bb" -a "$(sha "$bb")" = "$busybox0"
 check "the image built by $user is byte-identical to root's" test "$(sha "$T/p/out/mkdistro.img")" = "$img0"
+# The QEMU boot test as the unprivileged user too (issue 7: no root to build or boot-test)
+as_user "$MKDISTRO" -C "$T/p" test --timeout 180 --cmd 'id -u' > "$T/boot.txt" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$T/boot.txt" | sed 's/^/    /'
+check "$user boots the image it built in QEMU to a shell" test $rc -eq 0
 check "the files $user made in the cache are its own" test "$(stat -c %U "$MKDISTRO_CACHE/kernel")" = "$user"
 finish
