@@ -527,7 +527,7 @@ static int check_fragment(const char *path)
 	int ret;
 	buf_init(&text);
 	kconfig_init(&k);
-	ret = read_file(path, &text);
+	ret = read_text_file(path, &text);
 	if (!ret)
 		ret = kconfig_parse(&k, text.data, path, 1);
 	kconfig_release(&k);

@@ -184,6 +184,7 @@ struct parse {
 	int line;         /* number of the line just read */
 	int continuation; /* the line just read starts with white space */
 	int section_line; /* of the last [section] header */
+	struct buf sections; /* "line name\n" of each [section] header so far */
 	char **last;      /* the value the previous line set, which an indented line continues */
 	int line_too_long;
 	int error_line;
@@ -210,6 +211,18 @@ static void check_section_line(struct parse *p, const char *line, size_t n)
 		return;
 	p->section_line = p->line;
 	p->last = NULL;
+	/* A section split in two is most likely a copy-and-paste mistake, and which of its
+	 * values wins would not be clear to a reader. */
+	for (const char *s = p->sections.data; s && *s; s = strchr(s, '\n') + 1) {
+		const char *name = strchr(s, ' ') + 1;
+		if (strcspn(name, "\n") == (size_t)(end - line - 1) &&
+		    !strncmp(name, line + 1, (size_t)(end - line - 1))) {
+			fail(p, p->line, "section '%.*s' appears twice (first on line %d); put its "
+			     "keys together", (int)(end - line + 1), line, atoi(s));
+			break;
+		}
+	}
+	buf_addf(&p->sections, "%d %.*s\n", p->line, (int)(end - line - 1), line + 1);
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
 		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
@@ -655,6 +668,7 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 	p.plan = plan;
 	p.path = path;
 	p.text = text;
+	buf_init(&p.sections);
 	rc = ini_parse_stream(reader, &p, handler, &p);
 	if (p.line_too_long && (!p.error_line || p.line_too_long <= p.error_line)) {
 		free(p.error);
@@ -684,6 +698,7 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 		ret = -1;
 	}
 	free(p.error);
+	buf_release(&p.sections);
 	for (size_t i = 0; i < NKEYS; i++)
 		free(p.value[i]);
 	for (size_t i = 0; i < 64; i++) {
@@ -707,7 +722,7 @@ int config_load(struct plan *plan, const char *dir)
 		return error("project directory '%s' does not exist", plan->dir);
 	buf_init(&b);
 	if (file_exists(plan->conf_path)) {
-		if (read_file(plan->conf_path, &b) < 0 ||
+		if (read_text_file(plan->conf_path, &b) < 0 ||
 		    config_parse_text(plan, plan->conf_path, b.data) < 0)
 			ret = -1;
 	}

@@ -54,6 +54,38 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* Does a relative symlink target, read from the directory of path in the image, climb
+ * above the image's root ("../../../etc/shadow" from /etc)?  The kernel would stop at /,
+ * so the link would point at some other file than the one its author meant: most likely a
+ * path on the build machine, copied in by mistake. */
+static int climbs_out(const char *path, const char *target)
+{
+	int depth = -1; /* the components of path, less its own name */
+	if (*target == '/')
+		return 0;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		if (*p)
+			depth++;
+		while (*p && *p != '/')
+			p++;
+	}
+	for (const char *t = target; *t;) {
+		size_t n = strcspn(t, "/");
+		if (n == 2 && !strncmp(t, "..", 2)) {
+			if (--depth < 0)
+				return 1;
+		} else if (n && !(n == 1 && *t == '.')) {
+			depth++;
+		}
+		t += n;
+		while (*t == '/')
+			t++;
+	}
+	return 0;
+}
+
 int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix)
 {
 	struct dirent **names;
@@ -90,7 +122,12 @@ int rootfs_add_tree(struct manifest *m, const char *host_dir, const char *prefix
 				ret = error_errno("cannot read link '%s'", host);
 			} else {
 				target[len] = '\0';
-				ret = manifest_add_symlink(m, path, target);
+				if (climbs_out(path, target))
+					ret = error("'%s': the symlink's target '%s' climbs above the image's "
+						    "root; give a path inside the image (absolute, or fewer '..')",
+						    host, target);
+				else
+					ret = manifest_add_symlink(m, path, target);
 			}
 		} else {
 			ret = error("'%s': only directories, files and symlinks can be copied into the "

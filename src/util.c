@@ -223,6 +223,19 @@ int fsync_parent(const char *path)
 	return 0;
 }
 
+int read_text_file(const char *path, struct buf *b)
+{
+	const char *nul;
+	int line = 1;
+	if (read_file(path, b) < 0)
+		return -1;
+	if (!(nul = memchr(b->data, '\0', b->len)))
+		return 0;
+	for (const char *c = b->data; c < nul; c++)
+		line += *c == '\n';
+	return error("%s:%d: a NUL byte: this is not a text file", path, line);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
 {
 	char *tmp = xasprintf("%s.tmp", path);

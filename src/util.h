@@ -43,6 +43,9 @@ char *buf_detach(struct buf *b, size_t *len);
 
 /* Read a whole file into b (appending).  Returns 0, or -1 with the error reported. */
 int read_file(const char *path, struct buf *b);
+/* read_file() for a text file: a NUL byte, after which a parser of C strings would see
+ * nothing, is an error naming path:line.  Returns 0 or -1 (reported). */
+int read_text_file(const char *path, struct buf *b);
 /* Write data to path atomically: path.tmp, fsync, rename.  Returns 0 or -1 (reported). */
 int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode);
 /* Write all of n bytes to fd.  Returns 0 or -1 with errno set (not reported). */

@@ -21,8 +21,9 @@ check "distccd started on 127.0.0.1:$port" test $? -eq 0
 trap 'pkill -f -- "distccd .*--port $port "' EXIT
 for _ in $(seq 50); do pgrep -f -- "distccd .*--port $port " > /dev/null && break; sleep 0.1; done
 
-sed -i "s/^ccache = yes$/ccache = no/" "$P/mkdistro.conf"
-printf '\n[build]\ndistcc = 127.0.0.1:%s/2\n' "$port" >> "$P/mkdistro.conf"
+# in the project's [build] section (a second [build] would be refused)
+sed -i "s|^ccache = yes$|ccache = no\ndistcc = 127.0.0.1:$port/2|" "$P/mkdistro.conf"
+check "the project's [build] section sets distcc" grep -q "^distcc = 127.0.0.1:$port/2$" "$P/mkdistro.conf"
 # a version no earlier run built, so that the kernel is not in the cache
 v=-distcc$$
 echo "CONFIG_LOCALVERSION=\"$v\"" >> "$P/kernel.config"
