@@ -23,6 +23,7 @@ struct name {
 struct names {
 	struct name *v;
 	size_t n, cap;
+	int bad; /* an entry's name is one ext2 does not allow */
 };
 
 static int collect(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset, int blocksize,
@@ -33,6 +34,12 @@ static int collect(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offs
 	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
 	if ((len == 1 && d->name[0] == '.') || (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
 		return 0;
+	/* empty, or with a '/' or a NUL: it would be taken for the directory itself, or for a
+	 * path, or for another entry's name */
+	if (!len || memchr(d->name, '/', (size_t)len) || memchr(d->name, '\0', (size_t)len)) {
+		ns->bad = 1;
+		return DIRENT_ABORT;
+	}
 	XGROW(ns->v, ns->cap, ns->n + 1);
 	ns->v[ns->n].name = xstrndup(d->name, (size_t)len);
 	ns->v[ns->n++].ino = d->inode;
@@ -51,6 +58,8 @@ struct walk {
 	void *ctx;
 	ext2_ino_t *seen; /* hard-linked files already given */
 	size_t nseen, cap;
+	ext2_ino_t *dirs; /* directories already read */
+	size_t ndirs, capdirs;
 	int depth;
 };
 
@@ -87,9 +96,14 @@ static int emit(struct walk *w, const char *path, ext2_ino_t ino, int *is_dir)
 			if (size > (1u << 30))
 				return error("'%s': '%s' is too large", w->image, path);
 			buf_grow(&data, size);
-			if ((err = ext2fs_file_open(w->fs, ino, 0, &f)) ||
-			    (err = ext2fs_file_read(f, data.data, (unsigned)size, &got)) ||
-			    (err = ext2fs_file_close(f)) || got != size) {
+			if (!(err = ext2fs_file_open(w->fs, ino, 0, &f))) {
+				/* closed whatever the read gave, or the handle leaks */
+				errcode_t cerr;
+				err = ext2fs_file_read(f, data.data, (unsigned)size, &got);
+				cerr = ext2fs_file_close(f);
+				err = err ? err : cerr;
+			}
+			if (err || got != size) {
 				buf_release(&data);
 				return error("'%s': cannot read '%s': %s", w->image, path,
 					     err ? error_message(err) : "short read");
@@ -123,11 +137,23 @@ static int visit(struct walk *w, ext2_ino_t dir, const char *prefix)
 	struct names ns = {0};
 	errcode_t err;
 	int ret = 0;
+	/* A directory has one name.  One under a second name (only a damaged or crafted image
+	 * has that) would be read again with everything below it: a chain of them doubles the
+	 * walk at each level, and a loop goes round until the depth limit. */
+	for (size_t i = 0; i < w->ndirs; i++)
+		if (w->dirs[i] == dir)
+			return error("'%s': '%s' is a second name of directory inode %u", w->image,
+				     prefix, dir);
+	XGROW(w->dirs, w->capdirs, w->ndirs + 1);
+	w->dirs[w->ndirs++] = dir;
 	if (++w->depth > 256)
 		return error("'%s': directories nested too deep", w->image);
 	if ((err = ext2fs_dir_iterate2(w->fs, dir, 0, NULL, collect, &ns)))
 		ret = error("'%s': cannot read directory '%s': %s", w->image, prefix,
 			    error_message(err));
+	else if (ns.bad)
+		ret = error("'%s': directory '%s' has an entry whose name is empty or holds a '/' "
+			    "or a NUL", w->image, *prefix ? prefix : ".");
 	if (ns.n)
 		qsort(ns.v, ns.n, sizeof(*ns.v), by_name);
 	for (size_t i = 0; i < ns.n && !ret; i++) {
@@ -164,5 +190,6 @@ int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entr
 		ret = visit(&w, EXT2_ROOT_INO, "");
 	ext2fs_close_free(&w.fs);
 	free(w.seen);
+	free(w.dirs);
 	return ret;
 }

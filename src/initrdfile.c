@@ -133,8 +133,9 @@ static int parse_list(char *text, const char *where, struct list *l)
 		else if (nf >= 1 && strcmp(f[0], "dir") && strcmp(f[0], "file") && strcmp(f[0], "fifo") &&
 			 strcmp(f[0], "sock"))
 			need = -1;
+		/* MODE is permission bits only: the type is TYPE's, and pack would OR them */
 		if (need < 0 || nf != need || strlen(f[0]) >= sizeof(it.type) || unescape(f[1]) < 0 ||
-		    (need == 9 && unescape(f[8]) < 0)) {
+		    (need == 9 && unescape(f[8]) < 0) || strtoul(f[2], NULL, 8) > 07777) {
 			list_release(l);
 			return error("%s:%d: not a line of an initrd list", where, line);
 		}

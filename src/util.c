@@ -240,7 +240,8 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
 {
 	char *tmp = xasprintf("%s.tmp", path);
 	int ret = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* never through a symlink someone left at that name */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		error_errno("cannot create '%s'", tmp);
 		goto out;

@@ -4,13 +4,16 @@
  *
  * DIR holds a few fixed members (a directory, a file, a symlink) that list lines can name.
  * The archive goes to out.gz when the input's length is odd, else to out.cpio, so both
- * writers run.  A list with an "ext2 KIB" line is skipped: packing it runs mke2fs.
+ * writers run; what pack writes must read back as an archive.  A list with an "ext2 KIB"
+ * line is skipped: packing it runs mke2fs.
  */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpio.h"
 #include "fuzz.h"
+#include "gz.h"
 #include "initrdfile.h"
 
 static char *dir, *list, *out_cpio, *out_gz;
@@ -50,12 +53,39 @@ static int has_ext2(const char *text)
 	return found;
 }
 
+static int member(void *ctx, const struct cpio_entry *e)
+{
+	(void)ctx, (void)e;
+	return 0;
+}
+
+/* What pack wrote must read back as a cpio archive. */
+static void check(const char *out)
+{
+	struct buf raw, plain;
+	char err[256];
+	size_t n = strlen(out);
+	buf_init(&raw);
+	buf_init(&plain);
+	assert(read_file(out, &raw) == 0);
+	if (!strcmp(out + n - 3, ".gz"))
+		assert(gz_decompress(raw.data, raw.len, &plain) == 0);
+	else
+		buf_add(&plain, raw.data, raw.len);
+	assert(cpio_read(plain.data, plain.len, member, NULL, err, sizeof(err), NULL) == 0);
+	buf_release(&raw);
+	buf_release(&plain);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size);
+	const char *out = size % 2 ? out_gz : out_cpio;
 	if (!has_ext2(text)) {
 		fuzz_write(list, data, size);
-		initrdfile_pack(dir, size % 2 ? out_gz : out_cpio, 0);
+		if (initrdfile_pack(dir, out, 0) == 0)
+			check(out);
+		unlink(out);
 	}
 	free(text);
 	return 0;

@@ -107,7 +107,8 @@ static const struct bad bad_inputs[] = {
 	{"[boot]\ndefault = a b\n", "mkdistro.conf:2: 'default' must be 1 to 32"},
 	{"[kernel]\nconfig =\n", "mkdistro.conf:2: 'config' needs a path"},
 	{"[boot]\nappend = a\n[image]\nsize = 64\n[boot]\n  append = b\n",
-	 "mkdistro.conf:6: key 'append' is set twice (first on line 2)"},
+	 "mkdistro.conf:5: section '[boot]' appears twice (first on line 1)"},
+	{"[image]\nsize = 64\nsize = 65\n", "mkdistro.conf:3: key 'size' is set twice (first on line 2)"},
 };
 
 static void bad(void **state)

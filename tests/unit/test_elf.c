@@ -835,6 +835,33 @@ static void test_resolve_basic(void **state)
 	assert_int_equal(f->d.n, 2);
 }
 
+/* DT_NEEDED loops end: libraries that need each other, one that needs itself by its soname
+ * and by a path through a symlink back to its own directory, and a program that needs a
+ * library that needs the program.  Each object is loaded once, as ld.so does (the known
+ * trap of an ELF dependency walk; tests/fuzz/corpus/elfdeps/ has the same shapes). */
+static void test_resolve_needed_loops(void **state)
+{
+	struct fixture *f = *state;
+	char *link;
+	write_base(f);
+	write_obj(f, "/usr/lib/liba.so", (struct spec){ .soname = "liba.so",
+							 .needed = { "libb.so", "liba.so" } });
+	write_obj(f, "/usr/lib/libb.so",
+		  (struct spec){ .soname = "libb.so",
+				 .needed = { "liba.so", "$ORIGIN/self/self/libb.so", "prog.so" } });
+	link = rooted(f, "/usr/lib/self");
+	assert_int_equal(symlink(".", link), 0);
+	free(link);
+	write_obj(f, "/usr/bin/prog",
+		  (struct spec){ .interp = "/lib64/ld-linux-x86-64.so.2", .soname = "prog.so",
+				 .needed = { "liba.so", "libc.so.6" }, .runpath = "/usr/lib" });
+	add_ok(f, "/usr/bin/prog");
+	assert_int_equal(f->d.n, 4);
+	expect_dep(f, "liba.so", "/usr/lib/liba.so");
+	expect_dep(f, "libb.so", "/usr/lib/libb.so");
+	expect_dep(f, "libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6");
+}
+
 static void test_resolve_ld_so_conf(void **state)
 {
 	struct fixture *f = *state;
@@ -1202,6 +1229,7 @@ int main(void)
 		cmocka_unit_test(test_machine_names),
 		cmocka_unit_test(test_host_ls),
 		cmocka_unit_test_setup_teardown(test_resolve_basic, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_resolve_needed_loops, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_ld_so_conf, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_rpath_runpath, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_load_order, setup_root, teardown_root),

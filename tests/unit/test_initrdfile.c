@@ -100,11 +100,27 @@ static void pack_pad(void **state)
 	assert_false(file_exists(TMP_DIR "/big.cpio"));
 }
 
+/* MODE in the list is permission bits: pack ORs them into the type, so "dir bin 0100755"
+ * once went into the archive as a socket (S_IFDIR | S_IFREG), without a word. */
+static void pack_mode_with_type(void **state)
+{
+	struct stderr_capture c;
+	char msg[512];
+	(void)state;
+	fresh();
+	stderr_begin(&c);
+	assert_int_equal(pack("gzip none\ndir bin 0100755 0 0 0 2 2\n", TMP_DIR "/out.cpio"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, INITRDFILE_LIST ":2: not a line of an initrd list"));
+	assert_int_equal(pack("gzip none\ndir bin 7777 0 0 0 2 2\n", TMP_DIR "/out.cpio"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unpack_list_names),
 		cmocka_unit_test(pack_pad),
+		cmocka_unit_test(pack_mode_with_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
