@@ -464,6 +464,8 @@ static int make_one(struct build *b, struct inputs *in, const char *name, const 
 	else if (!ret) {
 		inputs_announce(in, rec, iso ? "ISO" : "image", same);
 		ret = iso ? iso_build(plan, b->stick, isowork, tmp, log) : image_build(plan, b->stick, tmp, log);
+		if (!ret && iso) /* image_build syncs its image; xorriso does not */
+			ret = fsync_path(tmp);
 	}
 	free(rec);
 	free(isowork);

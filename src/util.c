@@ -211,6 +211,16 @@ int write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
+int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+	if (fd < 0 || fsync(fd) < 0)
+		ret = error_errno("cannot sync '%s'", path);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 int fsync_parent(const char *path)
 {
 	char *copy = xstrdup(path);

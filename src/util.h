@@ -58,6 +58,8 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 /* fsync the directory that holds path, so a rename in it is durable. */
 int fsync_parent(const char *path);
+/* fsync the file at path, before it is renamed into place.  Returns 0 or -1 (reported). */
+int fsync_path(const char *path);
 int file_exists(const char *path);
 int is_dir(const char *path);
 /* Join two path parts with one '/'. */
