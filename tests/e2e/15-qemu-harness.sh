@@ -99,7 +99,7 @@ EOF
 H=$T/qemu-harness
 check "the test program builds" ${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -O1 \
 	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/qemu.c" "$SRC/src/spawn.c" \
-	"$SRC/src/log.c" "$SRC/src/util.c" -lcrypto
+	"$SRC/src/log.c" "$SRC/src/util.c" "$SRC/src/interrupt.c" -lcrypto
 [ -x "$H" ] || finish
 
 # run NAME EXPECT_RC PATTERN MAX_SECONDS ARGS...: exit status, output and time all as expected
