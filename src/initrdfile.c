@@ -28,35 +28,6 @@
 #include "unpack.h"
 #include "util.h"
 
-static void escape(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c <= ' ' || c == '%' || c == 0x7f)
-			buf_addf(b, "%%%02x", c);
-		else
-			buf_add(b, s, 1);
-	}
-}
-
-/* Undo escape() in place; -1 on a bad escape. */
-static int unescape(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (*s != '%') {
-			*o++ = *s;
-			continue;
-		}
-		if (!isxdigit((unsigned char)s[1]) || !isxdigit((unsigned char)s[2]))
-			return -1;
-		char hex[3] = {s[1], s[2], 0};
-		*o++ = (char)strtoul(hex, NULL, 16);
-		s += 2;
-	}
-	*o = '\0';
-	return 0;
-}
 
 /* ---- the list ---- */
 
@@ -134,8 +105,9 @@ static int parse_list(char *text, const char *where, struct list *l)
 			 strcmp(f[0], "sock"))
 			need = -1;
 		/* MODE is permission bits only: the type is TYPE's, and pack would OR them */
-		if (need < 0 || nf != need || strlen(f[0]) >= sizeof(it.type) || unescape(f[1]) < 0 ||
-		    (need == 9 && unescape(f[8]) < 0) || strtoul(f[2], NULL, 8) > 07777) {
+		if (need < 0 || nf != need || strlen(f[0]) >= sizeof(it.type) ||
+		    field_unescape(f[1]) < 0 || (need == 9 && field_unescape(f[8]) < 0) ||
+		    strtoul(f[2], NULL, 8) > 07777) {
 			list_release(l);
 			return error("%s:%d: not a line of an initrd list", where, line);
 		}
@@ -243,7 +215,7 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 		return ret;
 	}
 	buf_addf(&u->list, "%s ", tag);
-	escape(&u->list, name);
+	buf_add_field(&u->list, name);
 	buf_addf(&u->list, " %04o %u %u %u %u %u", e->mode & 07777, e->uid, e->gid, e->mtime, e->ino,
 		 e->nlink);
 	full = strcmp(name, ".") ? path_join(u->dir, name) : xstrdup(u->dir);
@@ -255,7 +227,7 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	case S_IFREG:
 		if (first) {
 			buf_adds(&u->list, " ");
-			escape(&u->list, first->path);
+			buf_add_field(&u->list, first->path);
 			/* newc keeps the data on the last link: write it through the first. */
 			char *target = path_join(u->dir, first->path);
 			if (link(target, full) < 0)
@@ -289,7 +261,7 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	case S_IFLNK: {
 		char *target = xstrndup((const char *)e->data, e->size);
 		buf_adds(&u->list, " ");
-		escape(&u->list, target);
+		buf_add_field(&u->list, target);
 		if (symlink(target, full) < 0)
 			ret = error_errno("cannot create symlink '%s'", full);
 		free(target);

@@ -27,36 +27,6 @@ void lockfile_release(struct lockfile *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* File names go on a line of space-separated fields: escape what would break it. */
-static void escape(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c <= ' ' || c == '%' || c == 0x7f)
-			buf_addf(b, "%%%02x", c);
-		else
-			buf_add(b, s, 1);
-	}
-}
-
-/* Undo escape() in place; -1 on a bad escape. */
-static int unescape(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (*s != '%') {
-			*o++ = *s;
-			continue;
-		}
-		if (!isxdigit((unsigned char)s[1]) || !isxdigit((unsigned char)s[2]))
-			return -1;
-		char hex[3] = {s[1], s[2], 0};
-		*o++ = (char)strtoul(hex, NULL, 16);
-		s += 2;
-	}
-	*o = '\0';
-	return 0;
-}
 
 static int is_sha256(const char *s)
 {
@@ -83,7 +53,8 @@ int lockfile_parse(struct lockfile *l, const char *text, const char *where)
 		for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
 			f[nf < 6 ? nf : 5] = t, nf++;
 		if (nf != 5 || (strcmp(f[0], "kernel") && strcmp(f[0], "busybox")) ||
-		    unescape(f[1]) < 0 || unescape(f[2]) < 0 || !*f[1] || strchr(f[1], '/') || !isdigit((unsigned char)*f[3]) ||
+		    field_unescape(f[1]) < 0 || field_unescape(f[2]) < 0 || !*f[1] ||
+		    strchr(f[1], '/') || !isdigit((unsigned char)*f[3]) ||
 		    (size = strtoull(f[3], &num_end, 10), *num_end) || !is_sha256(f[4])) {
 			ret = error("%s:%d: not a line of a lock file (ROLE FILE VERSION SIZE SHA-256, "
 				    "ROLE kernel or busybox)",
@@ -259,9 +230,9 @@ void lockfile_render(const struct lockfile_pin *pins, size_t n, struct buf *out)
 		      "# ROLE FILE VERSION SIZE SHA-256\n");
 	for (size_t i = 0; i < n; i++) {
 		buf_addf(out, "%s ", pins[i].role);
-		escape(out, pins[i].file);
+		buf_add_field(out, pins[i].file);
 		buf_adds(out, " ");
-		escape(out, pins[i].version);
+		buf_add_field(out, pins[i].version);
 		buf_addf(out, " %" PRIu64 " %s\n", pins[i].size, pins[i].sha256);
 	}
 }

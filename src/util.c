@@ -1,6 +1,7 @@
 /* util.c: allocation wrappers, struct buf and file helpers (see util.h). */
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -230,6 +231,35 @@ int fsync_parent(const char *path)
 		return -1;
 	fsync(fd);
 	close(fd);
+	return 0;
+}
+
+void buf_add_field(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= ' ' || c == '%' || c == 0x7f)
+			buf_addf(b, "%%%02x", c);
+		else
+			buf_add(b, s, 1);
+	}
+}
+
+int field_unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[1]) || !isxdigit((unsigned char)s[2]))
+			return -1;
+		char hex[3] = {s[1], s[2], 0};
+		*o++ = (char)strtoul(hex, NULL, 16);
+		s += 2;
+	}
+	*o = '\0';
 	return 0;
 }
 

@@ -43,6 +43,11 @@ char *buf_detach(struct buf *b, size_t *len);
 
 /* Read a whole file into b (appending).  Returns 0, or -1 with the error reported. */
 int read_file(const char *path, struct buf *b);
+/* A name as one field of a line of space-separated fields: bytes up to and including space,
+ * '%' and DEL written as %XX. */
+void buf_add_field(struct buf *b, const char *s);
+/* Undo buf_add_field() in place; -1 on a bad escape. */
+int field_unescape(char *s);
 /* read_file() for a text file: a NUL byte, after which a parser of C strings would see
  * nothing, is an error naming path:line.  Returns 0 or -1 (reported). */
 int read_text_file(const char *path, struct buf *b);
