@@ -111,7 +111,10 @@ fuzz-cc:
 
 fuzz-build: $(FUZZ_BINS)
 
+# The archive seeds (cpio, tar) are not committed: mkseeds writes them, with the rest, the
+# same bytes every time.
 fuzz: $(addprefix tests/fuzz/fuzz_,$(FUZZ))
+	@tests/fuzz/mkseeds
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' tests/fuzz/run $(FUZZ)
 
 install: mkdistro
