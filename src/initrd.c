@@ -140,7 +140,8 @@ static int run_captured(struct child *c, const char *cap, const char *log, struc
 		}
 	}
 	unlink(cap);
-	return rc;
+	/* stopped because mkdistro was told to stop: that is the error to report */
+	return rc > 0 && interrupted() ? interrupt_check() : rc;
 }
 
 /* mke2fs -d into a fresh file of size_kib.  Returns 0, 1 when the tree does not fit, or -1
@@ -174,9 +175,7 @@ static int make_ext2(const struct plan *plan, const char *root, const char *img,
 	c.env = env;
 	buf_init(&said);
 	rc = run_captured(&c, cap, log, &said);
-	if (rc > 0 && interrupted())
-		rc = interrupt_check();
-	else if (rc > 0 && (strstr(said.data, "Could not allocate") || strstr(said.data, "No space left") ||
+	if (rc > 0 && (strstr(said.data, "Could not allocate") || strstr(said.data, "No space left") ||
 		       strstr(said.data, "Not enough space") || strstr(said.data, "too small")))
 		rc = 1; /* the tree does not fit */
 	else if (rc > 0)
@@ -256,8 +255,6 @@ static int fix_inodes(const struct plan *plan, const struct manifest *m, const c
 			rc = error("debugfs could not finish the ext2 initrd: %s; full log: %s", line, log);
 			break;
 		}
-	} else if (rc > 0 && interrupted()) {
-		rc = interrupt_check();
 	} else if (rc > 0) {
 		rc = error("debugfs failed (exit %d); see %s", rc, log);
 	}
