@@ -47,6 +47,10 @@ mkdir -p "$MKDISTRO_CACHE" "$T/home" "$CCACHE_DIR"
 chown -R "$user:$group" "$T/p" "$MKDISTRO_CACHE" "$T/home" "$CCACHE_DIR"
 as_user() { setpriv --reuid="$user" --regid="$group" --clear-groups env HOME="$T/home" "$@"; }
 check "the unprivileged user is not root" test "$(as_user id -u)" != 0
+if ! runnable_by "$user"; then
+	not_ok "$user can run $MKDISTRO"
+	finish
+fi
 as_user ccache --zero-stats > /dev/null
 as_user "$MKDISTRO" -C "$T/p" build > "$T/warm.txt" 2>&1
 rc=$?

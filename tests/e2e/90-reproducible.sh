@@ -19,6 +19,7 @@ cp -a "$MKDISTRO_CACHE/kernel" "$MKDISTRO_CACHE/busybox" "$CB/"
 ln -s "$MKDISTRO_CACHE/src" "$CB/src"
 ln -s "$MKDISTRO_CACHE/build" "$CB/build"
 chown -R nobody "$CB" "$T/second dir"
+runnable_by nobody || not_ok "nobody can run $MKDISTRO"
 (umask 077 && setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups env HOME=/nonexistent \
 	MKDISTRO_CACHE="$CB" TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 "$MKDISTRO" -C "$T/second dir" build --iso) > "$T/b.txt" 2>&1
 check "build in '$T/second dir' as nobody (umask 077, TZ=UTC+14, LC_ALL=C.UTF-8)" test $? -eq 0

@@ -20,6 +20,13 @@ check() {
 # contains FILE PATTERN (grep -E)
 contains() { grep -Eq -- "$2" "$1" || { echo "  '$2' not found in $1:"; sed 's/^/    /' "$1" | tail -n 15; return 1; }; }
 finish() { exit $((fails > 0)); }
+# runnable_by USER: USER can run $MKDISTRO (every directory above it searchable), else say why
+runnable_by() {
+	setpriv --reuid="$1" --regid="$(id -gn "$1")" --clear-groups test -x "$MKDISTRO" && return 0
+	echo "  $1 cannot run $MKDISTRO: a directory above it is not searchable by others" \
+		"(chmod o+x it; mktemp -d makes mode 0700)"
+	return 1
+}
 # boot NAME EXPECT ARGS...: `mkdistro -C $P test ARGS` reaches a shell and its transcript
 # matches EXPECT (grep -E); the transcript is kept as $T/boot.txt and $T/boot-NAME.txt
 boot() {
