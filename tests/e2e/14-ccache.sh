@@ -4,12 +4,12 @@
 # by an unprivileged user, at the same cache path, from the ccache test 10's cold build
 # filled.  The kernel, BusyBox and image must be byte-identical to root's.
 #
-# Issue 6 asks for a ccache-warm kernel in at most 0.3 of the cold time.  On the 2-core
-# development VM it takes 0.34 to 0.45: with every compile a ccache hit (35 ms), what is
-# left is Kbuild's own work per object (a shell, fixdep, objtool at about 50 ms each, with
-# process creation costing 60% system time there) and the links and XZ compression of
-# vmlinux.  The check below is that ccache at least halves the kernel build; the ratio is
-# printed, and the 0.3 target is left open in the issue.
+# Issue 6 asks for a ccache-warm kernel in at most 0.3 of the cold time; bench/run checks
+# that target (a cold and a ccache-warm build in one run).  With every compile a ccache hit,
+# what is left is Kbuild's own work per object (shells, fixdep, objtool) and the links; on
+# the 2-core development VM the warm kernel takes about 168 s against 557 s cold.  Timings
+# flake on a shared machine, so the check here is only that ccache at least halves the
+# kernel build; the ratio is printed.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/ccache-test
 rm -rf "$T"
