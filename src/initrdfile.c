@@ -28,7 +28,6 @@
 #include "unpack.h"
 #include "util.h"
 
-
 /* ---- the list ---- */
 
 struct item {

@@ -27,7 +27,6 @@ void lockfile_release(struct lockfile *l)
 	memset(l, 0, sizeof(*l));
 }
 
-
 static int is_sha256(const char *s)
 {
 	size_t i = 0;
