@@ -215,6 +215,39 @@ void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inpu
 	}
 }
 
+char *kbuild_cmd_skipping_empty(const char *text)
+{
+	static const char def[] = "cmd = @";
+	const char *at = text, *rest, *end;
+	int depth = 0, lines = 0;
+	for (const char *p = text; (p = strstr(p, def)); p++)
+		if (p == text || p[-1] == '\n') {
+			at = p;
+			lines++;
+		}
+	if (lines != 1)
+		return NULL;
+	rest = at + sizeof(def) - 1;
+	end = rest + strcspn(rest, "\n");
+	while (end > rest && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	/* A continued line, a comment, a macro already conditional, or one that does not run
+	 * $(cmd_$(1)): not the definition this knows */
+	if (end == rest || end[-1] == '\\' || memchr(rest, '#', (size_t)(end - rest)) ||
+	    !memmem(rest, (size_t)(end - rest), "$(cmd_$(1))", 11) ||
+	    memmem(rest, (size_t)(end - rest), "$(if", 4))
+		return NULL;
+	/* A comma outside parentheses would end $(if)'s second argument early */
+	for (const char *p = rest; p < end; p++) {
+		depth += (*p == '(') - (*p == ')');
+		if (depth < 0 || (*p == ',' && depth == 0))
+			return NULL;
+	}
+	if (depth)
+		return NULL;
+	return xasprintf("cmd=@$(if $(cmd_$(1)),%.*s)", (int)(end - rest), rest);
+}
+
 int kbuild_make(const struct kbuild *k, const char *const *targets)
 {
 	return make(k, targets, 1, -1);

@@ -42,6 +42,12 @@ const char *kbuild_toolchain(const struct plan *plan);
  * directory ("kernel.config CONFIG_PRINTK=y"), or by fallback when it came from none: the
  * same settings in another project directory give the same key. */
 void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inputs *in);
+/* Kbuild's `cmd` macro (scripts/Kbuild.include: "cmd = @set -e; ... $(cmd_$(1))") starts a
+ * shell for every line of a rule, even a line whose command is empty; in the kernel, most of
+ * a C file's lines are.  Given the text of a tree's Kbuild.include, the same macro that runs
+ * nothing when the command is empty, as a make variable: "cmd=@$(if $(cmd_$(1)),set -e; ...)".
+ * NULL when the tree defines `cmd` in a way this does not know (then leave it alone). */
+char *kbuild_cmd_skipping_empty(const char *include_text);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
 
