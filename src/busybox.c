@@ -156,7 +156,7 @@ int busybox_build(const struct plan *plan, const char *config, const struct sour
 		setup(&bk, plan, config, src, objdir, log, &frag);
 		bk.k.wrap = &w;
 		bk.k.jobs = w.jobs;
-		if (kbuild_configure(&bk.k) < 0)
+		if (kbuild_configure(&bk.k, NULL) < 0)
 			goto out;
 		info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
 		     *w.what ? ")" : "", log);

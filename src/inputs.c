@@ -229,20 +229,26 @@ static void describe(struct buf *why, const char *name, const struct lines *old,
 void inputs_changes(const struct inputs *in, const char *record, struct buf *why)
 {
 	struct buf old_text;
-	char *new_text = xstrdup(in->text.data);
+	buf_init(&old_text);
+	buf_reset(why);
+	if (!file_exists(record) || read_file(record, &old_text) < 0)
+		buf_adds(why, "no earlier build recorded");
+	else
+		inputs_diff(old_text.data, in->text.data, why);
+	buf_release(&old_text);
+}
+
+void inputs_diff(const char *old_text, const char *new_text, struct buf *why)
+{
+	char *old_copy = xstrdup(old_text), *new_copy = xstrdup(new_text);
 	struct lines old = {0}, new = {0}, so = {0}, sn = {0}, gone = {0}, came = {0}, names = {0};
 	size_t i = 0, j = 0;
 
-	buf_init(&old_text);
 	buf_reset(why);
-	if (!file_exists(record) || read_file(record, &old_text) < 0) {
-		buf_adds(why, "no earlier build recorded");
+	if (!strcmp(old_copy, new_copy))
 		goto out;
-	}
-	if (!strcmp(old_text.data, in->text.data))
-		goto out;
-	split(old_text.data, &old);
-	split(new_text, &new);
+	split(old_copy, &old);
+	split(new_copy, &new);
 	/* Sorted copies, merged: lines only in the old text are gone, only in the new came. */
 	so.v = xcalloc(old.n + 1, sizeof(char *));
 	sn.v = xcalloc(new.n + 1, sizeof(char *));
@@ -296,8 +302,8 @@ out:
 	free(gone.v);
 	free(came.v);
 	free(names.v);
-	free(new_text);
-	buf_release(&old_text);
+	free(new_copy);
+	free(old_copy);
 }
 
 int inputs_save(const struct inputs *in, const char *record)

@@ -40,6 +40,8 @@ char *inputs_record(const struct plan *plan, const char *what);
  * "and N more".  "no earlier build recorded" when there is no record; "" when the texts are
  * the same. */
 void inputs_changes(const struct inputs *in, const char *record, struct buf *why);
+/* The same, between two texts in memory ("" when they are the same). */
+void inputs_diff(const char *old_text, const char *new_text, struct buf *why);
 /* Say on stderr that what is being made and why: "  kernel main: rebuilding: kernel.config
  * changed (+CONFIG_PRINTK_TIME=y)", "  initrd main: rebuilding: /etc/motd changed", or that
  * there is no earlier build; same: why, when the inputs are the last build's (NULL: they

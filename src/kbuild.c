@@ -110,8 +110,7 @@ int kbuild_menuconfig(const struct kbuild *k, const char *write_to)
 	kconfig_init(&changed);
 	buf_init(&text);
 	buf_init(&out);
-	if (kbuild_configure(k) < 0 || read_file(config, &text) < 0 ||
-	    kconfig_parse(&before, text.data, config, 0) < 0)
+	if (kbuild_configure(k, &before) < 0)
 		goto out;
 	{
 		const char *targets[] = {"menuconfig", NULL};
@@ -268,7 +267,7 @@ static int answer_defaults(const char *objdir)
 	return fd;
 }
 
-int kbuild_configure(const struct kbuild *k)
+int kbuild_configure(const struct kbuild *k, struct kconfig *resolved)
 {
 	char *config = path_join(k->objdir, ".config");
 	struct buf b;
@@ -307,6 +306,11 @@ int kbuild_configure(const struct kbuild *k)
 		error("%s: %d setting%s of %s did not survive 'make %s' (see above)", k->what, bad,
 		      bad == 1 ? "" : "s", k->fragment_path, k->update);
 		goto out;
+	}
+	if (resolved) {
+		kconfig_release(resolved);
+		*resolved = got;
+		kconfig_init(&got);
 	}
 	ret = 0;
 out:

@@ -26,8 +26,9 @@ struct kbuild {
 };
 
 /* base, then .config += fragment, then update; then check that every fragment setting
- * survived.  Returns 0, or -1 with each dropped setting named as path:line. */
-int kbuild_configure(const struct kbuild *k);
+ * survived.  Returns 0, or -1 with each dropped setting named as path:line.  When resolved is
+ * not NULL (an initialised kconfig), it gets the resulting .config. */
+int kbuild_configure(const struct kbuild *k, struct kconfig *resolved);
 /* Configure, then run `make menuconfig` on this terminal, then write what the user changed
  * into the fragment file write_to: a setting already there is edited in place, the others
  * are appended under a comment.  The result is the smallest fragment that gives the same

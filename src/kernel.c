@@ -51,24 +51,6 @@ static int read_fragment(struct kconfig *k, const char *path)
 	return ret;
 }
 
-/* Whether the configured tree at objdir has loadable modules (CONFIG_MODULES=y); -1 when its
- * .config cannot be read (reported). */
-static int has_modules(const char *objdir)
-{
-	char *path = path_join(objdir, ".config");
-	struct buf text;
-	struct kconfig cfg;
-	int ret = -1;
-	buf_init(&text);
-	kconfig_init(&cfg);
-	if (read_file(path, &text) == 0 && kconfig_parse(&cfg, text.data, path, 0) == 0)
-		ret = strcmp(kconfig_get(&cfg, "MODULES"), "n") != 0;
-	kconfig_release(&cfg);
-	buf_release(&text);
-	free(path);
-	return ret;
-}
-
 /* Kbuild's `cmd` macro that starts no shell for an empty command, from the tree's own
  * definition (kbuild.h); NULL when the tree's is not the one that knows (nothing changed). */
 static char *cmd_skipping_empty(const char *tree)
@@ -202,14 +184,20 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	{
 		const char *targets[] = {"bzImage", NULL};
 		struct kernel_kbuild kk;
+		struct kconfig resolved;
 		char *cmd;
 		int modules, made;
 		objdir = cache_build_dir(plan, "kernel", src->id);
 		setup(&kk, plan, v, src, objdir, log, &frag);
 		kk.k.wrap = &w;
 		kk.k.jobs = w.jobs;
-		if (kbuild_configure(&kk.k) < 0 || (modules = has_modules(objdir)) < 0)
+		kconfig_init(&resolved);
+		if (kbuild_configure(&kk.k, &resolved) < 0) {
+			kconfig_release(&resolved);
 			goto out;
+		}
+		modules = strcmp(kconfig_get(&resolved, "MODULES"), "n") != 0;
+		kconfig_release(&resolved);
 		/* Two savings per object, measured on a ccache-warm kernel (every compile a hit),
 		 * neither of which changes a byte of the kernel.  Without modules, EXPORT_SYMBOL
 		 * expands to nothing, so Kbuild's per-object scripts/check-local-export (nm and awk
