@@ -52,7 +52,8 @@ static int read_fragment(struct kconfig *k, const char *path)
 }
 
 /* Kbuild's `cmd` macro that starts no shell for an empty command, from the tree's own
- * definition (kbuild.h); NULL when the tree's is not the one that knows (nothing changed). */
+ * definition (kbuild.h); NULL when the tree defines it in a way kbuild.c does not know (then
+ * make gets no override). */
 static char *cmd_skipping_empty(const char *tree)
 {
 	char *path = path_join(tree, "scripts/Kbuild.include");
