@@ -360,7 +360,18 @@ static void conf_add(struct elfdeps *d, const char *dir)
 	d->conf_dirs[d->n_conf_dirs++] = xstrdup(dir);
 }
 
-static void conf_parse(struct elfdeps *d, const char *root, const char *file, int depth);
+/* One reading of the configuration.  Each file is read once, whatever name it is included
+ * by: a file that includes itself, or the same file several times on each level, would
+ * otherwise be read (includes per level ^ depth) times (the elfdeps fuzzer found one that
+ * ran for minutes).  A second reading adds nothing: conf_add keeps each directory once. */
+struct conf_walk {
+	struct elfdeps *d;
+	const char *root;
+	char **seen; /* each file read: "dev:ino" on the host, the entry's address in a tree */
+	size_t n_seen, cap_seen;
+};
+
+static void conf_parse(struct conf_walk *w, const char *file, int depth);
 
 static int by_string(const void *a, const void *b)
 {
@@ -391,33 +402,58 @@ static void tree_globfree(glob_t *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/* Open a configuration file: a host file, or one in the tree.  NULL with errno set when
- * it cannot be read (ENOENT: there is none). */
-static FILE *conf_open(const struct elfdeps *d, const char *file)
+/* Open a configuration file: a host file, or one in the tree; *id says which file it is
+ * (see struct conf_walk; malloc'd).  NULL with errno set when it cannot be read (ENOENT:
+ * there is none). */
+static FILE *conf_open(const struct elfdeps *d, const char *file, char **id)
 {
 	const struct mf_entry *e;
-	if (!d->tree)
-		return fopen(file, "re");
+	struct stat st;
+	FILE *f;
+	if (!d->tree) {
+		f = fopen(file, "re");
+		if (f && fstat(fileno(f), &st) == 0)
+			*id = xasprintf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+		else if (f)
+			*id = xstrdup(file);
+		return f;
+	}
 	e = manifest_resolve(d->tree, file);
 	if (!e || e->type != MF_FILE || (!e->source && !e->size)) {
 		errno = ENOENT; /* an empty file says no more than a missing one */
 		return NULL;
 	}
-	return e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
+	f = e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
+	if (f)
+		*id = xasprintf("%p", (const void *)e);
+	return f;
+}
+
+/* Whether the file id was read already in this walk; remembers it if not. */
+static int conf_seen(struct conf_walk *w, char *id)
+{
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (strcmp(w->seen[i], id) == 0) {
+			free(id);
+			return 1;
+		}
+	XGROW(w->seen, w->cap_seen, w->n_seen + 1);
+	w->seen[w->n_seen++] = id;
+	return 0;
 }
 
 /* "include PATTERN...": each glob, relative ones to the including file's directory, read
  * in glob's sorted order. */
-static void conf_include(struct elfdeps *d, const char *root, const char *file, const char *args,
-			 int depth)
+static void conf_include(struct conf_walk *w, const char *file, const char *args, int depth)
 {
+	const struct elfdeps *d = w->d;
 	for (const char *p = args + strspn(args, " \t"); *p; p += strspn(p, " \t")) {
 		size_t n = strcspn(p, " \t");
 		char *pat = xstrndup(p, n), *full, *dir;
 		glob_t g;
 		p += n;
 		if (pat[0] == '/') {
-			full = in_root(root, pat);
+			full = in_root(w->root, pat);
 		} else {
 			dir = origin_of(file);
 			full = join_dir(dir, pat);
@@ -426,11 +462,11 @@ static void conf_include(struct elfdeps *d, const char *root, const char *file, 
 		if (d->tree) {
 			tree_glob(d->tree, full, &g);
 			for (size_t i = 0; i < g.gl_pathc; i++)
-				conf_parse(d, root, g.gl_pathv[i], depth + 1);
+				conf_parse(w, g.gl_pathv[i], depth + 1);
 			tree_globfree(&g);
 		} else if (glob(full, 0, NULL, &g) == 0) {
 			for (size_t i = 0; i < g.gl_pathc; i++)
-				conf_parse(d, root, g.gl_pathv[i], depth + 1);
+				conf_parse(w, g.gl_pathv[i], depth + 1);
 			globfree(&g);
 		}
 		free(full);
@@ -441,9 +477,9 @@ static void conf_include(struct elfdeps *d, const char *root, const char *file, 
 /* Read one configuration file (a host path) as ldconfig does: '#' starts a comment; a line
  * is "include PATTERN...", "hwcap ..." (obsolete, ignored) or a directory, from which an
  * old "=TYPE" suffix and trailing slashes are dropped.  A missing file is no error. */
-static void conf_parse(struct elfdeps *d, const char *root, const char *file, int depth)
+static void conf_parse(struct conf_walk *w, const char *file, int depth)
 {
-	char *line = NULL;
+	char *line = NULL, *id = NULL;
 	size_t cap = 0;
 	FILE *f;
 
@@ -451,10 +487,14 @@ static void conf_parse(struct elfdeps *d, const char *root, const char *file, in
 		warning("'%s': includes nested too deeply, ignored", file);
 		return;
 	}
-	f = conf_open(d, file);
+	f = conf_open(w->d, file, &id);
 	if (!f) {
 		if (errno != ENOENT)
 			warning("cannot read '%s': %s", file, strerror(errno));
+		return;
+	}
+	if (conf_seen(w, id)) {
+		fclose(f);
 		return;
 	}
 	while (getline(&line, &cap, f) >= 0) {
@@ -468,7 +508,7 @@ static void conf_parse(struct elfdeps *d, const char *root, const char *file, in
 		if (!*p)
 			continue;
 		if (strncmp(p, "include", 7) == 0 && isblank((unsigned char)p[7])) {
-			conf_include(d, root, file, p + 8, depth);
+			conf_include(w, file, p + 8, depth);
 			continue;
 		}
 		if (strncasecmp(p, "hwcap", 5) == 0 && isblank((unsigned char)p[5]))
@@ -478,7 +518,7 @@ static void conf_parse(struct elfdeps *d, const char *root, const char *file, in
 		while (end > p + 1 && (end[-1] == '/' || isspace((unsigned char)end[-1])))
 			*--end = '\0';
 		if (p[0] == '/') /* ldconfig refuses relative directories */
-			conf_add(d, p);
+			conf_add(w->d, p);
 	}
 	if (ferror(f))
 		warning("cannot read '%s': %s", file, strerror(errno));
@@ -488,6 +528,7 @@ static void conf_parse(struct elfdeps *d, const char *root, const char *file, in
 
 static void conf_load(struct elfdeps *d, const char *root)
 {
+	struct conf_walk w = {.d = d, .root = root};
 	char *file;
 	if (d->conf_read)
 		return;
@@ -497,8 +538,11 @@ static void conf_load(struct elfdeps *d, const char *root)
 	if (d->tree && !manifest_resolve(d->tree, "/etc/ld.so.cache"))
 		return;
 	file = in_root(root, "/etc/ld.so.conf");
-	conf_parse(d, root, file, 0);
+	conf_parse(&w, file, 0);
 	free(file);
+	for (size_t i = 0; i < w.n_seen; i++)
+		free(w.seen[i]);
+	free(w.seen);
 }
 
 static int is_system_dir(const char *dir)

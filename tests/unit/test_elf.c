@@ -905,6 +905,28 @@ static void test_resolve_ld_so_conf(void **state)
 	assert_int_equal(f->d.n, 7);
 }
 
+/* Regression (fuzz_elfdeps, a timeout): includes that reach the same files again and again,
+ * by other names too (./x.conf), were each read again, down to the depth limit: with four
+ * includes a level, 4^16 readings.  Each file is now read once.  alarm(): a hang fails. */
+static void test_resolve_ld_so_conf_reincluded(void **state)
+{
+	struct fixture *f = *state;
+	write_base(f);
+	write_text(f, "/etc/ld.so.conf", "include ld.so.conf.d/*.conf\n/opt/top\n");
+	write_text(f, "/etc/ld.so.conf.d/x.conf",
+		   "include x.conf ./x.conf .//x.conf y.conf\n"
+		   "include /etc/ld.so.conf /etc/ld.so.conf.d/../ld.so.conf\n/opt/x\n");
+	write_text(f, "/etc/ld.so.conf.d/y.conf", "include x.conf ./y.conf ././x.conf\n/opt/y\n");
+	write_obj(f, "/opt/y/liby.so.1", (struct spec){ .soname = "liby.so.1" });
+	write_obj(f, "/usr/bin/prog", (struct spec){ .interp = "/lib64/ld-linux-x86-64.so.2",
+						    .needed = { "liby.so.1", "libc.so.6" } });
+	alarm(20);
+	add_ok(f, "/usr/bin/prog");
+	alarm(0);
+	expect_dep(f, "liby.so.1", "/opt/y/liby.so.1");
+	assert_int_equal(f->d.n_conf_dirs, 3);
+}
+
 static void test_resolve_rpath_runpath(void **state)
 {
 	struct fixture *f = *state;
@@ -1231,6 +1253,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_basic, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_needed_loops, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_ld_so_conf, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_resolve_ld_so_conf_reincluded, setup_root,
+						teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_rpath_runpath, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_load_order, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_runpath_not_inherited, setup_root,
