@@ -367,7 +367,10 @@ static void conf_add(struct elfdeps *d, const char *dir)
 struct conf_walk {
 	struct elfdeps *d;
 	const char *root;
-	char **seen; /* each file read: "dev:ino" on the host, the entry's address in a tree */
+	struct conf_id {
+		dev_t dev;
+		ino_t ino;
+	} *seen; /* each file read, known as probe() knows an object */
 	size_t n_seen, cap_seen;
 };
 
@@ -402,20 +405,19 @@ static void tree_globfree(glob_t *g)
 	memset(g, 0, sizeof(*g));
 }
 
-/* Open a configuration file: a host file, or one in the tree; *id says which file it is
- * (see struct conf_walk; malloc'd).  NULL with errno set when it cannot be read (ENOENT:
- * there is none). */
-static FILE *conf_open(const struct elfdeps *d, const char *file, char **id)
+/* Open a configuration file: a host file, or one in the tree; *id says which file it is,
+ * as in probe(): the host file's device and inode, or 0 and the entry's place in the tree.
+ * NULL with errno set when it cannot be read (ENOENT: there is none). */
+static FILE *conf_open(const struct elfdeps *d, const char *file, struct conf_id *id)
 {
 	const struct mf_entry *e;
-	struct stat st;
+	struct stat st = {0};
 	FILE *f;
 	if (!d->tree) {
 		f = fopen(file, "re");
-		if (f && fstat(fileno(f), &st) == 0)
-			*id = xasprintf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
-		else if (f)
-			*id = xstrdup(file);
+		if (f)
+			fstat(fileno(f), &st);
+		*id = (struct conf_id){st.st_dev, st.st_ino};
 		return f;
 	}
 	e = manifest_resolve(d->tree, file);
@@ -423,20 +425,16 @@ static FILE *conf_open(const struct elfdeps *d, const char *file, char **id)
 		errno = ENOENT; /* an empty file says no more than a missing one */
 		return NULL;
 	}
-	f = e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
-	if (f)
-		*id = xasprintf("%p", (const void *)e);
-	return f;
+	*id = (struct conf_id){0, (ino_t)(e - d->tree->v) + 1};
+	return e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
 }
 
 /* Whether the file id was read already in this walk; remembers it if not. */
-static int conf_seen(struct conf_walk *w, char *id)
+static int conf_seen(struct conf_walk *w, struct conf_id id)
 {
 	for (size_t i = 0; i < w->n_seen; i++)
-		if (strcmp(w->seen[i], id) == 0) {
-			free(id);
+		if (w->seen[i].dev == id.dev && w->seen[i].ino == id.ino)
 			return 1;
-		}
 	XGROW(w->seen, w->cap_seen, w->n_seen + 1);
 	w->seen[w->n_seen++] = id;
 	return 0;
@@ -479,7 +477,8 @@ static void conf_include(struct conf_walk *w, const char *file, const char *args
  * old "=TYPE" suffix and trailing slashes are dropped.  A missing file is no error. */
 static void conf_parse(struct conf_walk *w, const char *file, int depth)
 {
-	char *line = NULL, *id = NULL;
+	char *line = NULL;
+	struct conf_id id;
 	size_t cap = 0;
 	FILE *f;
 
@@ -540,8 +539,6 @@ static void conf_load(struct elfdeps *d, const char *root)
 	file = in_root(root, "/etc/ld.so.conf");
 	conf_parse(&w, file, 0);
 	free(file);
-	for (size_t i = 0; i < w.n_seen; i++)
-		free(w.seen[i]);
 	free(w.seen);
 }
 
