@@ -42,11 +42,22 @@ static char *craft(const char *name, const struct member *m, size_t n)
 	char *path = path_join(TMP_DIR, name);
 	struct archive *a = archive_write_new();
 	size_t len = strlen(name);
-	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	if (len > 4 && !strcmp(name + len - 4, ".zip"))
+		assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+	else if (len > 5 && !strcmp(name + len - 5, ".cpio"))
+		assert_int_equal(archive_write_set_format_cpio_newc(a), ARCHIVE_OK);
+	else
+		assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
 	if (len > 3 && !strcmp(name + len - 3, ".gz"))
 		assert_int_equal(archive_write_add_filter_gzip(a), ARCHIVE_OK);
 	else if (len > 3 && !strcmp(name + len - 3, ".xz"))
 		assert_int_equal(archive_write_add_filter_xz(a), ARCHIVE_OK);
+	else if (len > 4 && !strcmp(name + len - 4, ".bz2"))
+		assert_int_equal(archive_write_add_filter_bzip2(a), ARCHIVE_OK);
+	else if (len > 4 && !strcmp(name + len - 4, ".zst"))
+		assert_int_equal(archive_write_add_filter_zstd(a), ARCHIVE_OK);
+	else if (len > 5 && !strcmp(name + len - 5, ".lzma"))
+		assert_int_equal(archive_write_add_filter_lzma(a), ARCHIVE_OK);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
@@ -384,7 +395,8 @@ static void good(void **state)
 		{'f', "pkg-1.0/tool", "#!/bin/sh\n", 04755},
 		{'f', "pkg-1.0/up-not-through", "x", 0}, /* "up" is a prefix of the name, not a part */
 	};
-	const char *names[] = {"good.tar", "good.tar.gz", "good.tar.xz"};
+	const char *names[] = {"good.tar", "good.tar.gz", "good.tar.xz", "good.tar.bz2",
+			       "good.tar.zst"};
 	(void)state;
 	for (size_t i = 0; i < N(names); i++) {
 		char *archive = craft(names[i], m, N(m));
@@ -404,6 +416,18 @@ static void good(void **state)
 		nothing_outside(names[i]);
 		free(archive);
 	}
+}
+
+/* Tar in the four compressions above and nothing else: a harmless tree as a zip, a cpio
+ * archive or a .tar.lzma is refused before anything is read, and says what is read. */
+static void other_formats(void **state)
+{
+	const struct member m[] = {{'f', "pkg-1.0/a", "a\n", 0}};
+	(void)state;
+	refused("other.zip", m, N(m), "is not a tar archive mkdistro reads", "gzip, bzip2, xz or zstd",
+		NULL);
+	refused("other.cpio", m, N(m), "is not a tar archive mkdistro reads", NULL);
+	refused("other.tar.lzma", m, N(m), "is not a tar archive mkdistro reads", NULL);
 }
 
 static void names(void **state)
@@ -440,6 +464,7 @@ int main(void)
 		cmocka_unit_test(truncated),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(good),
+		cmocka_unit_test(other_formats),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
