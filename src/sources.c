@@ -438,30 +438,26 @@ static int read_sources_file(const char *path, struct buf *b)
 	return read_file(path, b);
 }
 
-/* Append "deb-src" twins of the one-line "deb" entries in a sources.list file. */
-static int debsrc_from_list(const char *path, struct buf *out)
+int sources_debsrc_of_list(const char *text, struct buf *out)
 {
-	struct buf b;
+	char *copy = xstrdup(text), *save = NULL;
 	int n = 0;
-	buf_init(&b);
-	if (read_sources_file(path, &b) == 0) {
-		for (char *line = strtok(b.data, "\n"); line; line = strtok(NULL, "\n")) {
-			const char *uri;
-			while (*line == ' ' || *line == '\t')
-				line++;
-			if (strncmp(line, "deb ", 4) && strncmp(line, "deb\t", 4))
-				continue;
-			uri = line + 4;
-			uri += strspn(uri, " \t");
-			if (*uri == '[' && strchr(uri, ']'))
-				uri = strchr(uri, ']') + 1 + strspn(strchr(uri, ']') + 1, " \t");
-			if (!remote_uri(uri))
-				continue;
-			buf_addf(out, "deb-src %s\n", line + 4);
-			n++;
-		}
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *uri;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (strncmp(line, "deb ", 4) && strncmp(line, "deb\t", 4))
+			continue;
+		uri = line + 4;
+		uri += strspn(uri, " \t");
+		if (*uri == '[' && strchr(uri, ']'))
+			uri = strchr(uri, ']') + 1 + strspn(strchr(uri, ']') + 1, " \t");
+		if (!remote_uri(uri))
+			continue;
+		buf_addf(out, "deb-src %s\n", line + 4);
+		n++;
 	}
-	buf_release(&b);
+	free(copy);
 	return n;
 }
 
@@ -517,17 +513,13 @@ static int debsrc_paragraph(const char *para, struct buf *out)
 	return ok;
 }
 
-/* Append the deb-src paragraphs for a deb822 .sources file. */
-static int debsrc_from_deb822(const char *path, struct buf *out)
+int sources_debsrc_of_deb822(const char *text, struct buf *out)
 {
-	struct buf b, para;
+	struct buf para;
 	int n = 0;
-	buf_init(&b);
 	buf_init(&para);
-	if (read_sources_file(path, &b) < 0)
-		goto out;
-	for (char *p = b.data;;) {
-		char *end = strchr(p, '\n');
+	for (const char *p = text;;) {
+		const char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		int blank = strspn(p, " \t") == len;
 		if (!blank && p[0] != '#') {
@@ -542,9 +534,20 @@ static int debsrc_from_deb822(const char *path, struct buf *out)
 			break;
 		p = end + 1;
 	}
-out:
-	buf_release(&b);
 	buf_release(&para);
+	return n;
+}
+
+/* Read the apt sources file path (see read_sources_file) and append what parse makes of it. */
+static int debsrc_from_file(const char *path, int (*parse)(const char *, struct buf *),
+			    struct buf *out)
+{
+	struct buf b;
+	int n = 0;
+	buf_init(&b);
+	if (read_sources_file(path, &b) == 0)
+		n = parse(b.data, out);
+	buf_release(&b);
 	return n;
 }
 
@@ -553,19 +556,19 @@ int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
 	char *file = path_join(etc, "sources.list");
 	char *pattern;
 	glob_t g;
-	int n = debsrc_from_list(file, list);
+	int n = debsrc_from_file(file, sources_debsrc_of_list, list);
 	free(file);
 	pattern = path_join(etc, "sources.list.d/*.list");
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_list(g.gl_pathv[i], list);
+			n += debsrc_from_file(g.gl_pathv[i], sources_debsrc_of_list, list);
 		globfree(&g);
 	}
 	free(pattern);
 	pattern = path_join(etc, "sources.list.d/*.sources");
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_deb822(g.gl_pathv[i], deb822);
+			n += debsrc_from_file(g.gl_pathv[i], sources_debsrc_of_deb822, deb822);
 		globfree(&g);
 	}
 	free(pattern);

@@ -37,5 +37,10 @@ void source_release(struct source *s);
  * (normally "/etc/apt"): one-line ones appended to list, deb822 ones (copied whole, with
  * Types: deb-src) to deb822.  Returns how many. */
 int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822);
+/* The same for one file's text: the "deb-src" twins of the one-line "deb" entries of a
+ * sources.list, or the deb-src paragraphs of a deb822 .sources file, appended to out.
+ * Returns how many. */
+int sources_debsrc_of_list(const char *text, struct buf *out);
+int sources_debsrc_of_deb822(const char *text, struct buf *out);
 
 #endif
