@@ -706,11 +706,43 @@ out:
 	return ret;
 }
 
+/* The cpio archive of dir as the list l says (not an ext2 one), padding included, into out. */
+static int pack_cpio(const char *dir, struct list *l, struct buf *out)
+{
+	struct packing pk = {.dir = dir, .l = l, .next_ino = 1};
+	cpio_writer_init(&pk.w, cpio_sink_buf, out);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].ino >= pk.next_ino)
+			pk.next_ino = l->v[i].ino + 1;
+	for (size_t i = 0; i < l->n; i++)
+		if (pack_listed(&pk, i) < 0)
+			return -1;
+	if (walk_unlisted(l, dir, "", pack_new, &pk) < 0 || cpio_write_trailer(&pk.w) < 0)
+		return -1;
+	buf_grow(out, l->pad);
+	memset(out->data + out->len, 0, l->pad);
+	buf_setlen(out, out->len + l->pad);
+	return 0;
+}
+
+int initrdfile_cpio(const char *dir, const char *text, const char *where, struct buf *out)
+{
+	char *copy = xstrdup(text);
+	struct list l;
+	int ret = parse_list(copy, where, &l);
+	if (!ret && l.ext2_kib)
+		ret = error("%s: the list is of an ext2 initrd", where);
+	else if (!ret)
+		ret = pack_cpio(dir, &l, out);
+	list_release(&l);
+	free(copy);
+	return ret;
+}
+
 int initrdfile_pack(const char *dir, const char *file, int level)
 {
 	char *listpath = path_join(dir, INITRDFILE_LIST);
 	struct list l = {.level = -1};
-	struct packing pk = {.dir = dir, .l = &l, .next_ino = 1};
 	struct buf text, out, gz;
 	size_t n = strlen(file);
 	int ret = -1;
@@ -729,18 +761,8 @@ int initrdfile_pack(const char *dir, const char *file, int level)
 		ret = pack_ext2(dir, &l, file, level);
 		goto out;
 	}
-	cpio_writer_init(&pk.w, cpio_sink_buf, &out);
-	for (size_t i = 0; i < l.n; i++)
-		if (l.v[i].ino >= pk.next_ino)
-			pk.next_ino = l.v[i].ino + 1;
-	for (size_t i = 0; i < l.n; i++)
-		if (pack_listed(&pk, i) < 0)
-			goto out;
-	if (walk_unlisted(&l, dir, "", pack_new, &pk) < 0 || cpio_write_trailer(&pk.w) < 0)
+	if (pack_cpio(dir, &l, &out) < 0)
 		goto out;
-	buf_grow(&out, l.pad);
-	memset(out.data + out.len, 0, l.pad);
-	buf_setlen(&out, out.len + l.pad);
 	if (n > 3 && !strcmp(file + n - 3, ".gz")) {
 		if (!level)
 			level = l.level > 0 ? l.level : 6;

@@ -18,5 +18,10 @@
 int initrdfile_unpack(const char *file, const char *dir);
 /* level: gzip level when file ends in .gz (0: the list's, else 9).  Returns 0 or -1. */
 int initrdfile_pack(const char *dir, const char *file, int level);
+/* Pack's own work, in memory: the cpio archive (uncompressed, padding included) of DIR as the
+ * list text says, appended to out; where names the list in messages.  A list of an ext2
+ * initrd is refused.  Returns 0 or -1 (reported). */
+struct buf;
+int initrdfile_cpio(const char *dir, const char *text, const char *where, struct buf *out);
 
 #endif

@@ -115,12 +115,41 @@ static void pack_mode_with_type(void **state)
 	assert_int_equal(pack("gzip none\ndir bin 7777 0 0 0 2 2\n", TMP_DIR "/out.cpio"), 0);
 }
 
+/* initrdfile_cpio is pack's work in memory: the same bytes initrdfile_pack writes to a
+ * .cpio, from the list's text; a list of an ext2 initrd is refused, naming the list. */
+static void cpio_in_memory(void **state)
+{
+	const char *list = "gzip none\npad 3\ndir . 0755 0 0 946684800 1 2\n"
+			   "nod-c dev/console 0600 0 0 946684800 2 1 5 1\n";
+	struct stderr_capture c;
+	struct buf file, mem;
+	char msg[512];
+	(void)state;
+	fresh();
+	assert_int_equal(pack(list, TMP_DIR "/out.cpio"), 0);
+	buf_init(&file);
+	buf_init(&mem);
+	assert_int_equal(read_file(TMP_DIR "/out.cpio", &file), 0);
+	assert_int_equal(initrdfile_cpio(TMP_DIR "/dir", list, "the list", &mem), 0);
+	assert_int_equal(mem.len, file.len);
+	assert_memory_equal(mem.data, file.data, file.len);
+	assert_non_null(memmem(mem.data, mem.len, "dev/console", 11));
+	buf_reset(&mem);
+	stderr_begin(&c);
+	assert_int_equal(initrdfile_cpio(TMP_DIR "/dir", "ext2 4096\n", "the list", &mem), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "the list: the list is of an ext2 initrd"));
+	buf_release(&file);
+	buf_release(&mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unpack_list_names),
 		cmocka_unit_test(pack_pad),
 		cmocka_unit_test(pack_mode_with_type),
+		cmocka_unit_test(cpio_in_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
