@@ -4,6 +4,7 @@
 #include "ext2read.h"
 
 #include <ext2fs/ext2fs.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ static int by_name(const void *a, const void *b)
 struct walk {
 	ext2_filsys fs;
 	const char *image;
+	size_t max_file;
 	int (*fn)(void *, const struct cpio_entry *);
 	void *ctx;
 	ext2_ino_t *seen; /* hard-linked files already given */
@@ -93,7 +95,7 @@ static int emit(struct walk *w, const char *path, ext2_ino_t ino, int *is_dir)
 			ext2_file_t f;
 			unsigned got = 0;
 			size_t size = EXT2_I_SIZE(&inode);
-			if (size > (1u << 30))
+			if (size > w->max_file)
 				return error("'%s': '%s' is too large", w->image, path);
 			buf_grow(&data, size);
 			if (!(err = ext2fs_file_open(w->fs, ino, 0, &f))) {
@@ -174,15 +176,138 @@ static int visit(struct walk *w, ext2_ino_t dir, const char *prefix)
 	return ret;
 }
 
-int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
-		  unsigned *size_kib)
+/* ---- an io manager over an image in memory ----
+ * libext2fs reads through an io manager; e2fsprogs' own ones read files or devices.  This
+ * one reads the caller's bytes, so an initrd needs no temporary copy on disk.  Read-only:
+ * ext2fs_open is called without EXT2_FLAG_RW, and a write is an error all the same. */
+
+struct mem_image {
+	const unsigned char *data;
+	size_t size;
+};
+
+/* The image ext2read_walk_mem is opening, for mem_open (the manager's open gets only a
+ * name); NULL otherwise. */
+static const struct mem_image *mem_opening;
+
+static struct struct_io_manager mem_manager;
+
+static errcode_t mem_open(const char *name, int flags, io_channel *channel)
 {
-	struct walk w = {.image = image, .fn = fn, .ctx = ctx};
+	io_channel io;
+	if (!mem_opening)
+		return EXT2_ET_BAD_DEVICE_NAME;
+	if (flags & IO_FLAG_RW)
+		return EXT2_ET_RO_UNSUPP_FEATURE;
+	io = xcalloc(1, sizeof(*io));
+	io->magic = EXT2_ET_MAGIC_IO_CHANNEL;
+	io->manager = &mem_manager;
+	io->name = xstrdup(name);
+	io->block_size = 1024;
+	io->refcount = 1;
+	io->private_data = (void *)mem_opening;
+	*channel = io;
+	return 0;
+}
+
+static errcode_t mem_close(io_channel io)
+{
+	free(io->name);
+	free(io);
+	return 0;
+}
+
+static errcode_t mem_set_blksize(io_channel io, int blksize)
+{
+	if (blksize <= 0)
+		return EXT2_ET_INVALID_ARGUMENT;
+	io->block_size = blksize;
+	return 0;
+}
+
+/* count blocks from block on (or -count bytes); what lies past the image's end reads as
+ * zeros, and is a short read, as a file's would be. */
+static errcode_t mem_read_blk64(io_channel io, unsigned long long block, int count, void *out)
+{
+	const struct mem_image *m = io->private_data;
+	unsigned long long bs = (unsigned long long)io->block_size, size, at, have;
+	size = count < 0 ? (unsigned long long)-(long long)count : (unsigned long long)count * bs;
+	if (block > ULLONG_MAX / bs)
+		return EXT2_ET_SHORT_READ;
+	at = block * bs;
+	have = at < m->size ? m->size - at : 0;
+	if (have > size)
+		have = size;
+	if (have)
+		memcpy(out, m->data + at, (size_t)have);
+	memset((unsigned char *)out + have, 0, (size_t)(size - have));
+	return have < size ? EXT2_ET_SHORT_READ : 0;
+}
+
+static errcode_t mem_read_blk(io_channel io, unsigned long block, int count, void *out)
+{
+	return mem_read_blk64(io, block, count, out);
+}
+
+static errcode_t mem_write_blk(io_channel io, unsigned long block, int count, const void *in)
+{
+	(void)io, (void)block, (void)count, (void)in;
+	return EXT2_ET_RO_UNSUPP_FEATURE;
+}
+
+static errcode_t mem_write_blk64(io_channel io, unsigned long long block, int count,
+				 const void *in)
+{
+	(void)io, (void)block, (void)count, (void)in;
+	return EXT2_ET_RO_UNSUPP_FEATURE;
+}
+
+static errcode_t mem_write_byte(io_channel io, unsigned long offset, int count, const void *in)
+{
+	(void)io, (void)offset, (void)count, (void)in;
+	return EXT2_ET_RO_UNSUPP_FEATURE;
+}
+
+static errcode_t mem_flush(io_channel io)
+{
+	(void)io;
+	return 0;
+}
+
+static errcode_t mem_set_option(io_channel io, const char *option, const char *arg)
+{
+	(void)io, (void)option, (void)arg;
+	return EXT2_ET_INVALID_ARGUMENT;
+}
+
+static struct struct_io_manager mem_manager = {
+	.magic = EXT2_ET_MAGIC_IO_MANAGER,
+	.name = "mkdistro memory I/O manager",
+	.open = mem_open,
+	.close = mem_close,
+	.set_blksize = mem_set_blksize,
+	.read_blk = mem_read_blk,
+	.write_blk = mem_write_blk,
+	.flush = mem_flush,
+	.write_byte = mem_write_byte,
+	.set_option = mem_set_option,
+	.read_blk64 = mem_read_blk64,
+	.write_blk64 = mem_write_blk64,
+};
+
+int ext2read_walk_mem(const void *data, size_t n, const char *name, size_t max_file,
+		      int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx, unsigned *size_kib)
+{
+	struct mem_image m = {.data = data, .size = n};
+	struct walk w = {.image = name, .max_file = max_file, .fn = fn, .ctx = ctx};
 	errcode_t err;
 	int ret, is_dir;
 
-	if ((err = ext2fs_open(image, 0, 0, 0, unix_io_manager, &w.fs)))
-		return error("'%s' is not an ext2 filesystem mkdistro can read: %s", image,
+	mem_opening = &m;
+	err = ext2fs_open(name, 0, 0, 0, &mem_manager, &w.fs);
+	mem_opening = NULL;
+	if (err)
+		return error("'%s' is not an ext2 filesystem mkdistro can read: %s", name,
 			     error_message(err));
 	*size_kib = (unsigned)(ext2fs_blocks_count(w.fs->super) * (EXT2_BLOCK_SIZE(w.fs->super) / 1024));
 	ret = emit(&w, ".", EXT2_ROOT_INO, &is_dir);
@@ -191,5 +316,18 @@ int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entr
 	ext2fs_close_free(&w.fs);
 	free(w.seen);
 	free(w.dirs);
+	return ret;
+}
+
+int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
+		  unsigned *size_kib)
+{
+	struct buf b;
+	int ret;
+	buf_init(&b);
+	ret = read_file(image, &b);
+	if (!ret)
+		ret = ext2read_walk_mem(b.data, b.len, image, EXT2READ_MAX_FILE, fn, ctx, size_kib);
+	buf_release(&b);
 	return ret;
 }

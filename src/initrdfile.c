@@ -386,22 +386,10 @@ int initrdfile_unpack(const char *file, const char *dir)
 	else
 		buf_adds(&u.list, "gzip none\n");
 	if (ext2) {
-		/* libext2fs reads a file: the (gunzipped) image goes to a temporary one. */
-		char tmp[] = "/tmp/mkdistro-ext2-XXXXXX";
-		int fd = mkstemp(tmp), r;
+		/* read where it lies, gunzipped, in memory: no temporary copy */
 		unsigned size_kib = 0;
-		if (fd < 0 || write_all(fd, data.data, data.len) < 0) {
-			error_errno("cannot write a temporary copy of '%s'", file);
-			if (fd >= 0) {
-				close(fd);
-				unlink(tmp);
-			}
-			goto out;
-		}
-		close(fd);
-		r = ext2read_walk(tmp, unpack_member, &u, &size_kib);
-		unlink(tmp);
-		if (r < 0)
+		if (ext2read_walk_mem(data.data, data.len, file, EXT2READ_MAX_FILE, unpack_member, &u,
+				      &size_kib) < 0)
 			goto out;
 		buf_addf(&u.list, "ext2 %u\n", size_kib);
 	} else {

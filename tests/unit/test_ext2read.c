@@ -172,6 +172,35 @@ static void bad_names(void **state)
 	free(img);
 }
 
+/* In memory, as `initrd unpack` reads a (gunzipped) image: the same walk as from the file,
+ * messages call it by the name given, and a file larger than max_file is an error. */
+static void in_memory(void **state)
+{
+	struct stderr_capture c;
+	char msg[512], *img = image("tiny");
+	unsigned kib = 0;
+	struct buf b;
+	int n = 0;
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(read_file(img, &b), 0);
+	assert_int_equal(ext2read_walk_mem(b.data, b.len, "initrd.gz", 6, count, &n, &kib), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(kib, 64);
+	n = 0;
+	stderr_begin(&c);
+	assert_int_equal(ext2read_walk_mem(b.data, b.len, "initrd.gz", 5, count, &n, &kib), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "'initrd.gz': 'etc/motd' is too large"));
+	/* cut short: what lies past the end reads as zeros, and is an error, not a crash */
+	stderr_begin(&c);
+	assert_int_equal(ext2read_walk_mem(b.data, 4096, "cut.img", 6, count, &n, &kib), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "'cut.img'"));
+	buf_release(&b);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +208,7 @@ int main(void)
 		cmocka_unit_test(dir_linked_twice),
 		cmocka_unit_test(unreadable_file),
 		cmocka_unit_test(bad_names),
+		cmocka_unit_test(in_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
