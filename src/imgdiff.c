@@ -361,9 +361,7 @@ out:
 
 int imgdiff_run(const char *a, const char *b)
 {
-	char tmpl[] = "/tmp/mkdistro-diff.XXXXXX";
-	const char *tmp = getenv("TMPDIR");
-	char *work = tmp && *tmp ? xasprintf("%s/mkdistro-diff.XXXXXX", tmp) : xstrdup(tmpl);
+	char *work = NULL;
 	struct side sa = {.img = a}, sb = {.img = b};
 	struct diff d = {0};
 	uint64_t nbytes = 0, first = 0;
@@ -376,10 +374,8 @@ int imgdiff_run(const char *a, const char *b)
 		ret = 0;
 		goto out_free;
 	}
-	if (!mkdtemp(work)) {
-		error_errno("cannot make a directory like '%s'", work);
+	if (!(work = temp_dir_make("diff")))
 		goto out_free;
-	}
 	d.work = work;
 	if (load_side(&sa, work, "a") < 0 || load_side(&sb, work, "b") < 0)
 		goto out;

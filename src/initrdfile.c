@@ -596,17 +596,15 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 	struct manifest m;
 	struct plan plan;
 	struct initrd_stats st;
-	char work[] = "/tmp/mkdistro-pack-XXXXXX";
+	char *work = NULL;
 	char *log = NULL, *gzfile = NULL;
 	size_t n = strlen(file);
 	int gz = n > 3 && !strcmp(file + n - 3, ".gz"), ret = -1;
 
 	manifest_init(&m);
 	config_defaults(&plan, "/");
-	if (!mkdtemp(work)) {
-		error_errno("cannot make a temporary directory");
+	if (!(work = temp_dir_make("pack")))
 		goto out;
-	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct item *it = &l->v[i];
 		char *full, *img;
@@ -686,7 +684,9 @@ static int pack_ext2(const char *dir, const struct list *l, const char *file, in
 	}
 	ret = 0;
 out:
-	remove_tree(work);
+	if (work)
+		remove_tree(work);
+	free(work);
 	manifest_release(&m);
 	config_release(&plan);
 	free(log);

@@ -323,6 +323,18 @@ int copy_file(const char *src, const char *dst, mode_t mode)
 	return ret;
 }
 
+char *temp_dir_make(const char *what)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/mkdistro-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", what);
+	if (!mkdtemp(dir)) {
+		error_errno("cannot make a directory like '%s'", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char *p = xstrdup(path);

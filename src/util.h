@@ -59,6 +59,9 @@ int write_all(int fd, const void *data, size_t n);
 int copy_file(const char *src, const char *dst, mode_t mode);
 /* mkdir -p.  Returns 0 or -1 (reported). */
 int mkdir_p(const char *path, mode_t mode);
+/* A new private directory $TMPDIR/mkdistro-WHAT.XXXXXX (/tmp without TMPDIR), malloc'd; NULL
+ * when it cannot be made (reported). */
+char *temp_dir_make(const char *what);
 /* rm -rf; a missing path is not an error.  Returns 0 or -1 (reported). */
 int remove_tree(const char *path);
 /* fsync the directory that holds path, so a rename in it is durable. */

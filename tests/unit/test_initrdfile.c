@@ -143,6 +143,23 @@ static void cpio_in_memory(void **state)
 	buf_release(&mem);
 }
 
+/* Packing an ext2 initrd works in a directory under $TMPDIR (then /tmp), not always /tmp. */
+static void pack_ext2_tmpdir(void **state)
+{
+	struct stderr_capture c;
+	char msg[512];
+	(void)state;
+	fresh();
+	setenv("TMPDIR", TMP_DIR "/no/such/dir", 1);
+	stderr_begin(&c);
+	assert_int_equal(pack("ext2 64\n", TMP_DIR "/out.img"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	unsetenv("TMPDIR");
+	assert_non_null(strstr(msg, "cannot make a directory like '" TMP_DIR
+				    "/no/such/dir/mkdistro-pack."));
+	assert_false(file_exists(TMP_DIR "/out.img"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +167,7 @@ int main(void)
 		cmocka_unit_test(pack_pad),
 		cmocka_unit_test(pack_mode_with_type),
 		cmocka_unit_test(cpio_in_memory),
+		cmocka_unit_test(pack_ext2_tmpdir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
