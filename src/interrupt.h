@@ -23,7 +23,8 @@ int interrupted(void);
 int interrupt_check(void);
 /* For the tests: when the environment has MKDISTRO_FAULT=NAME (or NAME:TERM, NAME:HUP),
  * mkdistro sends itself SIGINT (SIGTERM, SIGHUP) here, at the point named NAME: the start of
- * a build stage (its name), or "publish", just before the new image replaces the old. */
+ * a build stage (its name), "publish", just before the new image replaces the old, or
+ * "unpack", once an archive's first member is extracted. */
 void interrupt_fault_point(const char *name);
 /* Pass signals on to pid while it runs (spawn.c calls these). */
 void interrupt_add_child(pid_t pid);

@@ -288,7 +288,7 @@ int unpack_archive(const char *archive, const char *dest)
 	struct guard g = {.archive = archive, .dest = dest};
 	struct archive *in, *out = NULL;
 	struct archive_entry *e;
-	int ret = -1, r, cwd = -1;
+	int ret = -1, r, cwd = -1, written = 0;
 	const int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 			  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
@@ -340,6 +340,9 @@ int unpack_archive(const char *archive, const char *dest)
 			free(shown);
 			goto out;
 		}
+		/* for the tests: a signal once the first member is on disk */
+		if (!written++)
+			interrupt_fault_point("unpack");
 	}
 	if (r != ARCHIVE_EOF) {
 		read_failed(archive, in, 0);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Interrupts and faults (issue 7): SIGINT, SIGTERM or SIGHUP at each stage leaves no
 # partial output, no temporary file and no held lock, the last image stays as it was, and
-# the next build succeeds and is correct.  A kernel build killed while make runs takes its
+# the next build succeeds and is correct; a source tarball interrupted while it unpacks
+# leaves no cache entry.  A kernel build killed while make runs takes its
 # make with it; a second build of the same project meanwhile fails at once, naming the
 # lock; a full output disk (a small tmpfs over out/) is a clear error that keeps the last
 # image.  On a copy of the project test 10 built (kernel and BusyBox in the cache).
@@ -96,6 +97,33 @@ check "a full disk fails the build, exit 1" test "$(cat "$T/full.rc" 2>/dev/null
 check "it says the disk is full, naming the file" contains "$T/full.txt" "No space left on device"
 check "the last image is intact on the full disk" test "$(cat "$T/full.sha" 2>/dev/null)" = "$img0"
 check "nothing left behind on the full disk" test -f "$T/full.left" -a ! -s "$T/full.left"
+
+# A source tarball being unpacked into the cache (BusyBox's own upstream tarball, which the
+# cache holds, as a tarball source): SIGINT once its first member is on disk
+Q=$T/q
+bbtar=$(ls "$MKDISTRO_CACHE"/src/debian-busybox/busybox_*.orig.tar.* 2>/dev/null | head -n 1)
+cp -a "$P" "$Q" && rm -rf "$Q/out"
+cp "$bbtar" "$T/bb.tar.bz2"
+bbsha=$(sha "$T/bb.tar.bz2")
+bbentry=$MKDISTRO_CACHE/src/tarball-${bbsha:0:16}
+rm -rf "$bbentry" "$bbentry.tmp"
+sed -i "s|^source = debian:busybox|source = $T/bb.tar.bz2\nsha256 = $bbsha|" "$Q/mkdistro.conf"
+lock0=$(sha "$Q/mkdistro.lock")
+MKDISTRO_FAULT=unpack "$MKDISTRO" -C "$Q" lock --update > "$T/unpack.txt" 2>&1
+rc=$?
+if [ $rc -eq 130 ] && contains "$T/unpack.txt" "^mkdistro: interrupted by SIGINT\$" &&
+	contains "$T/unpack.txt" "unpacking $T/bb.tar.bz2" && test ! -e "$bbentry" &&
+	test ! -e "$bbentry.tmp" && test "$(sha "$Q/mkdistro.lock")" = "$lock0"; then
+	ok "SIGINT while a source tarball unpacks: exit 130, no cache entry or .tmp, the lock unchanged"
+else
+	not_ok "SIGINT while a source tarball unpacks: exit $rc (want 130)"
+	sed 's/^/    /' "$T/unpack.txt" | tail -n 8
+	ls -d "$bbentry"* 2>/dev/null | sed 's/^/    left: /'
+fi
+"$MKDISTRO" -C "$Q" lock --update > "$T/unpack2.txt" 2>&1
+rc=$?
+check "the next run unpacks it whole, and pins it" bash -c "test $rc -eq 0 && test -f '$bbentry/.mkdistro-id' && test -d '$bbentry/$(tar -tjf "$T/bb.tar.bz2" | head -n 1 | cut -d/ -f1)' && test ! -e '$bbentry.tmp' && grep -q '$bbsha' '$Q/mkdistro.lock'"
+rm -rf "$bbentry" "$Q"
 
 # The next build, with every change made above, succeeds and is right
 "$MKDISTRO" -C "$P" build > "$T/last.txt" 2>&1
