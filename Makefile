@@ -129,8 +129,9 @@ clean:
 	rm -rf $(FUZZ_OBJDIR) tests/fuzz/scratch
 	rm -rf $(filter-out tests/tmp/cache,$(wildcard tests/tmp/*))
 
+# and the tests' scratch tree under /var/tmp, when tests/run put it there (named as it names it)
 distclean: clean
-	rm -rf tests/tmp out
+	rm -rf tests/tmp out /var/tmp/mkdistro-tests-$$(printf %s '$(CURDIR)' | sha256sum | cut -c1-12)
 
 FORCE:
 
