@@ -175,10 +175,20 @@ char *buf_detach(struct buf *b, size_t *len)
 int read_file(const char *path, struct buf *b)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t step = 65536;
 	if (fd < 0)
 		return error_errno("cannot open '%s'", path);
+	/* a file's size first, so that a small one is not given 128 KiB, nor a large one a
+	 * reallocation per 64 KiB; then more room only once the room there is is full */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (unsigned long long)st.st_size < SIZE_MAX / 2)
+		step = (size_t)st.st_size + 1;
 	for (;;) {
-		buf_grow(b, 65536);
+		if (b->cap <= b->len + 1) {
+			buf_grow(b, step);
+			step = 65536;
+		}
 		ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
