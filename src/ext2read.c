@@ -303,8 +303,9 @@ int ext2read_walk_mem(const void *data, size_t n, const char *name, size_t max_f
 	errcode_t err;
 	int ret, is_dir;
 
+	/* not the file's name: ext2fs_open takes what follows a '?' in it for I/O options */
 	mem_opening = &m;
-	err = ext2fs_open(name, 0, 0, 0, &mem_manager, &w.fs);
+	err = ext2fs_open("memory", 0, 0, 0, &mem_manager, &w.fs);
 	mem_opening = NULL;
 	if (err)
 		return error("'%s' is not an ext2 filesystem mkdistro can read: %s", name,
