@@ -319,16 +319,3 @@ int ext2read_walk_mem(const void *data, size_t n, const char *name, size_t max_f
 	free(w.dirs);
 	return ret;
 }
-
-int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
-		  unsigned *size_kib)
-{
-	struct buf b;
-	int ret;
-	buf_init(&b);
-	ret = read_file(image, &b);
-	if (!ret)
-		ret = ext2read_walk_mem(b.data, b.len, image, EXT2READ_MAX_FILE, fn, ctx, size_kib);
-	buf_release(&b);
-	return ret;
-}

@@ -18,8 +18,4 @@ int ext2read_is_ext2(const void *data, size_t n);
  * -1).  Nothing is written: libext2fs reads through an I/O manager over the bytes. */
 int ext2read_walk_mem(const void *data, size_t n, const char *name, size_t max_file,
 		      int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx, unsigned *size_kib);
-/* The same for the image file image. */
-int ext2read_walk(const char *image, int (*fn)(void *ctx, const struct cpio_entry *e), void *ctx,
-		  unsigned *size_kib);
-
 #endif
