@@ -13,7 +13,8 @@
 #                   all` afterwards for the normal build.
 #   make fuzz       build the libFuzzer harnesses of tests/fuzz/ with clang and run each from
 #                   its seed corpus, one after another: FUZZ_SECONDS=60 seconds each, or
-#                   FUZZ_RUNS=N executions each when set; FUZZ="elf cpio" runs only those.
+#                   FUZZ_RUNS=N executions each when set; FUZZ="elf cpio" runs only those;
+#                   FUZZ_FORK=2 runs each in two processes (one per core), counted together.
 #                   Fails when any harness crashes; see tests/fuzz/run.
 #   make clean
 
@@ -88,6 +89,7 @@ asan: clean
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?=
+FUZZ_FORK    ?=
 FUZZ         ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_CFLAGS   = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) -O1 -g $(ASAN_FLAGS)
 FUZZ_OBJDIR   = tests/fuzz/obj
@@ -115,7 +117,7 @@ fuzz-build: $(FUZZ_BINS)
 # same bytes every time.
 fuzz: $(addprefix tests/fuzz/fuzz_,$(FUZZ))
 	@tests/fuzz/mkseeds
-	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' tests/fuzz/run $(FUZZ)
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_FORK='$(FUZZ_FORK)' tests/fuzz/run $(FUZZ)
 
 install: mkdistro
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
