@@ -21,7 +21,7 @@ check "the project turns ccache on" grep -q '^ccache = yes$' "$P/mkdistro.conf"
 check "build from sources (cpio initrd)" test "${PIPESTATUS[0]}" -eq 0
 # A cold build (the sources were unpacked into an empty cache): keep the kernel stage's time
 if grep -q '^  unpacking .*linux-source' "$T/build.txt" && grep -q '^  make -j[0-9]* bzImage (ccache)' "$T/build.txt"; then
-	sed -n 's/^\[2\/8\] kernel .*(\([0-9.]*\) s)$/\1/p' "$T/build.txt" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
+	kernel_seconds "$T/build.txt" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
 fi
 check "progress: one line per stage with its time" contains "$T/build.txt" '^\[8/8\] image .*\([0-9.]+ s\)$'
 img=$P/out/mkdistro.img

@@ -23,7 +23,6 @@ case "$MKDISTRO_CACHE" in
 *) echo "not ok - MKDISTRO_CACHE ($MKDISTRO_CACHE) is not the tests' own cache; not removing it"; exit 1 ;;
 esac
 P=$MKDISTRO_TEST_TMP/proj
-kstage() { sed -n 's/^\[2\/8\] kernel .*(\([0-9.]*\) s)$/\1/p' "$1"; }
 
 # The cold time: test 10's, or, when test 10 found the kernel in the cache, a cold build here
 if [ ! -s "$MKDISTRO_TEST_TMP/kernel-cold-seconds" ]; then
@@ -31,7 +30,7 @@ if [ ! -s "$MKDISTRO_TEST_TMP/kernel-cold-seconds" ]; then
 	rm -rf "$MKDISTRO_CACHE" "$CCACHE_DIR"
 	"$MKDISTRO" -C "$P" build > "$T/cold.txt" 2>&1
 	check "cold build with an empty ccache" test $? -eq 0
-	kstage "$T/cold.txt" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
+	kernel_seconds "$T/cold.txt" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
 fi
 cold=$(cat "$MKDISTRO_TEST_TMP/kernel-cold-seconds")
 echo "# cold kernel build (ccache empty): $cold s"
@@ -57,7 +56,7 @@ rc=$?
 sed 's/^/    /' "$T/warm.txt"
 check "build as $user after rm -rf of the build cache" test $rc -eq 0
 check "the kernel was built (not taken from a cache entry)" contains "$T/warm.txt" '^  make -j[0-9]+ bzImage \(ccache\)'
-warm=$(kstage "$T/warm.txt")
+warm=$(kernel_seconds "$T/warm.txt")
 as_user ccache --show-stats > "$T/stats.txt" 2>&1
 sed 's/^/    /' "$T/stats.txt"
 hits=$(sed -n 's/^ *Hits: *\([0-9]*\).*/\1/p' "$T/stats.txt" | head -n 1)

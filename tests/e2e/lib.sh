@@ -20,6 +20,8 @@ check() {
 # contains FILE PATTERN (grep -E)
 contains() { grep -Eq -- "$2" "$1" || { echo "  '$2' not found in $1:"; sed 's/^/    /' "$1" | tail -n 15; return 1; }; }
 finish() { exit $((fails > 0)); }
+# kernel_seconds FILE: the kernel stage's time in a build's progress ("[2/8] kernel ... (N s)")
+kernel_seconds() { sed -n 's/^\[2\/8\] kernel .*(\([0-9.]*\) s)$/\1/p' "$1"; }
 # runnable_by USER: USER can run $MKDISTRO (every directory above it searchable), else say why
 runnable_by() {
 	setpriv --reuid="$1" --regid="$(id -gn "$1")" --clear-groups test -x "$MKDISTRO" && return 0
