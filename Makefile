@@ -26,10 +26,11 @@ MANDIR  ?= $(PREFIX)/share/man/man1
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc $(WARN) $(CFLAGS) $(SANFLAGS)
 LIBS     = -linih -ldeflate -larchive -lcrypto -lcrypt -lext2fs -lcom_err -lmount -pthread
 
-SRCS  := $(sort $(wildcard src/*.c))
+SRCS  := $(sort $(wildcard src/*/*.c))
+HDRS  := $(wildcard src/*/*.h)
 OBJS  := $(SRCS:.c=.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:.c=)
@@ -39,21 +40,21 @@ all: mkdistro
 mkdistro: mkdistro.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-mkdistro.o: mkdistro.c $(wildcard src/*.h)
+mkdistro.o: mkdistro.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The installed default project files; remade when PREFIX or DATADIR changes.
-src/project.o: src/project.c $(wildcard src/*.h) .datadir
+src/build/project.o: src/build/project.c $(HDRS) .datadir
 	$(CC) $(ALL_CFLAGS) -DMKDISTRO_DATADIR='"$(DATADIR)"' -c -o $@ $<
 
 .datadir: FORCE
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
 
-src/%.o: src/%.c $(wildcard src/*.h)
+src/%.o: src/%.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 tests/unit/test_%: tests/unit/test_%.c $(OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
 # Debian packages that mkdistro and its tests need; installed when missing.
 deps:
@@ -91,14 +92,14 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?=
 FUZZ_FORK    ?=
 FUZZ         ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
-FUZZ_CFLAGS   = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) -O1 -g $(ASAN_FLAGS)
+FUZZ_CFLAGS   = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc $(WARN) -O1 -g $(ASAN_FLAGS)
 FUZZ_OBJDIR   = tests/fuzz/obj
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:.c=)
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_OBJDIR)/%.o,$(SRCS))
 
-$(FUZZ_OBJDIR)/%.o: src/%.c $(wildcard src/*.h) | fuzz-cc
-	@mkdir -p $(FUZZ_OBJDIR)
+$(FUZZ_OBJDIR)/%.o: src/%.c $(HDRS) | fuzz-cc
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_OBJDIR)/libmkdistro.a: $(FUZZ_OBJS)
@@ -106,7 +107,7 @@ $(FUZZ_OBJDIR)/libmkdistro.a: $(FUZZ_OBJS)
 	ar rcs $@ $^
 
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJDIR)/libmkdistro.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJDIR)/libmkdistro.a $(LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJDIR)/libmkdistro.a $(LIBS)
 
 fuzz-cc:
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: '$(FUZZ_CC)' not found: apt-get install clang, or set FUZZ_CC" >&2; exit 1; }

@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "manifest.h"
-#include "util.h"
+#include "formats/manifest.h"
+#include "sys/log.h"
+#include "sys/util.h"
 
 #define FUZZ_SEP "\n--\n"
 #define FUZZ_MAX_PARTS 16

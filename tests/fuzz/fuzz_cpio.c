@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cpio.h"
+#include "formats/cpio.h"
 #include "fuzz.h"
 
 struct seen {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build/sources.h"
 #include "fuzz.h"
-#include "sources.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfdeps.h"
+#include "formats/elfdeps.h"
+#include "formats/manifest.h"
 #include "fuzz.h"
-#include "manifest.h"
 
 static FILE *devnull;
 

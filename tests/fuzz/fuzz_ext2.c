@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext2read.h"
+#include "formats/ext2read.h"
 #include "fuzz.h"
 
 #define BOOT_BLOCK 1024

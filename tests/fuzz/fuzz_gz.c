@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/gz.h"
 #include "fuzz.h"
-#include "gz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

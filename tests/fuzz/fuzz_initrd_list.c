@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpio.h"
+#include "formats/cpio.h"
 #include "fuzz.h"
-#include "initrdfile.h"
+#include "tools/initrdfile.h"
 
 static char *dir, *list;
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "initrdfile.h"
+#include "tools/initrdfile.h"
 
 static char *input, *dir, *list, *again;
 

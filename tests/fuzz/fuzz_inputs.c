@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build/inputs.h"
 #include "fuzz.h"
-#include "inputs.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/kconfig.h"
 #include "fuzz.h"
-#include "kconfig.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "build/config.h"
+#include "build/lint.h"
+#include "formats/kconfig.h"
 #include "fuzz.h"
-#include "kconfig.h"
-#include "lint.h"
 
 static struct plan plan;
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/unpack.h"
 #include "fuzz.h"
-#include "unpack.h"
 
 static char *input, *dest;
 

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "bootmenu.h"
-#include "util.h"
+#include "formats/bootmenu.h"
+#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/bootmenu"
 #include "testutil.h"

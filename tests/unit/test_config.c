@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "build/config.h"
 #define TMP_DIR "tests/tmp/config"
 #include "testutil.h"
 

@@ -22,10 +22,10 @@
 
 #include <cmocka.h>
 
-#include "cpio.h"
-#include "manifest.h"
-#include "spawn.h"
-#include "util.h"
+#include "formats/cpio.h"
+#include "formats/manifest.h"
+#include "sys/spawn.h"
+#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/cpio"
 #include "testutil.h"

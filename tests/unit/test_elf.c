@@ -21,9 +21,9 @@
 
 #include <cmocka.h>
 
-#include "elf.h"
-#include "elfdeps.h"
-#include "util.h"
+#include "formats/elf.h"
+#include "formats/elfdeps.h"
+#include "sys/util.h"
 
 #define VBASE 0x10000u
 #define DT_NEEDED 1

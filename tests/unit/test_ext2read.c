@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "ext2read.h"
+#include "formats/ext2read.h"
 #define TMP_DIR "tests/tmp/ext2read"
 #include "testutil.h"
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "flashsafe.h"
+#include "flash/flashsafe.h"
 
 #define MB 1000000ULL
 #define IMAGE (64ULL << 20)

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "gz.h"
-#include "spawn.h"
-#include "util.h"
+#include "formats/gz.h"
+#include "sys/spawn.h"
+#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/gz"
 

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "cpio.h"
-#include "initrdfile.h"
+#include "formats/cpio.h"
+#include "tools/initrdfile.h"
 #define TMP_DIR "tests/tmp/initrdfile"
 #include "testutil.h"
 

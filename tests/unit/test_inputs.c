@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "cache.h"
-#include "inputs.h"
-#include "memo.h"
+#include "build/cache.h"
+#include "build/inputs.h"
+#include "build/memo.h"
 #define TMP_DIR "tests/tmp/inputs"
 #include "testutil.h"
 

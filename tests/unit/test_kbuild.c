@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "kbuild.h"
+#include "build/kbuild.h"
 
 /* The definition in Linux 6.1's scripts/Kbuild.include, with its neighbours */
 static const char linux61[] =

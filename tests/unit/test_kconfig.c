@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "kconfig.h"
+#include "formats/kconfig.h"
 #define TMP_DIR "tests/tmp/kconfig"
 #include "testutil.h"
 

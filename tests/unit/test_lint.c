@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "elf.h"
-#include "kconfig.h"
-#include "lint.h"
-#include "manifest.h"
+#include "build/config.h"
+#include "build/lint.h"
+#include "formats/elf.h"
+#include "formats/kconfig.h"
+#include "formats/manifest.h"
 #define TMP_DIR "tests/tmp/lint"
 #include "testutil.h"
 

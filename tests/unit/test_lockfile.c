@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "lockfile.h"
+#include "build/lockfile.h"
 #define TMP_DIR "tests/tmp/lockfile"
 #include "testutil.h"
 

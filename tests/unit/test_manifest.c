@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "manifest.h"
+#include "formats/manifest.h"
 
 /* Sorted by path, bytewise, with parents first. */
 static void sort(void **state)

@@ -20,9 +20,9 @@
 
 #include <cmocka.h>
 
-#include "mbr.h"
-#include "spawn.h"
-#include "util.h"
+#include "formats/mbr.h"
+#include "sys/spawn.h"
+#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/mbr"
 #include "testutil.h"

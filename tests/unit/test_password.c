@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "password.h"
+#include "build/config.h"
+#include "build/password.h"
 #define TMP_DIR "tests/tmp/password"
 #include "testutil.h"
 

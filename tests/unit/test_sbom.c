@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "sbom.h"
+#include "build/sbom.h"
 #define TMP_DIR "tests/tmp/sbom"
 #include "testutil.h"
 

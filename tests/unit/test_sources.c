@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "sources.h"
+#include "build/sources.h"
 #define TMP_DIR "tests/tmp/sources"
 #include "testutil.h"
 

@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "stick.h"
+#include "build/config.h"
+#include "build/stick.h"
 #define TMP_DIR "tests/tmp/stick"
 #include "testutil.h"
 

@@ -17,7 +17,7 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
-#include "unpack.h"
+#include "formats/unpack.h"
 #define TMP_DIR "tests/tmp/unpack"
 #include "testutil.h"
 

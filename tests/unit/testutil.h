@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "sys/util.h"
 
 #ifndef GOLDEN_DIR
 #define GOLDEN_DIR "tests/golden"

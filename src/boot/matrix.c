@@ -1,0 +1,132 @@
+/* matrix.c: boot the image in every firmware x medium cell (see matrix.h). */
+#include "boot/matrix.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/export.h"
+#include "boot/qemu.h"
+#include "sys/util.h"
+
+#define CMD "echo MATRIX_$((6 * 7)); grep -c . /proc/mounts"
+
+struct cell {
+	const char *firmware, *medium;
+	int ok;
+	double secs;
+	const char *na; /* why this cell cannot work, instead of a boot */
+};
+
+/* Syslinux's EFI loader cannot boot from optical media (see iso.h), so the ISO has no El
+ * Torito EFI entry; it boots UEFI only written to a stick (the usb cells of the ISO are in
+ * tests/e2e/85-boot-everywhere.sh). */
+#define NA_UEFI_CD "n/a: Syslinux's EFI loader cannot boot from a CD"
+
+/* Keep the rows of the other initrd format from an earlier table. */
+static void old_rows(const char *path, const char *format, struct buf *out)
+{
+	struct buf old;
+	char *line, *save = NULL;
+	buf_init(&old);
+	if (!file_exists(path) || read_file(path, &old) < 0) {
+		buf_release(&old);
+		return;
+	}
+	for (line = strtok_r(old.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char fw[16], med[16], fmt[16];
+		if (sscanf(line, "%15s %15s %15s", fw, med, fmt) == 3 && strcmp(fw, "firmware") &&
+		    strcmp(fmt, format))
+			buf_addf(out, "%s\n", line);
+	}
+	buf_release(&old);
+}
+
+int matrix_run(const struct plan *plan, const char *accel)
+{
+	static const char *const firmwares[] = {"bios", "uefi"};
+	static const char *const media[] = {"ide", "usb", "cd", "vdi"};
+	const char *format = plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio";
+	char *img = path_join(plan->out_dir, "mkdistro.img");
+	char *iso = path_join(plan->out_dir, "mkdistro.iso");
+	char *work = path_join(plan->out_dir, ".matrix");
+	char *vdi = path_join(work, "mkdistro.vdi");
+	char *logdir = path_join(plan->out_dir, "log");
+	char *log = path_join(logdir, "matrix.log");
+	char *table = path_join(plan->out_dir, "boot-matrix.txt");
+	struct cell cells[8];
+	struct buf text;
+	size_t n = 0, failed = 0;
+	int ret = -1;
+
+	buf_init(&text);
+	if (!file_exists(img) || !file_exists(iso)) {
+		error("'%s' and '%s' are needed; run 'mkdistro build --iso' first", img, iso);
+		goto out;
+	}
+	if (mkdir_p(work, 0755) < 0 || mkdir_p(logdir, 0755) < 0 ||
+	    export_image(img, "vdi", vdi, log) < 0)
+		goto out;
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t m = 0; m < 4; m++, n++) {
+			struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = accel};
+			struct cell *c = &cells[n];
+			char *tlog;
+			c->firmware = firmwares[f];
+			c->medium = media[m];
+			c->na = f == 1 && m == 2 ? NA_UEFI_CD : NULL;
+			c->ok = 0;
+			c->secs = -1;
+			if (c->na)
+				continue;
+			o.uefi = f == 1;
+			o.usb = m == 1;
+			o.cdrom = m == 2;
+			o.image = m == 2 ? iso : m == 3 ? vdi : img;
+			o.timeout_s = 180;
+			o.cmd = CMD;
+			o.quiet = 1;
+			tlog = xasprintf("%s/matrix-%s-%s.log", logdir, c->firmware, c->medium);
+			o.transcript = tlog;
+			info("matrix: %s, %s, %s initrd", c->firmware, c->medium, format);
+			c->ok = qemu_test(&o, &c->secs) == 0;
+			free(tlog);
+			if (!c->ok) {
+				error("matrix: %s from %s (%s initrd) did not reach a shell; transcript in "
+				      "%s/matrix-%s-%s.log",
+				      c->firmware, c->medium, format, logdir, c->firmware, c->medium);
+				failed++;
+			}
+		}
+	}
+	buf_addf(&text, "%-8s %-6s %-6s %-6s %s\n", "firmware", "medium", "initrd", "result",
+		 "shell after");
+	old_rows(table, format, &text);
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(&text, "%-8s %-6s %-6s %-6s ", cells[i].firmware, cells[i].medium, format,
+			 cells[i].na ? "n/a" : cells[i].ok ? "ok" : "FAIL");
+		if (cells[i].na)
+			buf_addf(&text, "%s\n", cells[i].na + 5);
+		else if (cells[i].secs >= 0)
+			buf_addf(&text, "%.1f s\n", cells[i].secs);
+		else
+			buf_adds(&text, "-\n");
+	}
+	fputs(text.data, stdout);
+	if (write_file_atomic(table, text.data, text.len, 0644) < 0)
+		goto out;
+	info("matrix: %zu of %zu cells reached a shell, 1 cannot work; table in %s", n - 1 - failed,
+	     n - 1, table);
+	ret = failed ? -1 : 0;
+out:
+	remove_tree(work);
+	buf_release(&text);
+	free(img);
+	free(iso);
+	free(work);
+	free(vdi);
+	free(logdir);
+	free(log);
+	free(table);
+	return ret;
+}

@@ -1,0 +1,20 @@
+/* matrix.h: `mkdistro matrix`: boot the built image every way it is meant to boot.
+ *
+ * {BIOS (SeaBIOS), UEFI (OVMF)} x {IDE disk, USB stick on xHCI, CD (the ISO), VDI disk}, each
+ * cell booted headless in QEMU to a shell that runs a command (qemu_test), with the time
+ * from power-on to the shell.  The cells use out/mkdistro.img, out/mkdistro.iso (so the
+ * build needs [image] iso = yes, or build --iso) and a VDI exported from the image.  The
+ * rows for the project's initrd format replace those of an earlier run; rows of the other
+ * format are kept, so a cpio build and an ext2 build together fill the whole table in
+ * out/boot-matrix.txt.
+ */
+#ifndef MKDISTRO_MATRIX_H
+#define MKDISTRO_MATRIX_H
+
+#include "build/config.h"
+
+/* Boot every cell, print the table and save it.  accel: as for qemu_find_accel.  Returns 0
+ * when every cell reached the shell, else -1 (the failing cells reported). */
+int matrix_run(const struct plan *plan, const char *accel);
+
+#endif

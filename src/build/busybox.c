@@ -1,0 +1,185 @@
+/* busybox.c: the BusyBox stage (see busybox.h).
+ * BusyBox uses the kernel's Kconfig/Kbuild (out-of-tree with O=, .config fragments); its
+ * Kconfig predates olddefconfig, so `oldconfig` completes the merged .config (every symbol
+ * is already set by defconfig, so it asks nothing; stdin is /dev/null regardless).
+ */
+#include "build/busybox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/cache.h"
+#include "build/inputs.h"
+#include "build/kbuild.h"
+#include "build/wrap.h"
+#include "formats/kconfig.h"
+#include "sys/util.h"
+
+void busybox_out_release(struct busybox_out *b)
+{
+	free(b->binary);
+	free(b->links);
+	free(b->config);
+	memset(b, 0, sizeof(*b));
+}
+
+/* BusyBox's Kbuild settings, and the strings they point at. */
+struct busybox_kbuild {
+	struct kbuild k;
+	char epoch[48];
+	const char *env[3];
+};
+
+static void setup(struct busybox_kbuild *bk, const struct plan *plan, const char *config,
+		  const struct source *src, const char *objdir, const char *log,
+		  const struct kconfig *frag)
+{
+	snprintf(bk->epoch, sizeof(bk->epoch), "SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch);
+	bk->env[0] = bk->epoch;
+	bk->env[1] = "KCONFIG_NOTIMESTAMP=1";
+	bk->env[2] = NULL;
+	bk->k = (struct kbuild){
+		.what = "busybox",
+		.tree = src->tree,
+		.objdir = objdir,
+		.log = log,
+		.env = bk->env,
+		.base = "defconfig",
+		.update = "oldconfig",
+		.fragment = frag,
+		.fragment_path = config,
+		.jobs = wrap_jobs(plan),
+	};
+}
+
+/* The fragment in config, with [busybox] static deciding CONFIG_STATIC. */
+static int read_config(const struct plan *plan, const char *config, struct kconfig *frag)
+{
+	struct buf text;
+	int ret;
+	buf_init(&text);
+	ret = read_file(config, &text);
+	if (!ret)
+		ret = kconfig_parse(frag, text.data, config, 1);
+	buf_release(&text);
+	if (!ret)
+		kconfig_set(frag, "STATIC", plan->busybox_static ? "y" : "n");
+	return ret;
+}
+
+int busybox_menuconfig(const struct plan *plan, const char *config, const struct source *src,
+		       const char *log)
+{
+	struct kconfig frag;
+	struct busybox_kbuild bk;
+	char *objdir = cache_build_dir(plan, "busybox", src->id);
+	int ret = -1;
+	kconfig_init(&frag);
+	if (read_config(plan, config, &frag) == 0) {
+		setup(&bk, plan, config, src, objdir, log, &frag);
+		ret = kbuild_menuconfig(&bk.k, config);
+		if (ret >= 0)
+			info("mkdistro: %d setting%s written to %s", ret, ret == 1 ? "" : "s", config);
+	}
+	kconfig_release(&frag);
+	free(objdir);
+	return ret < 0 ? -1 : 0;
+}
+
+/* Everything that goes into a BusyBox binary. */
+static int busybox_inputs(const struct plan *plan, const struct source *src,
+			  const struct kconfig *frag, struct inputs *in)
+{
+	const char *toolchain = kbuild_toolchain(plan);
+	if (!toolchain)
+		return -1;
+	inputs_add(in, "stage", "busybox 2");
+	inputs_add(in, "source", "%s", src->id);
+	inputs_add(in, "base", "defconfig");
+	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
+	inputs_add(in, "toolchain", "%s", toolchain);
+	kbuild_inputs(frag, "mkdistro.conf", in);
+	return 0;
+}
+
+/* The record's name: busybox-main, or the variant file's name with '/' made '-'. */
+static char *record_name(const struct plan *plan, const char *config)
+{
+	size_t n = strlen(plan->dir);
+	char *name;
+	if (!strcmp(config, plan->busybox_config))
+		return xstrdup("busybox-main");
+	name = xasprintf("busybox-%s", !strncmp(config, plan->dir, n) && config[n] == '/' ? config + n + 1 : config);
+	for (char *c = name; *c; c++)
+		if (*c == '/')
+			*c = '-';
+	return name;
+}
+
+int busybox_build(const struct plan *plan, const char *config, const struct source *src,
+		  const char *log, struct busybox_out *out)
+{
+	struct kconfig frag;
+	struct inputs in;
+	struct wrap w = {0};
+	char key[65];
+	char *entry = NULL, *objdir = NULL, *record = record_name(plan, config);
+	char *rec = inputs_record(plan, record), *what = xasprintf("BusyBox (%s)", record + 8);
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	kconfig_init(&frag);
+	inputs_init(&in);
+	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
+	if (read_config(plan, config, &frag) < 0 || busybox_inputs(plan, src, &frag, &in) < 0)
+		goto out;
+	inputs_key(&in, key);
+	entry = cache_entry(plan, "busybox", key);
+	out->binary = path_join(entry, "busybox");
+	out->links = path_join(entry, "busybox.links");
+	out->config = path_join(entry, "config");
+	if (cache_complete(entry)) {
+		out->cached = 1;
+		inputs_announce_reuse(&in, rec, what);
+		ret = inputs_save(&in, rec);
+		goto out;
+	}
+
+	inputs_announce(&in, rec, what, NULL);
+	if (wrap_setup(plan, &w) < 0)
+		goto out;
+	{
+		const char *targets[] = {"busybox", "busybox.links", NULL};
+		struct busybox_kbuild bk;
+		objdir = cache_build_dir(plan, "busybox", src->id);
+		setup(&bk, plan, config, src, objdir, log, &frag);
+		bk.k.wrap = &w;
+		bk.k.jobs = w.jobs;
+		if (kbuild_configure(&bk.k, NULL) < 0)
+			goto out;
+		info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
+		     *w.what ? ")" : "", log);
+		if (kbuild_make(&bk.k, targets) < 0)
+			goto out;
+	}
+
+	{
+		static const char *const files[][2] = {
+			{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
+		static const unsigned modes[] = {0755, 0644, 0644};
+		if (cache_store(entry, objdir, files, modes, 3) < 0 || inputs_save(&in, rec) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	kconfig_release(&frag);
+	inputs_release(&in);
+	wrap_release(&w);
+	free(entry);
+	free(objdir);
+	free(record);
+	free(rec);
+	free(what);
+	return ret;
+}

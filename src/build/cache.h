@@ -1,0 +1,41 @@
+/* cache.h: the build cache, content-keyed entries shared by all projects of a user.
+ *
+ * An entry is a directory <cache>/<kind>/<key>/ that is complete only when it holds the
+ * file ".complete", which lists the SHA-256 of each of its files; it is made in <key>.tmp
+ * and renamed into place, so a half-written entry is never used, and a file damaged since is
+ * found by its sum.
+ */
+#ifndef MKDISTRO_CACHE_H
+#define MKDISTRO_CACHE_H
+
+#include <stddef.h>
+
+#include "build/config.h"
+
+/* The entry's path (malloc'd). */
+char *cache_entry(const struct plan *plan, const char *kind, const char *key);
+/* Is the entry complete, and are its files as they were stored (SHA-256 sums in its mark)?
+ * A damaged entry is reported, removed, and 0 returned, so that it is made again. */
+int cache_complete(const char *entry);
+/* Start an entry: an empty <entry>.tmp directory (malloc'd path), or NULL (reported). */
+char *cache_begin(const char *entry);
+/* Mark tmp complete and move it to entry.  Returns 0 or -1 (reported). */
+int cache_commit(const char *tmp, const char *entry);
+/* The out-of-tree build directory for a source: <cache>/build/<what>-<id>, with the
+ * characters of id that are awkward in a path replaced.  malloc'd. */
+char *cache_build_dir(const struct plan *plan, const char *what, const char *id);
+/* Copy files from dir into a new entry and commit it: files[i][0] is the name in dir,
+ * files[i][1] the name in the entry, mode[i] its mode.  Returns 0 or -1 (reported). */
+int cache_store(const char *entry, const char *dir, const char *const files[][2],
+		const unsigned *mode, size_t n);
+/* Mark the entry used now (its directory's time), for cache_prune. */
+void cache_touch(const char *entry);
+/* Keep the keep most recently used entries of kind, removing the others.  For the small,
+ * quick to remake kinds (initrds), whose entries would otherwise pile up with every edit. */
+void cache_prune(const struct plan *plan, const char *kind, size_t keep);
+/* Take path's lock (flock on the file, created if missing), for as long as the returned fd
+ * stays open.  wait: block until it is free, saying so; else fail at once, naming the lock
+ * and who: "another mkdistro build is using WHO".  Returns the fd, or -1 (reported). */
+int cache_lock(const char *path, int wait, const char *who);
+
+#endif

@@ -1,0 +1,220 @@
+/* report.c: the size report and budgets (see report.h).  The SVG is plain SVG 1.1. */
+#include "build/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static uint64_t file_size(const struct mf_entry *e, int *err)
+{
+	struct stat st;
+	if (!e->source)
+		return e->size;
+	if (stat(e->source, &st) < 0) {
+		*err = error_errno("cannot stat '%s'", e->source);
+		return 0;
+	}
+	return (uint64_t)st.st_size;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct report_part *x = a, *y = b;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return strcmp(x->label, y->label);
+}
+
+int report_parts(const struct manifest *m, uint64_t raw, int ext2, size_t top,
+		 struct report_part **parts, size_t *n)
+{
+	struct report_part *files = NULL, *out;
+	size_t nfiles = 0, cap = 0, nlinks = 0, k = 0;
+	uint64_t links = 0, rest = 0, used = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < m->n && !err; i++) {
+		const struct mf_entry *e = &m->v[i];
+		if (e->type == MF_FILE) {
+			XGROW(files, cap, nfiles + 1);
+			files[nfiles].label = xstrdup(e->path);
+			files[nfiles++].bytes = file_size(e, &err);
+		} else if (e->type == MF_SYMLINK) {
+			nlinks++;
+			links += strlen(e->target);
+		}
+	}
+	if (err) {
+		report_parts_free(files, nfiles);
+		return -1;
+	}
+	if (nfiles)
+		qsort(files, nfiles, sizeof(*files), by_size);
+	out = xcalloc(top + 4, sizeof(*out));
+	for (size_t i = 0; i < nfiles; i++) {
+		used += files[i].bytes;
+		if (i < top) {
+			out[k++] = files[i];
+		} else {
+			rest += files[i].bytes;
+			free(files[i].label);
+		}
+	}
+	if (nfiles > top) {
+		out[k].label = xasprintf("%zu other files", nfiles - top);
+		out[k++].bytes = rest;
+	}
+	if (nlinks && !ext2) {
+		out[k].label = xasprintf("%zu symlinks", nlinks);
+		out[k++].bytes = links;
+		used += links;
+	}
+	out[k].label = xstrdup(ext2 ? "ext2 metadata, symlinks and free space"
+				    : "cpio headers, names and padding");
+	out[k++].bytes = raw >= used ? raw - used : 0;
+	free(files);
+	*parts = out;
+	*n = k;
+	return raw >= used ? 0 : error("initrd content (%llu bytes) is larger than the initrd",
+					(unsigned long long)used);
+}
+
+void report_parts_free(struct report_part *parts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(parts[i].label);
+	free(parts);
+}
+
+/* Exact bytes (so the parts can be added up) and KiB (to read). */
+static void kib(struct buf *b, uint64_t bytes)
+{
+	buf_addf(b, "%10llu bytes %9.1f KiB", (unsigned long long)bytes, (double)bytes / 1024.0);
+}
+
+/* SVG text must not carry markup. */
+static void svg_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			buf_adds(b, "&lt;");
+		else if (*s == '>')
+			buf_adds(b, "&gt;");
+		else if (*s == '&')
+			buf_adds(b, "&amp;");
+		else
+			buf_add(b, s, 1);
+	}
+}
+
+int report_render(const struct plan *plan, const struct report_kernel *k, size_t nk,
+		  const struct report_initrd *r, size_t nr, struct buf *txt, struct buf *svg)
+{
+	static const char *const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+					      "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+	uint64_t total = 0, widest = 1;
+	int y = 40, ret = 0;
+
+	buf_addf(txt, "mkdistro size report: %s/mkdistro.img (%u MiB)\n\n", plan->out_dir,
+		 plan->image_size_mib);
+	for (size_t i = 0; i < nk; i++) {
+		buf_addf(txt, "kernel %-9s", k[i].name);
+		kib(txt, k[i].size);
+		buf_addf(txt, "  boot/kernel/%s.lk\n", k[i].name);
+		total += k[i].size;
+		if (k[i].size > widest)
+			widest = k[i].size;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		if (r[i].raw > widest)
+			widest = r[i].raw;
+	}
+	buf_addf(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%zu\" "
+		      "font-family=\"sans-serif\" font-size=\"12\">\n",
+		 60 + 30 * nk + 190 * nr);
+	buf_adds(svg, "<text x=\"10\" y=\"20\" font-size=\"16\">mkdistro: what the stick holds "
+		      "(uncompressed bytes)</text>\n");
+	for (size_t i = 0; i < nk; i++, y += 30) {
+		buf_addf(svg, "<text x=\"10\" y=\"%d\">kernel ", y + 14);
+		svg_text(svg, k[i].name);
+		buf_addf(svg, "</text><rect x=\"160\" y=\"%d\" width=\"%.1f\" height=\"18\" "
+			      "fill=\"#4e79a7\"/><text x=\"%.1f\" y=\"%d\">%.1f KiB</text>\n",
+			 y, 600.0 * (double)k[i].size / (double)widest,
+			 165 + 600.0 * (double)k[i].size / (double)widest, y + 14,
+			 (double)k[i].size / 1024.0);
+	}
+	for (size_t i = 0; i < nr && !ret; i++) {
+		struct report_part *parts;
+		size_t n;
+		double x = 160;
+		int ext2 = plan->initrd_format == INITRD_EXT2;
+		if (report_parts(r[i].m, r[i].raw, ext2, 12, &parts, &n) < 0) {
+			ret = -1;
+			break;
+		}
+		buf_addf(txt, "\ninitrd %-9s", r[i].name);
+		kib(txt, r[i].gz);
+		buf_addf(txt, "  boot/initrd/%s.gz\n  uncompressed: ", r[i].name);
+		kib(txt, r[i].raw);
+		buf_addf(txt, "  %s%s, made of:\n", ext2 ? "ext2" : "cpio",
+			 r[i].stacked ? " (only what it adds to main)" : "");
+		if (r[i].budget_kib)
+			buf_addf(txt, "  budget %u KiB: %s\n", r[i].budget_kib,
+				 r[i].gz <= (uint64_t)r[i].budget_kib * 1024 ? "within" : "OVER");
+		total += r[i].gz;
+		buf_addf(svg, "<text x=\"10\" y=\"%d\">initrd ", y + 14);
+		svg_text(svg, r[i].name);
+		buf_addf(svg, "</text>\n");
+		for (size_t j = 0; j < n; j++) {
+			double w = 600.0 * (double)parts[j].bytes / (double)widest;
+			buf_adds(txt, "                ");
+			kib(txt, parts[j].bytes);
+			buf_addf(txt, "  %s\n", parts[j].label);
+			buf_addf(svg, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
+				      "<title>",
+				 x, y, w, colours[j % 10]);
+			svg_text(svg, parts[j].label);
+			buf_addf(svg, ": %.1f KiB</title></rect>\n", (double)parts[j].bytes / 1024.0);
+			if (j < 8) {
+				buf_addf(svg, "<rect x=\"160\" y=\"%zu\" width=\"10\" height=\"10\" "
+					      "fill=\"%s\"/><text x=\"175\" y=\"%zu\">",
+					 (size_t)y + 26 + 16 * j, colours[j % 10], (size_t)y + 35 + 16 * j);
+				svg_text(svg, parts[j].label);
+				buf_addf(svg, " (%.1f KiB)</text>\n", (double)parts[j].bytes / 1024.0);
+			}
+			x += w;
+		}
+		y += 190;
+		report_parts_free(parts, n);
+	}
+	buf_addf(txt, "\non the stick:   ");
+	kib(txt, total);
+	buf_adds(txt, "\n");
+	buf_adds(svg, "</svg>\n");
+	return ret;
+}
+
+int report_check_budgets(const struct plan *plan, const struct report_initrd *r, size_t nr)
+{
+	int ret = 0;
+	for (size_t i = 0; i < nr; i++) {
+		struct report_part *parts;
+		size_t n;
+		uint64_t budget = (uint64_t)r[i].budget_kib * 1024;
+		if (!r[i].budget_kib || r[i].gz <= budget)
+			continue;
+		ret = -1;
+		if (report_parts(r[i].m, r[i].raw, plan->initrd_format == INITRD_EXT2, 3, &parts, &n) < 0)
+			continue;
+		error("%s:%d: initrd '%s' is %llu KiB, over its budget of %u KiB by %llu KiB; its "
+		      "biggest parts (uncompressed): %s %llu KiB, %s %llu KiB, %s %llu KiB",
+		      plan->conf_path, r[i].budget_line, r[i].name,
+		      (unsigned long long)(r[i].gz + 1023) / 1024, r[i].budget_kib,
+		      (unsigned long long)(r[i].gz - budget + 1023) / 1024, parts[0].label,
+		      (unsigned long long)parts[0].bytes / 1024, n > 1 ? parts[1].label : "-",
+		      (unsigned long long)(n > 1 ? parts[1].bytes : 0) / 1024,
+		      n > 2 ? parts[2].label : "-", (unsigned long long)(n > 2 ? parts[2].bytes : 0) / 1024);
+		report_parts_free(parts, n);
+	}
+	return ret;
+}

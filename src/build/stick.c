@@ -1,0 +1,126 @@
+/* stick.c: the boot menu from the variants (see stick.h). */
+#include "build/stick.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/image.h"
+#include "formats/bootmenu.h"
+
+/* Two variants of one kind with the same initial would give two labels one name. */
+static int check_initials(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		for (size_t j = 0; j < i; j++)
+			if (plan->kvar[i].name[0] == plan->kvar[j].name[0])
+				return error("%s:%d: kernel variants '%s' and '%s' both start with '%c'; "
+					     "boot labels are named by initials, so rename one",
+					     plan->conf_path, plan->kvar[i].line, plan->kvar[j].name,
+					     plan->kvar[i].name, plan->kvar[i].name[0]);
+	for (size_t i = 0; i < plan->n_ivar; i++)
+		for (size_t j = 0; j < i; j++)
+			if (plan->ivar[i].name[0] == plan->ivar[j].name[0])
+				return error("%s:%d: initrd variants '%s' and '%s' both start with '%c'; "
+					     "boot labels are named by initials, so rename one",
+					     plan->conf_path, plan->ivar[i].line, plan->ivar[j].name,
+					     plan->ivar[i].name, plan->ivar[i].name[0]);
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		for (size_t j = 0; j < plan->n_ivar; j++)
+			if (plan->kvar[i].name[0] == 'h' && plan->ivar[j].name[0] == 'd')
+				return error("%s:%d: kernel '%s' with initrd '%s' would be label 'hd', "
+					     "which boots the hard disk; rename one",
+					     plan->conf_path,
+					     plan->kvar[i].line ? plan->kvar[i].line : plan->ivar[j].line,
+					     plan->kvar[i].name, plan->ivar[j].name);
+	return 0;
+}
+
+int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
+	       struct buf *out)
+{
+	size_t n = plan->n_kvar * plan->n_ivar, k = 0;
+	struct boot_label *labels = xcalloc(n, sizeof(*labels));
+	char (*names)[3] = xcalloc(n, sizeof(*names));
+	char **strings = xcalloc(3 * n, sizeof(*strings));
+	int ret = -1;
+
+	if (check_initials(plan) < 0)
+		goto out;
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
+			const struct ivariant *iv = &plan->ivar[j];
+			struct buf a;
+			names[k][0] = plan->kvar[i].name[0];
+			names[k][1] = iv->name[0];
+			strings[3 * k] = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
+			strings[3 * k + 1] = iv->stack
+				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz", iv->name)
+				: xasprintf("/boot/initrd/%s.gz", iv->name);
+			buf_init(&a);
+			buf_adds(&a, plan->boot_append);
+			/* rc.S finds the stick by its FAT volume id, as blkid shows it */
+			if (medium == STICK_ISO)
+				buf_addf(&a, " mkdistro.stick=LABEL=%s", plan->fat_label);
+			else
+				buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
+					 plan->volume_id & 0xffff);
+			if (plan->persist_mib && medium == STICK_FAT) {
+				char uuid[37];
+				image_persist_uuid(plan, uuid);
+				buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
+			}
+			if (plan->initrd_format == INITRD_EXT2)
+				buf_addf(&a, " root=/dev/ram0 rw ramdisk_size=%u", plan->initrd_size_kib);
+			for (size_t l = 0; l < plan->n_labels; l++)
+				if (!strcmp(plan->labels[l].name, names[k]))
+					buf_addf(&a, " %s", plan->labels[l].append);
+			strings[3 * k + 2] = buf_detach(&a, NULL);
+			labels[k].name = names[k];
+			labels[k].kernel = strings[3 * k];
+			labels[k].initrd = strings[3 * k + 1];
+			labels[k].append = strings[3 * k + 2];
+		}
+	}
+	for (size_t l = 0; l < plan->n_labels; l++) {
+		size_t i;
+		for (i = 0; i < n && strcmp(names[i], plan->labels[l].name); i++)
+			;
+		if (i == n) {
+			error("%s:%d: [label.%s] names no boot label (labels are the initials of a "
+			      "kernel and an initrd variant, e.g. mm)",
+			      plan->conf_path, plan->labels[l].line, plan->labels[l].name);
+			goto out;
+		}
+	}
+	{
+		size_t i;
+		for (i = 0; i < n && strcmp(names[i], plan->boot_default); i++)
+			;
+		if (i == n && strcmp(plan->boot_default, "hd")) {
+			error("%s:%d: [boot] default '%s' is not a boot label", plan->conf_path,
+			      plan->default_line, plan->boot_default);
+			goto out;
+		}
+	}
+	{
+		struct boot_menu menu = {
+			.labels = labels,
+			.n = n,
+			.default_label = plan->boot_default,
+			.prompt = plan->boot_prompt,
+			.timeout = plan->boot_timeout,
+			.serial = plan->serial_baud ? 0 : -1,
+			.baud = plan->serial_baud,
+			.localboot_hd = 1,
+			.display = display,
+		};
+		ret = bootmenu_render(&menu, out);
+	}
+out:
+	for (size_t i = 0; i < 3 * n; i++)
+		free(strings[i]);
+	free(strings);
+	free(names);
+	free(labels);
+	return ret;
+}

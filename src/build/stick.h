@@ -1,0 +1,27 @@
+/* stick.h: the boot menu of the stick, generated from the variants.
+ *
+ * One label per kernel x initrd pair, named by the variants' initials: main and custom give
+ * exactly mm, mc, cm and cc (kernel first), plus hd (LOCALBOOT 0x80).  Label NAME boots
+ * /boot/kernel/<kernel>.lk with /boot/initrd/<initrd>.gz (for a stacked initrd,
+ * main.gz,<initrd>.gz) and [boot] append, the ext2 ramdisk arguments when the initrd is ext2,
+ * and [label.NAME] append.
+ */
+#ifndef MKDISTRO_STICK_H
+#define MKDISTRO_STICK_H
+
+#include "build/config.h"
+#include "sys/util.h"
+
+/* Where the menu boots from, which decides how rc.S is told to find the medium. */
+enum stick_medium {
+	STICK_FAT, /* the stick: by its FAT volume id, and the persistence partition if any */
+	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
+};
+
+/* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  Returns 0, or
+ * -1 (reported: two variants with one initial, naming both; a [boot] default or a
+ * [label.NAME] that names no label; whatever bootmenu_render refuses). */
+int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
+	       struct buf *out);
+
+#endif
