@@ -5,10 +5,10 @@
  *
  *   config ─► sources ─► kernels ─► busyboxes ─► root filesystems (manifest + libraries)
  *          ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu ─► image (MBR+FAT+Syslinux)
- *          ─► out/report.txt and the SBOM, out/sbom.spdx.json (with the image, src/sbom.h)
+ *          ─► out/report.txt and the SBOM, out/sbom.spdx.json (with the image, src/build/sbom.h)
  *
  * Each stage runs once per variant: kernels per [kernel] and [kernel.NAME], the rest per
- * [initrd] and [initrd.NAME] (see src/config.h).
+ * [initrd] and [initrd.NAME] (see src/build/config.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +35,11 @@
 #include "flash/flash.h"
 #include "flash/flashio.h"
 #include "formats/elfdeps.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/interrupt.h"
-#include "sys/util.h"
+#include "sys/log.h"
 #include "tools/imgdiff.h"
 #include "tools/initrdfile.h"
 

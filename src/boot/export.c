@@ -26,8 +26,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 #define VDI_SIGNATURE 0xbeda107fu
 #define VDI_VERSION_1_1 0x00010001u

@@ -7,7 +7,10 @@
 
 #include "boot/export.h"
 #include "boot/qemu.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 #define CMD "echo MATRIX_$((6 * 7)); grep -c . /proc/mounts"
 

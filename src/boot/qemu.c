@@ -40,9 +40,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 #define QEMU_BIN "qemu-system-x86_64"
 /* Debian's ovmf package: the 4 MiB flash layout, the one its QEMU machine types expect */

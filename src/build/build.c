@@ -20,6 +20,8 @@
 #include "build/sbom.h"
 #include "build/stick.h"
 #include "formats/kconfig.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
 #include "sys/interrupt.h"
 
 static char *stage_log(struct build *b, const char *name)

@@ -15,7 +15,7 @@
 #include "build/kernel.h"
 #include "build/sources.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 #define MKDISTRO_VERSION "0.1.0" /* for --version, and the SBOM's creator */
 

@@ -14,7 +14,10 @@
 #include "build/kbuild.h"
 #include "build/wrap.h"
 #include "formats/kconfig.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 void busybox_out_release(struct busybox_out *b)
 {

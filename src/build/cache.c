@@ -12,8 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
 #include "sys/interrupt.h"
-#include "sys/util.h"
+#include "sys/log.h"
 
 #define COMPLETE ".complete"
 #define MARK_HEADER "mkdistro cache entry 2\n"

@@ -18,7 +18,10 @@
 #include <unistd.h>
 
 #include "build/password.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 /* K_SOURCE: "debian:PACKAGE" as it is, or a path (made absolute like K_PATH). */
 enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL, K_SOURCE, K_HOSTS };

@@ -14,8 +14,11 @@
 #include <unistd.h>
 
 #include "formats/mbr.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 char *image_find_mbr_bin(void)
 {

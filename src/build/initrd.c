@@ -13,9 +13,13 @@
 
 #include "formats/cpio.h"
 #include "formats/gz.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
 #include "sys/interrupt.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 /* Compress raw and write it to out_path atomically, noting both sizes. */
 static int write_gzip(const struct plan *plan, const struct buf *raw, const char *out_path,

@@ -8,6 +8,9 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "sys/alloc.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
 
 #define MAX_NAMES 4   /* names listed in a change */
 #define MAX_DETAILS 3 /* values shown for one name */

@@ -10,7 +10,8 @@
 #define MKDISTRO_INPUTS_H
 
 #include "build/config.h"
-#include "sys/util.h"
+#include "sys/buf.h"
+#include "sys/log.h"
 
 struct inputs {
 	struct buf text;

@@ -8,8 +8,12 @@
 
 #include "build/image.h"
 #include "build/stick.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 
 /* The EFI partition's copy of the menu, made the ISO's too (mcopy -o over the stick's). */

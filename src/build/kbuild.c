@@ -11,8 +11,11 @@
 #include <unistd.h>
 
 #include "build/memo.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 /* in_fd: stdin for make, or -1 for /dev/null. */
 static int make(const struct kbuild *k, const char *const *targets, int parallel, int in_fd)

@@ -10,7 +10,10 @@
 #include "build/kbuild.h"
 #include "build/wrap.h"
 #include "formats/kconfig.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 void kernel_out_release(struct kernel_out *k)
 {

@@ -19,6 +19,8 @@
 
 #include "formats/elf.h"
 #include "formats/elfdeps.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
 
 /* ---- findings ---- */
 

@@ -40,7 +40,7 @@
 #include "build/config.h"
 #include "formats/kconfig.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 struct lint {
 	struct buf findings; /* one line each, newline-terminated, each line once */

@@ -5,6 +5,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sys/alloc.h"
+#include "sys/fs.h"
 
 #define UPDATE_HINT "'mkdistro lock --update'"
 

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys/util.h"
+#include "sys/buf.h"
 
 #define LOCKFILE_NAME "mkdistro.lock"
 

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
 
 #define SEPARATOR "--\n"
 

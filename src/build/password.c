@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "build/memo.h"
+#include "sys/alloc.h"
+#include "sys/hash.h"
 
 /* crypt's base-64 alphabet: salts and hashes are made of these */
 static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

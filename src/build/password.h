@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "build/config.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 #define PASSWORD_ROUNDS 100000u /* SHA-crypt rounds for root_password_file */
 #define PASSWORD_MAX 512         /* bytes in a password (libxcrypt's CRYPT_MAX_PASSPHRASE_SIZE) */

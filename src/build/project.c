@@ -7,7 +7,9 @@
 
 #include "build/rootfs.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 #ifndef MKDISTRO_DATADIR
 #define MKDISTRO_DATADIR "/usr/local/share/mkdistro"

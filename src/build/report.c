@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "sys/alloc.h"
 
 static uint64_t file_size(const struct mf_entry *e, int *err)
 {

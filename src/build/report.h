@@ -15,7 +15,7 @@
 
 #include "build/config.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 struct report_initrd {
 	const char *name;

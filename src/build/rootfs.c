@@ -15,8 +15,11 @@
 #include "build/password.h"
 #include "formats/elf.h"
 #include "formats/elfdeps.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 static const struct {
 	const char *path;

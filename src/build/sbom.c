@@ -19,6 +19,9 @@
 #include "build/inputs.h"
 #include "build/iso.h"
 #include "build/memo.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
 #include "sys/spawn.h"
 
 /* ---- the document ---- */

@@ -38,7 +38,7 @@
 #include "build/kernel.h"
 #include "build/sources.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 /* ---- the document ---- */
 

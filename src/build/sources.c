@@ -17,8 +17,12 @@
 #include "build/lockfile.h"
 #include "build/memo.h"
 #include "formats/unpack.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 void source_release(struct source *s)
 {

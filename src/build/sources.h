@@ -18,7 +18,7 @@
 #define MKDISTRO_SOURCES_H
 
 #include "build/config.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 struct source {
 	char *id;   /* what the tree was made from: "linux-source-6.1 6.1.158-1", "sha256:..." */

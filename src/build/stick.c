@@ -6,6 +6,7 @@
 
 #include "build/image.h"
 #include "formats/bootmenu.h"
+#include "sys/alloc.h"
 
 /* Two variants of one kind with the same initial would give two labels one name. */
 static int check_initials(const struct plan *plan)

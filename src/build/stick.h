@@ -10,7 +10,7 @@
 #define MKDISTRO_STICK_H
 
 #include "build/config.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 /* Where the menu boots from, which decides how rc.S is told to find the medium. */
 enum stick_medium {

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 #define CCACHE_DIR_BIN "/usr/lib/ccache"
 #define DISTCC_DIR_BIN "/usr/lib/distcc"

@@ -14,7 +14,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 static int test_tables;
 

@@ -17,8 +17,10 @@
 #include "flash/blkdev.h"
 #include "flash/flashio.h"
 #include "flash/flashsafe.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 /* Open the image and check it looks like a disk image.  Returns the fd or -1 (reported). */
 static int open_image(const char *path, uint64_t *size)

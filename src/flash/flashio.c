@@ -16,8 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/log.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 static volatile sig_atomic_t got_signal;
 

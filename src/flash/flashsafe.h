@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "flash/blkdev.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 /* Disks larger than this (bytes) are rarely USB sticks: --force is needed. */
 #define FLASHSAFE_LARGE 128000000000ULL

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "sys/alloc.h"
 
 #define HD_LABEL "hd"
 #define TIMEOUT_MAX 35996u /* "just below one hour" in the old syslinux.doc */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "sys/util.h"
+#include "sys/buf.h"
 
 struct boot_label {
 	const char *name;   /* typed at boot:; [A-Za-z0-9_-]+ */

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sys/util.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 #define CPIO_HEADER_LEN 110 /* 6 + 13 * 8 */
 #define CPIO_TRAILER "TRAILER!!!"

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/log.h"
 
 /* Constants from the gABI. */
 enum {

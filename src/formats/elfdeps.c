@@ -27,7 +27,9 @@
 
 #include "formats/elf.h"
 #include "formats/manifest.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/log.h"
 
 /* This host's ELF machine and Debian multiarch triplet: the image gets the host's libraries,
  * so the programs must be for the host. */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "sys/util.h"
+#include "sys/buf.h"
 
 /* Most bytes gz_decompress() produces before it gives up (a zip bomb, or not our data). */
 #define GZ_MAX_OUTPUT ((size_t)1 << 30)

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sys/alloc.h"
 
 void kconfig_init(struct kconfig *k)
 {

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "sys/util.h"
+#include "sys/buf.h"
 
 struct kconfig_sym {
 	char *name;  /* without the CONFIG_ prefix */

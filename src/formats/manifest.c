@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/log.h"
 
 void manifest_init(struct manifest *m)
 {

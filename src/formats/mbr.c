@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "sys/util.h"
+#include "sys/log.h"
 
 #define MBR_SIG_OFFSET 440   /* disk signature, "label-id" in sfdisk */
 #define MBR_TABLE_OFFSET 446 /* four 16-byte entries */

@@ -11,8 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/interrupt.h"
-#include "sys/util.h"
+#include "sys/log.h"
 
 int unpack_name_is_safe(const char *name)
 {

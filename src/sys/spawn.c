@@ -11,8 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/interrupt.h"
-#include "sys/util.h"
+#include "sys/log.h"
 
 extern char **environ;
 

@@ -13,7 +13,11 @@
 #include <unistd.h>
 
 #include "build/image.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/hash.h"
+#include "sys/log.h"
 #include "tools/initrdfile.h"
 
 struct side {

@@ -26,7 +26,10 @@
 #include "formats/gz.h"
 #include "formats/manifest.h"
 #include "formats/unpack.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
 
 /* ---- the list ---- */
 

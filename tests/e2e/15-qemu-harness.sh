@@ -1,5 +1,5 @@
 #!/bin/bash
-# The QEMU module (src/qemu.c) on its own: a stick made here by hand (sfdisk, mkfs.fat,
+# The QEMU module (src/boot/qemu.c) on its own: a stick made here by hand (sfdisk, mkfs.fat,
 # mcopy, syslinux) from a kernel and an initrd, driven by a small test program that calls
 # qemu_test() and qemu_find_accel() directly.  Checks the paths that the build-and-boot test
 # does not: a bogus label, a time limit, the exit status of a command, the transcript.
@@ -98,8 +98,8 @@ int main(int argc, char **argv)
 EOF
 H=$T/qemu-harness
 check "the test program builds" ${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -O1 \
-	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/qemu.c" "$SRC/src/spawn.c" \
-	"$SRC/src/log.c" "$SRC/src/util.c" "$SRC/src/interrupt.c" -lcrypto
+	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/boot/qemu.c" "$SRC/src/sys/spawn.c" \
+	"$SRC/src/sys/log.c" "$SRC/src/sys/fs.c" "$SRC/src/sys/interrupt.c" -lcrypto
 [ -x "$H" ] || finish
 
 # run NAME EXPECT_RC PATTERN MAX_SECONDS ARGS...: exit status, output and time all as expected

@@ -3,7 +3,7 @@
 #
 #   MKDISTRO=./mkdistro tests/e2e/30-ldd.sh [BINARY...]
 #
-# mkdistro resolves shared libraries by reading ELF headers (src/elfdeps.c); ldd(1) asks
+# mkdistro resolves shared libraries by reading ELF headers (src/formats/elfdeps.c); ldd(1) asks
 # the real ld.so.  For each binary the two lists, as "name => path" lines (addresses and
 # linux-vdso dropped, whitespace normalised), must be the same set.  When ldd reports a
 # library "not found", mkdistro must fail and name that library; when ldd calls the binary

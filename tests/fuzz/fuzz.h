@@ -22,8 +22,9 @@
 #include <unistd.h>
 
 #include "formats/manifest.h"
+#include "sys/alloc.h"
+#include "sys/fs.h"
 #include "sys/log.h"
-#include "sys/util.h"
 
 #define FUZZ_SEP "\n--\n"
 #define FUZZ_MAX_PARTS 16

@@ -1,4 +1,4 @@
-/* fuzz_cpio.c: the newc cpio reader (src/cpio.c, cpio_read) on any bytes.
+/* fuzz_cpio.c: the newc cpio reader (src/formats/cpio.c, cpio_read) on any bytes.
  *
  * The input is copied into a buffer of exactly its size.  Every member's name and data are
  * read in full, so that a pointer past the archive is an ASan report; each must lie inside

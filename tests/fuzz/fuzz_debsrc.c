@@ -1,4 +1,4 @@
-/* fuzz_debsrc.c: the apt sources readers of src/sources.c: one-line sources.list entries
+/* fuzz_debsrc.c: the apt sources readers of src/build/sources.c: one-line sources.list entries
  * (sources_debsrc_of_list) and deb822 .sources paragraphs (sources_debsrc_of_deb822), from
  * which the BusyBox stage makes its deb-src lines.  They read text, so nothing is written:
  * sources_debsrc_lines only globs the files under /etc/apt and hands each one's text here.

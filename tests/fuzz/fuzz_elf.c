@@ -1,4 +1,4 @@
-/* fuzz_elf.c: the ELF reader (src/elf.c) on any bytes.
+/* fuzz_elf.c: the ELF reader (src/formats/elf.c) on any bytes.
  *
  * The input is copied into a buffer of exactly its size, so that a read one byte past the
  * end is an ASan report.  Beyond "no crash", the contract of elf.h is checked: a failure

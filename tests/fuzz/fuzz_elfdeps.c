@@ -1,4 +1,4 @@
-/* fuzz_elfdeps.c: the library resolver (src/elfdeps.c) over a root filesystem tree made
+/* fuzz_elfdeps.c: the library resolver (src/formats/elfdeps.c) over a root filesystem tree made
  * from the input, as `mkdistro lint` runs it: ELF headers, DT_NEEDED chains and loops,
  * RPATH/RUNPATH with $ORIGIN, symlinks in the tree, /etc/ld.so.conf and its includes.
  *

@@ -1,4 +1,4 @@
-/* fuzz_ext2.c: the ext2 initrd reader (src/ext2read.c, over libext2fs) on any image, in
+/* fuzz_ext2.c: the ext2 initrd reader (src/formats/ext2read.c, over libext2fs) on any image, in
  * memory (ext2read_walk_mem, as `mkdistro initrd unpack` reads one).
  *
  * The image's first 1024 bytes (the boot block, which ext2 leaves alone) are not in the

@@ -1,4 +1,4 @@
-/* fuzz_gz.c: the gzip reader (src/gz.c) on any bytes: members one after another, NUL
+/* fuzz_gz.c: the gzip reader (src/formats/gz.c) on any bytes: members one after another, NUL
  * padding between them, corrupt headers, CRCs and lengths, and data that expands far.
  *
  * Decompressed with a small output limit as well as the default one, so that the limit

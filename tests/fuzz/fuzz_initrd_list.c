@@ -1,4 +1,4 @@
-/* fuzz_initrd_list.c: `mkdistro initrd pack` (src/initrdfile.c) reading any
+/* fuzz_initrd_list.c: `mkdistro initrd pack` (src/tools/initrdfile.c) reading any
  * DIR/.mkdistro-initrd list: header lines, member lines with their fields, %-escapes, hard
  * links, device nodes, and paths that try to leave DIR.
  *

@@ -1,4 +1,4 @@
-/* fuzz_initrd_unpack.c: `mkdistro initrd unpack` (src/initrdfile.c) on any file: gzip or
+/* fuzz_initrd_unpack.c: `mkdistro initrd unpack` (src/tools/initrdfile.c) on any file: gzip or
  * not, a cpio archive or an ext2 image, and the members' names, types, links and modes.
  *
  * Besides the sanitizers, the harness checks the promise of initrdfile.h that no member

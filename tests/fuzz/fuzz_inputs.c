@@ -1,4 +1,4 @@
-/* fuzz_inputs.c: the rebuild explanations of src/inputs.c (inputs_diff, which
+/* fuzz_inputs.c: the rebuild explanations of src/build/inputs.c (inputs_diff, which
  * inputs_changes runs on the record a previous build left in out/.state/: a file a user may
  * have edited, cut short or damaged), in memory: reading the record is read_file's job.
  *

@@ -1,4 +1,4 @@
-/* fuzz_kconfig.c: the Kconfig fragment and .config parser (src/kconfig.c) on any text.
+/* fuzz_kconfig.c: the Kconfig fragment and .config parser (src/formats/kconfig.c) on any text.
  *
  * Parsed strictly (a fragment) and leniently (a generated .config).  What parses must
  * survive a round trip: rendered as .config lines and parsed again, every setting comes back

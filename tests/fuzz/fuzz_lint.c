@@ -1,7 +1,7 @@
-/* fuzz_lint.c: the boot checks of src/lint.c over a root filesystem and a kernel .config
+/* fuzz_lint.c: the boot checks of src/build/lint.c over a root filesystem and a kernel .config
  * made from the input: the kernel arguments (console=, rdinit=, init=), BusyBox init's
  * /etc/inittab lines, #! lines, and every program's ELF headers and libraries (through
- * src/elfdeps.c in the tree).
+ * src/formats/elfdeps.c in the tree).
  *
  * The input is cut by fuzz_split() into parts.  Three names are special: "@append" (its
  * bytes are [boot] append), "@config" (the kernel's .config) and "@ext2" (an ext2 initrd,

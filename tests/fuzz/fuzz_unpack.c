@@ -1,4 +1,4 @@
-/* fuzz_unpack.c: the source tarball extractor (src/unpack.c, over libarchive) on any file:
+/* fuzz_unpack.c: the source tarball extractor (src/formats/unpack.c, over libarchive) on any file:
  * tar in any compression, member names, symlinks and hard links that try to leave the
  * directory, and damaged or cut-short archives.
  *

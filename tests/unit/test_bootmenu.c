@@ -1,4 +1,4 @@
-/* test_bootmenu.c: unit tests for the syslinux.cfg generator (src/bootmenu.c).
+/* test_bootmenu.c: unit tests for the syslinux.cfg generator (src/formats/bootmenu.c).
  *
  * Spec under test: syslinux.cfg(5) from Syslinux 6.04.  The full menu is compared byte for
  * byte with tests/golden/syslinux.cfg; smaller menus against text written out here; and
@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "formats/bootmenu.h"
-#include "sys/util.h"
+#include "sys/buf.h"
 
 #define TMP_DIR "tests/tmp/bootmenu"
 #include "testutil.h"

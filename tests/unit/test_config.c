@@ -1,4 +1,4 @@
-/* test_config.c: unit tests for mkdistro.conf parsing (src/config.c). */
+/* test_config.c: unit tests for mkdistro.conf parsing (src/build/config.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
-/* test_cpio.c: unit tests for the newc cpio writer (src/cpio.c).
+/* test_cpio.c: unit tests for the newc cpio writer (src/formats/cpio.c).
  *
  * Spec under test: Linux Documentation/driver-api/early-userspace/buffer-format.rst.
  * Three independent checks of the same small archive: byte-exact against
  * tests/golden/small.cpio.hex; parsed back here by a reader written from the spec, not from
- * cpio.c; and listed and extracted by GNU cpio(1), run with posix_spawn (src/spawn.c) so a
+ * cpio.c; and listed and extracted by GNU cpio(1), run with posix_spawn (src/sys/spawn.c) so a
  * missing or disagreeing cpio fails the test.
  *
  * Run from the repository root.  MKDISTRO_UPDATE_GOLDEN=1 rewrites the golden file instead
@@ -24,8 +24,10 @@
 
 #include "formats/cpio.h"
 #include "formats/manifest.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/cpio"
 #include "testutil.h"

@@ -1,4 +1,4 @@
-/* test_elf.c: unit tests for src/elf.c (the ELF reader) and src/elfdeps.c (the library
+/* test_elf.c: unit tests for src/formats/elf.c (the ELF reader) and src/formats/elfdeps.c (the library
  * resolver).
  *
  * The reader is tested on ELF images built here, byte by byte, after the System V gABI
@@ -23,7 +23,9 @@
 
 #include "formats/elf.h"
 #include "formats/elfdeps.h"
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 
 #define VBASE 0x10000u
 #define DT_NEEDED 1

@@ -1,4 +1,4 @@
-/* test_ext2read.c: unit tests for the ext2 initrd reader (src/ext2read.c) on damaged and
+/* test_ext2read.c: unit tests for the ext2 initrd reader (src/formats/ext2read.c) on damaged and
  * crafted images.  The images are seeds of tests/fuzz/corpus/ext2/, kept as fuzz_ext2
  * takes them: without their first 1024 bytes (the boot block) and their trailing zeros. */
 #include <setjmp.h>

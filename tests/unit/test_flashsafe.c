@@ -1,4 +1,4 @@
-/* test_flashsafe.c: unit tests for the rules that refuse a device (src/flashsafe.c), one
+/* test_flashsafe.c: unit tests for the rules that refuse a device (src/flash/flashsafe.c), one
  * made-up set of facts per rule, plus the size formatting. */
 #include <setjmp.h>
 #include <stdarg.h>

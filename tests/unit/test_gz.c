@@ -1,4 +1,4 @@
-/* test_gz.c: unit tests for gzip compression and decompression (src/gz.c).
+/* test_gz.c: unit tests for gzip compression and decompression (src/formats/gz.c).
  *
  * Spec under test: RFC 1952.  The header bytes are checked against the RFC's field values
  * (not against a stored file: compressed bytes may change between libdeflate versions, the
@@ -18,8 +18,9 @@
 #include <cmocka.h>
 
 #include "formats/gz.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/gz"
 

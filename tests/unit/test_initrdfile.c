@@ -1,4 +1,4 @@
-/* test_initrdfile.c: unit tests for `mkdistro initrd unpack` and `pack` (src/initrdfile.c)
+/* test_initrdfile.c: unit tests for `mkdistro initrd unpack` and `pack` (src/tools/initrdfile.c)
  * on damaged and hostile input: the archives and lists tests/fuzz/ found trouble with.  The
  * round trips of good initrds are tested end to end (tests/e2e/). */
 #include <setjmp.h>

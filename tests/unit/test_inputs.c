@@ -1,5 +1,5 @@
-/* test_inputs.c: unit tests for stage inputs and what changed (src/inputs.c), damaged cache
- * entries (src/cache.c) and remembered answers (src/memo.c). */
+/* test_inputs.c: unit tests for stage inputs and what changed (src/build/inputs.c), damaged cache
+ * entries (src/build/cache.c) and remembered answers (src/build/memo.c). */
 #include <setjmp.h>
 #include <fcntl.h>
 #include <stdarg.h>

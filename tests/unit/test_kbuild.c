@@ -1,5 +1,5 @@
 /* test_kbuild.c: unit tests for the Kbuild `cmd` macro that skips empty commands
- * (kbuild_cmd_skipping_empty, src/kbuild.c). */
+ * (kbuild_cmd_skipping_empty, src/build/kbuild.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

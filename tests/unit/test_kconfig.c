@@ -1,4 +1,4 @@
-/* test_kconfig.c: unit tests for Kconfig fragment parsing and checking (src/kconfig.c). */
+/* test_kconfig.c: unit tests for Kconfig fragment parsing and checking (src/formats/kconfig.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_lint.c: unit tests for src/lint.c (does the image hold what it needs to boot?).
+/* test_lint.c: unit tests for src/build/lint.c (does the image hold what it needs to boot?).
  *
  * The kernel rules run on crafted .config text: a good one passes, and each rule, broken
  * alone, gives its one line.  The root filesystem rules run on small manifests of real host

@@ -1,4 +1,4 @@
-/* test_lockfile.c: unit tests for mkdistro.lock (src/lockfile.c): its format, and which
+/* test_lockfile.c: unit tests for mkdistro.lock (src/build/lockfile.c): its format, and which
  * message each kind of mismatch gets. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_manifest.c: unit tests for src/manifest.c (the root filesystem as a list). */
+/* test_manifest.c: unit tests for src/formats/manifest.c (the root filesystem as a list). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

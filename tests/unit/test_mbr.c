@@ -1,4 +1,4 @@
-/* test_mbr.c: unit tests for the MBR writer and the FAT type choice (src/mbr.c).
+/* test_mbr.c: unit tests for the MBR writer and the FAT type choice (src/formats/mbr.c).
  *
  * The partition table is checked three ways: byte-exact against tests/golden/mbr.bin; read
  * back by sfdisk --dump (start, size, type, bootable, disk id); and its CHS fields read by
@@ -21,8 +21,9 @@
 #include <cmocka.h>
 
 #include "formats/mbr.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/spawn.h"
-#include "sys/util.h"
 
 #define TMP_DIR "tests/tmp/mbr"
 #include "testutil.h"

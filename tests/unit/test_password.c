@@ -1,5 +1,5 @@
-/* test_password.c: unit tests for src/password.c (root's password in /etc/shadow) and the
- * [system] root_password_hash and root_password_file keys of src/config.c. */
+/* test_password.c: unit tests for src/build/password.c (root's password in /etc/shadow) and the
+ * [system] root_password_hash and root_password_file keys of src/build/config.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

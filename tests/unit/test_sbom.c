@@ -1,4 +1,4 @@
-/* test_sbom.c: unit tests for src/sbom.c, the SPDX 2.3 document: JSON strings, SPDX ids, the
+/* test_sbom.c: unit tests for src/build/sbom.c, the SPDX 2.3 document: JSON strings, SPDX ids, the
  * rendered document (byte-exact against tests/golden/sbom.spdx.json, reproducible, its
  * namespace from its contents), and Debian copyright files read as SPDX license
  * expressions.  The stage itself (dpkg, the image) is tested end to end by

@@ -1,5 +1,5 @@
 /* test_sources.c: unit tests for the deb-src lines the BusyBox stage makes from the system's
- * apt sources (src/sources.c): one-line sources.list entries, deb822 .sources paragraphs,
+ * apt sources (src/build/sources.c): one-line sources.list entries, deb822 .sources paragraphs,
  * and sources_debsrc_lines, which reads them from an /etc/apt tree. */
 #include <setjmp.h>
 #include <stdarg.h>

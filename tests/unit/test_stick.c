@@ -1,4 +1,4 @@
-/* test_stick.c: unit tests for the boot menu generated from the variants (src/stick.c). */
+/* test_stick.c: unit tests for the boot menu generated from the variants (src/build/stick.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_unpack.c: unit tests for safe extraction (src/unpack.c).  Each archive is crafted here
+/* test_unpack.c: unit tests for safe extraction (src/formats/unpack.c).  Each archive is crafted here
  * with libarchive's writer, which writes any name it is given ("..", "/" and all), as .tar,
  * .tar.gz or .tar.xz; every bad one must be refused with an error that names the archive, the
  * member and the reason, and must leave nothing outside the target directory. */

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sys/util.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
 
 #ifndef GOLDEN_DIR
 #define GOLDEN_DIR "tests/golden"

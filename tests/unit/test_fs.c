@@ -1,4 +1,4 @@
-/* test_util.c: unit tests for read_file (src/util.c), which sizes its buffer by the file's
+/* test_fs.c: unit tests for read_file (src/sys/fs.c), which sizes its buffer by the file's
  * size and must read all of a file whatever that says: empty, around 64 KiB, large, a /proc
  * file that says 0 bytes, and appended to a buffer that holds something already. */
 #include <setjmp.h>
