@@ -27,9 +27,6 @@ char *image_find_mbr_bin(void)
 		"/usr/lib/SYSLINUX/mbr.bin",
 		"/usr/share/syslinux/mbr.bin",
 	};
-	const char *env = getenv("MKDISTRO_SYSLINUX_MBR");
-	if (env && *env)
-		return file_exists(env) ? xstrdup(env) : (error("MKDISTRO_SYSLINUX_MBR: '%s' does not exist", env), NULL);
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
 		if (file_exists(candidates[i]))
 			return xstrdup(candidates[i]);

@@ -1169,14 +1169,11 @@ static int by_path(const void *a, const void *b)
 static int add_initrds(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	const char *root = getenv("MKDISTRO_ELF_ROOT");
 	char *libdir = path_join(plan->cache_dir, "lib/");
 	struct hostfile *hf = NULL;
 	size_t n_hf = 0, cap_hf = 0;
 	int ret = -1;
 
-	if (root && (!*root || !strcmp(root, "/")))
-		root = NULL;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct ivariant *v = &plan->ivar[i];
 		char *rel = xasprintf("boot/initrd/%s.gz", v->name);
@@ -1252,8 +1249,7 @@ static int add_initrds(struct gather *g)
 	qsort(hf, n_hf, sizeof(*hf), by_path);
 	for (size_t j = 0; j < n_hf; j++) {
 		/* a library's host file is the path ld.so would open, which is its image path */
-		char *host = hf[j].stripped ? xasprintf("%s%s", root ? root : "", hf[j].path)
-					    : xstrdup(hf[j].host);
+		char *host = xstrdup(hf[j].stripped ? hf[j].path : hf[j].host);
 		char *how = hf[j].stripped ? xasprintf("the build host's %s, debug info stripped "
 						       "(objcopy --strip-debug)",
 						       host)

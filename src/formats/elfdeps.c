@@ -1043,9 +1043,8 @@ out:
 
 void elfdeps_init(struct elfdeps *d)
 {
-	const char *root = getenv("MKDISTRO_ELF_ROOT");
 	memset(d, 0, sizeof(*d));
-	d->root = root && *root ? root : "/";
+	d->root = "/";
 }
 
 void elfdeps_release(struct elfdeps *d)

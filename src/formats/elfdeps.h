@@ -77,7 +77,7 @@ struct elfdeps {
 	size_t n_missing, cap_missing;
 	/* The host directory that stands for "/" in every lookup: search directories,
 	 * /etc/ld.so.conf, PT_INTERP, absolute DT_NEEDED paths.  elfdeps_init sets it to
-	 * $MKDISTRO_ELF_ROOT or "/"; change it before the first elfdeps_add_binary.  Not owned.
+	 * "/"; change it before the first elfdeps_add_binary.  Not owned.
 	 * Absolute symlinks under it still point at the host. */
 	const char *root;
 	/* private: the directories of /etc/ld.so.conf, read on first use */
