@@ -1,18 +1,24 @@
 /* mkdistro: build a bootable BusyBox live USB stick image from kernel and BusyBox sources.
  *
  * This file is the command line and the pipeline's table of contents; each stage lives in
- * its own module under src/ (see ../shared/DESIGN.md and mkdistro.1):
+ * its own module under src/build/ (see ../shared/DESIGN.md and mkdistro.1):
  *
  *   config ─► sources ─► kernels ─► busyboxes ─► root filesystems (manifest + libraries)
- *          ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu ─► image (MBR+FAT+Syslinux)
- *          ─► out/report.txt and the SBOM, out/sbom.spdx.json (with the image, src/build/sbom.h)
+ *          ─► lint ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu
+ *          ─► image (MBR+FAT+Syslinux), ISO, report and SBOM, published together
  *
  * Each stage runs once per variant: kernels per [kernel] and [kernel.NAME], the rest per
- * [initrd] and [initrd.NAME] (see src/build/config.h).
+ * [initrd] and [initrd.NAME] (src/build/config.h).  Every command is a row of commands[]
+ * below: its name, its function, whether it reads a project, and its usage text, which
+ * serves both its --help and its usage errors.
+ *
+ * Exit status, for every command: 0 success, 1 failure, 2 a command line not understood,
+ * 128+N when stopped by signal N (diff: 1 for images that differ, 2 for trouble, as diff(1)).
  */
-#include <errno.h>
-#include <fcntl.h>
+#include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,118 +31,110 @@
 #include "boot/matrix.h"
 #include "boot/qemu.h"
 #include "build/build.h"
-#include "build/busybox.h"
-#include "build/cache.h"
 #include "build/config.h"
-#include "build/kernel.h"
-#include "build/lockfile.h"
+#include "build/menuconfig.h"
 #include "build/project.h"
-#include "build/sources.h"
+#include "build/tools.h"
 #include "flash/flash.h"
-#include "flash/flashio.h"
 #include "formats/elfdeps.h"
 #include "sys/alloc.h"
-#include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/interrupt.h"
 #include "sys/log.h"
 #include "tools/imgdiff.h"
 #include "tools/initrdfile.h"
 
-#define NSTAGES 8
-#define USAGE (-3) /* a command's usage error: exit 2 */
+/* What a command returns besides 0 and -1 (a failure, reported). */
+#define CMD_USAGE (-2)   /* the command line is wrong (reported): its usage follows; exit 2 */
+#define CMD_HELP (-3)    /* -h or --help: its usage on stdout; exit 0 */
+#define CMD_TROUBLE (-4) /* diff could not compare (reported): exit 2 */
 
-static const char usage_text[] =
-	"usage: mkdistro [-C DIR] [-q] [COMMAND [ARGS]]\n"
-	"\n"
-	"Build a bootable BusyBox live USB stick image from kernel and BusyBox sources.\n"
-	"\n"
-	"Commands:\n"
-	"  build [--iso]         build out/mkdistro.img and out/stick/ (the default command);\n"
-	"                        with --iso (or [image] iso = yes) also out/mkdistro.iso\n"
-	"  lint                  check the kernels' .config and the initrds' files against what\n"
-	"                        the image needs to boot (build runs it too); writes no image\n"
-	"  run [--usb|--cdrom] [--uefi] [--label L] [--accel A] [--image FILE]\n"
-	"                        boot out/mkdistro.img (or FILE) in QEMU on this terminal\n"
-	"                        (Ctrl-A X quits)\n"
-	"  test [--usb|--cdrom] [--uefi] [--label L] [--timeout S] [--cmd CMD] [--accel A]\n"
-	"       [--image FILE] [--writable]\n"
-	"                        boot it headless, run CMD in its shell, print the transcript\n"
-	"  export vdi|vmdk|qcow2 [--output FILE] [--image FILE]\n"
-	"                        convert out/mkdistro.img (or FILE) to a disk image for\n"
-	"                        VirtualBox or QEMU: out/mkdistro.vdi (.vmdk, .qcow2) or FILE\n"
-	"  matrix                boot the built image from IDE, USB, CD (the ISO) and VDI, each\n"
-	"                        with BIOS and UEFI; the table goes to out/boot-matrix.txt\n"
-	"  diff A.img B.img      where two stick images differ: MBR, FAT, each file, and each\n"
-	"                        initrd member (contents, owner, mode, time)\n"
-	"  flash [--yes] [--force] [--dry-run] [--no-verify] [IMAGE] DEVICE\n"
-	"                        write out/mkdistro.img (or IMAGE) to a USB stick, after\n"
-	"                        safety checks and a typed confirmation, then verify it\n"
-	"  menuconfig kernel|busybox [--variant NAME]\n"
-	"                        change a configuration in its menuconfig; the changes are\n"
-	"                        written back to kernel.config, busybox.config or the variant's\n"
-	"  initrd unpack FILE DIR\n"
-	"                        unpack a cpio initrd (gzip or not) without root; owners, device\n"
-	"                        nodes, hard links and times go to DIR/.mkdistro-initrd\n"
-	"  initrd pack DIR FILE [--level N]\n"
-	"                        pack it again (gzip when FILE ends in .gz)\n"
-	"  lock [--update]       fetch the sources and check them against mkdistro.lock (written\n"
-	"                        when missing); with --update pin them as they are now\n"
-	"  init DIR              create a new project directory from the default files\n"
-	"  ldd FILE...           list the shared libraries FILEs need, as found for the image\n"
-	"  help                  show this text\n"
-	"\n"
-	"Options:\n"
-	"  -C DIR                the project directory (default: .)\n"
-	"  -q, --quiet           no progress lines\n"
-	"  -h, --help            show this text\n"
-	"  -V, --version         show the version\n"
-	"\n"
-	"The project's mkdistro.conf, kernel.config, busybox.config and rootfs/ say what to build;\n"
-	"see mkdistro(1).  Stage logs go to out/log/, the build cache to ~/.cache/mkdistro.\n";
-
-/* Host tools and the Debian packages that provide them. */
-struct tool {
-	const char *name, *package;
+struct cmd_ctx {
+	const char *dir;   /* -C DIR */
+	struct plan *plan; /* read before the command runs, for those that need a project */
 };
 
-static const struct tool build_tools[] = {
-	{"make", "make"},         {"gcc", "gcc"},           {"flex", "flex"},
-	{"bison", "bison"},       {"bc", "bc"},             {"perl", "perl"},
-	{"objcopy", "binutils"},  {"mke2fs", "e2fsprogs"},  {"debugfs", "e2fsprogs"},
-	{"mkfs.fat", "dosfstools"}, {"mmd", "mtools"},      {"mcopy", "mtools"},
-	{"syslinux", "syslinux"}, {"dpkg-query", "dpkg"},   {"dpkg-deb", "dpkg"},
-	{"apt-get", "apt"},       {"dpkg-source", "dpkg-dev"}, {"bzip2", "bzip2"},
-	{"xz", "xz-utils"},
-};
-static const struct tool build_files[] = {
-	{"/usr/include/libelf.h", "libelf-dev"},
-	{"/usr/include/openssl/ssl.h", "libssl-dev"},
-	{"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", "syslinux-efi"},
-};
-static const struct tool vm_tools[] = {
-	{"qemu-system-x86_64", "qemu-system-x86"},
-};
-static const struct tool export_tools[] = {
-	{"qemu-img", "qemu-utils"},
+struct command {
+	const char *name;
+	int (*run)(struct cmd_ctx *c, int argc, char **argv);
+	int project; /* reads the project's mkdistro.conf first */
+	const char *synopsis; /* after "mkdistro [-C DIR] " */
+	const char *summary;  /* one line, for mkdistro --help */
+	const char *help;     /* the rest of its --help: what it does, each option */
 };
 
-static int check_tools(const struct tool *t, size_t n, int headers)
+static const struct command *find_command(const char *name);
+
+/* ---- options ---- */
+
+/* Report a command line that is not understood; returns CMD_USAGE, so that its usage
+ * follows. */
+static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int usage_error(const char *fmt, ...)
 {
-	int missing = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *p = headers ? (file_exists(t[i].name) ? xstrdup(t[i].name) : NULL) : which(t[i].name);
-		if (!p) {
-			error("'%s' is %s; install the Debian package '%s' (apt-get install %s)", t[i].name,
-			      headers ? "missing" : "not found in PATH", t[i].package, t[i].package);
-			missing++;
-		}
-		free(p);
-	}
-	return missing ? -1 : 0;
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	error("%s", msg);
+	free(msg);
+	return CMD_USAGE;
 }
 
-/* ---- build ---- */
+/* getopt_long over a command's options (argv[0] is the command; shorts starts with ':'),
+ * reporting a bad one in mkdistro's words.  Returns the option's value, -1 at the end of the
+ * options, CMD_HELP for -h/--help, or CMD_USAGE (reported). */
+static int next_opt(int argc, char **argv, const char *shorts, const struct option *longs)
+{
+	int c = getopt_long(argc, argv, shorts, longs, NULL);
+	const char *arg = argv[optind - 1];
+	int is_long = !strncmp(arg, "--", 2);
+	if (c == 'h')
+		return CMD_HELP;
+	if (c == '?' && optopt && !is_long)
+		return usage_error("unknown option '-%c'", optopt);
+	if (c == '?')
+		return usage_error("unknown option '%s'", arg);
+	if (c == ':' && is_long)
+		return usage_error("option '%s' needs a value", arg);
+	if (c == ':')
+		return usage_error("option '-%c' needs a value", optopt);
+	return c;
+}
+
+/* For a command that takes no options but -h: the index of the first operand, or CMD_HELP,
+ * or CMD_USAGE (reported). */
+static int operands(int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = next_opt(argc, argv, "+:h", opts)) != -1)
+		if (c < 0)
+			return c;
+	return optind;
+}
+
+/* The number of operands a command got, checked against min and max: CMD_USAGE (reported)
+ * when out of range, else the index of the first. */
+static int want_operands(int argc, char **argv, int min, int max)
+{
+	int first = operands(argc, argv);
+	if (first < 0)
+		return first;
+	if (argc - first < min && min == max)
+		return usage_error("'%s' takes %d argument%s, not %d", argv[0], min, min == 1 ? "" : "s",
+				   argc - first);
+	if (argc - first < min)
+		return usage_error("'%s' needs at least %d argument%s", argv[0], min, min == 1 ? "" : "s");
+	if (argc - first > max)
+		return usage_error("unexpected argument '%s'", argv[first + max]);
+	return first;
+}
+
+/* ---- build and lint: the pipeline ---- */
 
 /* mkdistro's own peak resident memory (not its children's), in MB. */
 static double peak_mb(void)
@@ -145,455 +143,352 @@ static double peak_mb(void)
 	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024.0 : 0;
 }
 
-/* The whole build, or with lint_only the stages up to lint (which writes no image). */
-static int cmd_build(const struct plan *plan, int lint_only)
+/* The stages, in order: the table of contents of `mkdistro build`.  Each reads the plan
+ * and what the stages before it left in struct build (build.h); only the last publishes. */
+static const struct {
+	const char *name;
+	int (*run)(struct build *);
+} stages[] = {
+	{"sources", stage_sources}, /* fetched once, checked against mkdistro.lock, unpacked */
+	{"kernel", stage_kernels},  /* each kernel variant: bzImage, cached by its inputs */
+	{"busybox", stage_busyboxes}, /* main's BusyBox and each variant's own */
+	{"rootfs", stage_rootfs},   /* each initrd variant's tree: skeleton, BusyBox, libraries */
+	{"lint", stage_lint},       /* does the image hold what it needs to boot? */
+	{"initrd", stage_initrds},  /* each initrd, cpio or ext2, gzip; stacked; budgets */
+	{"stick", stage_stick},     /* the kernels, help text and boot menu in the stick tree */
+	{"image", stage_image},     /* image, ISO, report and SBOM, published together */
+};
+#define NSTAGES (sizeof(stages) / sizeof(stages[0]))
+
+/* Every stage, or with lint_only the stages up to lint (which writes no image). */
+static int run_stages(const struct plan *plan, int lint_only)
 {
-	static const struct {
-		const char *name;
-		int (*run)(struct build *);
-	} stages[NSTAGES] = {
-		{"sources", stage_sources}, {"kernel", stage_kernels}, {"busybox", stage_busyboxes},
-		{"rootfs", stage_rootfs},   {"lint", stage_lint},      {"initrd", stage_initrds},
-		{"stick", stage_stick},     {"image", stage_image},
-	};
 	size_t n = NSTAGES;
 	struct build b;
 	double start = log_now();
 	int ret = -1;
 
-	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
-	    check_tools(build_files, sizeof(build_files) / sizeof(build_files[0]), 1) < 0 ||
-	    build_preflight(plan) < 0)
+	if (tools_check(TOOLS_BUILD) < 0 || build_preflight(plan) < 0)
 		return -1;
 	for (size_t i = 0; lint_only && i < NSTAGES; i++)
 		if (!strcmp(stages[i].name, "lint"))
 			n = i + 1;
-	if (build_begin(&b, plan) == 0) {
-		info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
-		for (size_t i = 0; i < n; i++) {
-			double t0 = log_now();
-			buf_reset(&b.summary);
-			interrupt_fault_point(stages[i].name);
-			if (stages[i].run(&b) < 0 || interrupt_check() < 0)
-				goto out;
-			info("[%zu/%zu] %-8s %s (%.1f s)", i + 1, n, stages[i].name, b.summary.data,
-			     log_now() - t0);
-		}
-		if (lint_only)
-			printf("lint: %s\n", b.summary.data);
+	if (build_begin(&b, plan) < 0)
+		goto out;
+	info("mkdistro: building %s (cache: %s)", plan->dir, plan->cache_dir);
+	for (size_t i = 0; i < n; i++) {
+		double t0 = log_now();
+		buf_reset(&b.summary);
+		interrupt_fault_point(stages[i].name);
+		if (stages[i].run(&b) < 0 || interrupt_check() < 0)
+			goto out;
+		info("[%zu/%zu] %-8s %s (%.1f s)", i + 1, n, stages[i].name, b.summary.data,
+		     log_now() - t0);
+	}
+	if (lint_only)
+		printf("lint: %s\n", b.summary.data);
+	else
+		info("mkdistro: done in %.1f s, peak memory %.1f MB: %s/mkdistro.img", log_now() - start,
+		     peak_mb(), plan->out_dir);
+	ret = 0;
+out:
+	build_end(&b);
+	return ret;
+}
+
+static int cmd_build(struct cmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"iso", no_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o;
+	optind = 1;
+	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		c->plan->iso = 1;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return run_stages(c->plan, 0);
+}
+
+static int cmd_lint(struct cmd_ctx *c, int argc, char **argv)
+{
+	int first = want_operands(argc, argv, 0, 0);
+	return first < 0 ? first : run_stages(c->plan, 1);
+}
+
+static int cmd_lock(struct cmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"update", no_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o, update = 0;
+	optind = 1;
+	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		update = 1;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return tools_check(TOOLS_BUILD) < 0 ? -1 : build_lock(c->plan, update);
+}
+
+static int cmd_menuconfig(struct cmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"variant", required_argument, NULL, 'v'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *variant = "main", *what = NULL;
+	int o;
+	/* "-": --variant may come before or after the tree's name */
+	optind = 0;
+	while ((o = next_opt(argc, argv, "-:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		if (o == 1 && what)
+			return usage_error("unexpected argument '%s'", optarg);
+		if (o == 1)
+			what = optarg;
 		else
-			info("mkdistro: done in %.1f s, peak memory %.1f MB: %s/mkdistro.img",
-			     log_now() - start, peak_mb(), plan->out_dir);
-		ret = 0;
+			variant = optarg;
 	}
-out:
-	build_end(&b);
-	return ret;
-}
-
-/* ---- menuconfig ---- */
-
-static int cmd_menuconfig(const struct plan *plan, int argc, char **argv)
-{
-	const char *variant = "main", *what = argc > 1 ? argv[1] : "";
-	struct source src = {0};
-	struct lockfile lock = {0};
-	char *lockpath = path_join(plan->dir, LOCKFILE_NAME);
-	char *logdir = path_join(plan->out_dir, "log");
-	char *log = path_join(logdir, "menuconfig.log");
-	char *pl = path_join(plan->out_dir, ".lock"), *cl = path_join(plan->cache_dir, "lock");
-	int kernel = !strcmp(what, "kernel"), ret = -1, lock1 = -1, lock2 = -1;
-	size_t i;
-
-	if (argc == 4 && !strcmp(argv[2], "--variant"))
-		variant = argv[3];
-	else if (argc != 2)
-		what = "";
-	if (!kernel && strcmp(what, "busybox")) {
-		error("usage: mkdistro menuconfig kernel|busybox [--variant NAME]");
-		goto out;
-	}
-	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0 ||
-	    check_tools(build_files, sizeof(build_files) / sizeof(build_files[0]), 1) < 0 ||
-	    mkdir_p(logdir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
-		goto out;
-	lock1 = cache_lock(pl, 0, "this project");
-	if (lock1 < 0 || (lock2 = cache_lock(cl, 1, "the build cache")) < 0)
-		goto out;
-	unlink(log);
-	/* the source is checked against the lock, which only build writes (it fetches both) */
-	if (lockfile_load(&lock, lockpath) < 0)
-		goto out;
-	if (kernel) {
-		for (i = 0; i < plan->n_kvar && strcmp(plan->kvar[i].name, variant); i++)
-			;
-		if (i == plan->n_kvar) {
-			error("no kernel variant '%s' in %s", variant, plan->conf_path);
-			goto out;
-		}
-		if (sources_get(plan, "kernel", &lock, log, &src) == 0)
-			ret = kernel_menuconfig(plan, &plan->kvar[i], &src, log);
-	} else {
-		for (i = 0; i < plan->n_ivar && strcmp(plan->ivar[i].name, variant); i++)
-			;
-		if (i == plan->n_ivar) {
-			error("no initrd variant '%s' in %s", variant, plan->conf_path);
-			goto out;
-		}
-		if (i && !plan->ivar[i].busybox_config) {
-			error("[initrd.%s] has no busybox_config of its own: it uses %s (mkdistro "
-			      "menuconfig busybox)",
-			      variant, plan->busybox_config);
-			goto out;
-		}
-		if (sources_get(plan, "busybox", &lock, log, &src) == 0)
-			ret = busybox_menuconfig(plan, i ? plan->ivar[i].busybox_config : plan->busybox_config,
-						 &src, log);
-	}
-out:
-	if (lock2 >= 0)
-		close(lock2);
-	if (lock1 >= 0)
-		close(lock1);
-	source_release(&src);
-	lockfile_release(&lock);
-	free(lockpath);
-	free(logdir);
-	free(log);
-	free(pl);
-	free(cl);
-	return ret;
-}
-
-/* ---- lock ---- */
-
-/* Fetch the sources and check them against mkdistro.lock (written when missing), or with
- * --update pin them as they are now. */
-static int cmd_lock(const struct plan *plan, int argc, char **argv)
-{
-	struct lockfile lock;
-	struct build b;
-	char *path = path_join(plan->dir, LOCKFILE_NAME), *log = NULL;
-	int update = argc == 2 && !strcmp(argv[1], "--update"), written = 0, ret = -1;
-
-	if (argc > 1 + update) {
-		free(path);
-		error("usage: mkdistro lock [--update]");
-		return USAGE;
-	}
-	if (check_tools(build_tools, sizeof(build_tools) / sizeof(build_tools[0]), 0) < 0) {
-		free(path);
-		return -1;
-	}
-	if (update) {
-		/* it replaces the whole file: one that does not even parse is no obstacle */
-		memset(&lock, 0, sizeof(lock));
-		lock.path = xstrdup(path);
-		lock.update = 1;
-	} else if (lockfile_load(&lock, path) < 0) {
-		lockfile_release(&lock);
-		free(path);
-		return -1;
-	}
-	if (build_begin(&b, plan) == 0) {
-		log = path_join(b.logdir, "sources.log");
-		unlink(log);
-		if (sources_get(plan, "kernel", &lock, log, &b.ksrc) == 0 &&
-		    sources_get(plan, "busybox", &lock, log, &b.bsrc) == 0 &&
-		    lockfile_save(&lock, &written) == 0) {
-			if (written)
-				printf("%s: pinned %zu source files (%s; %s)\n", path, lock.nfound,
-				       b.ksrc.id, b.bsrc.id);
-			else
-				printf("%s: all %zu source files match (%s; %s)\n", path, lock.nfound,
-				       b.ksrc.id, b.bsrc.id);
-			ret = 0;
-		}
-	}
-	build_end(&b);
-	lockfile_release(&lock);
-	free(path);
-	free(log);
-	return ret;
+	if (!what)
+		return usage_error("say which: kernel or busybox");
+	if (strcmp(what, "kernel") && strcmp(what, "busybox"))
+		return usage_error("'%s' is neither kernel nor busybox", what);
+	return tools_check(TOOLS_BUILD) < 0 ? -1 : menuconfig_run(c->plan, what, variant);
 }
 
 /* ---- run and test ---- */
 
-static int cmd_boot(const struct plan *plan, int argc, char **argv, int test)
+/* The options of run and test into o; test says which command it is. */
+static int boot_options(int argc, char **argv, int test, struct qemu_opts *o, const char **image)
 {
 	static const struct option opts[] = {
-		{"usb", no_argument, NULL, 'u'},       {"label", required_argument, NULL, 'l'},
+		{"usb", no_argument, NULL, 'u'},           {"label", required_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 't'}, {"cmd", required_argument, NULL, 'c'},
-		{"accel", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-		{"image", required_argument, NULL, 'i'}, {"uefi", no_argument, NULL, 'e'},
-		{"writable", no_argument, NULL, 'w'}, {"cdrom", no_argument, NULL, 'D'},
+		{"accel", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+		{"image", required_argument, NULL, 'i'},   {"uefi", no_argument, NULL, 'e'},
+		{"writable", no_argument, NULL, 'w'},      {"cdrom", no_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
-	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
-	char *img = path_join(plan->out_dir, "mkdistro.img");
-	char *transcript = NULL;
-	int c, ret = -1, given = 0;
-
+	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = next_opt(argc, argv, "+:h", opts)) != -1) {
+		char *end;
+		long v;
+		if (c < 0)
+			return c;
+		if ((c == 't' || c == 'c') && !test)
+			return usage_error("--%s goes with 'mkdistro test'", c == 't' ? "timeout" : "cmd");
 		switch (c) {
-		case 'u':
-			o.usb = 1;
+		case 'u': o->usb = 1; break;
+		case 'e': o->uefi = 1; break;
+		case 'w': o->writable = 1; break;
+		case 'D': o->cdrom = 1; break;
+		case 'l': o->label = optarg; break;
+		case 'c': o->cmd = optarg; break;
+		case 'a': o->accel = optarg; break;
+		case 'i': *image = optarg; break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > 86400)
+				return usage_error("--timeout takes seconds, from 1 to 86400, not '%s'", optarg);
+			o->timeout_s = (unsigned)v;
 			break;
-		case 'e':
-			o.uefi = 1;
-			break;
-		case 'w':
-			o.writable = 1;
-			break;
-		case 'D':
-			o.cdrom = 1;
-			break;
-		case 'l':
-			o.label = optarg;
-			break;
-		case 't': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (!test) {
-				error("--timeout goes with 'mkdistro test'");
-				goto out;
-			}
-			if (*end || v <= 0 || v > 86400) {
-				error("--timeout takes seconds, from 1 to 86400, not '%s'", optarg);
-				goto out;
-			}
-			o.timeout_s = (unsigned)v;
-			break;
-		}
-		case 'c':
-			if (!test) {
-				error("--cmd goes with 'mkdistro test'");
-				goto out;
-			}
-			o.cmd = optarg;
-			break;
-		case 'a':
-			o.accel = optarg;
-			break;
-		case 'i':
-			free(img);
-			img = xstrdup(optarg);
-			given = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			ret = 0;
-			goto out;
-		default:
-			error("usage: mkdistro %s [--usb|--cdrom] [--uefi] [--writable] [--label L] [--accel auto|kvm|tcg]%s",
-			      test ? "test" : "run", test ? " [--timeout S] [--cmd CMD] [--image FILE]" : " [--image FILE]");
-			goto out;
 		}
 	}
-	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->usb && o->cdrom)
+		return usage_error("--usb and --cdrom cannot go together");
+	/* the guest may write: never the build's own image, never a disk of the host */
+	if (o->writable && !*image)
+		return usage_error("--writable needs --image FILE (a copy): it would change "
+				   "out/mkdistro.img");
+	return 0;
+}
+
+static int boot(struct cmd_ctx *c, int argc, char **argv, int test)
+{
+	const struct plan *plan = c->plan;
+	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
+	const char *image = NULL;
+	char *img = NULL, *logdir = path_join(plan->out_dir, "log"), *transcript = NULL;
+	struct stat st;
+	int ret = boot_options(argc, argv, test, &o, &image);
+
+	if (ret < 0)
+		goto out;
+	ret = -1;
+	img = image ? xstrdup(image) : path_join(plan->out_dir, "mkdistro.img");
+	if (o.writable && stat(img, &st) == 0 && !S_ISREG(st.st_mode)) {
+		error("--writable takes a file, not '%s'", img);
 		goto out;
 	}
-	if (o.writable) {
-		struct stat st;
-		/* the guest may write: never the build's own image, never a disk of the host */
-		if (!given) {
-			error("--writable needs --image FILE (a copy): it would change out/mkdistro.img");
-			goto out;
-		}
-		if (stat(img, &st) == 0 && !S_ISREG(st.st_mode)) {
-			error("--writable takes a file, not '%s'", img);
-			goto out;
-		}
-	}
-	if (o.usb && o.cdrom) {
-		error("--usb and --cdrom cannot go together");
-		goto out;
-	}
-	if (check_tools(vm_tools, 1, 0) < 0)
+	if (tools_check(TOOLS_VM) < 0)
 		goto out;
 	if (!file_exists(img)) {
-		error("'%s' does not exist%s", img, given ? "" : "; run 'mkdistro build' first");
+		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
 		goto out;
 	}
 	o.image = img;
-	if (test) {
-		char *logdir = path_join(plan->out_dir, "log");
-		transcript = path_join(logdir, "test.log");
-		mkdir_p(logdir, 0755);
-		free(logdir);
-		o.transcript = transcript;
-		ret = qemu_test(&o, NULL);
-	} else {
+	if (!test) {
 		ret = qemu_run(&o) == 0 ? 0 : -1;
+		goto out;
 	}
+	transcript = path_join(logdir, "test.log");
+	if (mkdir_p(logdir, 0755) < 0)
+		goto out;
+	o.transcript = transcript;
+	ret = qemu_test(&o, NULL);
 out:
 	free(img);
+	free(logdir);
 	free(transcript);
 	return ret;
 }
 
-/* ---- flash ---- */
-
-static int cmd_flash(const char *dir, int argc, char **argv)
+static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"yes", no_argument, NULL, 'y'},       {"force", no_argument, NULL, 'f'},
-		{"dry-run", no_argument, NULL, 'n'},   {"no-verify", no_argument, NULL, 'N'},
-		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
-	};
-	struct flash_opts o = {0};
-	char *img = NULL;
-	int c, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ynh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'y':
-			o.yes = 1;
-			break;
-		case 'f':
-			o.force = 1;
-			break;
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'N':
-			o.no_verify = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			error("usage: mkdistro flash [--yes] [--force] [--dry-run] [--no-verify] "
-			      "[IMAGE] DEVICE");
-			return USAGE;
-		}
-	}
-	if (argc - optind == 1) {
-		img = path_join(dir, "out/mkdistro.img");
-		o.image = img;
-		o.device = argv[optind];
-	} else if (argc - optind == 2) {
-		o.image = argv[optind];
-		o.device = argv[optind + 1];
-	} else {
-		error("usage: mkdistro flash [--yes] [--force] [--dry-run] [--no-verify] "
-		      "[IMAGE] DEVICE");
-		return USAGE;
-	}
-	ret = flash_run(&o);
-	free(img);
-	return ret;
+	return boot(c, argc, argv, 0);
 }
 
-/* ---- export ---- */
+static int cmd_test(struct cmd_ctx *c, int argc, char **argv)
+{
+	return boot(c, argc, argv, 1);
+}
 
-static int cmd_export(const char *dir, int argc, char **argv)
+static int cmd_matrix(struct cmd_ctx *c, int argc, char **argv)
+{
+	int first = want_operands(argc, argv, 0, 0);
+	return first < 0 ? first : matrix_run(c->plan, "auto");
+}
+
+/* ---- export and flash: the image, to a VM disk or a stick ---- */
+
+static int cmd_export(struct cmd_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'}, {"image", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
-	static const char usage[] = "usage: mkdistro export vdi|vmdk|qcow2 [--output FILE] [--image FILE]";
 	const char *fmt = NULL, *output = NULL, *image = NULL;
-	char *outdir = path_join(dir, "out"), *img = NULL, *out = NULL, *logdir = NULL, *log = NULL;
-	int c, ret = USAGE;
+	int o;
 
-	/* "-": the format may come before or after the options (POSIXLY_CORRECT or not);
-	 * optind 0 makes getopt read that again after main's "+" */
+	/* "-": the format may come before or after the options; optind 0 makes getopt start
+	 * afresh after main's "+" */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
-		switch (c) {
-		case 1:
-			if (fmt) {
-				error("unexpected argument '%s'", optarg);
-				goto out;
-			}
+	while ((o = next_opt(argc, argv, "-:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		if (o == 1 && fmt)
+			return usage_error("unexpected argument '%s'", optarg);
+		if (o == 1)
 			fmt = optarg;
-			break;
-		case 'o':
+		else if (o == 'o')
 			output = optarg;
-			break;
-		case 'i':
+		else
 			image = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			ret = 0;
-			goto out;
-		default:
-			error("%s", usage);
-			goto out;
-		}
 	}
-	if (!fmt) {
-		error("%s", usage);
-		goto out;
+	if (!fmt)
+		return usage_error("say which format: " EXPORT_FORMATS);
+	if (!export_format_known(fmt))
+		return usage_error("unknown format '%s' (want " EXPORT_FORMATS ")", fmt);
+	return tools_check(TOOLS_EXPORT) < 0 ? -1 : export_run(c->dir, fmt, image, output);
+}
+
+static int cmd_flash(struct cmd_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"yes", no_argument, NULL, 'y'},     {"force", no_argument, NULL, 'f'},
+		{"dry-run", no_argument, NULL, 'n'}, {"no-verify", no_argument, NULL, 'N'},
+		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+	};
+	struct flash_opts o = {0};
+	char *img = NULL;
+	int opt, ret;
+
+	optind = 1;
+	while ((opt = next_opt(argc, argv, "+:ynh", opts)) != -1) {
+		if (opt < 0)
+			return opt;
+		o.yes |= opt == 'y';
+		o.force |= opt == 'f';
+		o.dry_run |= opt == 'n';
+		o.no_verify |= opt == 'N';
 	}
-	if (!export_format_known(fmt)) {
-		error("unknown format '%s' (want " EXPORT_FORMATS ")", fmt);
-		goto out;
-	}
-	ret = -1;
-	if (check_tools(export_tools, sizeof(export_tools) / sizeof(export_tools[0]), 0) < 0)
-		goto out;
-	img = image ? xstrdup(image) : path_join(outdir, "mkdistro.img");
-	if (!file_exists(img)) {
-		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
-		goto out;
-	}
-	out = output ? xstrdup(output) : xasprintf("%s/mkdistro.%s", outdir, fmt);
-	/* a project keeps the log with the others; elsewhere qemu-img speaks on stderr */
-	if (is_dir(outdir)) {
-		logdir = path_join(outdir, "log");
-		log = path_join(logdir, "export.log");
-		if (mkdir_p(logdir, 0755) < 0)
-			goto out;
-		unlink(log);
-	}
-	ret = export_image(img, fmt, out, log);
-out:
-	free(outdir);
+	if (argc == optind)
+		return usage_error("say which device to write");
+	if (argc - optind > 2)
+		return usage_error("unexpected argument '%s'", argv[optind + 2]);
+	img = argc - optind == 1 ? path_join(c->dir, "out/mkdistro.img") : NULL;
+	o.image = img ? img : argv[optind];
+	o.device = argv[argc - 1];
+	/* flash waits in blocking writes: a signal must break into them (EINTR) to stop it */
+	interrupt_init(0);
+	ret = flash_run(&o);
 	free(img);
-	free(out);
-	free(logdir);
-	free(log);
 	return ret;
 }
 
-/* ---- initrd unpack and pack ---- */
+/* ---- the commands over files: diff, initrd, ldd, init ---- */
 
-static int cmd_initrd(int argc, char **argv)
+static int cmd_diff(struct cmd_ctx *c, int argc, char **argv)
 {
-	int level = 0;
-	if (argc == 6 && !strcmp(argv[1], "pack") && !strcmp(argv[4], "--level")) {
-		char *end;
-		long v = strtol(argv[5], &end, 10);
-		if (*end || v < 1 || v > 12)
-			return error("--level takes 1 to 12, not '%s'", argv[5]);
-		level = (int)v;
-		argc = 4;
-	}
-	if (argc == 4 && !strcmp(argv[1], "unpack"))
-		return initrdfile_unpack(argv[2], argv[3]);
-	if (argc == 4 && !strcmp(argv[1], "pack"))
-		return initrdfile_pack(argv[2], argv[3], level);
-	return error("usage: mkdistro initrd unpack FILE DIR | mkdistro initrd pack DIR FILE "
-		     "[--level N]");
+	int first = want_operands(argc, argv, 2, 2), r;
+	(void)c;
+	if (first < 0)
+		return first;
+	r = imgdiff_run(argv[first], argv[first + 1]);
+	return r < 0 ? CMD_TROUBLE : r ? -1 : 0;
 }
 
-/* ---- ldd ---- */
-
-static int cmd_ldd(int argc, char **argv)
+static int cmd_initrd(struct cmd_ctx *c, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{"level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *op[3];
+	int o, n = 0, level = 0, pack;
+	(void)c;
+	/* "-": the options may follow the operands (initrd pack DIR FILE --level N) */
+	optind = 0;
+	while ((o = next_opt(argc, argv, "-:h", opts)) != -1) {
+		char *end;
+		long v;
+		if (o < 0)
+			return o;
+		if (o == 1 && n == 3)
+			return usage_error("unexpected argument '%s'", optarg);
+		if (o == 1) {
+			op[n++] = optarg;
+			continue;
+		}
+		v = strtol(optarg, &end, 10);
+		if (*end || v < 1 || v > 12)
+			return usage_error("--level takes 1 to 12, not '%s'", optarg);
+		level = (int)v;
+	}
+	if (n < 3)
+		return usage_error("'initrd' needs pack or unpack and two paths");
+	pack = !strcmp(op[0], "pack");
+	if (!pack && strcmp(op[0], "unpack"))
+		return usage_error("'%s' is neither pack nor unpack", op[0]);
+	if (!pack && level)
+		return usage_error("--level goes with 'initrd pack'");
+	return pack ? initrdfile_pack(op[1], op[2], level) : initrdfile_unpack(op[1], op[2]);
+}
+
+static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
+{
+	int first = want_operands(argc, argv, 1, INT_MAX), ret = 0;
 	struct elfdeps d;
-	int ret = 0;
-	if (argc < 2)
-		return error("usage: mkdistro ldd FILE...");
+	(void)c;
+	if (first < 0)
+		return first;
 	elfdeps_init(&d);
-	for (int i = 1; i < argc && !ret; i++)
+	for (int i = first; i < argc && !ret; i++)
 		ret = elfdeps_add_binary(&d, argv[i]);
 	if (!ret)
 		elfdeps_print(&d, stdout);
@@ -601,7 +496,186 @@ static int cmd_ldd(int argc, char **argv)
 	return ret;
 }
 
-/* ---- main ---- */
+static int cmd_init(struct cmd_ctx *c, int argc, char **argv)
+{
+	int first = want_operands(argc, argv, 1, 1);
+	(void)c;
+	return first < 0 ? first : project_init(argv[first]);
+}
+
+/* ---- help ---- */
+
+static const char global_help[] =
+	"Options, before the command:\n"
+	"  -C DIR                the project directory (default: .)\n"
+	"  -q, --quiet           no progress lines\n"
+	"  -h, --help            show this text (mkdistro COMMAND --help: the command's)\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"The project's mkdistro.conf, kernel.config, busybox.config and rootfs/ say what to\n"
+	"build; see mkdistro(1).  Stage logs go to out/log/, the build cache to\n"
+	"~/.cache/mkdistro.\n";
+
+static void print_usage(FILE *f, const struct command *cmd);
+
+static int cmd_help(struct cmd_ctx *c, int argc, char **argv)
+{
+	int first = want_operands(argc, argv, 0, 1);
+	const struct command *cmd;
+	(void)c;
+	if (first < 0)
+		return first;
+	cmd = argc > first ? find_command(argv[first]) : NULL;
+	if (argc > first && !cmd)
+		return usage_error("unknown command '%s'", argv[first]);
+	print_usage(stdout, cmd);
+	return 0;
+}
+
+/* ---- the commands ---- */
+
+static const struct command commands[] = {
+	{"build", cmd_build, 1, "[-q] build [--iso]",
+	 "build out/mkdistro.img and out/stick/ (the default command)",
+	 "Also out/report.txt and out/sbom.spdx.json; what is under out/ is replaced only\n"
+	 "when the whole build succeeded.\n"
+	 "  --iso          also out/mkdistro.iso, a hybrid CD image ([image] iso = yes)\n"},
+	{"lint", cmd_lint, 1, "[-q] lint",
+	 "check that the image holds what it needs to boot",
+	 "Runs the stages up to the root filesystems, then checks the kernels' .config\n"
+	 "and the initrds' files as build does; names each problem; writes no image.\n"},
+	{"run", cmd_run, 1,
+	 "run [--usb|--cdrom] [--uefi] [--writable] [--label L]\n"
+	 "         [--accel A] [--image FILE]",
+	 "boot the image in QEMU on this terminal (Ctrl-A X quits)",
+	 "Boots out/mkdistro.img, or FILE, with the serial console here.\n"
+	 "  --usb          as a USB stick on xHCI (default: an IDE disk)\n"
+	 "  --cdrom        as an IDE CD-ROM (the default for a .iso)\n"
+	 "  --uefi         with UEFI firmware (OVMF) instead of the BIOS\n"
+	 "  --writable     let the guest write FILE (needs --image, a copy)\n"
+	 "  --label L      the boot label to type at boot: (you type it here)\n"
+	 "  --accel A      auto (default), kvm or tcg\n"
+	 "  --image FILE   a stick, an ISO, or an exported .vdi, .vmdk or .qcow2\n"},
+	{"test", cmd_test, 1,
+	 "test [--usb|--cdrom] [--uefi] [--writable] [--label L]\n"
+	 "         [--accel A] [--image FILE] [--timeout S] [--cmd CMD]",
+	 "boot it headless, run CMD in its shell, print the transcript",
+	 "Exits 0 only when the shell answered and CMD exited 0.  The transcript is\n"
+	 "also saved to out/log/test.log.\n"
+	 "  --label L      type L at the boot: prompt (default: Enter)\n"
+	 "  --timeout S    give up after S seconds, 1 to 86400 (default 60)\n"
+	 "  --cmd CMD      the shell line to run (default: uname -a; cat /proc/mounts)\n"
+	 "  --usb, --cdrom, --uefi, --writable, --accel A, --image FILE: as for run\n"},
+	{"export", cmd_export, 0, "export vdi|vmdk|qcow2 [--output FILE] [--image FILE]",
+	 "convert the image to a disk for VirtualBox or QEMU",
+	 "Writes out/mkdistro.vdi (.vmdk, .qcow2) from out/mkdistro.img; the same\n"
+	 "image gives the same bytes.\n"
+	 "  --output FILE  write FILE instead (its directory must exist)\n"
+	 "  --image FILE   convert FILE instead of out/mkdistro.img\n"},
+	{"matrix", cmd_matrix, 1, "matrix",
+	 "boot the image from IDE, USB, CD and VDI, with BIOS and UEFI",
+	 "Boots out/mkdistro.img and out/mkdistro.iso every way they are meant to\n"
+	 "boot, prints the time to a shell for each, and keeps the table in\n"
+	 "out/boot-matrix.txt.\n"},
+	{"diff", cmd_diff, 0, "diff A.img B.img",
+	 "where two stick images differ, down to each initrd member",
+	 "Compares the MBR, the FAT, each file, and each member of an initrd that\n"
+	 "differs.  Exits 0 when they are identical, 1 when they differ, 2 on trouble,\n"
+	 "as diff(1).\n"},
+	{"flash", cmd_flash, 0,
+	 "flash [--yes] [--force] [--dry-run] [--no-verify]\n"
+	 "         [IMAGE] DEVICE",
+	 "write the image to a USB stick, safely, and verify it",
+	 "Writes out/mkdistro.img, or IMAGE.  Refuses a disk that is not a removable\n"
+	 "stick unless told so, shows what DEVICE is, and asks for its name.\n"
+	 "  -y, --yes      do not ask for the device's name (every check still runs)\n"
+	 "  --force        allow a disk that is not removable/USB/SD, or over 128 GB\n"
+	 "  -n, --dry-run  run every check, then stop before writing\n"
+	 "  --no-verify    do not read the stick back\n"},
+	{"menuconfig", cmd_menuconfig, 1, "menuconfig kernel|busybox [--variant NAME]",
+	 "change a configuration in its menuconfig",
+	 "The settings changed are written back to kernel.config, busybox.config or\n"
+	 "the variant's fragment.\n"
+	 "  --variant NAME a [kernel.NAME] or [initrd.NAME] variant (default: main)\n"},
+	{"initrd", cmd_initrd, 0,
+	 "initrd unpack FILE DIR\n"
+	 "       mkdistro initrd pack DIR FILE [--level N]",
+	 "take an initrd apart or put it back together, without root",
+	 "unpack: a cpio or ext2 initrd (gzip or not) into DIR, new or empty; owners,\n"
+	 "device nodes, hard links and times go to DIR/.mkdistro-initrd.\n"
+	 "pack: the same bytes back, gzip-compressed when FILE ends in .gz.\n"
+	 "  --level N      (pack) the gzip level, 1 to 12\n"},
+	{"lock", cmd_lock, 1, "lock [--update]",
+	 "fetch the sources, check them against mkdistro.lock",
+	 "Writes mkdistro.lock when the project has none.\n"
+	 "  --update       pin the sources as they are now\n"},
+	{"init", cmd_init, 0, "init DIR", "create a new project directory from the default files", ""},
+	{"ldd", cmd_ldd, 0, "ldd FILE...",
+	 "list the shared libraries FILEs need, as found for the image", ""},
+	{"help", cmd_help, 0, "help [COMMAND]", "show this text, or a command's", ""},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* A command's usage, or with cmd NULL mkdistro's: every command's synopsis and summary. */
+static void print_usage(FILE *f, const struct command *cmd)
+{
+	if (cmd) {
+		fprintf(f, "usage: mkdistro [-C DIR] %s\n\n%c%s.\n%s", cmd->synopsis,
+			toupper((unsigned char)cmd->summary[0]), cmd->summary + 1, cmd->help);
+		return;
+	}
+	fputs("usage: mkdistro [-C DIR] [-q] [COMMAND [ARGS]]\n\n"
+	      "Build a bootable BusyBox live USB stick image from kernel and BusyBox sources.\n\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n%s", global_help);
+}
+
+/* Read the project when the command needs one, catch signals, run the command, and say
+ * how it went as the exit status (the rule at the top of this file). */
+static int run_command(const struct command *cmd, const char *dir, int argc, char **argv)
+{
+	struct plan plan;
+	struct cmd_ctx c = {.dir = dir};
+	int ret;
+
+	if (cmd->project) {
+		if (config_load(&plan, dir) < 0)
+			return 1;
+		c.plan = &plan;
+	}
+	/* a signal stops a command between two steps (flash catches them its own way) */
+	if (cmd->run != cmd_flash)
+		interrupt_init(1);
+	ret = cmd->run(&c, argc, argv);
+	if (cmd->project)
+		config_release(&plan);
+	if (ret == CMD_HELP) {
+		print_usage(stdout, cmd);
+		ret = 0;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		ret = error_errno("cannot write to standard output");
+	if (interrupted()) {
+		interrupt_check(); /* says so, unless the command did */
+		return 128 + interrupted();
+	}
+	if (ret == CMD_USAGE) {
+		fputc('\n', stderr);
+		print_usage(stderr, cmd);
+	}
+	return ret == 0 ? 0 : ret == CMD_USAGE || ret == CMD_TROUBLE ? 2 : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -612,90 +686,44 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = ".";
-	const char *cmd = "build";
-	struct plan plan;
-	int c, ret;
+	const struct command *cmd;
+	char *build[] = {"build", NULL};
+	int c;
 
 	/* libarchive converts names through the locale: UTF-8 names in a pax tarball need a
 	 * UTF-8 LC_CTYPE (messages stay in English). */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "");
 
-	while ((c = getopt_long(argc, argv, "+C:hqV", opts, NULL)) != -1) {
+	while ((c = next_opt(argc, argv, "+:C:hqV", opts)) != -1) {
 		switch (c) {
 		case 'C':
 			dir = optarg;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		case 'q':
 			log_quiet = 1;
 			break;
 		case 'V':
 			printf("mkdistro %s\n", MKDISTRO_VERSION);
-			return 0;
+			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+		case CMD_HELP:
+			print_usage(stdout, NULL);
+			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 		default:
-			fputs(usage_text, stderr);
+			fputc('\n', stderr);
+			print_usage(stderr, NULL);
 			return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 0)
-		cmd = argv[0];
-
-	if (!strcmp(cmd, "help"))
-		ret = fputs(usage_text, stdout) < 0 ? -1 : 0;
-	else if (!strcmp(cmd, "init"))
-		ret = argc == 2 ? project_init(argv[1]) : error("usage: mkdistro init DIR");
-	else if (!strcmp(cmd, "ldd"))
-		ret = cmd_ldd(argc, argv);
-	else if (!strcmp(cmd, "initrd"))
-		ret = cmd_initrd(argc, argv);
-	else if (!strcmp(cmd, "flash"))
-		ret = cmd_flash(dir, argc, argv);
-	else if (!strcmp(cmd, "diff")) {
-		/* as diff(1): 0 identical, 1 different, 2 trouble */
-		int r = argc == 3 ? imgdiff_run(argv[1], argv[2])
-				  : (error("usage: mkdistro diff A.img B.img"), -1);
-		ret = r < 0 ? USAGE : r ? -1 : 0;
+	if (argc == 0) {
+		argc = 1;
+		argv = build;
 	}
-	else if (!strcmp(cmd, "export"))
-		ret = cmd_export(dir, argc, argv);
-	else if (!strcmp(cmd, "build") || !strcmp(cmd, "run") || !strcmp(cmd, "test") ||
-		 !strcmp(cmd, "menuconfig") || !strcmp(cmd, "lint") || !strcmp(cmd, "matrix") ||
-		 !strcmp(cmd, "lock")) {
-		int iso = !strcmp(cmd, "build") && argc == 2 && !strcmp(argv[1], "--iso");
-		if ((!strcmp(cmd, "build") || !strcmp(cmd, "lint")) && argc > 1 + iso) {
-			error("unexpected argument '%s' (see mkdistro --help)", argv[1 + iso]);
-			return 2;
-		}
-		if (config_load(&plan, dir) < 0)
-			return 1;
-		/* a signal stops these between two steps (flash has its own handling) */
-		interrupt_init();
-		plan.iso |= iso;
-		if (!strcmp(cmd, "build") || !strcmp(cmd, "lint"))
-			ret = cmd_build(&plan, !strcmp(cmd, "lint"));
-		else if (!strcmp(cmd, "menuconfig"))
-			ret = cmd_menuconfig(&plan, argc, argv);
-		else if (!strcmp(cmd, "lock"))
-			ret = cmd_lock(&plan, argc, argv);
-		else if (!strcmp(cmd, "matrix"))
-			ret = argc == 1 ? matrix_run(&plan, "auto") : (error("usage: mkdistro matrix"), USAGE);
-		else
-			ret = cmd_boot(&plan, argc, argv, !strcmp(cmd, "test"));
-		config_release(&plan);
-	} else {
-		error("unknown command '%s' (see mkdistro --help)", cmd);
+	if (!(cmd = find_command(argv[0]))) {
+		error("unknown command '%s' (see mkdistro --help)", argv[0]);
 		return 2;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		error_errno("cannot write to standard output");
-		return 1;
-	}
-	if (interrupt_check() < 0) /* as a shell reports a program a signal ended */
-		return 128 + interrupted();
-	return ret == FLASHIO_INTERRUPTED ? 130 : ret == USAGE ? 2 : ret < 0 ? 1 : 0;
+	return run_command(cmd, dir, argc, argv);
 }

@@ -262,3 +262,32 @@ out:
 	free(dst);
 	return ret;
 }
+
+int export_run(const char *dir, const char *fmt, const char *image, const char *output)
+{
+	char *outdir = path_join(dir, "out"), *logdir = path_join(outdir, "log");
+	char *img = image ? xstrdup(image) : path_join(outdir, "mkdistro.img");
+	char *out = output ? xstrdup(output) : xasprintf("%s/mkdistro.%s", outdir, fmt);
+	char *log = NULL;
+	int ret = -1;
+
+	if (!file_exists(img)) {
+		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
+		goto out;
+	}
+	/* a project keeps the log with the others; elsewhere qemu-img speaks on stderr */
+	if (is_dir(outdir)) {
+		log = path_join(logdir, "export.log");
+		if (mkdir_p(logdir, 0755) < 0)
+			goto out;
+		unlink(log);
+	}
+	ret = export_image(img, fmt, out, log);
+out:
+	free(outdir);
+	free(logdir);
+	free(img);
+	free(out);
+	free(log);
+	return ret;
+}

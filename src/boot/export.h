@@ -26,4 +26,9 @@ int export_format_known(const char *fmt);
  * it was, and no temporary file is left). */
 int export_image(const char *image, const char *fmt, const char *out, const char *log);
 
+/* `mkdistro export`: image (NULL: DIR/out/mkdistro.img) to output (NULL:
+ * DIR/out/mkdistro.FMT), with qemu-img's output in DIR/out/log/export.log when DIR/out
+ * exists (else on stderr).  Returns 0 or -1 (reported). */
+int export_run(const char *dir, const char *fmt, const char *image, const char *output);
+
 #endif

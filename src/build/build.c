@@ -43,27 +43,64 @@ static void log_note(const char *log, const char *what, const char *path)
 	}
 }
 
-int stage_sources(struct build *b)
+/* Both sources, each file checked against lock before anything of it is unpacked and noted
+ * in it; then the lock file written when it was missing (or updating).  *written: 1 when it
+ * was. */
+static int fetch_sources(struct build *b, struct lockfile *lock, int *written)
 {
 	char *log = stage_log(b, "sources");
+	int ret = sources_get(b->plan, "kernel", lock, log, &b->ksrc) < 0 ||
+			  sources_get(b->plan, "busybox", lock, log, &b->bsrc) < 0 ||
+			  lockfile_save(lock, written) < 0
+		  ? -1
+		  : 0;
+	free(log);
+	return ret;
+}
+
+int stage_sources(struct build *b)
+{
 	char *path = path_join(b->plan->dir, LOCKFILE_NAME);
 	struct lockfile lock;
 	int written = 0;
-	/* Checked against the lock before anything is unpacked; a project without one gets it
-	 * now, from the sources as first fetched. */
-	int ret = lockfile_load(&lock, path) < 0 ||
-			  sources_get(b->plan, "kernel", &lock, log, &b->ksrc) < 0 ||
-			  sources_get(b->plan, "busybox", &lock, log, &b->bsrc) < 0 ||
-			  lockfile_save(&lock, &written) < 0
-		  ? -1
-		  : 0;
+	/* a project without a lock file gets it now, from the sources as first fetched */
+	int ret = lockfile_load(&lock, path) < 0 || fetch_sources(b, &lock, &written) < 0 ? -1 : 0;
 	if (written)
 		info("  pinned %zu source files in %s (keep it with the project)", lock.nfound, path);
 	if (!ret)
 		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
 	lockfile_release(&lock);
 	free(path);
-	free(log);
+	return ret;
+}
+
+int build_lock(const struct plan *plan, int update)
+{
+	struct lockfile lock = {0};
+	struct build b;
+	char *path = path_join(plan->dir, LOCKFILE_NAME);
+	int written = 0, ret = -1;
+
+	if (update) {
+		/* it replaces the whole file: one that does not even parse is no obstacle */
+		lock.path = xstrdup(path);
+		lock.update = 1;
+	} else if (lockfile_load(&lock, path) < 0) {
+		goto out;
+	}
+	if (build_begin(&b, plan) == 0 && fetch_sources(&b, &lock, &written) == 0) {
+		if (written)
+			printf("%s: pinned %zu source files (%s; %s)\n", path, lock.nfound, b.ksrc.id,
+			       b.bsrc.id);
+		else
+			printf("%s: all %zu source files match (%s; %s)\n", path, lock.nfound,
+			       b.ksrc.id, b.bsrc.id);
+		ret = 0;
+	}
+	build_end(&b);
+out:
+	lockfile_release(&lock);
+	free(path);
 	return ret;
 }
 

@@ -40,6 +40,10 @@ int build_preflight(const struct plan *plan);
  * (waiting), and make a fresh out/.work.  Returns 0 or -1 (reported); build_end in any case. */
 int build_begin(struct build *b, const struct plan *plan);
 void build_end(struct build *b);
+/* `mkdistro lock`: fetch both sources and check them against mkdistro.lock, writing it when
+ * missing; with update, pin them as they are now.  Prints what it did.  Returns 0 or -1
+ * (reported). */
+int build_lock(const struct plan *plan, int update);
 
 int stage_sources(struct build *b);   /* kernel and BusyBox sources */
 int stage_kernels(struct build *b);   /* every kernel variant */

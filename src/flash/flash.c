@@ -292,7 +292,6 @@ int flash_run(const struct flash_opts *o)
 		goto out;
 	}
 	f.progress = !log_quiet && isatty(STDERR_FILENO);
-	flashio_catch_signals();
 	if ((ret = flashio_write(&f)) < 0)
 		goto out;
 	rate(line, sizeof(line), f.img_size, "", f.write_s);

@@ -19,8 +19,9 @@ struct flash_opts {
 	int no_verify;      /* do not read the device back */
 };
 
-/* Returns 0 (flashed and verified, or a dry run that passed), -1 (refused or failed,
- * reported, with "nothing was written" when that is so), or FLASHIO_INTERRUPTED. */
+/* Returns 0 (flashed and verified, or a dry run that passed) or -1 (refused, failed or
+ * stopped by a signal: reported, with "nothing was written" when that is so).  The caller
+ * has caught the signals with interrupt_init(0) (interrupt.h). */
 int flash_run(const struct flash_opts *o);
 
 #endif

@@ -17,26 +17,9 @@
 #include <unistd.h>
 
 #include "sys/alloc.h"
+#include "sys/interrupt.h"
 #include "sys/log.h"
 #include "sys/spawn.h"
-
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-void flashio_catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: a blocking call returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 /* ---- faults, for tests only ----
  *
@@ -252,15 +235,16 @@ static void progress_show(struct progress *p, int end)
 
 /* ---- I/O ---- */
 
-static int interrupted(struct flashio *f, const char *doing, uint64_t pos)
+/* Told to stop (interrupt.h): say where, and what that leaves on the stick. */
+static int stopped(struct flashio *f, const char *doing, uint64_t pos)
 {
 	int verifying = !strcmp(doing, "verifying");
 	bar_break();
-	error("interrupted (%s) %s %s at byte %" PRIu64 " of %" PRIu64 "; %s",
-	      strsignal(got_signal ? got_signal : SIGINT), doing, f->dev_path, pos, f->img_size,
-	      verifying ? "the image was written in full, but not verified"
-			: "the stick does not hold a usable image");
-	return FLASHIO_INTERRUPTED;
+	interrupt_check();
+	return error("stopped %s %s at byte %" PRIu64 " of %" PRIu64 "; %s", doing, f->dev_path,
+		     pos, f->img_size,
+		     verifying ? "the image was written in full, but not verified"
+			       : "the stick does not hold a usable image");
 }
 
 static const char *hint(int err)
@@ -276,7 +260,7 @@ static int read_image(struct flashio *f, char *b, uint64_t off, size_t n)
 	size_t got = 0;
 	while (got < n && off + got < f->img_size) {
 		ssize_t r = pread(f->img_fd, b + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR && !got_signal)
+		if (r < 0 && errno == EINTR && !interrupted())
 			continue;
 		if (r < 0)
 			return bar_break(), error_errno("cannot read the image at byte %" PRIu64, off + got);
@@ -312,7 +296,7 @@ static ssize_t fault_pwrite(struct flashio *f, const char *b, size_t n, uint64_t
 	}
 	if ((x = fault_at(F_STALL, off, n)) != NULL) {
 		x->fired = 1;
-		while (!got_signal)
+		while (!interrupted())
 			pause();
 		errno = EINTR;
 		return -1;
@@ -329,8 +313,8 @@ static int dev_write(struct flashio *f, const char *b, size_t n, uint64_t off, s
 	size_t done = 0;
 	while (done < n) {
 		ssize_t w;
-		if (got_signal)
-			return interrupted(f, "writing", off + done);
+		if (interrupted())
+			return stopped(f, "writing", off + done);
 		w = fault_pwrite(f, b + done, n - done, off + done);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -363,8 +347,8 @@ static int dev_sync(struct flashio *f, uint64_t pos)
 	} else {
 		r = fsync(f->dev_fd);
 	}
-	if (r < 0 && errno == EINTR && got_signal)
-		return interrupted(f, "flushing", pos);
+	if (r < 0 && errno == EINTR && interrupted())
+		return stopped(f, "flushing", pos);
 	if (r < 0) {
 		int err = errno;
 		return bar_break(), error("flushing %s failed: %s%s; the stick does not hold a usable image",
@@ -527,8 +511,8 @@ static int dev_read(struct flashio *f, char *b, size_t n, uint64_t off)
 	while (got < n) {
 		ssize_t r;
 		struct fault *x;
-		if (got_signal)
-			return interrupted(f, "verifying", off + got);
+		if (interrupted())
+			return stopped(f, "verifying", off + got);
 		if (fault_pulled(off + got, n - got)) {
 			errno = ENODEV;
 			r = -1;

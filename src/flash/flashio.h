@@ -30,7 +30,6 @@
 #define FLASHIO_CHUNK (4u << 20)
 #define FLASHIO_SYNC_STEP (256u << 20)
 #define FLASHIO_HEAD (1u << 20)
-#define FLASHIO_INTERRUPTED (-2)
 
 struct flashio {
 	int img_fd;
@@ -48,15 +47,13 @@ struct flashio {
 	char sha256[65];       /* of the image, after a successful verify */
 };
 
-/* Catch SIGINT, SIGTERM and SIGHUP, so the work stops between two writes. */
-void flashio_catch_signals(void);
-
-/* Write the image (steps 1-4 above).  Returns 0, -1 (reported), or FLASHIO_INTERRUPTED
- * (reported) after a signal. */
+/* Write the image (steps 1-4 above).  Returns 0 or -1 (reported).  A signal caught by
+ * interrupt.h (initialised without SA_RESTART, so that a blocking write returns EINTR)
+ * stops it between two writes. */
 int flashio_write(struct flashio *f);
 
-/* Read the device back and compare it with the image.  Returns 0 when they match, -1
- * (reported: the first differing byte, or the read error), or FLASHIO_INTERRUPTED. */
+/* Read the device back and compare it with the image.  Returns 0 when they match, or -1
+ * (reported: the first differing byte, the read error, or a signal). */
 int flashio_verify(struct flashio *f);
 
 #endif

@@ -37,13 +37,13 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
 			kill(children[i], sig == SIGHUP ? SIGTERM : sig);
 }
 
-void interrupt_init(void)
+void interrupt_init(int restart)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sa.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&sa.sa_mask, sigs[i]);

@@ -9,14 +9,15 @@
  * was.  main() then exits 128 + the signal's number, as a shell reports a killed program.
  * A second signal ends mkdistro at once, as if there were no handler.
  */
-/* Catch SIGINT, SIGTERM and SIGHUP from now on. */
 #ifndef MKDISTRO_INTERRUPT_H
 #define MKDISTRO_INTERRUPT_H
 
 #include <sys/types.h>
 
-/* Catch SIGINT, SIGTERM and SIGHUP from now on. */
-void interrupt_init(void);
+/* Catch SIGINT, SIGTERM and SIGHUP from now on.  restart: system calls the signal breaks
+ * into go on (SA_RESTART); 0 for code that waits in blocking calls and must see EINTR to
+ * stop (flash's writes). */
+void interrupt_init(int restart);
 /* The signal that came (SIGINT, ...), or 0. */
 int interrupted(void);
 /* -1, reported once as "interrupted by SIGINT", when a signal came; else 0. */

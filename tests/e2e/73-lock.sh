@@ -123,7 +123,7 @@ check "then the build passes the sources" past_sources
 "$MKDISTRO" -C "$P" lock > "$T/out.txt" 2>&1
 check "mkdistro lock: all match" bash -c "test $? -eq 0 && grep -q 'all 2 source files match' '$T/out.txt'"
 "$MKDISTRO" -C "$P" lock --frobnicate > "$T/out.txt" 2>&1
-check "mkdistro lock: a bad argument is a usage error" bash -c "test $? -eq 2 && grep -q 'usage: mkdistro lock' '$T/out.txt'"
+check "mkdistro lock: a bad argument is a usage error" bash -c "test $? -eq 2 && grep -q '^usage: mkdistro \\[-C DIR\\] lock' '$T/out.txt'"
 echo garbage >> "$P/mkdistro.lock"
 "$MKDISTRO" -C "$P" lock --update > "$T/out.txt" 2>&1
 check "mkdistro lock --update replaces a lock file that does not parse" bash -c \

@@ -90,7 +90,7 @@ check "unknown format: the error names the formats" contains "$T/bad-format.txt"
 	"^mkdistro: unknown format 'vhd' \\(want vdi, vmdk or qcow2\\)\$"
 check "unknown format: nothing written" test ! -e "$P/out/mkdistro.vhd" -a ! -e "$P/out/mkdistro.vhd.tmp"
 mkd no-format -C "$P" export
-check "no format: usage error (exit 2)" bash -c "[ $rc -eq 2 ] && grep -q '^mkdistro: usage: mkdistro export' '$T/no-format.txt'"
+check "no format: usage error (exit 2)" bash -c "[ $rc -eq 2 ] && grep -q '^usage: mkdistro \\[-C DIR\\] export' '$T/no-format.txt'"
 mkd two-formats -C "$P" export vdi qcow2
 check "two formats: usage error (exit 2)" test $rc -eq 2
 mkd bad-option -C "$P" export vdi --bogus

@@ -419,12 +419,15 @@ check "not root: 0 bytes written" test "$before" = "$(state "$B")"
 mkd short "$usbB" MKDISTRO_TEST_FLASH_FAULT="short@0,short@$((4 * M)),short@$((8 * M - 1))" flash --yes "$img" "$B"
 check "short writes: carried on, exit 0 and verified" bash -c "test $rc -eq 0 && grep -Eq 'verified: sha256 [0-9a-f]{64} matches' '$out'"
 check "short writes: the image is on the stick" cmp -n $((8 * M)) "$img" "$B"
-for sig in INT TERM; do
+# exit 128 + the signal's number, as for every command (mkdistro(1), EXIT STATUS)
+for sig in INT:130 TERM:143 HUP:129; do
+	want=${sig#*:}
+	sig=${sig%:*}
 	random "$B"
 	mkd "sig$sig" "$usbB" MKDISTRO_TEST_FLASH_FAULT="exec@$((4 * M))" MKDISTRO_TEST_FLASH_EXEC="kill -$sig \$PPID" \
 		flash --yes "$img" "$B"
-	check "SIG$sig mid-write: exit 130, 'interrupted', within 30 s ($secs s)" bash -c \
-		"test $rc -eq 130 && grep -q 'interrupted' '$out' && ! grep -q 'done: ' '$out' && awk 'BEGIN { exit !($secs < 30) }'"
+	check "SIG$sig mid-write: exit $want, 'interrupted by SIG$sig', within 30 s ($secs s)" bash -c \
+		"test $rc -eq $want && grep -q 'interrupted by SIG$sig' '$out' && grep -q 'stopped writing' '$out' && ! grep -q 'done: ' '$out' && awk 'BEGIN { exit !($secs < 30) }'"
 done
 
 # The real image on C (80 MiB): random bytes past the image, then a GPT whose backup header

@@ -1,0 +1,19 @@
+/* tools.h: the host programs and files a command needs, and the Debian package of each, so
+ * that a missing one is named with the package to install before any work starts.
+ */
+#ifndef MKDISTRO_TOOLS_H
+#define MKDISTRO_TOOLS_H
+
+enum tools_need {
+	TOOLS_BUILD = 1,  /* build, lint, lock, menuconfig: compilers, Kbuild's helpers, mkfs.fat,
+			   * mtools, syslinux, dpkg and apt */
+	TOOLS_VM = 2,     /* run, test: qemu-system-x86_64 */
+	TOOLS_EXPORT = 4, /* export: qemu-img */
+};
+
+/* Check every program (in PATH) and file of the sets in need, reporting each missing one
+ * with its package: "'mkfs.fat' is not found in PATH; install the Debian package
+ * 'dosfstools' (apt-get install dosfstools)".  Returns 0, or -1 when any is missing. */
+int tools_check(unsigned need);
+
+#endif
