@@ -26,50 +26,39 @@ struct cell {
  * tests/e2e/85-boot-everywhere.sh). */
 #define NA_UEFI_CD "n/a: Syslinux's EFI loader cannot boot from a CD"
 
-/* Keep the rows of the other initrd format from an earlier table. */
-static void old_rows(const char *path, const char *format, struct buf *out)
+#define HEADER_FORMAT "%-8s %-6s %-6s %-6s %s\n"
+
+size_t matrix_table_without(const char *table, const char *format, struct buf *out)
 {
 	struct buf old;
 	char *line, *save = NULL;
+	size_t kept = 0;
 	buf_init(&old);
-	if (!file_exists(path) || read_file(path, &old) < 0) {
+	buf_addf(out, HEADER_FORMAT, "firmware", "medium", "initrd", "result", "shell after");
+	if (!file_exists(table) || read_file(table, &old) < 0) {
 		buf_release(&old);
-		return;
+		return 0;
 	}
 	for (line = strtok_r(old.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char fw[16], med[16], fmt[16];
 		if (sscanf(line, "%15s %15s %15s", fw, med, fmt) == 3 && strcmp(fw, "firmware") &&
-		    strcmp(fmt, format))
+		    strcmp(fmt, format)) {
 			buf_addf(out, "%s\n", line);
+			kept++;
+		}
 	}
 	buf_release(&old);
+	return kept;
 }
 
-int matrix_run(const struct plan *plan, const char *accel)
+/* Boot each cell that can work; the ones that fail are reported.  Returns how many. */
+static size_t boot_cells(const struct plan *plan, const char *accel, const char *img,
+			 const char *iso, const char *vdi, const char *logdir, struct cell *cells)
 {
 	static const char *const firmwares[] = {"bios", "uefi"};
 	static const char *const media[] = {"ide", "usb", "cd", "vdi"};
 	const char *format = plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio";
-	char *img = path_join(plan->out_dir, "mkdistro.img");
-	char *iso = path_join(plan->out_dir, "mkdistro.iso");
-	char *work = path_join(plan->out_dir, ".matrix");
-	char *vdi = path_join(work, "mkdistro.vdi");
-	char *logdir = path_join(plan->out_dir, "log");
-	char *log = path_join(logdir, "matrix.log");
-	char *table = path_join(plan->out_dir, "boot-matrix.txt");
-	struct cell cells[8];
-	struct buf text;
 	size_t n = 0, failed = 0;
-	int ret = -1;
-
-	buf_init(&text);
-	if (!file_exists(img) || !file_exists(iso)) {
-		error("'%s' and '%s' are needed; run 'mkdistro build --iso' first", img, iso);
-		goto out;
-	}
-	if (mkdir_p(work, 0755) < 0 || mkdir_p(logdir, 0755) < 0 ||
-	    export_image(img, "vdi", vdi, log) < 0)
-		goto out;
 	for (size_t f = 0; f < 2; f++) {
 		for (size_t m = 0; m < 4; m++, n++) {
 			struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = accel};
@@ -93,18 +82,42 @@ int matrix_run(const struct plan *plan, const char *accel)
 			o.transcript = tlog;
 			info("matrix: %s, %s, %s initrd", c->firmware, c->medium, format);
 			c->ok = qemu_test(&o, &c->secs) == 0;
-			free(tlog);
 			if (!c->ok) {
-				error("matrix: %s from %s (%s initrd) did not reach a shell; transcript in "
-				      "%s/matrix-%s-%s.log",
-				      c->firmware, c->medium, format, logdir, c->firmware, c->medium);
+				error("matrix: %s from %s (%s initrd) did not reach a shell; transcript in %s",
+				      c->firmware, c->medium, format, tlog);
 				failed++;
 			}
+			free(tlog);
 		}
 	}
-	buf_addf(&text, "%-8s %-6s %-6s %-6s %s\n", "firmware", "medium", "initrd", "result",
-		 "shell after");
-	old_rows(table, format, &text);
+	return failed;
+}
+
+int matrix_run(const struct plan *plan, const char *accel)
+{
+	const char *format = plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio";
+	char *img = path_join(plan->out_dir, "mkdistro.img");
+	char *iso = path_join(plan->out_dir, "mkdistro.iso");
+	char *work = path_join(plan->out_dir, ".matrix");
+	char *vdi = path_join(work, "mkdistro.vdi");
+	char *logdir = path_join(plan->out_dir, "log");
+	char *log = path_join(logdir, "matrix.log");
+	char *table = path_join(plan->out_dir, "boot-matrix.txt");
+	struct cell cells[8];
+	struct buf text;
+	size_t n = 8, failed;
+	int ret = -1;
+
+	buf_init(&text);
+	if (!file_exists(img) || !file_exists(iso)) {
+		error("'%s' and '%s' are needed; run 'mkdistro build --iso' first", img, iso);
+		goto out;
+	}
+	if (mkdir_p(work, 0755) < 0 || mkdir_p(logdir, 0755) < 0 ||
+	    export_image(img, "vdi", vdi, log) < 0)
+		goto out;
+	failed = boot_cells(plan, accel, img, iso, vdi, logdir, cells);
+	matrix_table_without(table, format, &text);
 	for (size_t i = 0; i < n; i++) {
 		buf_addf(&text, "%-8s %-6s %-6s %-6s ", cells[i].firmware, cells[i].medium, format,
 			 cells[i].na ? "n/a" : cells[i].ok ? "ok" : "FAIL");

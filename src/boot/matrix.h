@@ -11,10 +11,19 @@
 #ifndef MKDISTRO_MATRIX_H
 #define MKDISTRO_MATRIX_H
 
+#include <stddef.h>
+
 #include "build/config.h"
+#include "sys/buf.h"
 
 /* Boot every cell, print the table and save it.  accel: as for qemu_find_accel.  Returns 0
  * when every cell reached the shell, else -1 (the failing cells reported). */
 int matrix_run(const struct plan *plan, const char *accel);
+
+/* The table at path (out/boot-matrix.txt) without the rows of initrd format ("cpio",
+ * "ext2"), header first, into out; a build whose image changed keeps only these, since the
+ * others describe an image that is gone.  Returns how many rows were kept (0 also when there
+ * is no table). */
+size_t matrix_table_without(const char *table, const char *format, struct buf *out);
 
 #endif

@@ -2,9 +2,9 @@
  *
  * mkdistro.c runs them in order (its stage table is the pipeline's table of contents).  Each
  * stage reads the plan and what earlier stages left in struct build, adds its own results,
- * and appends a one-line summary for the progress line.  Everything is built in
- * out/.work; only stage_image publishes, with one rename, so a failed build leaves the
- * previous out/mkdistro.img as it was.
+ * and appends a one-line summary for the progress line.  Everything is made in out/.work;
+ * the last stage publishes it all in one step (publish.h), so a failed build leaves out/ as
+ * the last build left it.
  */
 #ifndef MKDISTRO_BUILD_H
 #define MKDISTRO_BUILD_H
@@ -19,16 +19,29 @@
 
 #define MKDISTRO_VERSION "0.1.0" /* for --version, and the SBOM's creator */
 
+/* What the stages make of one kernel variant. */
+struct build_kernel {
+	const struct kvariant *v;
+	struct kernel_out out;
+};
+
+/* What the stages make of one initrd variant. */
+struct build_initrd {
+	const struct ivariant *v;
+	struct busybox_out busybox; /* its own, or a copy of main's paths */
+	int own_busybox;            /* built for it: main, or a variant with busybox_config */
+	struct manifest tree;       /* the root filesystem as it is at boot */
+	struct manifest added;      /* stacked: what its file holds, the part main lacks */
+	struct initrd_stats st;     /* the file on the stick */
+};
+
 struct build {
 	const struct plan *plan;
-	char *logdir, *work, *stick, *img, *iso;
+	char *logdir, *work, *stick; /* out/log, out/.work, and the new stick tree in it */
 	struct source ksrc, bsrc;
-	struct kernel_out *k;    /* per kernel variant */
-	struct busybox_out *bb;  /* per initrd variant (a copy of main's paths when it has none) */
-	struct manifest *m;      /* per initrd variant */
-	struct manifest *added;  /* per initrd variant: what a stacked one holds */
-	struct initrd_stats *st; /* per initrd variant: the file written */
-	struct buf summary;      /* the current stage's progress line */
+	struct build_kernel *kernels; /* one per plan->kvar */
+	struct build_initrd *initrds; /* one per plan->ivar */
+	struct buf summary;           /* the current stage's progress line */
 	int project_lock, cache_lock;
 };
 
@@ -37,22 +50,28 @@ struct build {
  * minutes of kernel build.  Returns 0 or -1 (reported). */
 int build_preflight(const struct plan *plan);
 /* Take the project's lock (failing at once when another build holds it) and the cache's
- * (waiting), and make a fresh out/.work.  Returns 0 or -1 (reported); build_end in any case. */
+ * (waiting), finish what a crash left half published (publish.h), and make a fresh
+ * out/.work.  Returns 0 or -1 (reported); build_end in any case. */
 int build_begin(struct build *b, const struct plan *plan);
 void build_end(struct build *b);
 /* `mkdistro lock`: fetch both sources and check them against mkdistro.lock, writing it when
  * missing; with update, pin them as they are now.  Prints what it did.  Returns 0 or -1
  * (reported). */
 int build_lock(const struct plan *plan, int update);
+/* The path of a stage's log, out/log/NAME.log, emptied (malloc'd). */
+char *build_log(const struct build *b, const char *name);
+/* What the size report needs of each initrd written: one per variant (malloc'd). */
+struct report_initrd;
+struct report_initrd *build_report_initrds(const struct build *b);
 
 int stage_sources(struct build *b);   /* kernel and BusyBox sources */
 int stage_kernels(struct build *b);   /* every kernel variant */
 int stage_busyboxes(struct build *b); /* main's BusyBox and each variant's own */
-int stage_rootfs(struct build *b);    /* every initrd variant's manifest */
+int stage_rootfs(struct build *b);    /* every initrd variant's tree */
 int stage_lint(struct build *b);      /* the kernels' .config and the trees checked (lint.h) */
 int stage_initrds(struct build *b);   /* every initrd, stacked or whole; budgets */
 int stage_stick(struct build *b);     /* kernels and the boot menu in the stick tree */
-int stage_image(struct build *b);     /* the image, published with the stick tree, the report
-				       * and the SBOM (sbom.h) */
+int stage_image(struct build *b);     /* the image, the ISO, the report and the SBOM, made and
+				       * published with the stick tree (outputs.c) */
 
 #endif

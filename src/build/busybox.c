@@ -12,6 +12,7 @@
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
+#include "build/stage.h"
 #include "build/wrap.h"
 #include "formats/kconfig.h"
 #include "sys/alloc.h"
@@ -120,69 +121,74 @@ static char *record_name(const struct plan *plan, const char *config)
 	return name;
 }
 
+/* What make_busybox needs. */
+struct busybox_job {
+	const struct plan *plan;
+	const char *config;
+	const struct source *src;
+	const struct kconfig *frag;
+	const char *log;
+};
+
+/* Configure and build BusyBox in the source's shared build tree, then copy the binary, its
+ * applet list and the resolved .config into dir (stage.h). */
+static int make_busybox(void *ctx, const char *dir)
+{
+	static const char *const files[][2] = {
+		{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
+	static const unsigned modes[] = {0755, 0644, 0644};
+	const struct busybox_job *j = ctx;
+	const char *targets[] = {"busybox", "busybox.links", NULL};
+	char *objdir = cache_build_dir(j->plan, "busybox", j->src->id);
+	struct busybox_kbuild bk;
+	struct wrap w = {0};
+	int ret = -1;
+
+	if (wrap_setup(j->plan, &w) < 0)
+		goto out;
+	setup(&bk, j->plan, j->config, j->src, objdir, j->log, j->frag);
+	bk.k.wrap = &w;
+	bk.k.jobs = w.jobs;
+	if (kbuild_configure(&bk.k, NULL) < 0)
+		goto out;
+	info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
+	     *w.what ? ")" : "", j->log);
+	if (kbuild_make(&bk.k, targets) == 0)
+		ret = cache_copy_files(dir, objdir, files, modes, 3);
+out:
+	wrap_release(&w);
+	free(objdir);
+	return ret;
+}
+
 int busybox_build(const struct plan *plan, const char *config, const struct source *src,
 		  const char *log, struct busybox_out *out)
 {
 	struct kconfig frag;
 	struct inputs in;
-	struct wrap w = {0};
-	char key[65];
-	char *entry = NULL, *objdir = NULL, *record = record_name(plan, config);
-	char *rec = inputs_record(plan, record), *what = xasprintf("BusyBox (%s)", record + 8);
+	char *record = record_name(plan, config), *what = xasprintf("BusyBox (%s)", record + 8);
+	struct busybox_job job = {plan, config, src, &frag, log};
+	struct stage_cache sc = {.kind = "busybox", .what = what, .record = record,
+				 .make = make_busybox, .ctx = &job};
+	char *entry = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	kconfig_init(&frag);
 	inputs_init(&in);
 	/* mkdistro.conf's [busybox] static decides, whatever the fragment says. */
-	if (read_config(plan, config, &frag) < 0 || busybox_inputs(plan, src, &frag, &in) < 0)
+	if (read_config(plan, config, &frag) < 0 || busybox_inputs(plan, src, &frag, &in) < 0 ||
+	    stage_cached(plan, &sc, &in, &entry, &out->cached) < 0)
 		goto out;
-	inputs_key(&in, key);
-	entry = cache_entry(plan, "busybox", key);
 	out->binary = path_join(entry, "busybox");
 	out->links = path_join(entry, "busybox.links");
 	out->config = path_join(entry, "config");
-	if (cache_complete(entry)) {
-		out->cached = 1;
-		inputs_announce_reuse(&in, rec, what);
-		ret = inputs_save(&in, rec);
-		goto out;
-	}
-
-	inputs_announce(&in, rec, what, NULL);
-	if (wrap_setup(plan, &w) < 0)
-		goto out;
-	{
-		const char *targets[] = {"busybox", "busybox.links", NULL};
-		struct busybox_kbuild bk;
-		objdir = cache_build_dir(plan, "busybox", src->id);
-		setup(&bk, plan, config, src, objdir, log, &frag);
-		bk.k.wrap = &w;
-		bk.k.jobs = w.jobs;
-		if (kbuild_configure(&bk.k, NULL) < 0)
-			goto out;
-		info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
-		     *w.what ? ")" : "", log);
-		if (kbuild_make(&bk.k, targets) < 0)
-			goto out;
-	}
-
-	{
-		static const char *const files[][2] = {
-			{"busybox", "busybox"}, {"busybox.links", "busybox.links"}, {".config", "config"}};
-		static const unsigned modes[] = {0755, 0644, 0644};
-		if (cache_store(entry, objdir, files, modes, 3) < 0 || inputs_save(&in, rec) < 0)
-			goto out;
-	}
 	ret = 0;
 out:
 	kconfig_release(&frag);
 	inputs_release(&in);
-	wrap_release(&w);
 	free(entry);
-	free(objdir);
 	free(record);
-	free(rec);
 	free(what);
 	return ret;
 }

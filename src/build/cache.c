@@ -126,59 +126,19 @@ char *cache_build_dir(const struct plan *plan, const char *what, const char *id)
 	return p;
 }
 
-int cache_store(const char *entry, const char *dir, const char *const files[][2],
-		const unsigned *mode, size_t n)
+int cache_copy_files(const char *dir, const char *from, const char *const files[][2],
+		     const unsigned *mode, size_t n)
 {
-	char *tmp = cache_begin(entry);
-	int ret = -1;
-	if (!tmp)
-		return -1;
 	for (size_t i = 0; i < n; i++) {
-		char *from = path_join(dir, files[i][0]);
-		char *to = path_join(tmp, files[i][1]);
-		int r = copy_file(from, to, mode[i]);
-		free(from);
-		free(to);
+		char *src = path_join(from, files[i][0]);
+		char *dst = path_join(dir, files[i][1]);
+		int r = copy_file(src, dst, mode[i]);
+		free(src);
+		free(dst);
 		if (r < 0)
-			goto out;
-	}
-	ret = cache_commit(tmp, entry);
-out:
-	if (ret)
-		remove_tree(tmp);
-	free(tmp);
-	return ret;
-}
-
-int cache_lock(const char *path, int wait, const char *who)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return error_errno("cannot open the lock '%s'", path);
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	if (errno != EWOULDBLOCK) {
-		error_errno("cannot lock '%s'", path);
-		close(fd);
-		return -1;
-	}
-	if (!wait) {
-		close(fd);
-		return error("another mkdistro build is using %s (lock: %s)", who, path);
-	}
-	info("mkdistro: waiting for another mkdistro build using %s (lock: %s)", who, path);
-	/* polled, so that Ctrl-C still stops the wait (flock would be restarted) */
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		struct timespec t = {0, 100 * 1000 * 1000};
-		if ((errno != EWOULDBLOCK && errno != EINTR) || interrupt_check() < 0) {
-			if (!interrupted())
-				error_errno("cannot lock '%s'", path);
-			close(fd);
 			return -1;
-		}
-		nanosleep(&t, NULL);
 	}
-	return fd;
+	return 0;
 }
 
 void cache_touch(const char *entry)

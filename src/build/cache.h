@@ -24,18 +24,13 @@ int cache_commit(const char *tmp, const char *entry);
 /* The out-of-tree build directory for a source: <cache>/build/<what>-<id>, with the
  * characters of id that are awkward in a path replaced.  malloc'd. */
 char *cache_build_dir(const struct plan *plan, const char *what, const char *id);
-/* Copy files from dir into a new entry and commit it: files[i][0] is the name in dir,
- * files[i][1] the name in the entry, mode[i] its mode.  Returns 0 or -1 (reported). */
-int cache_store(const char *entry, const char *dir, const char *const files[][2],
-		const unsigned *mode, size_t n);
+/* Copy files from the directory from into dir (an entry being made): files[i][0] is the
+ * name in from, files[i][1] the name in dir, mode[i] its mode.  Returns 0 or -1 (reported). */
+int cache_copy_files(const char *dir, const char *from, const char *const files[][2],
+		     const unsigned *mode, size_t n);
 /* Mark the entry used now (its directory's time), for cache_prune. */
 void cache_touch(const char *entry);
 /* Keep the keep most recently used entries of kind, removing the others.  For the small,
  * quick to remake kinds (initrds), whose entries would otherwise pile up with every edit. */
 void cache_prune(const struct plan *plan, const char *kind, size_t keep);
-/* Take path's lock (flock on the file, created if missing), for as long as the returned fd
- * stays open.  wait: block until it is free, saying so; else fail at once, naming the lock
- * and who: "another mkdistro build is using WHO".  Returns the fd, or -1 (reported). */
-int cache_lock(const char *path, int wait, const char *who);
-
 #endif

@@ -8,6 +8,7 @@
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
+#include "build/stage.h"
 #include "build/wrap.h"
 #include "formats/kconfig.h"
 #include "sys/alloc.h"
@@ -149,15 +150,70 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	return 0;
 }
 
+/* What make_kernel needs. */
+struct kernel_job {
+	const struct plan *plan;
+	const struct kvariant *v;
+	const struct source *src;
+	const struct kconfig *frag;
+	const char *log;
+};
+
+/* Configure and build the kernel in the source's shared build tree, then copy bzImage, the
+ * resolved .config and the release into dir (stage.h). */
+static int make_kernel(void *ctx, const char *dir)
+{
+	static const char *const files[][2] = {{"arch/x86/boot/bzImage", "bzImage"},
+					       {".config", "config"},
+					       {"include/config/kernel.release", "release"}};
+	static const unsigned modes[] = {0644, 0644, 0644};
+	const struct kernel_job *j = ctx;
+	const char *targets[] = {"bzImage", NULL};
+	char *objdir = cache_build_dir(j->plan, "kernel", j->src->id), *cmd = NULL;
+	struct kernel_kbuild kk;
+	struct kconfig resolved;
+	struct wrap w = {0};
+	int ret = -1;
+
+	kconfig_init(&resolved);
+	if (wrap_setup(j->plan, &w) < 0)
+		goto out;
+	setup(&kk, j->plan, j->v, j->src, objdir, j->log, j->frag);
+	kk.k.wrap = &w;
+	kk.k.jobs = w.jobs;
+	if (kbuild_configure(&kk.k, &resolved) < 0)
+		goto out;
+	/* Two savings per object, neither of which changes a byte of the kernel.  Without
+	 * modules, EXPORT_SYMBOL expands to nothing, so Kbuild's per-object
+	 * scripts/check-local-export (nm and awk over each object, to catch an exported static
+	 * symbol) has nothing to find, and costs more than a ccache hit.  And most lines of a
+	 * C file's rule have an empty command, for each of which Kbuild's `cmd` starts a shell. */
+	if (!strcmp(kconfig_get(&resolved, "MODULES"), "n"))
+		kk.vars[1] = "cmd_check_local_export=";
+	cmd = cmd_skipping_empty(j->src->tree);
+	kk.vars[kk.vars[1] ? 2 : 1] = cmd;
+	info("  make -j%u bzImage%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
+	     *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
+	if (kbuild_make(&kk.k, targets) == 0)
+		ret = cache_copy_files(dir, objdir, files, modes, 3);
+out:
+	kconfig_release(&resolved);
+	wrap_release(&w);
+	free(objdir);
+	free(cmd);
+	return ret;
+}
+
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
 		 const char *log, struct kernel_out *out)
 {
 	struct kconfig frag;
 	struct inputs in;
-	struct wrap w = {0};
-	char key[65];
-	char *entry = NULL, *objdir = NULL, *what = xasprintf("kernel %s", v->name);
-	char *record = xasprintf("kernel-%s", v->name), *rec = inputs_record(plan, record);
+	char *what = xasprintf("kernel %s", v->name), *record = xasprintf("kernel-%s", v->name);
+	struct kernel_job job = {plan, v, src, &frag, log};
+	struct stage_cache sc = {.kind = "kernel", .what = what, .record = record,
+				 .make = make_kernel, .ctx = &job};
+	char *entry = NULL, *rel;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -166,83 +222,20 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	/* A variant's own config, or main's plus the variant's fragment. */
 	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
 	    (v->fragment && read_fragment(&frag, v->fragment) < 0) ||
-	    kernel_inputs(plan, src, &frag, &in) < 0)
+	    kernel_inputs(plan, src, &frag, &in) < 0 ||
+	    stage_cached(plan, &sc, &in, &entry, &out->cached) < 0)
 		goto out;
-	inputs_key(&in, key);
-	entry = cache_entry(plan, "kernel", key);
 	out->bzimage = path_join(entry, "bzImage");
 	out->config = path_join(entry, "config");
-	if (cache_complete(entry)) {
-		char *rel = path_join(entry, "release");
-		out->release = read_trimmed(rel);
-		free(rel);
-		out->cached = 1;
-		inputs_announce_reuse(&in, rec, what);
-		ret = out->release && inputs_save(&in, rec) == 0 ? 0 : -1;
-		goto out;
-	}
-
-	inputs_announce(&in, rec, what, NULL);
-	if (wrap_setup(plan, &w) < 0)
-		goto out;
-	{
-		const char *targets[] = {"bzImage", NULL};
-		struct kernel_kbuild kk;
-		struct kconfig resolved;
-		char *cmd;
-		int modules, made;
-		objdir = cache_build_dir(plan, "kernel", src->id);
-		setup(&kk, plan, v, src, objdir, log, &frag);
-		kk.k.wrap = &w;
-		kk.k.jobs = w.jobs;
-		kconfig_init(&resolved);
-		if (kbuild_configure(&kk.k, &resolved) < 0) {
-			kconfig_release(&resolved);
-			goto out;
-		}
-		modules = strcmp(kconfig_get(&resolved, "MODULES"), "n") != 0;
-		kconfig_release(&resolved);
-		/* Two savings per object, measured on a ccache-warm kernel (every compile a hit),
-		 * neither of which changes a byte of the kernel.  Without modules, EXPORT_SYMBOL
-		 * expands to nothing, so Kbuild's per-object scripts/check-local-export (nm and awk
-		 * over each object, to catch an exported static symbol) has nothing to find: 0.1 s
-		 * per object, more than the ccache hit; skipping it took the warm kernel from 284 s
-		 * to 168 s.  Then six of the seven lines of each C file's rule have an empty
-		 * command, and each started a shell anyway: skipping those took it to 139 s. */
-		if (!modules)
-			kk.vars[1] = "cmd_check_local_export=";
-		cmd = cmd_skipping_empty(src->tree);
-		kk.vars[kk.vars[1] ? 2 : 1] = cmd;
-		info("  make -j%u bzImage%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
-		     *w.what ? " (" : "", w.what, *w.what ? ")" : "", log);
-		made = kbuild_make(&kk.k, targets);
-		free(cmd);
-		if (made < 0)
-			goto out;
-	}
-
-	{
-		static const char *const files[][2] = {{"arch/x86/boot/bzImage", "bzImage"},
-						       {".config", "config"},
-						       {"include/config/kernel.release", "release"}};
-		static const unsigned modes[] = {0644, 0644, 0644};
-		if (cache_store(entry, objdir, files, modes, 3) < 0)
-			goto out;
-		char *rel = path_join(entry, "release");
-		out->release = read_trimmed(rel);
-		free(rel);
-		if (!out->release || inputs_save(&in, rec) < 0)
-			goto out;
-	}
-	ret = 0;
+	rel = path_join(entry, "release");
+	out->release = read_trimmed(rel);
+	free(rel);
+	ret = out->release ? 0 : -1;
 out:
 	kconfig_release(&frag);
 	inputs_release(&in);
-	wrap_release(&w);
 	free(entry);
-	free(objdir);
 	free(what);
 	free(record);
-	free(rec);
 	return ret;
 }

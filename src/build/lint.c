@@ -697,7 +697,7 @@ int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct
 /* ---- the stage ---- */
 
 int lint_image(const struct plan *plan, const char *const *kernel_configs,
-	       const struct manifest *trees, struct buf *summary)
+	       const struct manifest *const *trees, struct buf *summary)
 {
 	struct lint l;
 	int ret = 0;
@@ -717,7 +717,7 @@ int lint_image(const struct plan *plan, const char *const *kernel_configs,
 		buf_release(&text);
 	}
 	for (size_t i = 0; i < plan->n_ivar && !ret; i++)
-		ret = lint_rootfs(&l, plan, i, &trees[i]);
+		ret = lint_rootfs(&l, plan, i, trees[i]);
 	if (!ret && l.failed) {
 		for (char *p = l.findings.data, *end; *p; p = end + 1) {
 			end = strchr(p, '\n');

@@ -63,6 +63,6 @@ int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct
  * error ("lint: kernel 'main': ..."), then how many checks failed, and -1 is returned; when
  * all pass, "N checks, all passed" is appended to summary and 0 returned. */
 int lint_image(const struct plan *plan, const char *const *kernel_configs,
-	       const struct manifest *trees, struct buf *summary);
+	       const struct manifest *const *trees, struct buf *summary);
 
 #endif

@@ -3,10 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "build/build.h"
 #include "build/busybox.h"
-#include "build/cache.h"
 #include "build/kernel.h"
 #include "build/lockfile.h"
 #include "build/sources.h"
@@ -48,36 +47,27 @@ int menuconfig_run(const struct plan *plan, const char *what, const char *varian
 	int kernel = !strcmp(what, "kernel");
 	const struct kvariant *kv = kernel ? kernel_variant(plan, variant) : NULL;
 	const char *bbconfig = kernel ? NULL : busybox_fragment(plan, variant);
-	struct source src = {0};
 	struct lockfile lock = {0};
-	char *lockpath = path_join(plan->dir, LOCKFILE_NAME);
-	char *logdir = path_join(plan->out_dir, "log");
-	char *log = path_join(logdir, "menuconfig.log");
-	char *pl = path_join(plan->out_dir, ".lock"), *cl = path_join(plan->cache_dir, "lock");
-	int ret = -1, lock1 = -1, lock2 = -1;
+	struct source src = {0};
+	struct build b;
+	char *lockpath = path_join(plan->dir, LOCKFILE_NAME), *log = NULL;
+	int ret = -1;
 
-	if ((!kv && !bbconfig) || mkdir_p(logdir, 0755) < 0 || mkdir_p(plan->cache_dir, 0755) < 0)
+	if (!kv && !bbconfig)
 		goto out;
-	lock1 = cache_lock(pl, 0, "this project");
-	if (lock1 < 0 || (lock2 = cache_lock(cl, 1, "the build cache")) < 0)
-		goto out;
-	unlink(log);
-	/* the source is checked against the lock, which only build writes (it fetches both) */
-	if (lockfile_load(&lock, lockpath) < 0 || sources_get(plan, what, &lock, log, &src) < 0)
-		goto out;
-	ret = kernel ? kernel_menuconfig(plan, kv, &src, log)
-		     : busybox_menuconfig(plan, bbconfig, &src, log);
+	/* the locks a build holds, since it uses the same build trees */
+	if (build_begin(&b, plan) == 0) {
+		log = build_log(&b, "menuconfig");
+		/* the source is checked against the lock, which only build writes (it fetches both) */
+		if (lockfile_load(&lock, lockpath) == 0 && sources_get(plan, what, &lock, log, &src) == 0)
+			ret = kernel ? kernel_menuconfig(plan, kv, &src, log)
+				     : busybox_menuconfig(plan, bbconfig, &src, log);
+	}
+	build_end(&b);
 out:
-	if (lock2 >= 0)
-		close(lock2);
-	if (lock1 >= 0)
-		close(lock1);
 	source_release(&src);
 	lockfile_release(&lock);
 	free(lockpath);
-	free(logdir);
 	free(log);
-	free(pl);
-	free(cl);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
+#include "build/stage.h"
 #include "build/password.h"
 #include "formats/elf.h"
 #include "formats/elfdeps.h"
@@ -189,46 +190,46 @@ static int is_elf(const char *path)
 
 #define LIBS_KEPT 64 /* stripped libraries kept in the cache */
 
+/* What make_stripped needs. */
+struct strip_job {
+	const char *host, *log;
+};
+
+/* objcopy --strip-debug of the host file into dir/lib (stage.h). */
+static int make_stripped(void *ctx, const char *dir)
+{
+	const struct strip_job *j = ctx;
+	char *to = path_join(dir, "lib");
+	const char *argv[] = {"objcopy", "--strip-debug", j->host, to, NULL};
+	struct child c = CHILD_INIT;
+	int ret;
+	c.argv = argv;
+	c.log = j->log;
+	ret = spawn_run_logged(&c, NULL);
+	free(to);
+	return ret;
+}
+
 /* host stripped of debug info: the cache's copy for its contents, or made now with objcopy
  * into the cache.  Returns the path (malloc'd), or NULL (reported). */
 static char *stripped(const struct plan *plan, const char *host, const char *log)
 {
-	struct inputs in;
+	struct strip_job job = {host, log};
+	struct stage_cache sc = {.kind = "lib", .keep = LIBS_KEPT, .make = make_stripped, .ctx = &job};
 	const char *toolchain = kbuild_toolchain(plan);
-	char key[65], *entry, *file, *tmp = NULL, *out = NULL;
+	struct inputs in;
+	char *entry = NULL, *file = NULL;
+	int cached;
+
 	inputs_init(&in);
 	inputs_add(&in, "stage", "strip 1");
 	inputs_add(&in, "toolchain", "%s", toolchain ? toolchain : "");
-	if (!toolchain || inputs_add_tool(&in, "objcopy") < 0 || inputs_add_file(&in, "lib", host) < 0) {
-		inputs_release(&in);
-		return NULL;
-	}
-	inputs_key(&in, key);
+	if (toolchain && inputs_add_tool(&in, "objcopy") == 0 && inputs_add_file(&in, "lib", host) == 0 &&
+	    stage_cached(plan, &sc, &in, &entry, &cached) == 0)
+		file = path_join(entry, "lib");
 	inputs_release(&in);
-	entry = cache_entry(plan, "lib", key);
-	file = path_join(entry, "lib");
-	if (cache_complete(entry)) {
-		cache_touch(entry);
-		free(entry);
-		return file;
-	}
-	if ((tmp = cache_begin(entry))) {
-		char *to = path_join(tmp, "lib");
-		const char *argv[] = {"objcopy", "--strip-debug", host, to, NULL};
-		struct child c = CHILD_INIT;
-		c.argv = argv;
-		c.log = log;
-		if (spawn_run_logged(&c, NULL) == 0 && cache_commit(tmp, entry) == 0)
-			out = xstrdup(file);
-		else
-			remove_tree(tmp);
-		free(to);
-		cache_prune(plan, "lib", LIBS_KEPT);
-	}
-	free(tmp);
 	free(entry);
-	free(file);
-	return out;
+	return file;
 }
 
 /* Every library the ELF files in m need, stripped of debug info (kept in the cache).  A host
