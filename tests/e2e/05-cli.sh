@@ -8,6 +8,7 @@ T=$MKDISTRO_TEST_TMP/cli
 P=$T/proj
 rm -rf "$T"
 mkdir -p "$T"
+cd "$T" || exit 1 # a command line taken wrong (init -h) makes nothing in the checkout
 "$MKDISTRO" init "$P" > /dev/null || { not_ok "init makes a project for the checks"; finish; }
 
 # cli NAME EXIT STDERR ARGS...: mkdistro -C $P ARGS exits EXIT and its stderr matches STDERR
