@@ -363,16 +363,8 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 		    image_run(plan, syslinux, log) < 0)
 			goto out;
 	}
-	{
-		int fd = open(img, O_RDWR | O_CLOEXEC);
-		if (fd < 0 || fsync(fd) < 0) {
-			error_errno("cannot sync '%s'", img);
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
-		close(fd);
-	}
+	if (fsync_path(img) < 0)
+		goto out;
 	ret = 0;
 out:
 	free(fat);
