@@ -34,6 +34,7 @@ static int set_inode(struct finishing *f, ext2_ino_t ino, const char *path, unsi
 	struct ext2_inode_large in;
 	errcode_t err;
 
+	memset(&in, 0, sizeof(in)); /* an image of 128-byte inodes fills only those */
 	err = ext2fs_read_inode2(f->fs, ino, (struct ext2_inode *)&in, sizeof(in), 0);
 	if (!err) {
 		if (mode)
@@ -136,7 +137,8 @@ int ext2write_finish(const char *image, const struct manifest *m, int64_t epoch)
 			   &f.fs);
 	if (err)
 		return error("cannot open the ext2 image '%s': %s", image, error_message(err));
-	/* Whatever libext2fs would stamp with the clock (E2FSPROGS_FAKE_TIME does the same) */
+	/* libext2fs stamps the superblock's write time and a new inode's creation time with
+	 * fs->now, or the clock when it is 0; E2FSPROGS_FAKE_TIME sets it the same way */
 	f.fs->now = (time_t)epoch;
 	if ((err = ext2fs_read_bitmaps(f.fs)))
 		ret = error("'%s': cannot read the allocation bitmaps: %s", image, error_message(err));

@@ -22,7 +22,8 @@
  *    grown when full), then its owner, its times (all three: mtime) and, for a node, its
  *    mode;
  *  - what libext2fs stamps with the clock is stamped with epoch instead: the superblock's
- *    write time and a new inode's creation time.
+ *    write time and a new inode's creation time (an epoch of 0 leaves them to the clock, as
+ *    E2FSPROGS_FAKE_TIME=0 does for mke2fs).
  * Any byte allowed in an ext2 name may be in a path.  Returns 0, or -1 (reported, naming
  * image; the image is then half done). */
 int ext2write_finish(const char *image, const struct manifest *m, int64_t epoch);

@@ -198,7 +198,7 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	struct unpacking *u = ctx;
 	const char *name = e->name;
 	const struct link *first;
-	struct mflist_item it = {0};
+	struct mflist_item it;
 	char *full;
 	int type, ret;
 
@@ -218,14 +218,15 @@ static int unpack_member(void *ctx, const struct cpio_entry *e)
 	}
 	it = (struct mflist_item){.type = (enum mflist_type)type, .path = xstrdup(name),
 				  .mode = e->mode & 07777, .uid = e->uid, .gid = e->gid,
-				  .mtime = e->mtime, .ino = e->ino, .nlink = e->nlink,
-				  .major = e->rdevmajor, .minor = e->rdevminor};
+				  .mtime = e->mtime, .ino = e->ino, .nlink = e->nlink};
 	if (first)
 		it.target = xstrdup(first->path);
 	else if (type == MFLIST_SLINK)
 		it.target = xstrndup((const char *)e->data, e->size);
-	if (type != MFLIST_CHR && type != MFLIST_BLK)
-		it.major = it.minor = 0;
+	if (type == MFLIST_CHR || type == MFLIST_BLK) {
+		it.major = e->rdevmajor;
+		it.minor = e->rdevminor;
+	}
 	full = strcmp(name, ".") ? path_join(u->dir, name) : xstrdup(u->dir);
 	ret = extract(u, e, &it, full, first);
 	mflist_add(&u->list, &it);

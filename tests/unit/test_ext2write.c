@@ -32,10 +32,12 @@ static int run(const char *const *argv)
 	return spawn_run(&c);
 }
 
-/* IMG: a fresh ext2 filesystem of 1 MiB with nothing in it but its root and lost+found. */
-static void fresh_image(void)
+/* IMG: a fresh ext2 filesystem of 1 MiB with nothing in it but its root and lost+found,
+ * its inodes of inode_size bytes. */
+static void fresh_image(const char *inode_size)
 {
-	const char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", IMG, "1024", NULL};
+	const char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-I", inode_size,
+			      IMG, "1024", NULL};
 	remove_tree(TMP_DIR);
 	assert_int_equal(mkdir_p(TMP_DIR, 0755), 0);
 	assert_int_equal(run(argv), 0);
@@ -98,7 +100,7 @@ static void nodes(void **state)
 	struct ext2_inode_large in;
 	char name[32];
 	(void)state;
-	fresh_image();
+	fresh_image("256");
 	manifest_init(&m);
 	add_node(&m, "/console", MF_CHR, 0600, 5, 1, 0, 0, EPOCH);
 	add_node(&m, "/sda", MF_BLK, 0660, 8, 0, 0, 6, 1);
@@ -143,17 +145,26 @@ static void nodes(void **state)
 	fsck_clean();
 }
 
-/* The superblock's write time is the epoch, not the clock. */
+/* The superblock's write time is the epoch, not the clock; in an image of the old 128-byte
+ * inodes too (no creation time, no epoch bits: times end in 2106). */
 static void superblock_time(void **state)
 {
 	struct manifest m;
-	struct buf img;
+	struct buf img, got;
 	(void)state;
-	fresh_image();
+	fresh_image("128");
 	manifest_init(&m);
 	add_node(&m, "/null", MF_CHR, 0666, 1, 3, 0, 0, EPOCH);
+	add_node(&m, "/late", MF_FIFO, 0600, 0, 0, 1, 2, 4000000000);
 	assert_int_equal(ext2write_finish(IMG, &m, EPOCH), 0);
 	manifest_release(&m);
+	buf_init(&got);
+	members(&got);
+	assert_string_equal(got.data, ". 40755 0 0 1234567890 0:0\n"
+				      "late 10600 1 2 4000000000 0:0\n"
+				      "null 20666 0 0 1234567890 1:3\n");
+	buf_release(&got);
+	fsck_clean();
 	buf_init(&img);
 	assert_int_equal(read_file(IMG, &img), 0);
 	/* s_wtime: 48 bytes into the superblock, which starts at 1024, little-endian */
@@ -172,7 +183,7 @@ static void errors(void **state)
 	char msg[512];
 	int rc;
 	(void)state;
-	fresh_image();
+	fresh_image("256");
 	manifest_init(&m);
 	assert_int_equal(manifest_add_data(&m, "/etc/passwd", 0644, "x", 1), 0);
 	stderr_begin(&c);
