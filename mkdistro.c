@@ -103,7 +103,7 @@ struct tool {
 static const struct tool build_tools[] = {
 	{"make", "make"},         {"gcc", "gcc"},           {"flex", "flex"},
 	{"bison", "bison"},       {"bc", "bc"},             {"perl", "perl"},
-	{"objcopy", "binutils"},  {"mke2fs", "e2fsprogs"},
+	{"objcopy", "binutils"},  {"mke2fs", "e2fsprogs"},  {"debugfs", "e2fsprogs"},
 	{"mkfs.fat", "dosfstools"}, {"mmd", "mtools"},      {"mcopy", "mtools"},
 	{"syslinux", "syslinux"}, {"dpkg-query", "dpkg"},   {"dpkg-deb", "dpkg"},
 	{"apt-get", "apt"},       {"dpkg-source", "dpkg-dev"}, {"bzip2", "bzip2"},
