@@ -140,8 +140,8 @@ static int member(void *ctx, const struct cpio_entry *e)
 	return 0;
 }
 
-/* Names that a debugfs script could not quote ('"', '\', a newline) go in like any other,
- * as files, directories and nodes. */
+/* Names that a script of debugfs commands cannot quote ('"', '\', a newline) go in like
+ * any other, as files, directories and nodes. */
 static void any_name(void **state)
 {
 	struct ext2image_params p = params(1024);

@@ -199,8 +199,8 @@ static void ext2_round_trip(void **state)
 	free(img);
 }
 
-/* Names with '"' and '\\' (which a debugfs script could not quote) pack into ext2, listed and
- * added, and unpack again to the same list. */
+/* Names with '"' and '\' (which a script of debugfs commands cannot quote) pack into ext2,
+ * listed and added, and unpack again to the same list. */
 static void ext2_any_name(void **state)
 {
 	const char *list = "gzip none\n"
