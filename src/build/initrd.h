@@ -2,9 +2,9 @@
  *
  *  - cpio (the default): a newc archive written by mkdistro itself (sorted, owners 0:0,
  *    fixed times), which the kernel unpacks into its rootfs (an initramfs).
- *  - ext2: the classic ramdisk, loaded into /dev/ram0 with root=/dev/ram0.  mke2fs -d
- *    builds it from a staging copy of the tree (no root, no mount); debugfs then sets every
- *    inode's owner to 0:0 and its times to the epoch, and makes the device nodes.
+ *  - ext2: the classic ramdisk, loaded into /dev/ram0 with root=/dev/ram0, made by
+ *    ext2image.h (mke2fs -d, then libext2fs for owners, times and device nodes) with the
+ *    plan's [initrd] size and epoch.
  */
 #ifndef MKDISTRO_INITRD_H
 #define MKDISTRO_INITRD_H

@@ -3,11 +3,12 @@
  * Unpack writes the directories, files and symlinks of a cpio or ext2 initrd (gzip or not)
  * under DIR, and everything a user without root cannot put on disk - owners, device nodes,
  * FIFOs, hard links, times, inode numbers, the member order - into DIR/.mkdistro-initrd, a
- * text list.  Pack reads DIR back with that list, so that unpacking and packing an archive
- * mkdistro wrote gives the same bytes; files added to DIR are packed too (owned by root,
- * their mode and time from disk), and files removed are left out.  A member that would land
- * outside DIR - an absolute name, "..", or a path through a symlink - is refused.  An ext2
- * initrd is read with libext2fs and packed as the build writes one (mke2fs -d, debugfs).
+ * text list (formats/mflist.h).  Pack reads DIR back with that list, so that unpacking and
+ * packing an archive mkdistro wrote gives the same bytes; files added to DIR are packed too
+ * (owned by root, their mode and time from disk), and files removed are left out.  A member
+ * that would land outside DIR - an absolute name, "..", or a path through a symlink - is
+ * refused.  An ext2 initrd is read with libext2fs and packed as the build writes one
+ * (build/ext2image.h), at the list's size, its root's time the epoch.
  */
 #ifndef MKDISTRO_INITRDFILE_H
 #define MKDISTRO_INITRDFILE_H

@@ -48,6 +48,18 @@ ln -s added "$T/ext2/etc/added-link"
 check "ext2 pack takes new files (uncompressed output), owned by root" bash -c \
 	"test $? -eq 0 && debugfs -R 'cat /etc/added' '$T/ext2-added.img' 2>/dev/null | grep -qx added && debugfs -R 'stat /etc/added' '$T/ext2-added.img' 2>/dev/null | grep -q 'User: *0 *Group: *0' && debugfs -R 'stat /etc/added-link' '$T/ext2-added.img' 2>/dev/null | grep -q 'Type: symlink'"
 
+# Names that a debugfs script could not quote ('"', '\') pack into ext2 like any other
+echo quoted > "$T/ext2/etc/a \"quoted\\name\""
+printf '%s\n' 'nod-c dev/"tty" 0620 0 5 946684800 9001 1 4 1' 'fifo dev/back\slash%20fifo 0600 0 0 946684800 9002 1' >> "$T/ext2/.mkdistro-initrd"
+"$MKDISTRO" initrd pack "$T/ext2" "$T/ext2-names.img" > "$T/out.txt" 2>&1
+check "ext2 pack takes names with quotes and backslashes" test $? -eq 0
+check "and e2fsck finds the image clean" bash -c "e2fsck -fn '$T/ext2-names.img' > '$T/fsck.txt' 2>&1"
+debugfs -R 'ls -l /dev' "$T/ext2-names.img" > "$T/names.txt" 2>/dev/null
+debugfs -R 'ls -l /etc' "$T/ext2-names.img" >> "$T/names.txt" 2>/dev/null
+check "debugfs lists them with their types" bash -c "grep -Eq '^ *[0-9]+ +20620 .* \"tty\"\$' '$T/names.txt' && grep -Eq '^ *[0-9]+ +10600 .* back.*slash fifo\$' '$T/names.txt' && grep -Eq '^ *[0-9]+ +100644 .* 0 +0 +7 .* a \"quoted.*name\"\$' '$T/names.txt'"
+"$MKDISTRO" initrd unpack "$T/ext2-names.img" "$T/names" > "$T/out.txt" 2>&1
+check "and unpack lists them again" bash -c "grep -q '^nod-c dev/\"tty\" 0620 0 5 946684800 [0-9]* 1 4 1\$' '$T/names/.mkdistro-initrd' && grep -q '^fifo dev/back\\\\slash%20fifo 0600 0 0 946684800 ' '$T/names/.mkdistro-initrd' && test \"\$(cat '$T/names/etc/a \"quoted\\name\"')\" = quoted"
+
 # Changes in the directory are packed: an edited file, a new one, a removed one
 echo "changed" > "$T/main/etc/motd"
 rm "$T/main/etc/shells"

@@ -1,18 +1,20 @@
-/* fuzz_initrd_list.c: `mkdistro initrd pack` (src/tools/initrdfile.c) reading any
- * DIR/.mkdistro-initrd list: header lines, member lines with their fields, %-escapes, hard
- * links, device nodes, and paths that try to leave DIR.
+/* fuzz_initrd_list.c: the initrd list (src/formats/mflist.c), DIR/.mkdistro-initrd of
+ * `mkdistro initrd pack`, read from any text: header lines, member lines with their fields,
+ * %-escapes, hard links, device nodes, and paths that try to leave DIR.
  *
- * DIR holds a few fixed members (a directory, a file, a symlink) that list lines can name.
- * The list is given as text to initrdfile_cpio, pack's own work in memory (initrdfile_pack
- * only reads the list from DIR first, and gzips and writes the archive after); what it
- * makes must read back as a cpio archive.  A list with an "ext2 KIB" line must be refused:
- * packing one runs mke2fs, which initrdfile_pack does and this harness does not.
+ * A list that parses must render and parse back to the same list (the pad aside when it is
+ * of an ext2 initrd: its text has no pad line).  Then it is packed as pack would
+ * (src/tools/initrdfile.c), in memory, from DIR, which holds a few fixed members (a
+ * directory, a file, a symlink) that list lines can name: what that makes must read back as
+ * a cpio archive.  A list of an ext2 initrd must be refused there: packing one runs mke2fs,
+ * which initrdfile_pack does and this harness does not.
  */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/cpio.h"
+#include "formats/mflist.h"
 #include "fuzz.h"
 #include "tools/initrdfile.h"
 
@@ -37,22 +39,31 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The size the list's last line "ext2 KIB" gives, as parse_list() reads it (fields split at
- * spaces, exactly two), or 0: a list of an ext2 initrd when not 0. */
-static unsigned long ext2_kib(const char *text)
+static int same_string(const char *a, const char *b)
 {
-	char *copy = xstrdup(text), *save = NULL;
-	unsigned long kib = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *s2 = NULL, *f[3] = {0};
-		f[0] = strtok_r(line, " ", &s2);
-		f[1] = f[0] ? strtok_r(NULL, " ", &s2) : NULL;
-		f[2] = f[1] ? strtok_r(NULL, " ", &s2) : NULL;
-		if (f[0] && f[0][0] != '#' && !strcmp(f[0], "ext2") && f[1] && !f[2])
-			kib = (unsigned)strtoul(f[1], NULL, 10);
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Rendered and parsed again, l is itself. */
+static void round_trip(const struct mflist *l)
+{
+	struct mflist again;
+	struct buf text;
+	buf_init(&text);
+	mflist_render(l, "fuzz", &text);
+	assert(mflist_parse(&again, text.data, "rendered") == 0);
+	assert(again.n == l->n && again.level == l->level && again.ext2_kib == l->ext2_kib);
+	assert(l->ext2_kib || again.pad == l->pad);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct mflist_item *a = &l->v[i], *b = &again.v[i];
+		assert(a->type == b->type && same_string(a->path, b->path) &&
+		       same_string(a->target, b->target));
+		assert(a->mode == b->mode && a->uid == b->uid && a->gid == b->gid &&
+		       a->mtime == b->mtime && a->ino == b->ino && a->nlink == b->nlink &&
+		       a->major == b->major && a->minor == b->minor);
 	}
-	free(copy);
-	return kib;
+	mflist_release(&again);
+	buf_release(&text);
 }
 
 static int member(void *ctx, const struct cpio_entry *e)
@@ -64,17 +75,22 @@ static int member(void *ctx, const struct cpio_entry *e)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size);
+	struct mflist l;
 	struct buf out;
 	char err[256];
-	int rc;
+	int parsed, rc;
 
+	parsed = mflist_parse(&l, text, list) == 0;
+	if (parsed)
+		round_trip(&l);
 	buf_init(&out);
 	rc = initrdfile_cpio(dir, text, list, &out);
-	if (ext2_kib(text))
+	if (!parsed || l.ext2_kib)
 		assert(rc == -1);
 	if (rc == 0)
 		assert(cpio_read(out.data, out.len, member, NULL, err, sizeof(err), NULL) == 0);
 	buf_release(&out);
+	mflist_release(&l);
 	free(text);
 	return 0;
 }
