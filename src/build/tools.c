@@ -21,7 +21,6 @@ static const struct tool tools[] = {
 	{TOOLS_BUILD, "perl", "perl"},
 	{TOOLS_BUILD, "objcopy", "binutils"},
 	{TOOLS_BUILD, "mke2fs", "e2fsprogs"},
-	{TOOLS_BUILD, "debugfs", "e2fsprogs"},
 	{TOOLS_BUILD, "mkfs.fat", "dosfstools"},
 	{TOOLS_BUILD, "mmd", "mtools"},
 	{TOOLS_BUILD, "mcopy", "mtools"},
