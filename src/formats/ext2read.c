@@ -305,6 +305,7 @@ int ext2read_walk_mem(const void *data, size_t n, const char *name, size_t max_f
 	errcode_t err;
 	int ret, is_dir;
 
+	initialize_ext2_error_table(); /* libext2fs's messages for its error codes */
 	/* not the file's name: ext2fs_open takes what follows a '?' in it for I/O options */
 	mem_opening = &m;
 	err = ext2fs_open("memory", 0, 0, 0, &mem_manager, &w.fs);
