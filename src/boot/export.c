@@ -176,18 +176,64 @@ static int check_image(const char *image, const char *out, off_t *size)
 	return ret;
 }
 
+/* An empty OUT.tmp for qemu-img to write in.  An export that was killed leaves OUT.tmp/NAME;
+ * anything more there is not ours, and stays. */
+static int fresh_tmpdir(const char *tmpdir, const char *tmp)
+{
+	if (is_dir(tmpdir))
+		unlink(tmp);
+	if (rmdir(tmpdir) < 0 && errno != ENOENT)
+		return error_errno("cannot remove '%s', left by an earlier export", tmpdir);
+	if (mkdir(tmpdir, 0755) < 0)
+		return error_errno("cannot create '%s'", tmpdir);
+	return 0;
+}
+
+/* qemu-img's file made reproducible (its random numbers replaced, from seed) and synced;
+ * *st gets its size. */
+static int finish_file(const char *tmp, const char *fmt, const uint8_t seed[32], struct stat *st)
+{
+	int fd = open(tmp, O_RDWR | O_CLOEXEC), ret = -1;
+	if (fd < 0)
+		return error_errno("cannot open '%s'", tmp);
+	if ((!strcmp(fmt, "vdi") && fix_vdi(fd, tmp, seed) < 0) ||
+	    (!strcmp(fmt, "vmdk") && fix_vmdk(fd, tmp, seed) < 0))
+		goto out;
+	if (fsync(fd) < 0 || fstat(fd, st) < 0) {
+		error_errno("cannot write '%s'", tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (close(fd) < 0 && !ret)
+		ret = error_errno("cannot write '%s'", tmp);
+	return ret;
+}
+
+/* qemu-img convert from src to dst in fmt. */
+static int convert(const char *src, const char *dst, const char *fmt, const char *log)
+{
+	/* a VMDK is one file with its descriptor inside: the default, said so that it stays so */
+	int vmdk = !strcmp(fmt, "vmdk");
+	const char *argv[] = {"qemu-img", "convert", "-f", "raw", "-O", fmt,
+			      vmdk ? "-o" : src, vmdk ? "subformat=monolithicSparse" : dst,
+			      vmdk ? src : NULL, vmdk ? dst : NULL, NULL};
+	struct child c = CHILD_INIT;
+	c.argv = argv;
+	c.log = log;
+	return spawn_run_logged(&c, "qemu-img convert");
+}
+
 int export_image(const char *image, const char *fmt, const char *out, const char *log)
 {
 	const char *name = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
 	char *tmpdir = xasprintf("%s.tmp", out), *tmp = path_join(tmpdir, name);
 	char *src = qemu_name(image), *dst = qemu_name(tmp);
-	const char *argv[] = {"qemu-img", "convert", "-f", "raw", "-O", fmt, src, dst, NULL, NULL, NULL};
-	struct child c = CHILD_INIT;
 	struct stat st;
 	uint8_t seed[32];
 	double t0 = log_now();
 	off_t disk = 0;
-	int fd = -1, made = 0, ret = -1;
+	int made = 0, ret = -1;
 
 	if (!export_format_known(fmt)) {
 		error("unknown format '%s' (want " EXPORT_FORMATS ")", fmt);
@@ -198,49 +244,11 @@ int export_image(const char *image, const char *fmt, const char *out, const char
 		goto out;
 	}
 	if (check_image(image, out, &disk) < 0 ||
-	    (strcmp(fmt, "qcow2") && image_seed(image, seed) < 0))
+	    (strcmp(fmt, "qcow2") && image_seed(image, seed) < 0) || fresh_tmpdir(tmpdir, tmp) < 0)
 		goto out;
-	/* An export that was killed leaves OUT.tmp/NAME; anything more there is not ours. */
-	if (is_dir(tmpdir))
-		unlink(tmp);
-	if (rmdir(tmpdir) < 0 && errno != ENOENT) {
-		error_errno("cannot remove '%s', left by an earlier export", tmpdir);
-		goto out;
-	}
-	if (mkdir(tmpdir, 0755) < 0) {
-		error_errno("cannot create '%s'", tmpdir);
-		goto out;
-	}
 	made = 1;
-	if (!strcmp(fmt, "vmdk")) {
-		/* one file, descriptor inside; the default, said so that it stays so */
-		argv[6] = "-o";
-		argv[7] = "subformat=monolithicSparse";
-		argv[8] = src;
-		argv[9] = dst;
-	}
-	c.argv = argv;
-	c.log = log;
-	if (spawn_run_logged(&c, "qemu-img convert") < 0)
+	if (convert(src, dst, fmt, log) < 0 || finish_file(tmp, fmt, seed, &st) < 0)
 		goto out;
-	fd = open(tmp, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		error_errno("cannot open '%s'", tmp);
-		goto out;
-	}
-	if ((!strcmp(fmt, "vdi") && fix_vdi(fd, tmp, seed) < 0) ||
-	    (!strcmp(fmt, "vmdk") && fix_vmdk(fd, tmp, seed) < 0))
-		goto out;
-	if (fsync(fd) < 0 || fstat(fd, &st) < 0) {
-		error_errno("cannot write '%s'", tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error_errno("cannot write '%s'", tmp);
-		goto out;
-	}
-	fd = -1;
 	if (rename(tmp, out) < 0) {
 		error_errno("cannot rename '%s' to '%s'", tmp, out);
 		goto out;
@@ -250,8 +258,6 @@ int export_image(const char *image, const char *fmt, const char *out, const char
 	     (double)st.st_size / (1 << 20), (double)disk / (1 << 20), log_now() - t0);
 	ret = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (made) {
 		unlink(tmp); /* gone after the rename */
 		rmdir(tmpdir);

@@ -108,88 +108,108 @@ static void svg_text(struct buf *b, const char *s)
 	}
 }
 
+/* What the text and the drawing share while they are written. */
+struct render {
+	struct buf *txt, *svg;
+	uint64_t widest; /* the longest bar's bytes */
+	uint64_t total;  /* bytes on the stick */
+	int y;           /* the drawing's next row */
+	int ext2;
+};
+
+static const char *const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+				      "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+static void render_kernel(struct render *rd, const struct report_kernel *k)
+{
+	double w = 600.0 * (double)k->size / (double)rd->widest;
+	buf_addf(rd->txt, "kernel %-9s", k->name);
+	kib(rd->txt, k->size);
+	buf_addf(rd->txt, "  boot/kernel/%s.lk\n", k->name);
+	rd->total += k->size;
+	buf_addf(rd->svg, "<text x=\"10\" y=\"%d\">kernel ", rd->y + 14);
+	svg_text(rd->svg, k->name);
+	buf_addf(rd->svg, "</text><rect x=\"160\" y=\"%d\" width=\"%.1f\" height=\"18\" "
+			  "fill=\"#4e79a7\"/><text x=\"%.1f\" y=\"%d\">%.1f KiB</text>\n",
+		 rd->y, w, 165 + w, rd->y + 14, (double)k->size / 1024.0);
+	rd->y += 30;
+}
+
+/* One part of an initrd: a line of text, a stretch of its bar, and (for the first eight) a
+ * line of the legend under the bar; *x is where the bar has got to. */
+static void render_part(struct render *rd, const struct report_part *p, size_t j, double *x)
+{
+	double w = 600.0 * (double)p->bytes / (double)rd->widest;
+	buf_adds(rd->txt, "                ");
+	kib(rd->txt, p->bytes);
+	buf_addf(rd->txt, "  %s\n", p->label);
+	buf_addf(rd->svg, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
+			  "<title>",
+		 *x, rd->y, w, colours[j % 10]);
+	svg_text(rd->svg, p->label);
+	buf_addf(rd->svg, ": %.1f KiB</title></rect>\n", (double)p->bytes / 1024.0);
+	if (j < 8) {
+		buf_addf(rd->svg, "<rect x=\"160\" y=\"%zu\" width=\"10\" height=\"10\" "
+				  "fill=\"%s\"/><text x=\"175\" y=\"%zu\">",
+			 (size_t)rd->y + 26 + 16 * j, colours[j % 10], (size_t)rd->y + 35 + 16 * j);
+		svg_text(rd->svg, p->label);
+		buf_addf(rd->svg, " (%.1f KiB)</text>\n", (double)p->bytes / 1024.0);
+	}
+	*x += w;
+}
+
+static int render_initrd(struct render *rd, const struct report_initrd *r)
+{
+	struct report_part *parts;
+	size_t n;
+	double x = 160;
+	if (report_parts(r->m, r->raw, rd->ext2, 12, &parts, &n) < 0)
+		return -1;
+	buf_addf(rd->txt, "\ninitrd %-9s", r->name);
+	kib(rd->txt, r->gz);
+	buf_addf(rd->txt, "  boot/initrd/%s.gz\n  uncompressed: ", r->name);
+	kib(rd->txt, r->raw);
+	buf_addf(rd->txt, "  %s%s, made of:\n", rd->ext2 ? "ext2" : "cpio",
+		 r->stacked ? " (only what it adds to main)" : "");
+	if (r->budget_kib)
+		buf_addf(rd->txt, "  budget %u KiB: %s\n", r->budget_kib,
+			 r->gz <= (uint64_t)r->budget_kib * 1024 ? "within" : "OVER");
+	rd->total += r->gz;
+	buf_addf(rd->svg, "<text x=\"10\" y=\"%d\">initrd ", rd->y + 14);
+	svg_text(rd->svg, r->name);
+	buf_addf(rd->svg, "</text>\n");
+	for (size_t j = 0; j < n; j++)
+		render_part(rd, &parts[j], j, &x);
+	rd->y += 190;
+	report_parts_free(parts, n);
+	return 0;
+}
+
 int report_render(const struct plan *plan, const struct report_kernel *k, size_t nk,
 		  const struct report_initrd *r, size_t nr, struct buf *txt, struct buf *svg)
 {
-	static const char *const colours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-					      "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
-	uint64_t total = 0, widest = 1;
-	int y = 40, ret = 0;
+	struct render rd = {txt, svg, 1, 0, 40, plan->initrd_format == INITRD_EXT2};
+	int ret = 0;
 
+	for (size_t i = 0; i < nk; i++)
+		if (k[i].size > rd.widest)
+			rd.widest = k[i].size;
+	for (size_t i = 0; i < nr; i++)
+		if (r[i].raw > rd.widest)
+			rd.widest = r[i].raw;
 	buf_addf(txt, "mkdistro size report: %s/mkdistro.img (%u MiB)\n\n", plan->out_dir,
 		 plan->image_size_mib);
-	for (size_t i = 0; i < nk; i++) {
-		buf_addf(txt, "kernel %-9s", k[i].name);
-		kib(txt, k[i].size);
-		buf_addf(txt, "  boot/kernel/%s.lk\n", k[i].name);
-		total += k[i].size;
-		if (k[i].size > widest)
-			widest = k[i].size;
-	}
-	for (size_t i = 0; i < nr; i++) {
-		if (r[i].raw > widest)
-			widest = r[i].raw;
-	}
 	buf_addf(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%zu\" "
 		      "font-family=\"sans-serif\" font-size=\"12\">\n",
 		 60 + 30 * nk + 190 * nr);
 	buf_adds(svg, "<text x=\"10\" y=\"20\" font-size=\"16\">mkdistro: what the stick holds "
 		      "(uncompressed bytes)</text>\n");
-	for (size_t i = 0; i < nk; i++, y += 30) {
-		buf_addf(svg, "<text x=\"10\" y=\"%d\">kernel ", y + 14);
-		svg_text(svg, k[i].name);
-		buf_addf(svg, "</text><rect x=\"160\" y=\"%d\" width=\"%.1f\" height=\"18\" "
-			      "fill=\"#4e79a7\"/><text x=\"%.1f\" y=\"%d\">%.1f KiB</text>\n",
-			 y, 600.0 * (double)k[i].size / (double)widest,
-			 165 + 600.0 * (double)k[i].size / (double)widest, y + 14,
-			 (double)k[i].size / 1024.0);
-	}
-	for (size_t i = 0; i < nr && !ret; i++) {
-		struct report_part *parts;
-		size_t n;
-		double x = 160;
-		int ext2 = plan->initrd_format == INITRD_EXT2;
-		if (report_parts(r[i].m, r[i].raw, ext2, 12, &parts, &n) < 0) {
-			ret = -1;
-			break;
-		}
-		buf_addf(txt, "\ninitrd %-9s", r[i].name);
-		kib(txt, r[i].gz);
-		buf_addf(txt, "  boot/initrd/%s.gz\n  uncompressed: ", r[i].name);
-		kib(txt, r[i].raw);
-		buf_addf(txt, "  %s%s, made of:\n", ext2 ? "ext2" : "cpio",
-			 r[i].stacked ? " (only what it adds to main)" : "");
-		if (r[i].budget_kib)
-			buf_addf(txt, "  budget %u KiB: %s\n", r[i].budget_kib,
-				 r[i].gz <= (uint64_t)r[i].budget_kib * 1024 ? "within" : "OVER");
-		total += r[i].gz;
-		buf_addf(svg, "<text x=\"10\" y=\"%d\">initrd ", y + 14);
-		svg_text(svg, r[i].name);
-		buf_addf(svg, "</text>\n");
-		for (size_t j = 0; j < n; j++) {
-			double w = 600.0 * (double)parts[j].bytes / (double)widest;
-			buf_adds(txt, "                ");
-			kib(txt, parts[j].bytes);
-			buf_addf(txt, "  %s\n", parts[j].label);
-			buf_addf(svg, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
-				      "<title>",
-				 x, y, w, colours[j % 10]);
-			svg_text(svg, parts[j].label);
-			buf_addf(svg, ": %.1f KiB</title></rect>\n", (double)parts[j].bytes / 1024.0);
-			if (j < 8) {
-				buf_addf(svg, "<rect x=\"160\" y=\"%zu\" width=\"10\" height=\"10\" "
-					      "fill=\"%s\"/><text x=\"175\" y=\"%zu\">",
-					 (size_t)y + 26 + 16 * j, colours[j % 10], (size_t)y + 35 + 16 * j);
-				svg_text(svg, parts[j].label);
-				buf_addf(svg, " (%.1f KiB)</text>\n", (double)parts[j].bytes / 1024.0);
-			}
-			x += w;
-		}
-		y += 190;
-		report_parts_free(parts, n);
-	}
+	for (size_t i = 0; i < nk; i++)
+		render_kernel(&rd, &k[i]);
+	for (size_t i = 0; i < nr && !ret; i++)
+		ret = render_initrd(&rd, &r[i]);
 	buf_addf(txt, "\non the stick:   ");
-	kib(txt, total);
+	kib(txt, rd.total);
 	buf_adds(txt, "\n");
 	buf_adds(svg, "</svg>\n");
 	return ret;

@@ -7,6 +7,8 @@
 #include "build/image.h"
 #include "formats/bootmenu.h"
 #include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/log.h"
 
 /* Two variants of one kind with the same initial would give two labels one name. */
 static int check_initials(const struct plan *plan)
@@ -36,13 +38,70 @@ static int check_initials(const struct plan *plan)
 	return 0;
 }
 
+/* One label's kernel arguments: [boot] append, how rc.S finds the medium, the ext2 ramdisk's,
+ * and the label's own [label.NAME] append. */
+static char *label_append(const struct plan *plan, const char *name, enum stick_medium medium)
+{
+	struct buf a;
+	buf_init(&a);
+	buf_adds(&a, plan->boot_append);
+	/* rc.S finds the stick by its FAT volume id, as blkid shows it */
+	if (medium == STICK_ISO)
+		buf_addf(&a, " mkdistro.stick=LABEL=%s", plan->fat_label);
+	else
+		buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
+			 plan->volume_id & 0xffff);
+	if (plan->persist_mib && medium == STICK_FAT) {
+		char uuid[37];
+		image_persist_uuid(plan, uuid);
+		buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
+	}
+	if (plan->initrd_format == INITRD_EXT2)
+		buf_addf(&a, " root=/dev/ram0 rw ramdisk_size=%u", plan->initrd_size_kib);
+	for (size_t l = 0; l < plan->n_labels; l++)
+		if (!strcmp(plan->labels[l].name, name))
+			buf_addf(&a, " %s", plan->labels[l].append);
+	return buf_detach(&a, NULL);
+}
+
+static int has_label(const struct boot_label *labels, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(labels[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Every [label.NAME] and [boot] default must name a label (or hd, for the default). */
+static int check_names(const struct plan *plan, const struct boot_label *labels, size_t n)
+{
+	for (size_t l = 0; l < plan->n_labels; l++)
+		if (!has_label(labels, n, plan->labels[l].name))
+			return error("%s:%d: [label.%s] names no boot label (labels are the initials of a "
+				     "kernel and an initrd variant, e.g. mm)",
+				     plan->conf_path, plan->labels[l].line, plan->labels[l].name);
+	if (!has_label(labels, n, plan->boot_default) && strcmp(plan->boot_default, "hd"))
+		return error("%s:%d: [boot] default '%s' is not a boot label", plan->conf_path,
+			     plan->default_line, plan->boot_default);
+	return 0;
+}
+
+static void labels_free(struct boot_label *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)labels[i].name);
+		free((char *)labels[i].kernel);
+		free((char *)labels[i].initrd);
+		free((char *)labels[i].append);
+	}
+	free(labels);
+}
+
 int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
 	       struct buf *out)
 {
 	size_t n = plan->n_kvar * plan->n_ivar, k = 0;
 	struct boot_label *labels = xcalloc(n, sizeof(*labels));
-	char (*names)[3] = xcalloc(n, sizeof(*names));
-	char **strings = xcalloc(3 * n, sizeof(*strings));
 	int ret = -1;
 
 	if (check_initials(plan) < 0)
@@ -50,60 +109,16 @@ int stick_menu(const struct plan *plan, const char *display, enum stick_medium m
 	for (size_t i = 0; i < plan->n_kvar; i++) {
 		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
 			const struct ivariant *iv = &plan->ivar[j];
-			struct buf a;
-			names[k][0] = plan->kvar[i].name[0];
-			names[k][1] = iv->name[0];
-			strings[3 * k] = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
-			strings[3 * k + 1] = iv->stack
+			char *name = xasprintf("%c%c", plan->kvar[i].name[0], iv->name[0]);
+			labels[k].name = name;
+			labels[k].kernel = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
+			labels[k].initrd = iv->stack
 				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz", iv->name)
 				: xasprintf("/boot/initrd/%s.gz", iv->name);
-			buf_init(&a);
-			buf_adds(&a, plan->boot_append);
-			/* rc.S finds the stick by its FAT volume id, as blkid shows it */
-			if (medium == STICK_ISO)
-				buf_addf(&a, " mkdistro.stick=LABEL=%s", plan->fat_label);
-			else
-				buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
-					 plan->volume_id & 0xffff);
-			if (plan->persist_mib && medium == STICK_FAT) {
-				char uuid[37];
-				image_persist_uuid(plan, uuid);
-				buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
-			}
-			if (plan->initrd_format == INITRD_EXT2)
-				buf_addf(&a, " root=/dev/ram0 rw ramdisk_size=%u", plan->initrd_size_kib);
-			for (size_t l = 0; l < plan->n_labels; l++)
-				if (!strcmp(plan->labels[l].name, names[k]))
-					buf_addf(&a, " %s", plan->labels[l].append);
-			strings[3 * k + 2] = buf_detach(&a, NULL);
-			labels[k].name = names[k];
-			labels[k].kernel = strings[3 * k];
-			labels[k].initrd = strings[3 * k + 1];
-			labels[k].append = strings[3 * k + 2];
+			labels[k].append = label_append(plan, name, medium);
 		}
 	}
-	for (size_t l = 0; l < plan->n_labels; l++) {
-		size_t i;
-		for (i = 0; i < n && strcmp(names[i], plan->labels[l].name); i++)
-			;
-		if (i == n) {
-			error("%s:%d: [label.%s] names no boot label (labels are the initials of a "
-			      "kernel and an initrd variant, e.g. mm)",
-			      plan->conf_path, plan->labels[l].line, plan->labels[l].name);
-			goto out;
-		}
-	}
-	{
-		size_t i;
-		for (i = 0; i < n && strcmp(names[i], plan->boot_default); i++)
-			;
-		if (i == n && strcmp(plan->boot_default, "hd")) {
-			error("%s:%d: [boot] default '%s' is not a boot label", plan->conf_path,
-			      plan->default_line, plan->boot_default);
-			goto out;
-		}
-	}
-	{
+	if (check_names(plan, labels, n) == 0) {
 		struct boot_menu menu = {
 			.labels = labels,
 			.n = n,
@@ -118,10 +133,6 @@ int stick_menu(const struct plan *plan, const char *display, enum stick_medium m
 		ret = bootmenu_render(&menu, out);
 	}
 out:
-	for (size_t i = 0; i < 3 * n; i++)
-		free(strings[i]);
-	free(strings);
-	free(names);
-	free(labels);
+	labels_free(labels, n);
 	return ret;
 }

@@ -298,6 +298,52 @@ static int64_t hex8(const unsigned char *p)
 	return v;
 }
 
+/* The header at off (off + CPIO_HEADER_LEN <= n checked) into e, with its name and data
+ * checked against the archive's end; *next gets the offset after its data.  Returns 0, or
+ * -1 with the reason in err. */
+static int read_header(const unsigned char *p, size_t n, size_t off, struct cpio_entry *e,
+		       size_t *next, char *err, size_t errlen)
+{
+	uint32_t f[13];
+	size_t name_end, data_off;
+	if (memcmp(p + off, "070701", 6) && memcmp(p + off, "070702", 6)) {
+		snprintf(err, errlen, "not a newc cpio header at byte %zu", off);
+		return -1;
+	}
+	for (int i = 0; i < 13; i++) {
+		int64_t v = hex8(p + off + 6 + 8 * i);
+		if (v < 0) {
+			snprintf(err, errlen, "bad hex digits in the header at byte %zu", off);
+			return -1;
+		}
+		f[i] = (uint32_t)v;
+	}
+	*e = (struct cpio_entry){.offset = off, .ino = f[0], .mode = f[1], .uid = f[2], .gid = f[3],
+				 .nlink = f[4], .mtime = f[5], .size = f[6], .devmajor = f[7],
+				 .devminor = f[8], .rdevmajor = f[9], .rdevminor = f[10]};
+	/* f[11]: c_namesize, with its NUL; f[12]: c_chksum */
+	if (f[11] == 0 || f[11] > n - off - CPIO_HEADER_LEN) {
+		snprintf(err, errlen, "name past the end of the archive at byte %zu", off);
+		return -1;
+	}
+	name_end = off + CPIO_HEADER_LEN + f[11];
+	if (p[name_end - 1] != 0 || memchr(p + off + CPIO_HEADER_LEN, 0, f[11] - 1)) {
+		snprintf(err, errlen, "name not ended by one NUL at byte %zu", off);
+		return -1;
+	}
+	e->name = (const char *)p + off + CPIO_HEADER_LEN;
+	data_off = (name_end + 3) & ~(size_t)3;
+	if (data_off > n || e->size > n - data_off) {
+		snprintf(err, errlen, "'%.100s': data past the end of the archive", e->name);
+		return -1;
+	}
+	e->data = p + data_off;
+	*next = (data_off + e->size + 3) & ~(size_t)3;
+	if (*next > n)
+		*next = n;
+	return 0;
+}
+
 int cpio_read(const void *data, size_t n, int (*fn)(void *ctx, const struct cpio_entry *e),
 	      void *ctx, char *err, size_t errlen, size_t *trailing)
 {
@@ -307,8 +353,6 @@ int cpio_read(const void *data, size_t n, int (*fn)(void *ctx, const struct cpio
 
 	for (;;) {
 		struct cpio_entry e;
-		uint32_t f[13];
-		size_t name_end, data_off;
 		/* Between archives (and at the end): NUL padding. */
 		size_t z = off;
 		while (z < n && p[z] == 0)
@@ -327,50 +371,8 @@ int cpio_read(const void *data, size_t n, int (*fn)(void *ctx, const struct cpio
 			snprintf(err, errlen, "truncated header at byte %zu", off);
 			return -1;
 		}
-		if (memcmp(p + off, "070701", 6) && memcmp(p + off, "070702", 6)) {
-			snprintf(err, errlen, "not a newc cpio header at byte %zu", off);
+		if (read_header(p, n, off, &e, &off, err, errlen) < 0)
 			return -1;
-		}
-		for (int i = 0; i < 13; i++) {
-			int64_t v = hex8(p + off + 6 + 8 * i);
-			if (v < 0) {
-				snprintf(err, errlen, "bad hex digits in the header at byte %zu", off);
-				return -1;
-			}
-			f[i] = (uint32_t)v;
-		}
-		e.offset = off;
-		e.ino = f[0];
-		e.mode = f[1];
-		e.uid = f[2];
-		e.gid = f[3];
-		e.nlink = f[4];
-		e.mtime = f[5];
-		e.size = f[6];
-		e.devmajor = f[7];
-		e.devminor = f[8];
-		e.rdevmajor = f[9];
-		e.rdevminor = f[10];
-		/* f[11]: c_namesize, with its NUL; f[12]: c_chksum */
-		if (f[11] == 0 || f[11] > n - off - CPIO_HEADER_LEN) {
-			snprintf(err, errlen, "name past the end of the archive at byte %zu", off);
-			return -1;
-		}
-		name_end = off + CPIO_HEADER_LEN + f[11];
-		if (p[name_end - 1] != 0 || memchr(p + off + CPIO_HEADER_LEN, 0, f[11] - 1)) {
-			snprintf(err, errlen, "name not ended by one NUL at byte %zu", off);
-			return -1;
-		}
-		e.name = (const char *)p + off + CPIO_HEADER_LEN;
-		data_off = (name_end + 3) & ~(size_t)3;
-		if (data_off > n || e.size > n - data_off) {
-			snprintf(err, errlen, "'%.100s': data past the end of the archive", e.name);
-			return -1;
-		}
-		e.data = p + data_off;
-		off = (data_off + e.size + 3) & ~(size_t)3;
-		if (off > n)
-			off = n;
 		if (!strcmp(e.name, CPIO_TRAILER)) {
 			archives++;
 			members = 0;

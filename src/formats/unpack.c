@@ -286,6 +286,39 @@ out:
 	return ret;
 }
 
+/* Report what failed on the disk side for member name of archive. */
+static int write_failed(const char *archive, struct archive *out, const char *doing,
+			const char *name)
+{
+	char *shown = unpack_shown(name);
+	error("'%s': cannot %s '%s': %s", archive, doing, shown, archive_error_string(out));
+	free(shown);
+	return -1;
+}
+
+/* The member whose header was just read, from in to out, set-id bits dropped. */
+static int extract_member(const char *archive, struct archive *in, struct archive *out,
+			  struct archive_entry *e)
+{
+	const char *name = archive_entry_pathname(e);
+	const void *block;
+	size_t size;
+	la_int64_t offset;
+	int r;
+
+	archive_entry_set_perm(e, archive_entry_perm(e) & ~(mode_t)(S_ISUID | S_ISGID));
+	if (archive_write_header(out, e) != ARCHIVE_OK)
+		return write_failed(archive, out, "extract", name);
+	while ((r = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK)
+		if (archive_write_data_block(out, block, size, offset) != ARCHIVE_OK)
+			return write_failed(archive, out, "write", name);
+	if (r != ARCHIVE_EOF)
+		return read_failed(archive, in, 0);
+	if (archive_write_finish_entry(out) != ARCHIVE_OK)
+		return write_failed(archive, out, "finish", name);
+	return 0;
+}
+
 int unpack_archive(const char *archive, const char *dest)
 {
 	struct guard g = {.archive = archive, .dest = dest};
@@ -309,40 +342,10 @@ int unpack_archive(const char *archive, const char *dest)
 		goto out;
 	}
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		const void *block;
-		size_t size;
-		la_int64_t offset;
-
 		/* the kernel's 80,000 members take half a minute: Ctrl-C stops between two */
-		if (interrupt_check() < 0 || guard_member(&g, e) < 0)
+		if (interrupt_check() < 0 || guard_member(&g, e) < 0 ||
+		    extract_member(archive, in, out, e) < 0)
 			goto out;
-		archive_entry_set_perm(e, archive_entry_perm(e) & ~(mode_t)(S_ISUID | S_ISGID));
-		if (archive_write_header(out, e) != ARCHIVE_OK) {
-			char *shown = unpack_shown(name);
-			error("'%s': cannot extract '%s': %s", archive, shown, archive_error_string(out));
-			free(shown);
-			goto out;
-		}
-		while ((r = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK) {
-			if (archive_write_data_block(out, block, size, offset) != ARCHIVE_OK) {
-				char *shown = unpack_shown(name);
-				error("'%s': cannot write '%s': %s", archive, shown,
-				      archive_error_string(out));
-				free(shown);
-				goto out;
-			}
-		}
-		if (r != ARCHIVE_EOF) {
-			read_failed(archive, in, 0);
-			goto out;
-		}
-		if (archive_write_finish_entry(out) != ARCHIVE_OK) {
-			char *shown = unpack_shown(name);
-			error("'%s': cannot finish '%s': %s", archive, shown, archive_error_string(out));
-			free(shown);
-			goto out;
-		}
 		/* for the tests: a signal once the first member is on disk */
 		if (!written++)
 			interrupt_fault_point("unpack");
