@@ -19,8 +19,8 @@
  *   -device qemu-xhci,id=xhci -device usb-storage,bus=xhci.0,drive=ID,bootindex=0
  *                         a USB stick; SeaBIOS boots USB only when it has a bootindex
  *                         (docs/system/devices/usb.rst, docs/system/bootindex.rst)
- * Terminal escape sequences are removed after ECMA-48 (CSI, OSC/DCS strings, two-byte
- * escapes) before anything is matched or printed.  KVM's API version check follows
+ * Terminal escape sequences are removed (termesc.h) before anything is matched or printed.
+ * KVM's API version check follows
  * Documentation/virt/kvm/api.rst (KVM_GET_API_VERSION must return 12).
  */
 #include "boot/qemu.h"
@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "formats/termesc.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
@@ -175,62 +176,6 @@ int qemu_find_accel(const char *want, const char **chosen, char *why, size_t why
 								: "KVM with kvm_amd");
 	}
 	return 0;
-}
-
-/* ---- terminal escape sequences ---- */
-
-enum vt_state { VT_TEXT, VT_ESC, VT_ESC_INTER, VT_CSI, VT_STR, VT_STR_ESC };
-
-/* Copy in to out without escape sequences, \r and other control characters but \n and
- * \t; state carries a sequence split across reads.  Returns the bytes written to out,
- * which needs room for n. */
-static size_t vt_strip(enum vt_state *st, const char *in, size_t n, char *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-		switch (*st) {
-		case VT_TEXT:
-			if (c == 0x1b)
-				*st = VT_ESC;
-			else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f))
-				out[k++] = (char)c;
-			break;
-		case VT_ESC:
-			if (c == '[')
-				*st = VT_CSI;
-			else if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')
-				*st = VT_STR; /* OSC, DCS, APC, PM, SOS: up to BEL or ESC \ */
-			else if (c >= 0x20 && c <= 0x2f)
-				*st = VT_ESC_INTER; /* e.g. ESC ( B */
-			else
-				*st = c == 0x1b ? VT_ESC : VT_TEXT;
-			break;
-		case VT_ESC_INTER:
-			if (c < 0x20 || c > 0x2f)
-				*st = VT_TEXT;
-			break;
-		case VT_CSI:
-			/* parameters 0x30-0x3f, intermediates 0x20-0x2f, final 0x40-0x7e */
-			if (c >= 0x40 && c <= 0x7e)
-				*st = VT_TEXT;
-			else if (c == 0x1b)
-				*st = VT_ESC;
-			else if (c < 0x20 || c > 0x3f)
-				*st = c == '\n' ? (out[k++] = '\n', VT_TEXT) : VT_CSI;
-			break;
-		case VT_STR:
-			if (c == 0x07)
-				*st = VT_TEXT;
-			else if (c == 0x1b)
-				*st = VT_STR_ESC;
-			break;
-		case VT_STR_ESC:
-			*st = c == '\\' ? VT_TEXT : VT_STR;
-			break;
-		}
-	}
-	return k;
 }
 
 /* ---- the command line ---- */
@@ -408,7 +353,7 @@ int qemu_run(const struct qemu_opts *o)
 struct session {
 	struct child c;
 	struct buf text;     /* all output so far, stripped */
-	enum vt_state vt;
+	struct termesc esc; /* the escape sequence a read may have left half done */
 	double t0;
 	double last_output; /* when text last grew */
 	int eof;
@@ -438,7 +383,7 @@ static int session_read(struct session *s, double until)
 		s->eof = 1;
 		return -1;
 	}
-	k = vt_strip(&s->vt, raw, (size_t)n, clean);
+	k = termesc_strip(&s->esc, raw, (size_t)n, clean);
 	if (!k || s->discard)
 		return 0;
 	buf_add(&s->text, clean, k);
@@ -574,7 +519,7 @@ static const char *waiting_for[] = {
 static int run_once(const struct qemu_opts *o, const char *accel, int kvm_watch,
 		    struct buf *text, double *t_shell, int *cmd_rc)
 {
-	struct session s = { .c = CHILD_INIT, .vt = VT_TEXT, .quiet = o->quiet };
+	struct session s = { .c = CHILD_INIT, .quiet = o->quiet };
 	struct qargs a;
 	unsigned timeout = o->timeout_s ? o->timeout_s : 60;
 	const char *cmd = !o->cmd ? DEFAULT_CMD : *o->cmd ? o->cmd : ":";
@@ -583,6 +528,7 @@ static int run_once(const struct qemu_opts *o, const char *accel, int kvm_watch,
 	double deadline, next_probe = 0, cmd_at = 0;
 	int ret = -1, answered = 0, init_started = 0, prompt_probes = 0, status;
 
+	termesc_init(&s.esc);
 	qemu_args(&a, o, accel, 0);
 	s.c.argv = a.v;
 	s.c.pipe_io = 1;
