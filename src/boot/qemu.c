@@ -20,26 +20,22 @@
  *                         a USB stick; SeaBIOS boots USB only when it has a bootindex
  *                         (docs/system/devices/usb.rst, docs/system/bootindex.rst)
  * Terminal escape sequences are removed (termesc.h) before anything is matched or printed.
- * KVM's API version check follows
- * Documentation/virt/kvm/api.rst (KVM_GET_API_VERSION must return 12).
  */
 #include "boot/qemu.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/accel.h"
 #include "formats/termesc.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -68,115 +64,6 @@
 #define KVM_SILENCE 10.0   /* s without any output after which auto-selected KVM is given up */
 #define EXIT_GRACE 5.0     /* s for QEMU to exit by itself after `reboot -f` */
 #define KILL_GRACE 2.0     /* s between SIGTERM and SIGKILL */
-
-/* ---- accelerator choice ---- */
-
-static void set_why(char *why, size_t whylen, const char *msg)
-{
-	if (why && whylen)
-		snprintf(why, whylen, "%s", msg);
-}
-
-/* 1 when /dev/kvm opens read-write and speaks the stable API. */
-static int kvm_device_usable(const char **reason)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	int version;
-	if (fd < 0) {
-		*reason = errno == ENOENT ? "no /dev/kvm" : "cannot open /dev/kvm";
-		return 0;
-	}
-	version = ioctl(fd, KVM_GET_API_VERSION, 0);
-	close(fd);
-	if (version != KVM_API_VERSION) {
-		*reason = "/dev/kvm does not answer KVM_GET_API_VERSION";
-		return 0;
-	}
-	return 1;
-}
-
-/* 1 when a "flags" line of /proc/cpuinfo holds the word vmx or svm. */
-static int cpu_has_virt(void)
-{
-	struct buf b;
-	int found = 0;
-	buf_init(&b);
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f) {
-		char chunk[4096];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
-		fclose(f);
-	}
-	for (char *line = b.data; line && *line && !found;) {
-		char *end = strchr(line, '\n');
-		if (end)
-			*end = '\0';
-		if (!strncmp(line, "flags", 5)) {
-			char *save = NULL;
-			for (char *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-				if (!strcmp(w, "vmx") || !strcmp(w, "svm"))
-					found = 1;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	buf_release(&b);
-	return found;
-}
-
-static int module_loaded(const char *name)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return is_dir(path);
-}
-
-int qemu_find_accel(const char *want, const char **chosen, char *why, size_t whylen)
-{
-	const char *env = getenv("MKDISTRO_ACCEL");
-	const char *reason = NULL;
-	int from_env = env && *env;
-
-	if (from_env)
-		want = env;
-	if (!want)
-		want = "auto";
-	if (!strcmp(want, "tcg")) {
-		*chosen = "tcg";
-		set_why(why, whylen, from_env ? "MKDISTRO_ACCEL=tcg" : "requested");
-		return 0;
-	}
-	if (!strcmp(want, "kvm")) {
-		if (!kvm_device_usable(&reason))
-			return error("cannot use KVM%s: %s", from_env ? " (MKDISTRO_ACCEL=kvm)" : "",
-				     reason);
-		*chosen = "kvm";
-		set_why(why, whylen, from_env ? "MKDISTRO_ACCEL=kvm" : "requested");
-		return 0;
-	}
-	if (strcmp(want, "auto"))
-		return error("unknown accelerator '%s'%s (want auto, kvm or tcg)", want,
-			     from_env ? " in MKDISTRO_ACCEL" : "");
-
-	*chosen = "tcg";
-	if (module_loaded("kvm_pvm")) {
-		/* checked first: it is what these machines have, whatever else they show */
-		set_why(why, whylen, "KVM is kvm_pvm, a software nested hypervisor that Syslinux "
-				     "cannot run under");
-	} else if (!kvm_device_usable(&reason)) {
-		set_why(why, whylen, reason);
-	} else if (!cpu_has_virt()) {
-		set_why(why, whylen, "the CPU flags show neither vmx nor svm");
-	} else if (!module_loaded("kvm_intel") && !module_loaded("kvm_amd")) {
-		set_why(why, whylen, "neither kvm_intel nor kvm_amd is loaded");
-	} else {
-		*chosen = "kvm";
-		set_why(why, whylen, module_loaded("kvm_intel") ? "KVM with kvm_intel"
-								: "KVM with kvm_amd");
-	}
-	return 0;
-}
 
 /* ---- the command line ---- */
 
@@ -329,16 +216,14 @@ int qemu_run(const struct qemu_opts *o)
 {
 	struct child c = CHILD_INIT;
 	struct qargs a;
-	const char *accel;
-	char why[128];
+	struct accel accel;
 	int ret;
 
-	if (check_image(o->image, o->uefi) < 0 ||
-	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
+	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
-	qemu_args(&a, o, accel, 1);
+	qemu_args(&a, o, accel.name, 1);
 	info("booting '%s' as %s with %s (%s); Ctrl-A X quits, so does `reboot` in the guest",
-	     o->image, medium_name(o), accel, why);
+	     o->image, medium_name(o), accel.name, accel.why);
 	if (o->label)
 		info("type '%s' at the boot: prompt", o->label);
 	c.argv = a.v;
@@ -705,26 +590,21 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	struct buf text;
-	const char *accel;
-	char why[128];
+	struct accel accel;
 	double t_shell = -1;
 	int ret, rc = -1;
 
 	if (seconds_to_shell)
 		*seconds_to_shell = -1;
-	if (check_image(o->image, o->uefi) < 0 ||
-	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
+	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
-	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o),
-	     accel, why);
+	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o), accel.name, accel.why);
 
 	buf_init(&text);
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	const char *env = getenv("MKDISTRO_ACCEL");
-	int auto_kvm = !strcmp(accel, "kvm") && !(env && *env) &&
-		       (!o->accel || !strcmp(o->accel, "auto"));
-	ret = run_once(o, accel, auto_kvm, &text, &t_shell, &rc);
+	ret = run_once(o, accel.name, accel.automatic && !strcmp(accel.name, "kvm"), &text,
+		       &t_shell, &rc);
 	if (ret == RUN_KVM_BROKEN) {
 		warning("KVM failed or showed nothing for %.0f s; booting again with TCG",
 			KVM_SILENCE);
