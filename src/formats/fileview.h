@@ -67,7 +67,8 @@ void fileview_host(struct fileview *v, const char *root);
 void fileview_manifest(struct fileview *v, const struct manifest *m);
 
 /* Open a host path of the view (see above) and read it: FILEVIEW_OK with *f to be closed,
- * or what else it found, with f->err set and errno set to it.  With FILEVIEW_UNREADABLE,
+ * or what else it found (f->err, and errno, set for FILEVIEW_ABSENT and
+ * FILEVIEW_UNREADABLE; nothing to close).  With FILEVIEW_UNREADABLE,
  * why (whylen bytes) says what went wrong as a predicate: "cannot be read from 'SOURCE':
  * REASON" (a manifest entry's host file) or "cannot be read: REASON". */
 enum fileview_status fileview_open(const struct fileview *v, const char *path,
