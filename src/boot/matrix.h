@@ -16,7 +16,7 @@
 #include "build/config.h"
 #include "sys/buf.h"
 
-/* Boot every cell, print the table and save it.  accel: as for qemu_find_accel.  Returns 0
+/* Boot every cell, print the table and save it.  accel: as for accel_choose.  Returns 0
  * when every cell reached the shell, else -1 (the failing cells reported). */
 int matrix_run(const struct plan *plan, const char *accel);
 

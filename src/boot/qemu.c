@@ -19,32 +19,30 @@
  *   -device qemu-xhci,id=xhci -device usb-storage,bus=xhci.0,drive=ID,bootindex=0
  *                         a USB stick; SeaBIOS boots USB only when it has a bootindex
  *                         (docs/system/devices/usb.rst, docs/system/bootindex.rst)
- * Terminal escape sequences are removed after ECMA-48 (CSI, OSC/DCS strings, two-byte
- * escapes) before anything is matched or printed.  KVM's API version check follows
- * Documentation/virt/kvm/api.rst (KVM_GET_API_VERSION must return 12).
+ * Terminal escape sequences are removed (termesc.h) before anything is matched or printed.
  */
 #include "boot/qemu.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "boot/accel.h"
+#include "formats/termesc.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 #include "sys/spawn.h"
+#include "sys/strvec.h"
 
 #define QEMU_BIN "qemu-system-x86_64"
 /* Debian's ovmf package: the 4 MiB flash layout, the one its QEMU machine types expect */
@@ -68,199 +66,7 @@
 #define EXIT_GRACE 5.0     /* s for QEMU to exit by itself after `reboot -f` */
 #define KILL_GRACE 2.0     /* s between SIGTERM and SIGKILL */
 
-/* ---- accelerator choice ---- */
-
-static void set_why(char *why, size_t whylen, const char *msg)
-{
-	if (why && whylen)
-		snprintf(why, whylen, "%s", msg);
-}
-
-/* 1 when /dev/kvm opens read-write and speaks the stable API. */
-static int kvm_device_usable(const char **reason)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	int version;
-	if (fd < 0) {
-		*reason = errno == ENOENT ? "no /dev/kvm" : "cannot open /dev/kvm";
-		return 0;
-	}
-	version = ioctl(fd, KVM_GET_API_VERSION, 0);
-	close(fd);
-	if (version != KVM_API_VERSION) {
-		*reason = "/dev/kvm does not answer KVM_GET_API_VERSION";
-		return 0;
-	}
-	return 1;
-}
-
-/* 1 when a "flags" line of /proc/cpuinfo holds the word vmx or svm. */
-static int cpu_has_virt(void)
-{
-	struct buf b;
-	int found = 0;
-	buf_init(&b);
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	if (f) {
-		char chunk[4096];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&b, chunk, n);
-		fclose(f);
-	}
-	for (char *line = b.data; line && *line && !found;) {
-		char *end = strchr(line, '\n');
-		if (end)
-			*end = '\0';
-		if (!strncmp(line, "flags", 5)) {
-			char *save = NULL;
-			for (char *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-				if (!strcmp(w, "vmx") || !strcmp(w, "svm"))
-					found = 1;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	buf_release(&b);
-	return found;
-}
-
-static int module_loaded(const char *name)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return is_dir(path);
-}
-
-int qemu_find_accel(const char *want, const char **chosen, char *why, size_t whylen)
-{
-	const char *env = getenv("MKDISTRO_ACCEL");
-	const char *reason = NULL;
-	int from_env = env && *env;
-
-	if (from_env)
-		want = env;
-	if (!want)
-		want = "auto";
-	if (!strcmp(want, "tcg")) {
-		*chosen = "tcg";
-		set_why(why, whylen, from_env ? "MKDISTRO_ACCEL=tcg" : "requested");
-		return 0;
-	}
-	if (!strcmp(want, "kvm")) {
-		if (!kvm_device_usable(&reason))
-			return error("cannot use KVM%s: %s", from_env ? " (MKDISTRO_ACCEL=kvm)" : "",
-				     reason);
-		*chosen = "kvm";
-		set_why(why, whylen, from_env ? "MKDISTRO_ACCEL=kvm" : "requested");
-		return 0;
-	}
-	if (strcmp(want, "auto"))
-		return error("unknown accelerator '%s'%s (want auto, kvm or tcg)", want,
-			     from_env ? " in MKDISTRO_ACCEL" : "");
-
-	*chosen = "tcg";
-	if (module_loaded("kvm_pvm")) {
-		/* checked first: it is what these machines have, whatever else they show */
-		set_why(why, whylen, "KVM is kvm_pvm, a software nested hypervisor that Syslinux "
-				     "cannot run under");
-	} else if (!kvm_device_usable(&reason)) {
-		set_why(why, whylen, reason);
-	} else if (!cpu_has_virt()) {
-		set_why(why, whylen, "the CPU flags show neither vmx nor svm");
-	} else if (!module_loaded("kvm_intel") && !module_loaded("kvm_amd")) {
-		set_why(why, whylen, "neither kvm_intel nor kvm_amd is loaded");
-	} else {
-		*chosen = "kvm";
-		set_why(why, whylen, module_loaded("kvm_intel") ? "KVM with kvm_intel"
-								: "KVM with kvm_amd");
-	}
-	return 0;
-}
-
-/* ---- terminal escape sequences ---- */
-
-enum vt_state { VT_TEXT, VT_ESC, VT_ESC_INTER, VT_CSI, VT_STR, VT_STR_ESC };
-
-/* Copy in to out without escape sequences, \r and other control characters but \n and
- * \t; state carries a sequence split across reads.  Returns the bytes written to out,
- * which needs room for n. */
-static size_t vt_strip(enum vt_state *st, const char *in, size_t n, char *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-		switch (*st) {
-		case VT_TEXT:
-			if (c == 0x1b)
-				*st = VT_ESC;
-			else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f))
-				out[k++] = (char)c;
-			break;
-		case VT_ESC:
-			if (c == '[')
-				*st = VT_CSI;
-			else if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')
-				*st = VT_STR; /* OSC, DCS, APC, PM, SOS: up to BEL or ESC \ */
-			else if (c >= 0x20 && c <= 0x2f)
-				*st = VT_ESC_INTER; /* e.g. ESC ( B */
-			else
-				*st = c == 0x1b ? VT_ESC : VT_TEXT;
-			break;
-		case VT_ESC_INTER:
-			if (c < 0x20 || c > 0x2f)
-				*st = VT_TEXT;
-			break;
-		case VT_CSI:
-			/* parameters 0x30-0x3f, intermediates 0x20-0x2f, final 0x40-0x7e */
-			if (c >= 0x40 && c <= 0x7e)
-				*st = VT_TEXT;
-			else if (c == 0x1b)
-				*st = VT_ESC;
-			else if (c < 0x20 || c > 0x3f)
-				*st = c == '\n' ? (out[k++] = '\n', VT_TEXT) : VT_CSI;
-			break;
-		case VT_STR:
-			if (c == 0x07)
-				*st = VT_TEXT;
-			else if (c == 0x1b)
-				*st = VT_STR_ESC;
-			break;
-		case VT_STR_ESC:
-			*st = c == '\\' ? VT_TEXT : VT_STR;
-			break;
-		}
-	}
-	return k;
-}
-
 /* ---- the command line ---- */
-
-struct qargs {
-	const char *v[40];
-	int n;
-	char *owned[4];
-	int nowned;
-};
-
-static void qa(struct qargs *a, const char *s)
-{
-	if (a->n < (int)(sizeof(a->v) / sizeof(a->v[0])) - 1)
-		a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-}
-
-static const char *qa_own(struct qargs *a, char *s)
-{
-	a->owned[a->nowned++] = s;
-	return s;
-}
-
-static void qargs_release(struct qargs *a)
-{
-	for (int i = 0; i < a->nowned; i++)
-		free(a->owned[i]);
-	a->nowned = a->n = 0;
-}
 
 /* o->format, or the one the image's name ends in (mkdistro export's), or raw. */
 static const char *drive_format(const struct qemu_opts *o)
@@ -293,7 +99,7 @@ static const char *medium_name(const struct qemu_opts *o)
 }
 
 /* "file=<path with , doubled>,format=F,if=..." */
-static char *drive_spec(const struct qemu_opts *o)
+static void push_drive_spec(struct strvec *a, const struct qemu_opts *o)
 {
 	struct buf b;
 	buf_init(&b);
@@ -306,61 +112,38 @@ static char *drive_spec(const struct qemu_opts *o)
 	buf_addf(&b, ",format=%s,%s", drive_format(o),
 		 o->usb ? "if=none,id=stick" : is_cdrom(o) ? "if=none,id=cd,media=cdrom,readonly=on"
 							   : "if=ide");
-	char *spec = buf_detach(&b, NULL);
-
-	return spec;
+	strvec_push(a, b.data);
+	buf_release(&b);
 }
 
-static void qemu_args(struct qargs *a, const struct qemu_opts *o, const char *accel,
+static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *accel,
 		      int interactive)
 {
-	memset(a, 0, sizeof(*a));
-	qa(a, QEMU_BIN);
-	qa(a, "-accel");
-	qa(a, accel);
-	qa(a, "-m");
-	qa(a, qa_own(a, xasprintf("%u", o->memory_mb ? o->memory_mb : 256)));
+	strvec_pushl(a, QEMU_BIN, "-accel", accel, "-m", NULL);
+	strvec_pushf(a, "%u", o->memory_mb ? o->memory_mb : 256);
 	if (!o->writable)
-		qa(a, "-snapshot");
-	qa(a, "-no-reboot");
-	qa(a, "-net");
-	qa(a, "none");
-	qa(a, "-display");
-	qa(a, "none");
-	if (interactive) {
+		strvec_push(a, "-snapshot");
+	strvec_pushl(a, "-no-reboot", "-net", "none", "-display", "none", NULL);
+	if (interactive)
 		/* not -nographic: that also turns on SeaBIOS's serial console, which echoes
 		 * Syslinux's VGA text, so every line showed twice; signal=off passes Ctrl-C on */
-		qa(a, "-chardev");
-		qa(a, "stdio,id=con,mux=on,signal=off");
-		qa(a, "-serial");
-		qa(a, "chardev:con");
-		qa(a, "-mon");
-		qa(a, "chardev=con,mode=readline");
-	} else {
-		qa(a, "-serial");
-		qa(a, "stdio");
-		qa(a, "-monitor");
-		qa(a, "none");
-	}
-	if (o->uefi) {
+		strvec_pushl(a, "-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
+			     "-mon", "chardev=con,mode=readline", NULL);
+	else
+		strvec_pushl(a, "-serial", "stdio", "-monitor", "none", NULL);
+	if (o->uefi)
 		/* OVMF's code and its variable store, which -snapshot keeps unchanged */
-		qa(a, "-drive");
-		qa(a, "if=pflash,format=raw,readonly=on,file=" OVMF_CODE);
-		qa(a, "-drive");
-		qa(a, o->writable ? "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS
-				  : "if=pflash,format=raw,file=" OVMF_VARS);
-	}
-	qa(a, "-drive");
-	qa(a, qa_own(a, drive_spec(o)));
-	if (o->usb) {
-		qa(a, "-device");
-		qa(a, "qemu-xhci,id=xhci");
-		qa(a, "-device");
-		qa(a, "usb-storage,bus=xhci.0,drive=stick,bootindex=0");
-	} else if (is_cdrom(o)) {
-		qa(a, "-device");
-		qa(a, "ide-cd,drive=cd,bootindex=0");
-	}
+		strvec_pushl(a, "-drive", "if=pflash,format=raw,readonly=on,file=" OVMF_CODE, "-drive",
+			     o->writable ? "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS
+					 : "if=pflash,format=raw,file=" OVMF_VARS,
+			     NULL);
+	strvec_push(a, "-drive");
+	push_drive_spec(a, o);
+	if (o->usb)
+		strvec_pushl(a, "-device", "qemu-xhci,id=xhci", "-device",
+			     "usb-storage,bus=xhci.0,drive=stick,bootindex=0", NULL);
+	else if (is_cdrom(o))
+		strvec_pushl(a, "-device", "ide-cd,drive=cd,bootindex=0", NULL);
 }
 
 static int check_image(const char *image, int uefi)
@@ -383,37 +166,71 @@ static int check_image(const char *image, int uefi)
 int qemu_run(const struct qemu_opts *o)
 {
 	struct child c = CHILD_INIT;
-	struct qargs a;
-	const char *accel;
-	char why[128];
+	struct strvec a;
+	struct accel accel;
 	int ret;
 
-	if (check_image(o->image, o->uefi) < 0 ||
-	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
+	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
-	qemu_args(&a, o, accel, 1);
+	strvec_init(&a);
+	qemu_args(&a, o, accel.name, 1);
 	info("booting '%s' as %s with %s (%s); Ctrl-A X quits, so does `reboot` in the guest",
-	     o->image, medium_name(o), accel, why);
+	     o->image, medium_name(o), accel.name, accel.why);
 	if (o->label)
 		info("type '%s' at the boot: prompt", o->label);
 	c.argv = a.v;
 	c.in_fd = STDIN_FILENO;
 	ret = spawn_start(&c) < 0 ? -1 : spawn_wait(&c);
-	qargs_release(&a);
+	strvec_clear(&a);
 	return ret;
 }
 
 /* ---- headless test ---- */
 
+/* The phases of a boot, in order; each is a function below. */
+enum phase {
+	PH_LOADER, /* waiting for the boot loader's prompt, to type the label */
+	PH_SHELL,  /* waiting for a shell to answer a probe */
+	PH_READY,  /* the shell answered: waiting for its prompt, to type the command */
+	PH_CMD,    /* waiting for the command's exit status */
+};
+
+static const char *waiting_for[] = {
+	[PH_LOADER] = "the boot loader's boot: prompt",
+	[PH_SHELL] = "a shell on the serial console",
+	[PH_READY] = "a shell on the serial console",
+	[PH_CMD] = "the command to finish",
+};
+
+/* Not an error: an automatically chosen KVM showed no sign of life, so boot again with TCG. */
+enum { RUN_KVM_BROKEN = -2 };
+
+/* One boot of a headless test, carried from phase to phase. */
 struct session {
+	const struct qemu_opts *o;
+	struct strvec args;
 	struct child c;
 	struct buf text;     /* all output so far, stripped */
-	enum vt_state vt;
-	double t0;
-	double last_output; /* when text last grew */
+	struct termesc esc;  /* the escape sequence a read may have left half done */
+	enum phase phase;
+	unsigned timeout;    /* s from power-on to the command's end */
+	double t0, deadline;
+	double last_output;  /* when text last grew */
+	int kvm_watch;       /* give up KVM when it shows nothing (RUN_KVM_BROKEN) */
 	int eof;
-	int discard;        /* being killed: its last words are not part of the transcript */
-	int quiet;          /* keep the transcript off stdout */
+	int discard;         /* being killed: its last words are not part of the transcript */
+	int quiet;           /* keep the transcript off stdout */
+	size_t from;         /* where in text the next marker is looked for */
+	/* waiting for the shell */
+	int answered;        /* the boot loader's prompt was answered */
+	int init_started;    /* the kernel said it runs init: the console keeps what we type */
+	int prompt_probes;   /* probes sent because a prompt appeared */
+	size_t probed_len;   /* text's length when the last probe went out */
+	double next_probe;
+	double cmd_at;       /* when the command is to be typed */
+	/* results */
+	double t_shell;      /* from t0 to the shell's first answer; negative: none yet */
+	int cmd_rc;          /* the command's exit status */
 };
 
 /* Wait until until for output; append it (stripped) to s->text and stdout.
@@ -438,7 +255,7 @@ static int session_read(struct session *s, double until)
 		s->eof = 1;
 		return -1;
 	}
-	k = vt_strip(&s->vt, raw, (size_t)n, clean);
+	k = termesc_strip(&s->esc, raw, (size_t)n, clean);
 	if (!k || s->discard)
 		return 0;
 	buf_add(&s->text, clean, k);
@@ -558,200 +375,294 @@ static int find_rc(const struct buf *t, size_t from, int *rc)
 	return 0;
 }
 
-enum { RUN_KVM_BROKEN = -2 };
-enum phase { PH_LOADER, PH_SHELL, PH_READY, PH_CMD, PH_DOWN };
+static void session_init(struct session *s, const struct qemu_opts *o, int kvm_watch,
+			 struct buf *text)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	strvec_init(&s->args);
+	s->c = (struct child)CHILD_INIT;
+	s->text = *text;
+	termesc_init(&s->esc);
+	s->timeout = o->timeout_s ? o->timeout_s : 60;
+	s->kvm_watch = kvm_watch;
+	s->quiet = o->quiet;
+	s->probed_len = (size_t)-1;
+	s->t_shell = -1;
+}
 
-static const char *waiting_for[] = {
-	[PH_LOADER] = "the boot loader's boot: prompt",
-	[PH_SHELL] = "a shell on the serial console",
-	[PH_READY] = "a shell on the serial console",
-	[PH_CMD] = "the command to finish",
-	[PH_DOWN] = "QEMU to exit",
-};
+/* Stop QEMU if it still runs, and hand the transcript back to text. */
+static void session_release(struct session *s, struct buf *text)
+{
+	if (s->c.pid >= 0)
+		session_stop(s, 0);
+	*text = s->text;
+	strvec_clear(&s->args);
+}
 
-/* One boot.  Returns 0 (shell reached, *cmd_rc set), -1 (reported), or RUN_KVM_BROKEN
- * (not reported) when kvm_watch is set and KVM shows no sign of life. */
+/* The clock, before each wait: past the time limit is an error (reported, -1); KVM that has
+ * shown nothing for KVM_SILENCE s is given up (RUN_KVM_BROKEN).  Otherwise 0, with *now and
+ * *until, the time to wait until (the limit, or the end of KVM's grace). */
+static int session_clock(struct session *s, double *now, double *until)
+{
+	*now = log_now();
+	*until = s->deadline;
+	if (*now >= s->deadline) {
+		if (!s->text.len)
+			error("timed out after %u s: nothing on the serial line (no bootable disk, or "
+			      "no SERIAL line in syslinux.cfg?)", s->timeout);
+		else
+			error("timed out after %u s waiting for %s%s; last lines:", s->timeout,
+			      waiting_for[s->phase],
+			      s->phase == PH_SHELL && !find(&s->text, 0, "Linux version")
+				      ? " (nothing from the kernel: no console=ttyS0?)" : "");
+		tail_lines(&s->text, 12);
+		return -1;
+	}
+	if (s->kvm_watch && !s->text.len) {
+		if (*now - s->t0 >= KVM_SILENCE)
+			return RUN_KVM_BROKEN;
+		if (s->t0 + KVM_SILENCE < *until)
+			*until = s->t0 + KVM_SILENCE;
+	}
+	return 0;
+}
+
+/* Whether the text from fresh on shows the guest failing before the command runs: KVM's
+ * internal error, or a kernel panic (reported, once its message has arrived). */
+static int guest_failed(struct session *s, size_t fresh)
+{
+	const char *p;
+	if (find(&s->text, fresh, "KVM internal error")) {
+		if (s->kvm_watch)
+			return RUN_KVM_BROKEN;
+		error("QEMU's KVM failed; try MKDISTRO_ACCEL=tcg; last lines:");
+	} else if ((p = find(&s->text, fresh, PANIC))) {
+		size_t at = (size_t)(p - s->text.data) + strlen(PANIC);
+		double t = log_now() + 0.5;
+		while (log_now() < t && session_read(s, t) >= 0)
+			;
+		p = s->text.data + at;
+		error("the guest kernel panicked: %.*s; last lines:", (int)strcspn(p, "\n"), p);
+	} else {
+		return 0;
+	}
+	tail_lines(&s->text, 12);
+	return -1;
+}
+
+/* Wait until until for output.  Returns 1 with new text, 0 with none (the caller looks at
+ * the clock again), -1 when QEMU ended or the guest failed (reported), or RUN_KVM_BROKEN
+ * (not reported). */
+static int session_wait(struct session *s, double until)
+{
+	size_t old_len = s->text.len;
+	int r = session_read(s, until), status;
+
+	if (r < 0) {
+		status = session_stop(s, KILL_GRACE);
+		if (s->kvm_watch && s->phase == PH_LOADER)
+			return RUN_KVM_BROKEN; /* e.g. "failed to initialize kvm" */
+		error("QEMU exited (status %d) while waiting for %s; last lines:", status,
+		      waiting_for[s->phase]);
+		tail_lines(&s->text, 12);
+		return -1;
+	}
+	if (r == 0 || s->phase >= PH_CMD) /* the command's own output may say anything */
+		return r;
+	/* look only at the new text (plus an overlap for a marker split across reads) */
+	r = guest_failed(s, old_len > 40 ? old_len - 40 : 0);
+	return r < 0 ? r : 1;
+}
+
+/* session_clock, then session_wait until the earlier of its time and until. */
+static int session_next(struct session *s, double until)
+{
+	double now, limit;
+	int r = session_clock(s, &now, &limit);
+	if (r < 0)
+		return r;
+	return session_wait(s, until < limit ? until : limit);
+}
+
+/* Start QEMU, its first serial port on pipes.  Returns 0 or -1 (reported). */
+static int boot_start(struct session *s, const char *accel)
+{
+	qemu_args(&s->args, s->o, accel, 0);
+	s->c.argv = s->args.v;
+	s->c.pipe_io = 1;
+	s->t0 = s->last_output = log_now();
+	s->deadline = s->t0 + s->timeout;
+	return spawn_start(&s->c);
+}
+
+/* Wait for Syslinux's boot: prompt and type the label; a kernel or a shell that comes
+ * without a prompt will do when there is no label to type. */
+static int boot_loader(struct session *s)
+{
+	const char *label = s->o->label, *p;
+	int r;
+
+	s->phase = PH_LOADER;
+	while ((r = session_next(s, s->deadline)) >= 0) {
+		double now = log_now();
+		if (r == 0)
+			continue;
+		if ((p = find(&s->text, s->from, "boot:"))) {
+			/* Syslinux reads the line raw: Enter is a carriage return */
+			if (label)
+				session_send(s, label);
+			session_send(s, "\r");
+			s->answered = 1;
+			s->from = (size_t)(p - s->text.data) + 5;
+			s->next_probe = now + UNPROMPTED_AFTER;
+			return 0;
+		}
+		if (find(&s->text, s->from, "Linux version") || prompt_at_end(&s->text)) {
+			if (label)
+				return error("no boot: prompt on the serial line, so label '%s' cannot "
+					     "be chosen (syslinux.cfg needs SERIAL and PROMPT 1)", label);
+			s->next_probe = now + UNPROMPTED_AFTER;
+			return 0;
+		}
+	}
+	return r;
+}
+
+/* Probe for the shell when it is time: only into a quiet console, as while the kernel
+ * still talks the shell is not up, and input that arrives as init opens the tty can lose
+ * its start. */
+static void shell_probe_due(struct session *s, double now)
+{
+	if (now < s->next_probe)
+		return;
+	if (now - s->last_output >= QUIET) {
+		session_send(s, PROBE);
+		s->probed_len = s->text.len;
+		s->next_probe = now + PROBE_EVERY;
+	} else {
+		s->next_probe = s->last_output + QUIET;
+	}
+}
+
+/* What new text says while waiting for the shell: 1 when it answered, 0 to wait on, -1
+ * when the boot loader asked again (reported). */
+static int shell_seen(struct session *s, double now)
+{
+	const char *label = s->o->label, *p;
+
+	if ((p = find(&s->text, s->from, READY))) {
+		s->t_shell = now - s->t0;
+		s->from = (size_t)(p - s->text.data) + strlen(READY);
+		/* the command goes after the next prompt, or in 1 s without one */
+		s->cmd_at = s->text.len > s->from && prompt_at_end(&s->text) ? now : now + 1.0;
+		return 1;
+	}
+	if (s->answered && find_boot_prompt(&s->text, s->from)) {
+		error("the boot loader did not boot %s%s%s; it asked again; last lines:",
+		      label ? "label '" : "the default label", label ? label : "", label ? "'" : "");
+		tail_lines(&s->text, 12);
+		return -1;
+	}
+	if (prompt_at_end(&s->text) && s->text.len != s->probed_len && s->prompt_probes++ < 10) {
+		/* A prompt just appeared: ask now rather than at the next tick.  Not forever: a
+		 * shell that cannot answer prompts again after each probe. */
+		session_send(s, PROBE);
+		s->probed_len = s->text.len;
+		s->next_probe = now + PROBE_EVERY;
+	} else if (!s->init_started && find(&s->text, s->from, "as init process")) {
+		/* the console is open from now on: what we type is kept */
+		s->init_started = 1;
+		if (now + QUIET < s->next_probe)
+			s->next_probe = now + QUIET;
+	}
+	return 0;
+}
+
+/* Wait until a shell on the serial console answers a probe. */
+static int boot_shell(struct session *s)
+{
+	double now, until;
+	int r;
+
+	s->phase = PH_SHELL;
+	for (;;) {
+		if ((r = session_clock(s, &now, &until)) < 0)
+			return r;
+		shell_probe_due(s, now);
+		if (s->next_probe < until)
+			until = s->next_probe;
+		if ((r = session_wait(s, until)) < 0)
+			return r;
+		if (r > 0 && (r = shell_seen(s, log_now())) != 0)
+			return r > 0 ? 0 : -1;
+	}
+}
+
+/* Type the command at the shell's next prompt, then wait for its exit status and end the
+ * guest with `reboot -f`. */
+static int boot_command(struct session *s)
+{
+	const char *cmd = !s->o->cmd ? DEFAULT_CMD : *s->o->cmd ? s->o->cmd : ":";
+	double now, until;
+	int r;
+
+	s->phase = PH_READY;
+	for (;;) {
+		if ((r = session_clock(s, &now, &until)) < 0)
+			return r;
+		if (now >= s->cmd_at)
+			break;
+		if ((r = session_wait(s, s->cmd_at < until ? s->cmd_at : until)) < 0)
+			return r;
+		if (r > 0 && prompt_at_end(&s->text))
+			s->cmd_at = log_now();
+	}
+	session_send(s, cmd);
+	session_send(s, RC_ECHO);
+	s->phase = PH_CMD;
+	while ((r = session_next(s, s->deadline)) >= 0) {
+		if (r > 0 && find_rc(&s->text, s->from, &s->cmd_rc)) {
+			session_send(s, "reboot -f\n");
+			return 0;
+		}
+	}
+	return r;
+}
+
+/* Let QEMU exit after `reboot -f`, or end it. */
+static void boot_stop(struct session *s)
+{
+	int status = session_stop(s, EXIT_GRACE);
+	if (status != 0)
+		warning("QEMU did not end cleanly after `reboot -f` (status %d)", status);
+}
+
+/* One boot, phase by phase; text is the transcript, kept across boots.  Returns 0 (the
+ * command ran: *cmd_rc set), -1 (reported), or RUN_KVM_BROKEN (not reported) when
+ * kvm_watch is set and KVM shows no sign of life.  *t_shell is set when the shell
+ * answered. */
 static int run_once(const struct qemu_opts *o, const char *accel, int kvm_watch,
 		    struct buf *text, double *t_shell, int *cmd_rc)
 {
-	struct session s = { .c = CHILD_INIT, .vt = VT_TEXT, .quiet = o->quiet };
-	struct qargs a;
-	unsigned timeout = o->timeout_s ? o->timeout_s : 60;
-	const char *cmd = !o->cmd ? DEFAULT_CMD : *o->cmd ? o->cmd : ":";
-	enum phase ph = PH_LOADER;
-	size_t from = 0, probed_len = (size_t)-1;
-	double deadline, next_probe = 0, cmd_at = 0;
-	int ret = -1, answered = 0, init_started = 0, prompt_probes = 0, status;
+	struct session s;
+	int ret;
 
-	qemu_args(&a, o, accel, 0);
-	s.c.argv = a.v;
-	s.c.pipe_io = 1;
-	s.text = *text;
-	s.t0 = s.last_output = log_now();
-	deadline = s.t0 + timeout;
-	if (spawn_start(&s.c) < 0)
-		goto out_noproc;
-
-	while (ph != PH_DOWN) {
-		double now = log_now(), until = deadline;
-		size_t old_len = s.text.len;
-		const char *p;
-		int r;
-
-		if (now >= deadline) {
-			if (!s.text.len)
-				error("timed out after %u s: nothing on the serial line (no bootable "
-				      "disk, or no SERIAL line in syslinux.cfg?)", timeout);
-			else
-				error("timed out after %u s waiting for %s%s; last lines:", timeout,
-				      waiting_for[ph],
-				      ph == PH_SHELL && !find(&s.text, 0, "Linux version")
-					      ? " (nothing from the kernel: no console=ttyS0?)" : "");
-			tail_lines(&s.text, 12);
-			goto out;
-		}
-		if (kvm_watch && !s.text.len) {
-			if (now - s.t0 >= KVM_SILENCE) {
-				ret = RUN_KVM_BROKEN;
-				goto out;
-			}
-			if (s.t0 + KVM_SILENCE < until)
-				until = s.t0 + KVM_SILENCE;
-		}
-		if (ph == PH_SHELL && now >= next_probe) {
-			/* Only into a quiet console: while the kernel still talks, the shell is not
-			 * up, and input that arrives as init opens the tty can lose its start. */
-			if (now - s.last_output >= QUIET) {
-				session_send(&s, PROBE);
-				probed_len = s.text.len;
-				next_probe = now + PROBE_EVERY;
-			} else {
-				next_probe = s.last_output + QUIET;
-			}
-		}
-		if (ph == PH_READY && now >= cmd_at) {
-			session_send(&s, cmd);
-			session_send(&s, RC_ECHO);
-			ph = PH_CMD;
-			continue;
-		}
-		if (ph == PH_SHELL && next_probe < until)
-			until = next_probe;
-		if (ph == PH_READY && cmd_at < until)
-			until = cmd_at;
-
-		r = session_read(&s, until);
-		now = log_now();
-		if (r < 0) {
-			status = session_stop(&s, KILL_GRACE);
-			if (kvm_watch && ph == PH_LOADER) {
-				ret = RUN_KVM_BROKEN; /* e.g. "failed to initialize kvm" */
-				goto out;
-			}
-			error("QEMU exited (status %d) while waiting for %s; last lines:", status,
-			      waiting_for[ph]);
-			tail_lines(&s.text, 12);
-			goto out;
-		}
-		if (r == 0)
-			continue;
-
-		/* look only at the new text (plus an overlap for a marker split across reads) */
-		size_t fresh = old_len > 40 ? old_len - 40 : 0;
-		if (ph >= PH_CMD)
-			; /* the command's own output may say anything */
-		else if (find(&s.text, fresh, "KVM internal error")) {
-			if (kvm_watch) {
-				ret = RUN_KVM_BROKEN;
-				goto out;
-			}
-			error("QEMU's KVM failed; try MKDISTRO_ACCEL=tcg; last lines:");
-			tail_lines(&s.text, 12);
-			goto out;
-		} else if ((p = find(&s.text, fresh, PANIC))) {
-			/* let the panic message arrive in full before reporting it */
-			size_t at = (size_t)(p - s.text.data) + strlen(PANIC);
-			double t = log_now() + 0.5;
-			while (log_now() < t && session_read(&s, t) >= 0)
-				;
-			p = s.text.data + at;
-			error("the guest kernel panicked: %.*s; last lines:", (int)strcspn(p, "\n"), p);
-			tail_lines(&s.text, 12);
-			goto out;
-		}
-
-		switch (ph) {
-		case PH_LOADER:
-			if ((p = find(&s.text, from, "boot:"))) {
-				/* Syslinux reads the line raw: Enter is a carriage return */
-				if (o->label)
-					session_send(&s, o->label);
-				session_send(&s, "\r");
-				answered = 1;
-				from = (size_t)(p - s.text.data) + 5;
-				ph = PH_SHELL;
-				next_probe = now + UNPROMPTED_AFTER;
-			} else if (find(&s.text, from, "Linux version") || prompt_at_end(&s.text)) {
-				if (o->label) {
-					error("no boot: prompt on the serial line, so label '%s' cannot "
-					      "be chosen (syslinux.cfg needs SERIAL and PROMPT 1)", o->label);
-					goto out;
-				}
-				ph = PH_SHELL;
-				next_probe = now + UNPROMPTED_AFTER;
-			}
-			break;
-		case PH_SHELL:
-			if ((p = find(&s.text, from, READY))) {
-				*t_shell = now - s.t0;
-				from = (size_t)(p - s.text.data) + strlen(READY);
-				ph = PH_READY;
-				/* the command goes after the next prompt, or in 1 s without one */
-				cmd_at = s.text.len > from && prompt_at_end(&s.text) ? now : now + 1.0;
-			} else if (answered && find_boot_prompt(&s.text, from)) {
-				error("the boot loader did not boot %s%s%s; it asked again; last lines:",
-				      o->label ? "label '" : "the default label", o->label ? o->label : "",
-				      o->label ? "'" : "");
-				tail_lines(&s.text, 12);
-				goto out;
-			} else if (prompt_at_end(&s.text) && s.text.len != probed_len &&
-				   prompt_probes++ < 10) {
-				/* A prompt just appeared: ask now rather than at the next tick.  Not
-				 * forever: a shell that cannot answer prompts again after each probe. */
-				session_send(&s, PROBE);
-				probed_len = s.text.len;
-				next_probe = now + PROBE_EVERY;
-			} else if (!init_started && find(&s.text, from, "as init process")) {
-				/* the console is open from now on: what we type is kept */
-				init_started = 1;
-				if (now + QUIET < next_probe)
-					next_probe = now + QUIET;
-			}
-			break;
-		case PH_READY:
-			if (prompt_at_end(&s.text))
-				cmd_at = now;
-			break;
-		case PH_CMD:
-			if (find_rc(&s.text, from, cmd_rc)) {
-				session_send(&s, "reboot -f\n");
-				ph = PH_DOWN;
-			}
-			break;
-		case PH_DOWN:
-			break;
-		}
+	session_init(&s, o, kvm_watch, text);
+	ret = boot_start(&s, accel);
+	if (!ret)
+		ret = boot_loader(&s);
+	if (!ret)
+		ret = boot_shell(&s);
+	if (!ret)
+		ret = boot_command(&s);
+	if (!ret) {
+		boot_stop(&s);
+		*cmd_rc = s.cmd_rc;
 	}
-	ret = 0;
-	status = session_stop(&s, EXIT_GRACE);
-	if (status != 0)
-		warning("QEMU did not end cleanly after `reboot -f` (status %d)", status);
-out:
-	if (s.c.pid >= 0)
-		session_stop(&s, 0);
-out_noproc:
-	*text = s.text;
-	qargs_release(&a);
+	if (s.t_shell >= 0)
+		*t_shell = s.t_shell;
+	session_release(&s, text);
 	return ret;
 }
 
@@ -759,26 +670,21 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	struct buf text;
-	const char *accel;
-	char why[128];
+	struct accel accel;
 	double t_shell = -1;
 	int ret, rc = -1;
 
 	if (seconds_to_shell)
 		*seconds_to_shell = -1;
-	if (check_image(o->image, o->uefi) < 0 ||
-	    qemu_find_accel(o->accel, &accel, why, sizeof(why)) < 0)
+	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
-	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o),
-	     accel, why);
+	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o), accel.name, accel.why);
 
 	buf_init(&text);
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	const char *env = getenv("MKDISTRO_ACCEL");
-	int auto_kvm = !strcmp(accel, "kvm") && !(env && *env) &&
-		       (!o->accel || !strcmp(o->accel, "auto"));
-	ret = run_once(o, accel, auto_kvm, &text, &t_shell, &rc);
+	ret = run_once(o, accel.name, accel.automatic && !strcmp(accel.name, "kvm"), &text,
+		       &t_shell, &rc);
 	if (ret == RUN_KVM_BROKEN) {
 		warning("KVM failed or showed nothing for %.0f s; booting again with TCG",
 			KVM_SILENCE);

@@ -13,8 +13,6 @@
 #ifndef MKDISTRO_QEMU_H
 #define MKDISTRO_QEMU_H
 
-#include <stddef.h>
-
 struct qemu_opts {
 	const char *image;      /* the stick image: raw (MBR + FAT), or as mkdistro export wrote it */
 	const char *format;     /* QEMU's name for image's format; NULL: from its name's suffix,
@@ -24,7 +22,8 @@ struct qemu_opts {
 	int cdrom;              /* attach as an IDE CD-ROM (the default for a .iso without usb) */
 	int writable;           /* let the guest write the image (no -snapshot), e.g. to test
 	                         * the persistence store; UEFI variables stay read-only */
-	const char *accel;      /* "auto" (or NULL): KVM when it really works, else TCG; "kvm"; "tcg" */
+	const char *accel;      /* "auto" (or NULL): KVM when it really works, else TCG; "kvm";
+	                         * "tcg"; see accel_choose in accel.h */
 	unsigned memory_mb;     /* 0: 256 */
 	const char *label;      /* typed at Syslinux's boot: prompt; NULL: just Enter (the DEFAULT) */
 	unsigned timeout_s;     /* qemu_test: overall limit from power-on to the command's end; 0: 60 */
@@ -52,17 +51,8 @@ int qemu_run(const struct qemu_opts *o);
  * must be.  *seconds_to_shell (may be NULL) gets the time from starting QEMU to the shell's
  * first answer, or a negative value when there was none.
  *
- * With accel "auto", a KVM boot that fails ("KVM internal error") or shows nothing on the
- * serial line for 10 s is retried once with TCG, with a warning. */
+ * When "auto" chose KVM (accel.h), a KVM boot that fails ("KVM internal error") or shows
+ * nothing on the serial line for 10 s is retried once with TCG, with a warning. */
 int qemu_test(const struct qemu_opts *o, double *seconds_to_shell);
-
-/* Decide between KVM and TCG.  want is "auto" (NULL means the same), "kvm" or "tcg"; a
- * non-empty environment variable MKDISTRO_ACCEL replaces it.  "auto" picks KVM only when
- * /dev/kvm opens and answers KVM_GET_API_VERSION, the CPU flags show vmx or svm, and the
- * loaded KVM back end is kvm_intel or kvm_amd (kvm_pvm, a software nested hypervisor
- * under which Syslinux dies, means TCG).  "kvm" requires only a usable /dev/kvm.
- * Sets *chosen to the static string "kvm" or "tcg" and writes a short reason into why
- * (may be NULL).  Returns 0, or -1 (reported) for an unknown name or unusable forced KVM. */
-int qemu_find_accel(const char *want, const char **chosen, char *why, size_t whylen);
 
 #endif

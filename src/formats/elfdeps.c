@@ -14,22 +14,19 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
-#include <glob.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "formats/elf.h"
+#include "formats/fileview.h"
+#include "formats/ldsoconf.h"
 #include "formats/manifest.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/log.h"
+#include "sys/strvec.h"
 
 /* This host's ELF machine and Debian multiarch triplet: the image gets the host's libraries,
  * so the programs must be for the host. */
@@ -57,9 +54,6 @@ static const char *const system_dirs[] = {
 };
 #define N_SYSTEM_DIRS (sizeof(system_dirs) / sizeof(system_dirs[0]))
 
-/* ldconfig has no limit, but an include loop would never end: stop at this depth. */
-#define MAX_CONF_DEPTH 16
-
 #define NONE SIZE_MAX
 
 /* One object in the process image that ld.so would build. */
@@ -71,8 +65,7 @@ struct obj {
 	dev_t dev;
 	ino_t ino;
 	size_t loader; /* the object whose DT_NEEDED brought it in, or NONE */
-	char **names;  /* the names it was requested as */
-	size_t n_names, cap_names;
+	struct strvec names; /* the names it was requested as */
 	int is_interp;
 };
 
@@ -80,15 +73,14 @@ struct obj {
 struct walk {
 	struct elfdeps *d;
 	const char *binary; /* as given, for messages */
-	char *root;         /* d->root without trailing slashes: "/" or "/x/y" */
+	struct fileview view; /* d->tree, or the host under d->root */
 	struct obj *v;      /* v[0] is the program; objects in load order */
 	size_t n, cap;
 	size_t interp;      /* index of the interpreter in v, or NONE */
 	int interp_listed;
 	struct elf_dep *deps; /* what this program needs; merged into d on success */
 	size_t n_deps, cap_deps;
-	char **searched;     /* directories tried for the current name, for the message */
-	size_t n_searched, cap_searched;
+	struct strvec searched; /* directories tried for the current name, for the message */
 };
 
 enum probe {
@@ -99,84 +91,6 @@ enum probe {
 };
 
 /* ---- paths ---- */
-
-static int is_root(const char *root)
-{
-	return strcmp(root, "/") == 0;
-}
-
-static char *root_copy(const char *root)
-{
-	size_t n = root ? strlen(root) : 0;
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	return n ? xstrndup(root, n) : xstrdup("/");
-}
-
-/* The host path of p, a path as ld.so sees it: under root when absolute. */
-static char *in_root(const char *root, const char *p)
-{
-	if (is_root(root) || p[0] != '/')
-		return xstrdup(p);
-	return xasprintf("%s%s", root, p);
-}
-
-/* p, a host path, as ld.so sees it: without root when under it. */
-static const char *out_of_root(const char *root, const char *p)
-{
-	size_t n = strlen(root);
-	if (is_root(root) || strncmp(p, root, n) != 0)
-		return p;
-	if (p[n] == '/')
-		return p + n;
-	return p[n] ? p : "/";
-}
-
-/* dir + "/" + name as ld.so builds it: trailing slashes of dir dropped (but "/" kept), and
- * an empty dir meaning the current directory. */
-static char *join_dir(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 0)
-		return xstrdup(name);
-	if (dir[n - 1] == '/')
-		return xasprintf("%.*s%s", (int)n, dir, name);
-	return xasprintf("%.*s/%s", (int)n, dir, name);
-}
-
-static char *absolute(const char *p)
-{
-	char *cwd, *res;
-	if (p[0] == '/')
-		return xstrdup(p);
-	cwd = get_current_dir_name();
-	if (!cwd)
-		return xstrdup(p);
-	res = join_dir(cwd, p);
-	free(cwd);
-	return res;
-}
-
-/* The directory of p, absolute: what ld.so takes as an object's $ORIGIN. */
-static char *origin_of(const char *p)
-{
-	char *abs = absolute(p), *slash = strrchr(abs, '/');
-	if (slash == abs)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	return abs;
-}
-
-/* The string in b; b is released (buf_detach leaves it initialised, holding memory). */
-static char *detach(struct buf *b)
-{
-	char *s = buf_detach(b, NULL);
-	buf_release(b);
-	return s;
-}
 
 /* abs without "", "." and ".." parts, as a path inside the image must be. */
 static char *normalise(const char *abs)
@@ -208,7 +122,7 @@ static char *normalise(const char *abs)
 	}
 	if (!b.len)
 		buf_adds(&b, "/");
-	return detach(&b);
+	return buf_detach(&b, NULL);
 }
 
 /* Length of the dynamic string token ref at p (just after the '$'), or 0. */
@@ -247,7 +161,7 @@ static char *expand_dst(const char *s, const char *origin, int *from_origin)
 			buf_add(&b, p++, 1);
 		}
 	}
-	return detach(&b);
+	return buf_detach(&b, NULL);
 }
 
 /* ---- reading files ---- */
@@ -289,259 +203,53 @@ static enum probe probe_data(const void *p, size_t size, struct elf_info *info, 
 	return PROBE_OK;
 }
 
-/* Open, map and parse host into *info (which the caller releases in every case): a host
- * file, or with d->tree a path in the image, whose entry's contents are read (its identity
- * is then its place in the list, not the host file's inode).  On PROBE_ABSENT errno says
- * why, or why is set; on PROBE_BAD why says what is wrong, as a predicate ("is not an ELF
- * file"); on PROBE_OTHER_ARCH why names the architecture. */
-static enum probe probe(const struct elfdeps *d, const char *host, struct elf_info *info,
+/* Read and parse host, a host path of the walk's view, into *info (which the caller releases
+ * in every case), and say which file it is.  On PROBE_ABSENT errno says why, or why is set;
+ * on PROBE_BAD why says what is wrong, as a predicate ("is not an ELF file"); on
+ * PROBE_OTHER_ARCH why names the architecture. */
+static enum probe probe(const struct walk *w, const char *host, struct elf_info *info,
 			dev_t *dev, ino_t *ino, char *why, size_t whylen)
 {
-	struct stat st;
-	void *p = NULL;
-	enum probe rc;
-	int fd, in_tree = d->tree != NULL;
+	struct fileview_file f;
+	enum probe rc = PROBE_BAD;
 
 	memset(info, 0, sizeof(*info));
 	why[0] = '\0';
-	if (in_tree) {
-		const struct mf_entry *e = manifest_resolve(d->tree, host);
-		if (!e) {
-			errno = ENOENT;
-			return PROBE_ABSENT;
-		}
-		if (e->type != MF_FILE) {
-			snprintf(why, whylen, "is not a regular file");
-			return PROBE_ABSENT;
-		}
-		*dev = 0;
-		*ino = (ino_t)(e - d->tree->v) + 1;
-		if (!e->source)
-			return probe_data(e->data, e->size, info, why, whylen);
-		host = e->source;
-	}
-	/* O_NONBLOCK: a FIFO in a search directory must not hang us */
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (in_tree)
-			snprintf(why, whylen, "cannot be read from '%s': %s", host, strerror(errno));
-		return in_tree ? PROBE_BAD : PROBE_ABSENT;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	switch (fileview_open(&w->view, host, &f, why, whylen)) {
+	case FILEVIEW_OK:
+		*dev = f.dev;
+		*ino = f.ino;
+		rc = probe_data(f.data, f.size, info, why, whylen);
+		fileview_close(&f);
+		break;
+	case FILEVIEW_ABSENT:
+		rc = PROBE_ABSENT;
+		break;
+	case FILEVIEW_NOT_REGULAR:
 		snprintf(why, whylen, "is not a regular file");
-		close(fd);
-		return PROBE_ABSENT;
+		rc = PROBE_ABSENT;
+		break;
+	case FILEVIEW_UNREADABLE:
+		rc = PROBE_BAD;
+		break;
 	}
-	if (!in_tree) {
-		*dev = st.st_dev;
-		*ino = st.st_ino;
-	}
-	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			snprintf(why, whylen, "cannot be read: %s", strerror(errno));
-			close(fd);
-			return PROBE_BAD;
-		}
-	}
-	rc = probe_data(p, (size_t)st.st_size, info, why, whylen);
-	if (p)
-		munmap(p, (size_t)st.st_size);
-	close(fd);
 	return rc;
 }
 
 /* ---- /etc/ld.so.conf, standing in for /etc/ld.so.cache ---- */
 
-static void conf_add(struct elfdeps *d, const char *dir)
+/* The directories of /etc/ld.so.conf, read once for all the programs of d. */
+static void conf_load(struct elfdeps *d, const struct fileview *v)
 {
-	for (size_t i = 0; i < d->n_conf_dirs; i++)
-		if (strcmp(d->conf_dirs[i], dir) == 0)
-			return; /* ldconfig: "given more than once" */
-	XGROW(d->conf_dirs, d->cap_conf_dirs, d->n_conf_dirs + 1);
-	d->conf_dirs[d->n_conf_dirs++] = xstrdup(dir);
-}
-
-/* One reading of the configuration.  Each file is read once, whatever name it is included
- * by: a file that includes itself, or the same file several times on each level, would
- * otherwise be read (includes per level ^ depth) times (the elfdeps fuzzer found one that
- * ran for minutes).  A second reading adds nothing: conf_add keeps each directory once. */
-struct conf_walk {
-	struct elfdeps *d;
-	const char *root;
-	struct conf_id {
-		dev_t dev;
-		ino_t ino;
-	} *seen; /* each file read, known as probe() knows an object */
-	size_t n_seen, cap_seen;
-};
-
-static void conf_parse(struct conf_walk *w, const char *file, int depth);
-
-static int by_string(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* glob(3) over the paths listed in a tree, sorted; only the names as listed match (a
- * directory reached through a symlink does not). */
-static void tree_glob(const struct manifest *m, const char *pattern, glob_t *g)
-{
-	size_t cap = 0;
-	memset(g, 0, sizeof(*g));
-	for (size_t i = 0; i < m->n; i++) {
-		if (fnmatch(pattern, m->v[i].path, FNM_PATHNAME | FNM_PERIOD) != 0)
-			continue;
-		XGROW(g->gl_pathv, cap, g->gl_pathc + 1);
-		g->gl_pathv[g->gl_pathc++] = xstrdup(m->v[i].path);
-	}
-	if (g->gl_pathc)
-		qsort(g->gl_pathv, g->gl_pathc, sizeof(*g->gl_pathv), by_string);
-}
-
-static void tree_globfree(glob_t *g)
-{
-	for (size_t i = 0; i < g->gl_pathc; i++)
-		free(g->gl_pathv[i]);
-	free(g->gl_pathv);
-	memset(g, 0, sizeof(*g));
-}
-
-/* Open a configuration file: a host file, or one in the tree; *id says which file it is,
- * as in probe(): the host file's device and inode, or 0 and the entry's place in the tree.
- * NULL with errno set when it cannot be read (ENOENT: there is none). */
-static FILE *conf_open(const struct elfdeps *d, const char *file, struct conf_id *id)
-{
-	const struct mf_entry *e;
-	struct stat st = {0};
-	FILE *f;
-	if (!d->tree) {
-		f = fopen(file, "re");
-		if (f)
-			fstat(fileno(f), &st);
-		*id = (struct conf_id){st.st_dev, st.st_ino};
-		return f;
-	}
-	e = manifest_resolve(d->tree, file);
-	if (!e || e->type != MF_FILE || (!e->source && !e->size)) {
-		errno = ENOENT; /* an empty file says no more than a missing one */
-		return NULL;
-	}
-	*id = (struct conf_id){0, (ino_t)(e - d->tree->v) + 1};
-	return e->source ? fopen(e->source, "re") : fmemopen(e->data, e->size, "r");
-}
-
-/* Whether the file id was read already in this walk; remembers it if not. */
-static int conf_seen(struct conf_walk *w, struct conf_id id)
-{
-	for (size_t i = 0; i < w->n_seen; i++)
-		if (w->seen[i].dev == id.dev && w->seen[i].ino == id.ino)
-			return 1;
-	XGROW(w->seen, w->cap_seen, w->n_seen + 1);
-	w->seen[w->n_seen++] = id;
-	return 0;
-}
-
-/* "include PATTERN...": each glob, relative ones to the including file's directory, read
- * in glob's sorted order. */
-static void conf_include(struct conf_walk *w, const char *file, const char *args, int depth)
-{
-	const struct elfdeps *d = w->d;
-	for (const char *p = args + strspn(args, " \t"); *p; p += strspn(p, " \t")) {
-		size_t n = strcspn(p, " \t");
-		char *pat = xstrndup(p, n), *full, *dir;
-		glob_t g;
-		p += n;
-		if (pat[0] == '/') {
-			full = in_root(w->root, pat);
-		} else {
-			dir = origin_of(file);
-			full = join_dir(dir, pat);
-			free(dir);
-		}
-		if (d->tree) {
-			tree_glob(d->tree, full, &g);
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				conf_parse(w, g.gl_pathv[i], depth + 1);
-			tree_globfree(&g);
-		} else if (glob(full, 0, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				conf_parse(w, g.gl_pathv[i], depth + 1);
-			globfree(&g);
-		}
-		free(full);
-		free(pat);
-	}
-}
-
-/* Read one configuration file (a host path) as ldconfig does: '#' starts a comment; a line
- * is "include PATTERN...", "hwcap ..." (obsolete, ignored) or a directory, from which an
- * old "=TYPE" suffix and trailing slashes are dropped.  A missing file is no error. */
-static void conf_parse(struct conf_walk *w, const char *file, int depth)
-{
-	char *line = NULL;
-	struct conf_id id;
-	size_t cap = 0;
-	FILE *f;
-
-	if (depth > MAX_CONF_DEPTH) {
-		warning("'%s': includes nested too deeply, ignored", file);
-		return;
-	}
-	f = conf_open(w->d, file, &id);
-	if (!f) {
-		if (errno != ENOENT)
-			warning("cannot read '%s': %s", file, strerror(errno));
-		return;
-	}
-	if (conf_seen(w, id)) {
-		fclose(f);
-		return;
-	}
-	while (getline(&line, &cap, f) >= 0) {
-		char *p = line, *end;
-		*strchrnul(p, '#') = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		end = p + strlen(p);
-		while (end > p && isspace((unsigned char)end[-1]))
-			*--end = '\0';
-		if (!*p)
-			continue;
-		if (strncmp(p, "include", 7) == 0 && isblank((unsigned char)p[7])) {
-			conf_include(w, file, p + 8, depth);
-			continue;
-		}
-		if (strncasecmp(p, "hwcap", 5) == 0 && isblank((unsigned char)p[5]))
-			continue;
-		*strchrnul(p, '=') = '\0';
-		end = p + strlen(p);
-		while (end > p + 1 && (end[-1] == '/' || isspace((unsigned char)end[-1])))
-			*--end = '\0';
-		if (p[0] == '/') /* ldconfig refuses relative directories */
-			conf_add(w->d, p);
-	}
-	if (ferror(f))
-		warning("cannot read '%s': %s", file, strerror(errno));
-	free(line);
-	fclose(f);
-}
-
-static void conf_load(struct elfdeps *d, const char *root)
-{
-	struct conf_walk w = {.d = d, .root = root};
-	char *file;
 	if (d->conf_read)
 		return;
 	d->conf_read = 1;
 	/* ld.so reads only the cache, which ldconfig makes from the configuration: an image
-	 * with a configuration and no cache searches the system directories alone. */
+	 * with a configuration and no cache searches the system directories alone.  The host
+	 * (or a root of its kind) is taken to have run ldconfig. */
 	if (d->tree && !manifest_resolve(d->tree, "/etc/ld.so.cache"))
 		return;
-	file = in_root(root, "/etc/ld.so.conf");
-	conf_parse(&w, file, 0);
-	free(file);
-	free(w.seen);
+	ldsoconf_read(&d->conf, v, "/etc/ld.so.conf");
 }
 
 static int is_system_dir(const char *dir)
@@ -556,11 +264,10 @@ static int is_system_dir(const char *dir)
 
 static void obj_add_name(struct obj *o, const char *name)
 {
-	for (size_t i = 0; i < o->n_names; i++)
-		if (strcmp(o->names[i], name) == 0)
+	for (size_t i = 0; i < o->names.n; i++)
+		if (strcmp(o->names.v[i], name) == 0)
 			return;
-	XGROW(o->names, o->cap_names, o->n_names + 1);
-	o->names[o->n_names++] = xstrdup(name);
+	strvec_push(&o->names, name);
 }
 
 /* Append an object; host, path and info are taken over. */
@@ -571,9 +278,10 @@ static size_t add_obj(struct walk *w, char *host, char *path, struct elf_info *i
 	XGROW(w->v, w->cap, w->n + 1);
 	o = &w->v[w->n];
 	memset(o, 0, sizeof(*o));
+	strvec_init(&o->names);
 	o->host = host;
 	o->path = path;
-	o->origin = origin_of(host);
+	o->origin = fileview_dirname(host);
 	o->info = *info;
 	memset(info, 0, sizeof(*info));
 	o->dev = dev;
@@ -585,7 +293,7 @@ static size_t add_obj(struct walk *w, char *host, char *path, struct elf_info *i
 static void list_dep(struct walk *w, const char *name, const char *host, const char *path,
 		     int is_interp)
 {
-	char *abs = absolute(path), *image = normalise(abs);
+	char *abs = fileview_absolute(path), *image = normalise(abs);
 	struct elf_dep *e;
 	free(abs);
 	for (size_t i = 0; i < w->n_deps; i++) {
@@ -619,8 +327,8 @@ static size_t find_loaded(const struct walk *w, const char *name)
 		const struct obj *o = &w->v[i];
 		if (i > 0 && strcmp(o->path, name) == 0)
 			return i;
-		for (size_t k = 0; k < o->n_names; k++)
-			if (strcmp(o->names[k], name) == 0)
+		for (size_t k = 0; k < o->names.n; k++)
+			if (strcmp(o->names.v[k], name) == 0)
 				return i;
 		if (o->info.soname && strcmp(o->info.soname, name) == 0)
 			return i;
@@ -659,18 +367,20 @@ static void found(struct walk *w, size_t li, const char *name, char *host, const
 
 static void note_searched(struct walk *w, const char *dir)
 {
-	for (size_t i = 0; i < w->n_searched; i++)
-		if (strcmp(w->searched[i], dir) == 0)
+	for (size_t i = 0; i < w->searched.n; i++)
+		if (strcmp(w->searched.v[i], dir) == 0)
 			return;
-	XGROW(w->searched, w->cap_searched, w->n_searched + 1);
-	w->searched[w->n_searched++] = xstrdup(dir);
+	strvec_push(&w->searched, dir);
 }
 
-static void clear_searched(struct walk *w)
+/* The directories searched for the current name, ", "-separated (malloc'd; "" for none). */
+static char *searched_list(const struct walk *w)
 {
-	for (size_t i = 0; i < w->n_searched; i++)
-		free(w->searched[i]);
-	w->n_searched = 0;
+	struct buf dirs;
+	buf_init(&dirs);
+	for (size_t i = 0; i < w->searched.n; i++)
+		buf_addf(&dirs, "%s%s", i ? ", " : "", w->searched.v[i]);
+	return buf_detach(&dirs, NULL);
 }
 
 /* With keep_going, add to d->missing that object li needs name and lacks it (why: NULL
@@ -682,7 +392,6 @@ static int pass_over(struct walk *w, size_t li, const char *name, int is_interp,
 	struct elfdeps *d = w->d;
 	const char *by = li == 0 ? w->binary : w->v[li].host;
 	struct elf_missing *e;
-	struct buf dirs;
 
 	if (!d->keep_going)
 		return 0;
@@ -697,12 +406,8 @@ static int pass_over(struct walk *w, size_t li, const char *name, int is_interp,
 	e->needed_by = xstrdup(by);
 	e->why = why && *why ? xstrdup(why) : NULL;
 	e->is_interp = is_interp;
-	if (searched) {
-		buf_init(&dirs);
-		for (size_t i = 0; i < w->n_searched; i++)
-			buf_addf(&dirs, "%s%s", i ? ", " : "", w->searched[i]);
-		e->searched = detach(&dirs);
-	}
+	if (searched)
+		e->searched = searched_list(w);
 	return 1;
 }
 
@@ -729,7 +434,7 @@ static int pass_over_file(struct walk *w, size_t li, const char *name, int is_in
 static int try_dir(struct walk *w, size_t li, const char *host_dir, const char *dir,
 		   const char *name, int by_soname)
 {
-	char *host = join_dir(host_dir, name), *path = join_dir(dir, name), *who;
+	char *host = fileview_join(host_dir, name), *path = fileview_join(dir, name), *who;
 	struct elf_info info;
 	char why[256];
 	dev_t dev = 0;
@@ -737,7 +442,7 @@ static int try_dir(struct walk *w, size_t li, const char *host_dir, const char *
 	int rc = 0;
 
 	note_searched(w, *dir ? dir : ".");
-	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		if (by_soname && info.soname && strcmp(info.soname, name) != 0)
 			break;
@@ -776,9 +481,9 @@ static int try_list(struct walk *w, size_t li, size_t owner, const char *list, c
 		dir = expand_dst(elem, w->v[owner].origin, &from_origin);
 		if (from_origin) {
 			host_dir = dir;
-			dir = xstrdup(out_of_root(w->root, host_dir));
+			dir = xstrdup(fileview_root_path(&w->view, host_dir));
 		} else {
-			host_dir = in_root(w->root, dir);
+			host_dir = fileview_host_path(&w->view, dir);
 		}
 		rc = try_dir(w, li, host_dir, dir, name, 0);
 		free(elem);
@@ -795,11 +500,10 @@ static int try_list(struct walk *w, size_t li, size_t owner, const char *list, c
 static int search(struct walk *w, size_t li, const char *name)
 {
 	int nodeflib = (w->v[li].info.flags_1 & ELF_DF_1_NODEFLIB) != 0;
-	struct buf dirs;
-	char *who;
+	char *who, *dirs;
 	int rc = 0;
 
-	clear_searched(w);
+	strvec_clear(&w->searched);
 	if (!w->v[li].info.runpath) {
 		for (size_t l = li; l != NONE && rc == 0; l = w->v[l].loader)
 			if (w->v[l].info.rpath && !w->v[l].info.runpath)
@@ -809,18 +513,18 @@ static int search(struct walk *w, size_t li, const char *name)
 	 * the image, so it is ignored. */
 	if (rc == 0 && w->v[li].info.runpath)
 		rc = try_list(w, li, li, w->v[li].info.runpath, name);
-	conf_load(w->d, w->root);
-	for (size_t i = 0; rc == 0 && i < w->d->n_conf_dirs; i++) {
-		const char *dir = w->d->conf_dirs[i];
+	conf_load(w->d, &w->view);
+	for (size_t i = 0; rc == 0 && i < w->d->conf.dirs.n; i++) {
+		const char *dir = w->d->conf.dirs.v[i];
 		char *host_dir;
 		if (nodeflib && is_system_dir(dir))
 			continue;
-		host_dir = in_root(w->root, dir);
+		host_dir = fileview_host_path(&w->view, dir);
 		rc = try_dir(w, li, host_dir, dir, name, 1);
 		free(host_dir);
 	}
 	for (size_t i = 0; rc == 0 && !nodeflib && i < N_SYSTEM_DIRS; i++) {
-		char *host_dir = in_root(w->root, system_dirs[i]);
+		char *host_dir = fileview_host_path(&w->view, system_dirs[i]);
 		rc = try_dir(w, li, host_dir, system_dirs[i], name, 0);
 		free(host_dir);
 	}
@@ -828,29 +532,27 @@ static int search(struct walk *w, size_t li, const char *name)
 		return rc < 0 ? -1 : 0;
 	if (pass_over(w, li, name, 0, NULL, 1))
 		return 0;
-	buf_init(&dirs);
-	for (size_t i = 0; i < w->n_searched; i++)
-		buf_addf(&dirs, "%s%s", i ? ", " : "", w->searched[i]);
+	dirs = searched_list(w);
 	who = subject(w, li);
 	rc = error("%s needs '%s', which is not found (searched: %s)", who, name,
-		   dirs.len ? dirs.data : "nothing");
+		   *dirs ? dirs : "nothing");
 	free(who);
-	buf_release(&dirs);
+	free(dirs);
 	return rc;
 }
 
 /* A name with '/' is a path, relative to the current directory when not absolute. */
 static int load_path(struct walk *w, size_t li, const char *name, int from_origin)
 {
-	char *host = from_origin ? xstrdup(name) : in_root(w->root, name);
-	const char *path = from_origin ? out_of_root(w->root, name) : name;
+	char *host = from_origin ? xstrdup(name) : fileview_host_path(&w->view, name);
+	const char *path = from_origin ? fileview_root_path(&w->view, name) : name;
 	struct elf_info info;
 	char why[256], *who = subject(w, li);
 	dev_t dev = 0;
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		found(w, li, name, host, path, &info, dev, ino);
 		host = NULL;
@@ -901,14 +603,14 @@ static int need(struct walk *w, size_t li, const char *raw)
 static int add_interp(struct walk *w)
 {
 	const char *interp = w->v[0].info.interp;
-	char *host = in_root(w->root, interp);
+	char *host = fileview_host_path(&w->view, interp);
 	struct elf_info info;
 	char why[256];
 	dev_t dev = 0;
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(w->d, host, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w, host, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		w->interp = add_obj(w, host, xstrdup(interp), &info, dev, ino, NONE);
 		obj_add_name(&w->v[w->interp], interp);
@@ -945,7 +647,7 @@ static int add_program(struct walk *w)
 	ino_t ino = 0;
 	int rc = 0;
 
-	switch (probe(w->d, w->binary, &info, &dev, &ino, why, sizeof(why))) {
+	switch (probe(w, w->binary, &info, &dev, &ino, why, sizeof(why))) {
 	case PROBE_OK:
 		add_obj(w, xstrdup(w->binary), xstrdup(""), &info, dev, ino, NONE);
 		break;
@@ -981,17 +683,13 @@ static void walk_release(struct walk *w)
 		free(o->path);
 		free(o->origin);
 		elf_info_release(&o->info);
-		for (size_t k = 0; k < o->n_names; k++)
-			free(o->names[k]);
-		free(o->names);
+		strvec_clear(&o->names);
 	}
 	free(w->v);
 	for (size_t i = 0; i < w->n_deps; i++)
 		dep_release(&w->deps[i]);
 	free(w->deps);
-	free(w->root);
-	clear_searched(w);
-	free(w->searched);
+	strvec_clear(&w->searched);
 }
 
 /* Move the program's deps into d, each image path once. */
@@ -1018,7 +716,11 @@ int elfdeps_add_binary(struct elfdeps *d, const char *path)
 	struct walk w = { .d = d, .binary = path, .interp = NONE };
 	int rc = -1;
 
-	w.root = root_copy(d->tree ? "/" : d->root);
+	strvec_init(&w.searched);
+	if (d->tree)
+		fileview_manifest(&w.view, d->tree);
+	else
+		fileview_host(&w.view, d->root);
 	if (add_program(&w) < 0)
 		goto out;
 	if (w.v[0].info.interp && add_interp(&w) < 0)
@@ -1045,6 +747,7 @@ void elfdeps_init(struct elfdeps *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->root = "/";
+	ldsoconf_init(&d->conf);
 }
 
 void elfdeps_release(struct elfdeps *d)
@@ -1059,9 +762,7 @@ void elfdeps_release(struct elfdeps *d)
 		free(d->missing[i].why);
 	}
 	free(d->missing);
-	for (size_t i = 0; i < d->n_conf_dirs; i++)
-		free(d->conf_dirs[i]);
-	free(d->conf_dirs);
+	ldsoconf_release(&d->conf);
 	memset(d, 0, sizeof(*d));
 }
 

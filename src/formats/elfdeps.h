@@ -27,13 +27,16 @@
  * The same search runs inside a root filesystem manifest (tree), to check that the image
  * itself holds what each of its programs needs (see lint.h): paths are then paths in the
  * image, found through its own symlinks, and what cannot be found can be collected
- * (keep_going) rather than ending the walk at the first.
+ * (keep_going) rather than ending the walk at the first.  Either way the files are read
+ * through a file view (fileview.h), and /etc/ld.so.conf by ldsoconf.h.
  */
 #ifndef MKDISTRO_ELFDEPS_H
 #define MKDISTRO_ELFDEPS_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "formats/ldsoconf.h"
 
 struct elf_dep {
 	char *name;       /* the DT_NEEDED name ($ORIGIN etc. expanded), or the PT_INTERP path */
@@ -81,8 +84,7 @@ struct elfdeps {
 	 * Absolute symlinks under it still point at the host. */
 	const char *root;
 	/* private: the directories of /etc/ld.so.conf, read on first use */
-	char **conf_dirs;
-	size_t n_conf_dirs, cap_conf_dirs;
+	struct ldsoconf conf;
 	int conf_read;
 };
 

@@ -6,6 +6,7 @@
 #ifndef MKDISTRO_ALLOC_H
 #define MKDISTRO_ALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "sys/log.h"
@@ -16,6 +17,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
 /* Grow *v (of *cap elements of size) so it holds at least need elements. */
 void xgrow(void **v, size_t *cap, size_t need, size_t size);
 #define XGROW(v, cap, need) xgrow((void **)&(v), &(cap), (need), sizeof(*(v)))

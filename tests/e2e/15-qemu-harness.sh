@@ -1,7 +1,7 @@
 #!/bin/bash
 # The QEMU module (src/boot/qemu.c) on its own: a stick made here by hand (sfdisk, mkfs.fat,
 # mcopy, syslinux) from a kernel and an initrd, driven by a small test program that calls
-# qemu_test() and qemu_find_accel() directly.  Checks the paths that the build-and-boot test
+# qemu_test() and accel_choose() directly.  Checks the paths that the build-and-boot test
 # does not: a bogus label, a time limit, the exit status of a command, the transcript.
 # About 30 s with TCG.
 #
@@ -60,18 +60,18 @@ cat > "$T/harness.c" <<'EOF'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "qemu.h"
+#include "boot/accel.h"
+#include "boot/qemu.h"
 int main(int argc, char **argv)
 {
 	struct qemu_opts o = { .accel = "auto" };
 	double t = 0;
 	int r;
 	if (argc >= 3 && !strcmp(argv[1], "accel")) {
-		const char *chosen = NULL;
-		char why[160];
-		r = qemu_find_accel(argv[2], &chosen, why, sizeof(why));
+		struct accel a;
+		r = accel_choose(argv[2], &a);
 		if (r == 0)
-			printf("accel %s (%s)\n", chosen, why);
+			printf("accel %s (%s)\n", a.name, a.why);
 		return r ? 1 : 0;
 	}
 	if (argc < 3 || strcmp(argv[1], "test"))
@@ -98,8 +98,10 @@ int main(int argc, char **argv)
 EOF
 H=$T/qemu-harness
 check "the test program builds" ${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -O1 \
-	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/boot/qemu.c" "$SRC/src/sys/spawn.c" \
-	"$SRC/src/sys/log.c" "$SRC/src/sys/fs.c" "$SRC/src/sys/interrupt.c" -lcrypto
+	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/boot/qemu.c" "$SRC/src/boot/accel.c" \
+	"$SRC/src/formats/termesc.c" "$SRC/src/sys/strvec.c" "$SRC/src/sys/spawn.c" \
+	"$SRC/src/sys/log.c" "$SRC/src/sys/fs.c" "$SRC/src/sys/buf.c" "$SRC/src/sys/alloc.c" \
+	"$SRC/src/sys/hash.c" "$SRC/src/sys/interrupt.c" -lcrypto
 [ -x "$H" ] || finish
 
 # run NAME EXPECT_RC PATTERN MAX_SECONDS ARGS...: exit status, output and time all as expected

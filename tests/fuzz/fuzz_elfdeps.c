@@ -1,6 +1,7 @@
 /* fuzz_elfdeps.c: the library resolver (src/formats/elfdeps.c) over a root filesystem tree made
  * from the input, as `mkdistro lint` runs it: ELF headers, DT_NEEDED chains and loops,
- * RPATH/RUNPATH with $ORIGIN, symlinks in the tree, /etc/ld.so.conf and its includes.
+ * RPATH/RUNPATH with $ORIGIN, symlinks in the tree, /etc/ld.so.conf and its includes (the
+ * manifest file view, fileview.c, and the configuration reader, ldsoconf.c).
  *
  * The input is cut by fuzz_split() into parts, each an entry of the tree (see
  * fuzz_add_entry: a file, symlink, directory or device node).  The first file is the

@@ -909,7 +909,8 @@ static void test_resolve_ld_so_conf(void **state)
 
 /* Regression (fuzz_elfdeps, a timeout): includes that reach the same files again and again,
  * by other names too (./x.conf), were each read again, down to the depth limit: with four
- * includes a level, 4^16 readings.  Each file is now read once.  alarm(): a hang fails. */
+ * includes a level, 4^16 readings.  Each file is read once (the directories read are
+ * checked in test_ldsoconf.c); here, the search through them.  alarm(): a hang fails. */
 static void test_resolve_ld_so_conf_reincluded(void **state)
 {
 	struct fixture *f = *state;
@@ -926,7 +927,6 @@ static void test_resolve_ld_so_conf_reincluded(void **state)
 	add_ok(f, "/usr/bin/prog");
 	alarm(0);
 	expect_dep(f, "liby.so.1", "/opt/y/liby.so.1");
-	assert_int_equal(f->d.n_conf_dirs, 3);
 }
 
 static void test_resolve_rpath_runpath(void **state)
