@@ -126,14 +126,52 @@ static void bad(void **state)
 	}
 }
 
+/* A line of any length is read whole. */
 static void long_line(void **state)
 {
 	struct plan p;
-	char text[512], msg[1024];
+	char text[512];
 	(void)state;
 	snprintf(text, sizeof(text), "[boot]\nappend = %0300d\n", 1);
-	assert_int_equal(parse_err(&p, text, msg, sizeof(msg)), -1);
-	assert_non_null(strstr(msg, "mkdistro.conf:2: line too long"));
+	assert_int_equal(parse(&p, text), 0);
+	assert_int_equal(strlen(p.boot_append), 300);
+	config_release(&p);
+}
+
+/* The INI rules of formats/ini.h, as mkdistro.conf meets them. */
+static void ini_rules(void **state)
+{
+	struct plan p;
+	(void)state;
+	/* CRLF line ends, ':' for '=', a comment after ';', '#' kept, no final newline */
+	assert_int_equal(parse(&p, "[system]\r\nhostname: box ; the name\r\n[boot]\r\n"
+				   "append = a=b #c\r\n  d ; e"),
+			 0);
+	assert_string_equal(p.hostname, "box");
+	assert_string_equal(p.boot_append, "a=b #c d ; e");
+	config_release(&p);
+	/* an indented header is a header */
+	assert_int_equal(parse(&p, "[boot]\nappend = a\n  [image]\nsize = 128\n"), 0);
+	assert_string_equal(p.boot_append, "a");
+	assert_int_equal(p.image_size_mib, 128);
+	config_release(&p);
+}
+
+/* A file with a NUL byte is refused before it is parsed. */
+static void nul_byte(void **state)
+{
+	struct plan p;
+	struct stderr_capture c;
+	char msg[1024];
+	(void)state;
+	assert_int_equal(mkdir_p(TMP_DIR "/nul", 0755), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/nul/mkdistro.conf", "[image]\nsize = 64\0\n", 18,
+					   0644),
+			 0);
+	stderr_begin(&c);
+	assert_int_equal(config_load(&p, TMP_DIR "/nul"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "/nul/mkdistro.conf:2: a NUL byte"));
 	config_release(&p);
 }
 
@@ -204,6 +242,47 @@ static void bad_variant_sections(void **state)
 	}
 }
 
+/* The key table: one row a key, each default a value the key takes. */
+static void key_table(void **state)
+{
+	/* a key a variant needs besides the one under test */
+	static const char *const needs[][2] = {
+		{"kernel.NAME", "fragment = f"},
+		{"initrd.NAME", "overlay = o"},
+		{"label.NAME", "append = a"},
+	};
+	const struct config_key *k, *j;
+	(void)state;
+	for (size_t i = 0; (k = config_key(i)); i++) {
+		struct plan p;
+		struct buf text;
+		const char *dot = strchr(k->section, '.');
+		assert_non_null(k->meaning);
+		for (size_t n = 0; n < i; n++) {
+			j = config_key(n);
+			if (!strcmp(j->section, k->section) && !strcmp(j->name, k->name))
+				fail_msg("[%s] %s is in the table twice", k->section, k->name);
+		}
+		if (!k->def)
+			continue;
+		buf_init(&text);
+		if (dot)
+			buf_addf(&text, "[%.*s.x]\n", (int)(dot - k->section), k->section);
+		else
+			buf_addf(&text, "[%s]\n", k->section);
+		buf_addf(&text, "%s = %s\n", k->name, k->def);
+		for (size_t n = 0; n < sizeof(needs) / sizeof(needs[0]); n++)
+			if (!strcmp(needs[n][0], k->section) &&
+			    strncmp(needs[n][1], k->name, strlen(k->name)))
+				buf_addf(&text, "%s\n", needs[n][1]);
+		if (parse(&p, text.data) != 0)
+			fail_msg("the default of [%s] %s is not a value it takes:\n%s", k->section,
+				 k->name, text.data);
+		config_release(&p);
+		buf_release(&text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,8 +290,11 @@ int main(void)
 		cmocka_unit_test(values),
 		cmocka_unit_test(bad),
 		cmocka_unit_test(long_line),
+		cmocka_unit_test(ini_rules),
+		cmocka_unit_test(nul_byte),
 		cmocka_unit_test(variants),
 		cmocka_unit_test(bad_variant_sections),
+		cmocka_unit_test(key_table),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
