@@ -283,6 +283,129 @@ static void key_table(void **state)
 	}
 }
 
+/* The keys documented in man page text (the CONFIGURATION section's ".B [section] key, key"
+ * lines, font changes dropped), as "section key\n" lines. */
+static void man_keys(const char *man, struct buf *out)
+{
+	const char *p = strstr(man, "\n.SH CONFIGURATION\n"), *end;
+	assert_non_null(p);
+	if (!(end = strstr(p + 1, "\n.SH ")))
+		end = p + strlen(p);
+	for (; p && p < end; p = strchr(p + 1, '\n')) {
+		char line[512], *w = line, *keys, *save = NULL;
+		const char *c = p + 1;
+		if (strncmp(c, ".B [", 4))
+			continue;
+		for (c += 3; *c && *c != '\n' && w < line + sizeof(line) - 1; c++) {
+			if (c[0] == '\\' && c[1] == 'f' && c[2]) {
+				c += 2;
+				continue;
+			}
+			*w++ = *c;
+		}
+		*w = '\0';
+		keys = strchr(line, ']');
+		assert_non_null(keys);
+		*keys++ = '\0';
+		for (char *k = strtok_r(keys, ", ", &save); k; k = strtok_r(NULL, ", ", &save))
+			buf_addf(out, "%s %s\n", line + 1, k);
+	}
+}
+
+/* The rows of a Markdown table "| section | key | default | meaning |", as
+ * "section key\tdefault\n" lines. */
+static void doc_keys(const char *md, struct buf *out)
+{
+	for (const char *p = md; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		const char *cell[3], *end[3], *c = p;
+		size_t n;
+		if (*p != '|')
+			continue;
+		for (n = 0; n < 3 && (c = strchr(c + 1, '|')) && c < p + strcspn(p, "\n"); n++) {
+			cell[n] = n ? end[n - 1] + 1 : p + 1;
+			end[n] = c;
+		}
+		if (n < 3)
+			continue;
+		for (size_t i = 0; i < 3; i++) {
+			while (cell[i] < end[i] && *cell[i] == ' ')
+				cell[i]++;
+			while (end[i] > cell[i] && end[i][-1] == ' ')
+				end[i]--;
+		}
+		if (!strncmp(cell[0], "section", 7) || *cell[0] == '-')
+			continue;
+		buf_addf(out, "%.*s %.*s\t%.*s\n", (int)(end[0] - cell[0]), cell[0],
+			 (int)(end[1] - cell[1]), cell[1], (int)(end[2] - cell[2]), cell[2]);
+	}
+}
+
+/* Whether the table has key name in section. */
+static int is_key(const char *section, const char *name)
+{
+	const struct config_key *k;
+	for (size_t i = 0; (k = config_key(i)); i++)
+		if (!strcmp(k->section, section) && !strcmp(k->name, name))
+			return 1;
+	return 0;
+}
+
+/* To missing, each line "SECTION KEY..." of list (each after a '\n') that is no key. */
+static void unknown_keys(const char *list, const char *file, struct buf *missing)
+{
+	for (const char *p = list; (p = strchr(p, '\n')) && p[1]; p++) {
+		char section[256], name[256];
+		if (sscanf(p + 1, "%255s %255[^\t\n]", section, name) == 2 && !is_key(section, name))
+			buf_addf(missing, "%s has [%s] %s, which is no key\n", file, section, name);
+	}
+}
+
+/* Every key is in mkdistro(1) and in docs/configuration.md, with its default there; neither
+ * has a key the code does not. */
+static void keys_documented(void **state)
+{
+	struct buf man, md, in_man, in_md, missing;
+	const struct config_key *k;
+	(void)state;
+	buf_init(&man);
+	buf_init(&md);
+	buf_init(&in_man);
+	buf_init(&in_md);
+	buf_init(&missing);
+	assert_int_equal(read_text_file("mkdistro.1", &man), 0);
+	assert_int_equal(read_text_file("docs/configuration.md", &md), 0);
+	buf_adds(&in_man, "\n");
+	buf_adds(&in_md, "\n");
+	man_keys(man.data, &in_man);
+	doc_keys(md.data, &in_md);
+	for (size_t i = 0; (k = config_key(i)); i++) {
+		char *line = xasprintf("\n%s %s\n", k->section, k->name);
+		char *row = xasprintf("\n%s %s\t", k->section, k->name);
+		char *want = k->def ? xasprintf("`%s`\n", k->def) : xstrdup("none\n");
+		const char *at = strstr(in_md.data, row);
+		if (!strstr(in_man.data, line))
+			buf_addf(&missing, "mkdistro.1 has no [%s] %s\n", k->section, k->name);
+		if (!at)
+			buf_addf(&missing, "docs/configuration.md has no row for [%s] %s\n", k->section,
+				 k->name);
+		else if (strncmp(at + strlen(row), want, strlen(want)))
+			buf_addf(&missing, "docs/configuration.md: the default of [%s] %s is %.*s\n",
+				 k->section, k->name, (int)strlen(want) - 1, want);
+		free(line);
+		free(row);
+		free(want);
+	}
+	unknown_keys(in_man.data, "mkdistro.1", &missing);
+	unknown_keys(in_md.data, "docs/configuration.md", &missing);
+	if (missing.len)
+		fail_msg("%s", missing.data);
+	buf_release(&man);
+	buf_release(&md);
+	buf_release(&in_man);
+	buf_release(&in_md);
+	buf_release(&missing);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +418,7 @@ int main(void)
 		cmocka_unit_test(variants),
 		cmocka_unit_test(bad_variant_sections),
 		cmocka_unit_test(key_table),
+		cmocka_unit_test(keys_documented),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
