@@ -1,14 +1,18 @@
-/* config.c: mkdistro.conf, an INI file read with libinih (https://github.com/benhoyt/inih).
+/* config.c: mkdistro.conf into the plan.
  *
- * libinih is driven through ini_parse_stream() with our own line reader, so that the handler
- * knows the line it is on (Debian builds the library without INI_HANDLER_LINENO) and can
- * tell a continuation line from a repeated key.
+ * formats/ini.c reads the text; this file knows the keys.  Every key, a variant section's
+ * too, is a row of keys[]: its section and name, its type and range, its default and where
+ * its value goes.  Reading is in three steps, so that an error is the one a reader of the
+ * file expects first:
+ *   1. each section and key as the file has it, in order: unknown names, a section or a key
+ *      given twice, bad variant names (the first such error stops the reading);
+ *   2. the values of the main sections, in the order of the table;
+ *   3. the variants (kernels, then initrds, then labels), then the rules that span keys.
  */
 #include "build/config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,58 +22,197 @@
 #include <unistd.h>
 
 #include "build/password.h"
+#include "formats/ini.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 
-/* K_SOURCE: "debian:PACKAGE" as it is, or a path (made absolute like K_PATH). */
-enum key_type { K_STR, K_PATH, K_BOOL, K_UINT, K_FORMAT, K_HEX32, K_LABEL, K_SOURCE, K_HOSTS };
-
+/* A row of the table: what the documentation shows, and where the value goes. */
 struct key {
-	const char *section, *name;
-	enum key_type type;
-	size_t offset;
-	unsigned min, max;
+	struct config_key doc;
+	size_t offset;       /* of the value in struct plan, or in the variant's struct */
+	size_t count_offset; /* CONFIG_PATHS: of the number of paths (a size_t) */
+	size_t line_offset;  /* of the line it was set on (an int), or 0: not kept */
 };
 
 #define P(field) offsetof(struct plan, field)
+#define KV(field) offsetof(struct kvariant, field)
+#define IV(field) offsetof(struct ivariant, field)
+#define LA(field) offsetof(struct label_append, field)
 static const struct key keys[] = {
-	{"system", "hostname", K_LABEL, P(hostname), 1, 63},
-	{"system", "root_password_hash", K_STR, P(root_password_hash), 0, 0},
-	{"system", "root_password_file", K_PATH, P(root_password_file), 0, 0},
-	{"kernel", "source", K_SOURCE, P(kernel_source), 0, 0},
-	{"kernel", "sha256", K_STR, P(kernel_sha256), 0, 0},
-	{"kernel", "config", K_PATH, P(kernel_config), 0, 0},
-	{"kernel", "base", K_STR, P(kernel_base), 0, 0},
-	{"busybox", "source", K_SOURCE, P(busybox_source), 0, 0},
-	{"busybox", "sha256", K_STR, P(busybox_sha256), 0, 0},
-	{"busybox", "config", K_PATH, P(busybox_config), 0, 0},
-	{"busybox", "static", K_BOOL, P(busybox_static), 0, 0},
-	{"rootfs", "skeleton", K_PATH, P(rootfs_dir), 0, 0},
-	{"initrd", "format", K_FORMAT, P(initrd_format), 0, 0},
-	{"initrd", "size", K_UINT, P(initrd_size_kib), 64, 4u << 20},
-	{"initrd", "level", K_UINT, P(gzip_level), 1, 12},
-	{"initrd", "budget", K_UINT, P(initrd_budget_kib), 0, 4u << 20},
-	{"image", "size", K_UINT, P(image_size_mib), 32, 1u << 20},
-	{"image", "label", K_STR, P(fat_label), 0, 0},
-	{"image", "volume_id", K_HEX32, P(volume_id), 0, 0},
-	{"image", "iso", K_BOOL, P(iso), 0, 0},
-	{"image", "persist", K_UINT, P(persist_mib), 0, 1u << 20},
-	{"boot", "default", K_LABEL, P(boot_default), 1, 32},
-	{"boot", "prompt", K_BOOL, P(boot_prompt), 0, 0},
-	{"boot", "timeout", K_UINT, P(boot_timeout), 0, 35996},
-	{"boot", "append", K_STR, P(boot_append), 0, 0},
-	{"boot", "serial", K_UINT, P(serial_baud), 0, 921600},
-	{"build", "jobs", K_UINT, P(jobs), 0, 1024},
-	{"build", "cache", K_PATH, P(cache_dir), 0, 0},
-	{"build", "ccache", K_BOOL, P(ccache), 0, 0},
-	{"build", "distcc", K_HOSTS, P(distcc), 0, 0},
-	{"build", "epoch", K_UINT, P(epoch), 0, UINT_MAX},
-	{"qemu", "memory", K_UINT, P(qemu_memory_mib), 32, 65536},
+	{{"system", "hostname", CONFIG_NAME, 1, 63, "mkdistro", "the image's host name"},
+	 .offset = P(hostname)},
+	{{"system", "root_password_hash", CONFIG_TEXT, 0, 0, NULL,
+	  "root's password as a crypt(3) SHA-512 hash"},
+	 .offset = P(root_password_hash)},
+	{{"system", "root_password_file", CONFIG_PATH, 1, 0, NULL,
+	  "or a file whose first line is root's password, hashed at build time"},
+	 .offset = P(root_password_file)},
+	{{"kernel", "source", CONFIG_SOURCE, 0, 0, "debian:linux-source-6.1",
+	  "debian:PACKAGE, or the path of a kernel tarball"},
+	 .offset = P(kernel_source)},
+	{{"kernel", "sha256", CONFIG_TEXT, 0, 0, NULL, "the SHA-256 of the kernel tarball"},
+	 .offset = P(kernel_sha256)},
+	{{"kernel", "config", CONFIG_PATH, 1, 0, "kernel.config", "the kernel's Kconfig fragment"},
+	 .offset = P(kernel_config)},
+	{{"kernel", "base", CONFIG_TEXT, 0, 0, "tinyconfig",
+	  "what the fragment goes over: tinyconfig or allnoconfig"},
+	 .offset = P(kernel_base)},
+	{{"busybox", "source", CONFIG_SOURCE, 0, 0, "debian:busybox",
+	  "debian:busybox, or the path of a BusyBox tarball"},
+	 .offset = P(busybox_source)},
+	{{"busybox", "sha256", CONFIG_TEXT, 0, 0, NULL, "the SHA-256 of the BusyBox tarball"},
+	 .offset = P(busybox_sha256)},
+	{{"busybox", "config", CONFIG_PATH, 1, 0, "busybox.config",
+	  "BusyBox's Kconfig fragment, over defconfig"},
+	 .offset = P(busybox_config)},
+	{{"busybox", "static", CONFIG_BOOL, 0, 0, "no", "yes for a static BusyBox"},
+	 .offset = P(busybox_static)},
+	{{"rootfs", "skeleton", CONFIG_PATH, 1, 0, "rootfs",
+	  "the tree copied into every root filesystem"},
+	 .offset = P(rootfs_dir)},
+	{{"initrd", "format", CONFIG_FORMAT, 0, 0, "cpio", "cpio (an initramfs) or ext2 (a ramdisk)"},
+	 .offset = P(initrd_format)},
+	{{"initrd", "size", CONFIG_UINT, 64, 4u << 20, "5000", "the ext2 ramdisk's size in KiB"},
+	 .offset = P(initrd_size_kib)},
+	{{"initrd", "level", CONFIG_UINT, 1, 12, "6", "the gzip level (libdeflate's: 12 is smallest)"},
+	 .offset = P(gzip_level)},
+	{{"initrd", "budget", CONFIG_UINT, 0, 4u << 20, NULL,
+	  "fail the build when main.gz is over this many KiB"},
+	 .offset = P(initrd_budget_kib)},
+	{{"image", "size", CONFIG_UINT, 32, 1u << 20, "64", "the stick image in MiB"},
+	 .offset = P(image_size_mib)},
+	{{"image", "label", CONFIG_TEXT, 0, 0, "MKDISTRO", "the FAT volume label"},
+	 .offset = P(fat_label)},
+	{{"image", "volume_id", CONFIG_HEX32, 0, 0, "4d4b4430", "the FAT volume id, in hex"},
+	 .offset = P(volume_id)},
+	{{"image", "iso", CONFIG_BOOL, 0, 0, "no", "yes to write out/mkdistro.iso too"},
+	 .offset = P(iso)},
+	{{"image", "persist", CONFIG_UINT, 0, 1u << 20, "0",
+	  "MiB of an ext2 partition after the FAT one that keeps /etc and /root; 0: none"},
+	 .offset = P(persist_mib)},
+	{{"boot", "default", CONFIG_NAME, 1, 32, "mm", "the label that boots by default"},
+	 .offset = P(boot_default), .line_offset = P(default_line)},
+	{{"boot", "prompt", CONFIG_BOOL, 0, 0, "yes", "show the boot: prompt"},
+	 .offset = P(boot_prompt)},
+	{{"boot", "timeout", CONFIG_UINT, 0, 35996, "50",
+	  "tenths of a second before the default boots"},
+	 .offset = P(boot_timeout)},
+	{{"boot", "append", CONFIG_TEXT, 0, 0, "console=tty0 console=ttyS0,115200",
+	  "the kernel's arguments"},
+	 .offset = P(boot_append)},
+	{{"boot", "serial", CONFIG_UINT, 0, 921600, "115200",
+	  "the speed of Syslinux's SERIAL 0; 0: no serial line"},
+	 .offset = P(serial_baud)},
+	{{"build", "jobs", CONFIG_UINT, 0, 1024, "0",
+	  "make -j; 0: one per core, plus each distcc host's share"},
+	 .offset = P(jobs)},
+	{{"build", "cache", CONFIG_PATH, 1, 0, "~/.cache/mkdistro",
+	  "the build cache ($XDG_CACHE_HOME/mkdistro when that is set)"},
+	 .offset = P(cache_dir)},
+	{{"build", "ccache", CONFIG_BOOL, 0, 0, "no", "compile the kernel and BusyBox through ccache"},
+	 .offset = P(ccache)},
+	{{"build", "distcc", CONFIG_HOSTS, 0, 0, NULL, "compile on these hosts too"},
+	 .offset = P(distcc)},
+	{{"build", "epoch", CONFIG_SECONDS, 0, UINT_MAX, "946684800",
+	  "the time stamped on files in the image"},
+	 .offset = P(epoch)},
+	{{"qemu", "memory", CONFIG_UINT, 32, 65536, "256", "MiB for run and test"},
+	 .offset = P(qemu_memory_mib)},
+	{{"kernel.NAME", "fragment", CONFIG_PATH, 0, 0, NULL,
+	  "a kernel variant: this fragment added to [kernel] config"},
+	 .offset = KV(fragment)},
+	{{"kernel.NAME", "config", CONFIG_PATH, 0, 0, NULL,
+	  "a kernel variant: a fragment of its own instead"},
+	 .offset = KV(config)},
+	{{"initrd.NAME", "overlay", CONFIG_PATHS, 0, 0, NULL,
+	  "directories laid over main's root filesystem, in order"},
+	 .offset = IV(overlays), .count_offset = IV(n_overlays),
+	 .line_offset = IV(overlay_line)},
+	{{"initrd.NAME", "binaries", CONFIG_PATHS, 0, 0, NULL,
+	  "host programs to add, with every library they need"},
+	 .offset = IV(binaries), .count_offset = IV(n_binaries),
+	 .line_offset = IV(binaries_line)},
+	{{"initrd.NAME", "busybox_config", CONFIG_PATH, 0, 0, NULL,
+	  "a BusyBox of its own, built from this fragment"},
+	 .offset = IV(busybox_config)},
+	{{"initrd.NAME", "stack", CONFIG_YESNO, 0, 0, "no",
+	  "yes: only what it adds to main, loaded after main.gz (cpio only)"},
+	 .offset = IV(stack)},
+	{{"initrd.NAME", "budget", CONFIG_KIB, 0, 4u << 20, NULL,
+	  "fail the build when it is over this many KiB"},
+	 .offset = IV(budget_kib), .line_offset = IV(budget_line)},
+	{{"label.NAME", "append", CONFIG_TEXT, 0, 0, NULL,
+	  "extra kernel arguments for one boot label"},
+	 .offset = LA(append)},
 };
-#undef P
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+const struct config_key *config_key(size_t i)
+{
+	return i < NKEYS ? &keys[i].doc : NULL;
+}
+
+/* A key as the file gives it: its value (continuation lines joined) and its line. */
+struct setting {
+	char *value; /* NULL: not set */
+	int line;
+};
+
+struct parse;
+struct variant_read;
+
+/* A kind of variant section, and the list of the plan its variants go to. */
+struct kind {
+	const char *section;  /* as keys[] names it: "kernel.NAME" */
+	size_t prefix_len;    /* of "kernel." */
+	size_t max_name;
+	const char *main;     /* the main section ("[kernel.main] is not needed"), or NULL */
+	size_t list, count, cap, size, line; /* offsets in struct plan, size and line of an entry */
+	/* The rules that span its keys, for v stored at entry; 0 or -1 (reported). */
+	int (*check)(struct parse *p, const struct variant_read *v, const void *entry);
+};
+
+/* A variant section as read: [kernel.NAME], [initrd.NAME] or [label.NAME]. */
+struct variant_read {
+	const struct kind *kind;
+	char *name;
+	int line;                  /* of its [section] header */
+	struct setting set[NKEYS]; /* by row of keys[]; only its kind's are used */
+};
+
+/* A [section] header seen so far. */
+struct header {
+	char *name;
+	int line;
+};
+
+struct parse {
+	struct plan *plan;
+	int error_line;
+	char *error;
+	struct header *headers;
+	size_t n_headers, headers_cap;
+	struct setting main[NKEYS]; /* by row of keys[]: the main sections' keys */
+	struct variant_read *vars;  /* in the order of their first key */
+	size_t n_vars, vars_cap;
+};
+
+/* Keep the first error only (the one a reader of the file meets first); returns -1. */
+static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int fail(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	if (p->error)
+		return -1;
+	va_start(ap, fmt);
+	if (vasprintf(&p->error, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	p->error_line = line;
+	return -1;
+}
 
 static char *xgetcwd(void)
 {
@@ -88,326 +231,19 @@ static char *abs_path(const char *dir, const char *p)
 	return path_join(dir, p);
 }
 
-void config_defaults(struct plan *plan, const char *dir)
+/* Split a list of paths separated by spaces or tabs into absolute paths. */
+static char **split_paths(const char *dir, const char *list, size_t *n)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	char *cwd = xgetcwd();
-
-	memset(plan, 0, sizeof(*plan));
-	plan->dir = abs_path(cwd, dir);
-	free(cwd);
-	{
-		char *real = realpath(plan->dir, NULL);
-		if (real) {
-			free(plan->dir);
-			plan->dir = real;
-		}
+	char *copy = xstrdup(list), *save = NULL;
+	char **v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		XGROW(v, cap, *n + 1);
+		v[(*n)++] = abs_path(dir, t);
 	}
-	plan->conf_path = path_join(plan->dir, "mkdistro.conf");
-	plan->out_dir = path_join(plan->dir, "out");
-	if (xdg && xdg[0] == '/')
-		plan->cache_dir = path_join(xdg, "mkdistro");
-	else if (home && *home)
-		plan->cache_dir = path_join(home, ".cache/mkdistro");
-	else
-		plan->cache_dir = path_join(plan->dir, ".cache");
-	plan->hostname = xstrdup("mkdistro");
-	plan->kernel_source = xstrdup("debian:linux-source-6.1");
-	plan->kernel_config = path_join(plan->dir, "kernel.config");
-	plan->kernel_base = xstrdup("tinyconfig");
-	plan->busybox_source = xstrdup("debian:busybox");
-	plan->busybox_config = path_join(plan->dir, "busybox.config");
-	plan->rootfs_dir = path_join(plan->dir, "rootfs");
-	plan->initrd_format = INITRD_CPIO;
-	plan->initrd_size_kib = 5000;
-	plan->gzip_level = 6;
-	plan->image_size_mib = 64;
-	plan->fat_label = xstrdup("MKDISTRO");
-	plan->volume_id = 0x4d4b4430;
-	plan->boot_default = xstrdup("mm");
-	plan->boot_prompt = 1;
-	plan->boot_timeout = 50;
-	plan->boot_append = xstrdup("console=tty0 console=ttyS0,115200");
-	plan->serial_baud = 115200;
-	plan->epoch = 946684800; /* 2000-01-01 00:00:00 UTC */
-	plan->qemu_memory_mib = 256;
-	XGROW(plan->kvar, plan->kvar_cap, 1);
-	memset(plan->kvar, 0, sizeof(*plan->kvar));
-	plan->kvar[0].name = xstrdup("main");
-	plan->n_kvar = 1;
-	XGROW(plan->ivar, plan->ivar_cap, 1);
-	memset(plan->ivar, 0, sizeof(*plan->ivar));
-	plan->ivar[0].name = xstrdup("main");
-	plan->n_ivar = 1;
-}
-
-void config_release(struct plan *plan)
-{
-	for (size_t i = 0; i < NKEYS; i++) {
-		if (keys[i].type == K_STR || keys[i].type == K_PATH || keys[i].type == K_LABEL ||
-		    keys[i].type == K_SOURCE || keys[i].type == K_HOSTS) {
-			char **s = (char **)((char *)plan + keys[i].offset);
-			free(*s);
-		}
-	}
-	for (size_t i = 0; i < plan->n_kvar; i++) {
-		free(plan->kvar[i].name);
-		free(plan->kvar[i].fragment);
-		free(plan->kvar[i].config);
-	}
-	for (size_t i = 0; i < plan->n_ivar; i++) {
-		struct ivariant *v = &plan->ivar[i];
-		free(v->name);
-		for (size_t j = 0; j < v->n_overlays; j++)
-			free(v->overlays[j]);
-		for (size_t j = 0; j < v->n_binaries; j++)
-			free(v->binaries[j]);
-		free(v->overlays);
-		free(v->binaries);
-		free(v->busybox_config);
-	}
-	for (size_t i = 0; i < plan->n_labels; i++) {
-		free(plan->labels[i].name);
-		free(plan->labels[i].append);
-	}
-	free(plan->kvar);
-	free(plan->ivar);
-	free(plan->labels);
-	free(plan->dir);
-	free(plan->conf_path);
-	free(plan->out_dir);
-	memset(plan, 0, sizeof(*plan));
-}
-
-struct parse {
-	struct plan *plan;
-	const char *path;
-	const char *text; /* what is left to read */
-	int line;         /* number of the line just read */
-	int continuation; /* the line just read starts with white space */
-	int section_line; /* of the last [section] header */
-	struct buf sections; /* "line name\n" of each [section] header so far */
-	char **last;      /* the value the previous line set, which an indented line continues */
-	int line_too_long;
-	int error_line;
-	char *error;
-	int seen[NKEYS];
-	int seen_line[NKEYS];
-	char *value[NKEYS]; /* raw values, joined across continuation lines */
-	/* Raw values of the variants' keys, by variant and slot (see variant_key), joined
-	 * across continuation lines, and their lines.  For kernel and initrd variants index 0
-	 * is main, which has no section of its own. */
-	char *vraw[64][2], *iraw[64][5], *lraw[64][1];
-	int vline[64][2], iline[64][5], lline[64][1];
-};
-
-static int fail(struct parse *p, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-/* inih calls the handler only for keys, so an unknown but empty section is caught here. */
-static void check_section_line(struct parse *p, const char *line, size_t n)
-{
-	const char *end;
-	while (n && (*line == ' ' || *line == '\t'))
-		line++, n--;
-	if (!n || *line != '[' || !(end = memchr(line, ']', n)))
-		return;
-	p->section_line = p->line;
-	p->last = NULL;
-	/* A section split in two is most likely a copy-and-paste mistake, and which of its
-	 * values wins would not be clear to a reader. */
-	for (const char *s = p->sections.data; s && *s; s = strchr(s, '\n') + 1) {
-		const char *name = strchr(s, ' ') + 1;
-		if (strcspn(name, "\n") == (size_t)(end - line - 1) &&
-		    !strncmp(name, line + 1, (size_t)(end - line - 1))) {
-			fail(p, p->line, "section '%.*s' appears twice (first on line %d); put its "
-			     "keys together", (int)(end - line + 1), line, atoi(s));
-			break;
-		}
-	}
-	buf_addf(&p->sections, "%d %.*s\n", p->line, (int)(end - line - 1), line + 1);
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strlen(keys[i].section) == (size_t)(end - line - 1) &&
-		    !strncmp(keys[i].section, line + 1, (size_t)(end - line - 1)))
-			return;
-	if (!strncmp(line + 1, "kernel.", 7) || !strncmp(line + 1, "initrd.", 7) ||
-	    !strncmp(line + 1, "label.", 6))
-		return; /* a variant: checked by variant_key() */
-	fail(p, p->line, "unknown section '%.*s'", (int)(end - line + 1), line);
-}
-
-static char *reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	size_t n;
-	if (!*p->text)
-		return NULL;
-	n = strcspn(p->text, "\n");
-	if (n >= (size_t)num - 1) {
-		/* inih reads lines of at most INI_MAX_LINE bytes; a longer one would be cut. */
-		if (!p->line_too_long)
-			p->line_too_long = p->line + 1;
-		n = (size_t)num - 2;
-	}
-	p->line++;
-	p->continuation = p->text[0] == ' ' || p->text[0] == '\t';
-	check_section_line(p, p->text, n);
-	memcpy(str, p->text, n);
-	str[n] = '\n';
-	str[n + 1] = '\0';
-	p->text += strcspn(p->text, "\n");
-	if (*p->text == '\n')
-		p->text++;
-	return str;
-}
-
-/* Keep the first error only; returns 0 so that the handler can return it to inih. */
-static int fail(struct parse *p, int line, const char *fmt, ...)
-{
-	va_list ap;
-	if (p->error)
-		return 0;
-	va_start(ap, fmt);
-	if (vasprintf(&p->error, fmt, ap) < 0)
-		die("out of memory");
-	va_end(ap);
-	p->error_line = line;
-	return 0;
-}
-
-/* Variant sections.  Keys of [kernel.NAME], [initrd.NAME] and [label.NAME], by slot. */
-static const char *const kernel_keys[] = {"fragment", "config", NULL};
-static const char *const initrd_keys[] = {"overlay", "binaries", "busybox_config", "stack",
-					  "budget", NULL};
-static const char *const label_keys[] = {"append", NULL};
-
-static int variant_name_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (!n || n > max || (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0])))
-		return 0;
-	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
-			return 0;
-	return 1;
-}
-
-/* The index of variant name in v (of n, element size sz, name first), or n. */
-static size_t find_named(const void *v, size_t n, size_t sz, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(*(char *const *)((const char *)v + i * sz), name))
-			return i;
-	return n;
-}
-
-/* The index of the entry called name in *v (*n of them, each sz bytes, the name first and
- * its section line at line_off); a missing one is added, unless total variants are already
- * 64 ((size_t)-1 then). */
-static size_t named_entry(void **v, size_t *n, size_t *cap, size_t sz, size_t line_off,
-			  const char *name, int line, size_t total)
-{
-	size_t idx = find_named(*v, *n, sz, name);
-	char *e;
-	if (idx < *n)
-		return idx;
-	if (total >= 64)
-		return (size_t)-1;
-	xgrow(v, cap, *n + 1, sz);
-	e = (char *)*v + idx * sz;
-	memset(e, 0, sz);
-	*(char **)e = xstrdup(name);
-	*(int *)(e + line_off) = line;
-	(*n)++;
-	return idx;
-}
-
-static int variant_key(struct parse *p, const char *section, const char *name, const char *value)
-{
-	struct plan *pl = p->plan;
-	int kind = section[0]; /* 'k', 'i' or 'l' */
-	const char *vname = strchr(section, '.') + 1;
-	const char *const *names = kind == 'k' ? kernel_keys : kind == 'i' ? initrd_keys : label_keys;
-	size_t slot, idx, total = pl->n_kvar + pl->n_ivar + pl->n_labels;
-	char **raw;
-	int *lines;
-
-	if (!variant_name_ok(vname, kind == 'l' ? 32 : 24))
-		return fail(p, p->line, "bad name in '[%s]': use lowercase letters, digits, '-' "
-					"and '_', starting with a letter or digit",
-			    section);
-	if (kind != 'l' && !strcmp(vname, "main"))
-		return fail(p, p->line, "[%s] is not needed: the main %s is [%.6s]", section,
-			    kind == 'k' ? "kernel" : "initrd", section);
-	for (slot = 0; names[slot] && strcmp(names[slot], name); slot++)
-		;
-	if (!names[slot])
-		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
-	if (kind == 'k')
-		idx = named_entry((void **)&pl->kvar, &pl->n_kvar, &pl->kvar_cap, sizeof(*pl->kvar),
-				  offsetof(struct kvariant, line), vname, p->section_line, total);
-	else if (kind == 'i')
-		idx = named_entry((void **)&pl->ivar, &pl->n_ivar, &pl->ivar_cap, sizeof(*pl->ivar),
-				  offsetof(struct ivariant, line), vname, p->section_line, total);
-	else
-		idx = named_entry((void **)&pl->labels, &pl->n_labels, &pl->labels_cap,
-				  sizeof(*pl->labels), offsetof(struct label_append, line), vname,
-				  p->section_line, total);
-	if (idx == (size_t)-1)
-		return fail(p, p->line, "too many variants (64 at most)");
-	raw = kind == 'k' ? p->vraw[idx] : kind == 'i' ? p->iraw[idx] : p->lraw[idx];
-	lines = kind == 'k' ? p->vline[idx] : kind == 'i' ? p->iline[idx] : p->lline[idx];
-	if (raw[slot] && p->continuation && p->last == &raw[slot]) {
-		char *joined = xasprintf("%s %s", raw[slot], value);
-		free(raw[slot]);
-		raw[slot] = joined;
-		return 1;
-	}
-	if (raw[slot])
-		return fail(p, p->line, "key '%s' is set twice (first on line %d)", name, lines[slot]);
-	raw[slot] = xstrdup(value);
-	lines[slot] = p->line;
-	p->last = &raw[slot];
-	return 1;
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
-{
-	struct parse *p = user;
-	size_t i;
-	int section_known = 0;
-	if (!strncmp(section, "kernel.", 7) || !strncmp(section, "initrd.", 7) ||
-	    !strncmp(section, "label.", 6))
-		return variant_key(p, section, name, value);
-	for (i = 0; i < NKEYS; i++) {
-		if (strcmp(keys[i].section, section))
-			continue;
-		section_known = 1;
-		if (!strcmp(keys[i].name, name))
-			break;
-	}
-	if (!*section)
-		return fail(p, p->line, "'%s' is outside any section (add e.g. [image] above it)",
-			    name);
-	if (!section_known)
-		return 0; /* reported by check_section_line() */
-	if (i == NKEYS)
-		return fail(p, p->line, "unknown key '%s' in section [%s]", name, section);
-	if (p->seen[i] && p->continuation && p->last == &p->value[i]) {
-		char *joined = xasprintf("%s %s", p->value[i], value);
-		free(p->value[i]);
-		p->value[i] = joined;
-		return 1;
-	}
-	if (p->seen[i]) {
-		return fail(p, p->line, "key '%s' is set twice (first on line %d)", name,
-			    p->seen_line[i]);
-	}
-	p->seen[i] = 1;
-	p->seen_line[i] = p->line;
-	p->value[i] = xstrdup(value);
-	p->last = &p->value[i];
-	return 1;
+	free(copy);
+	return v;
 }
 
 static int parse_uint(const char *s, unsigned long long *v)
@@ -430,190 +266,441 @@ static int is_label(const char *s)
 	return 1;
 }
 
-/* Check and store one value. */
-static int apply(struct parse *p, size_t i)
+/* distcc hosts: HOST[:PORT][/LIMIT], separated by commas or white space.  The first that is
+ * not one (malloc'd), or NULL; *count gets how many there are. */
+static char *bad_host(const char *v, size_t *count)
 {
-	const struct key *k = &keys[i];
-	const char *v = p->value[i];
-	void *field = (char *)p->plan + k->offset;
-	int line = p->seen_line[i];
-	unsigned long long n;
-
-	switch (k->type) {
-	case K_SOURCE:
-		if (!*v)
-			return fail(p, line, "'%s' needs debian:PACKAGE or a tarball path", k->name);
-		free(*(char **)field);
-		*(char **)field = strncmp(v, "debian:", 7) ? abs_path(p->plan->dir, v) : xstrdup(v);
-		return 1;
-	case K_HOSTS: {
-		/* distcc hosts: HOST[:PORT][/LIMIT], separated by commas or spaces */
-		char *list = xstrdup(v);
-		size_t count = 0;
-		char *save;
-		for (char *h = strtok_r(list, ", \t", &save); h; h = strtok_r(NULL, ", \t", &save), count++)
-			if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/[]@") !=
-			    strlen(h)) {
-				int r = fail(p, line, "'%s' must be host names (HOST[:PORT][/LIMIT]) "
-						      "separated by commas, not '%s'",
-					     k->name, h);
-				free(list);
-				return r;
-			}
-		free(list);
-		free(*(char **)field);
-		*(char **)field = count ? xstrdup(v) : NULL;
-		return 1;
+	char *list = xstrdup(v), *save, *bad = NULL;
+	*count = 0;
+	for (char *h = strtok_r(list, ", \t", &save); h && !bad; h = strtok_r(NULL, ", \t", &save)) {
+		if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/[]@") !=
+		    strlen(h))
+			bad = xstrdup(h);
+		(*count)++;
 	}
-	case K_STR:
-	case K_PATH:
-	case K_LABEL:
-		if (k->type == K_LABEL &&
-		    (!is_label(v) || strlen(v) < k->min || strlen(v) > k->max))
-			return fail(p, line, "'%s' must be %u to %u letters, digits, '-' or '_', not '%s'",
-				    k->name, k->min, k->max, v);
-		if (k->type == K_PATH && !*v)
-			return fail(p, line, "'%s' needs a path", k->name);
-		free(*(char **)field);
-		*(char **)field = k->type == K_PATH ? abs_path(p->plan->dir, v) : xstrdup(v);
+	free(list);
+	return bad;
+}
+
+/* Up to 8 hex digits; -1 for anything else. */
+static int parse_hex32(const char *v, uint32_t *x)
+{
+	char *end;
+	unsigned long n;
+	errno = 0;
+	n = strtoul(v, &end, 16);
+	if (!isxdigit((unsigned char)*v) || *end || errno || n > 0xffffffffUL)
+		return -1;
+	*x = (uint32_t)n;
+	return 0;
+}
+
+/* The yes/no words of CONFIG_BOOL: 1, 0, or -1 for neither. */
+static int bool_word(const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
 		return 1;
-	case K_BOOL:
-		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
-			*(int *)field = 1;
-		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
-			*(int *)field = 0;
-		else
-			return fail(p, line, "'%s' must be yes or no, not '%s'", k->name, v);
-		return 1;
-	case K_UINT:
-		if (parse_uint(v, &n) < 0 || n < k->min || n > k->max)
-			return fail(p, line, "'%s' must be a whole number from %u to %u, not '%s'",
-				    k->name, k->min, k->max, v);
-		if (k->offset == offsetof(struct plan, epoch))
-			p->plan->epoch = (int64_t)n;
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
+		return 0;
+	return -1;
+}
+
+static void set_string(void *field, char *s)
+{
+	free(*(char **)field);
+	*(char **)field = s;
+}
+
+/* Check value v of key k and store it in the struct at base (the plan, or a variant's),
+ * relative paths from dir.  Returns NULL, or what is wrong with v (malloc'd). */
+static char *store(const struct key *k, void *base, const char *v, const char *dir)
+{
+	const struct config_key *d = &k->doc;
+	void *field = (char *)base + k->offset;
+	unsigned long long n;
+	size_t count;
+	int b;
+
+	switch (d->type) {
+	case CONFIG_TEXT:
+		set_string(field, xstrdup(v));
+		return NULL;
+	case CONFIG_NAME:
+		if (!is_label(v) || strlen(v) < d->min || strlen(v) > d->max)
+			return xasprintf("'%s' must be %u to %u letters, digits, '-' or '_', not '%s'",
+					 d->name, d->min, d->max, v);
+		set_string(field, xstrdup(v));
+		return NULL;
+	case CONFIG_PATH:
+		if (strlen(v) < d->min)
+			return xasprintf("'%s' needs a path", d->name);
+		set_string(field, abs_path(dir, v));
+		return NULL;
+	case CONFIG_PATHS:
+		*(char ***)field = split_paths(dir, v, (size_t *)((char *)base + k->count_offset));
+		return NULL;
+	case CONFIG_SOURCE:
+		if (!*v)
+			return xasprintf("'%s' needs debian:PACKAGE or a tarball path", d->name);
+		set_string(field, strncmp(v, "debian:", 7) ? abs_path(dir, v) : xstrdup(v));
+		return NULL;
+	case CONFIG_HOSTS: {
+		char *bad = bad_host(v, &count);
+		if (bad) {
+			char *why = xasprintf("'%s' must be host names (HOST[:PORT][/LIMIT]) separated "
+					      "by commas, not '%s'", d->name, bad);
+			free(bad);
+			return why;
+		}
+		set_string(field, count ? xstrdup(v) : NULL);
+		return NULL;
+	}
+	case CONFIG_BOOL:
+	case CONFIG_YESNO:
+		b = bool_word(v);
+		if (b < 0 || (d->type == CONFIG_YESNO && strcmp(v, "yes") && strcmp(v, "no")))
+			return xasprintf("'%s' must be yes or no, not '%s'", d->name, v);
+		*(int *)field = b;
+		return NULL;
+	case CONFIG_UINT:
+	case CONFIG_SECONDS:
+		if (parse_uint(v, &n) < 0 || n < d->min || n > d->max)
+			return xasprintf("'%s' must be a whole number from %u to %u, not '%s'", d->name,
+					 d->min, d->max, v);
+		if (d->type == CONFIG_SECONDS)
+			*(int64_t *)field = (int64_t)n;
 		else
 			*(unsigned *)field = (unsigned)n;
-		return 1;
-	case K_FORMAT:
-		if (!strcmp(v, "cpio"))
-			p->plan->initrd_format = INITRD_CPIO;
-		else if (!strcmp(v, "ext2"))
-			p->plan->initrd_format = INITRD_EXT2;
-		else
-			return fail(p, line, "'%s' must be cpio or ext2, not '%s'", k->name, v);
-		return 1;
-	case K_HEX32: {
-		char *end;
-		unsigned long x;
-		errno = 0;
-		x = strtoul(v, &end, 16);
-		if (!isxdigit((unsigned char)*v) || *end || errno || x > 0xffffffffUL)
-			return fail(p, line, "'%s' must be up to 8 hex digits, not '%s'", k->name, v);
-		p->plan->volume_id = (uint32_t)x;
-		return 1;
+		return NULL;
+	case CONFIG_KIB:
+		if (parse_uint(v, &n) < 0 || n < d->min || n > d->max)
+			return xasprintf("'%s' must be a size in KiB, not '%s'", d->name, v);
+		*(unsigned *)field = (unsigned)n;
+		return NULL;
+	case CONFIG_FORMAT:
+		if (strcmp(v, "cpio") && strcmp(v, "ext2"))
+			return xasprintf("'%s' must be cpio or ext2, not '%s'", d->name, v);
+		*(enum initrd_format *)field = strcmp(v, "cpio") ? INITRD_EXT2 : INITRD_CPIO;
+		return NULL;
+	case CONFIG_HEX32:
+		if (parse_hex32(v, field) < 0)
+			return xasprintf("'%s' must be up to 8 hex digits, not '%s'", d->name, v);
+		return NULL;
 	}
+	return NULL;
+}
+
+/* Store setting s of key k at base; 0 or -1 (reported). */
+static int apply(struct parse *p, const struct key *k, void *base, const struct setting *s)
+{
+	char *why = store(k, base, s->value, p->plan->dir);
+	if (why) {
+		fail(p, s->line, "%s", why);
+		free(why);
+		return -1;
 	}
+	if (k->line_offset)
+		*(int *)((char *)base + k->line_offset) = s->line;
+	return 0;
+}
+
+/* Free what key k stored in the struct at base. */
+static void release_value(const struct key *k, void *base)
+{
+	void *field = (char *)base + k->offset;
+	switch (k->doc.type) {
+	case CONFIG_TEXT:
+	case CONFIG_NAME:
+	case CONFIG_PATH:
+	case CONFIG_SOURCE:
+	case CONFIG_HOSTS:
+		free(*(char **)field);
+		break;
+	case CONFIG_PATHS: {
+		char **v = *(char ***)field;
+		size_t n = *(size_t *)((char *)base + k->count_offset);
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The row of keys[] for key name in section, or NKEYS. */
+static size_t find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].doc.section, section) && !strcmp(keys[i].doc.name, name))
+			return i;
+	return NKEYS;
+}
+
+static int check_kernel(struct parse *p, const struct variant_read *v, const void *entry);
+static int check_initrd(struct parse *p, const struct variant_read *v, const void *entry);
+static int check_label(struct parse *p, const struct variant_read *v, const void *entry);
+
+/* The variant kinds, in the order their rules are checked. */
+#define LIST(list, count, cap, type) P(list), P(count), P(cap), sizeof(type), offsetof(type, line)
+static const struct kind kinds[] = {
+	{"kernel.NAME", 7, 24, "kernel", LIST(kvar, n_kvar, kvar_cap, struct kvariant), check_kernel},
+	{"initrd.NAME", 7, 24, "initrd", LIST(ivar, n_ivar, ivar_cap, struct ivariant), check_initrd},
+	{"label.NAME", 6, 32, NULL, LIST(labels, n_labels, labels_cap, struct label_append),
+	 check_label},
+};
+#undef LIST
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+#define MAX_VARIANTS 64 /* main kernel and main initrd included */
+
+/* The kind of variant that section is, or NULL. */
+static const struct kind *kind_of(const char *section)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strncmp(section, kinds[i].section, kinds[i].prefix_len))
+			return &kinds[i];
+	return NULL;
+}
+
+/* Add a variant called name (of its section on line) to the plan's list of kind k; returns
+ * the new entry, zeroed but for its name and line. */
+static void *add_variant(struct plan *pl, const struct kind *k, const char *name, int line)
+{
+	void **list = (void **)((char *)pl + k->list);
+	size_t *n = (size_t *)((char *)pl + k->count);
+	char *e;
+	xgrow(list, (size_t *)((char *)pl + k->cap), *n + 1, k->size);
+	e = (char *)*list + (*n)++ * k->size;
+	memset(e, 0, k->size);
+	*(char **)e = xstrdup(name); /* every variant struct starts with its name */
+	*(int *)(e + k->line) = line;
+	return e;
+}
+
+/* The setting of key name of variant v. */
+static const struct setting *vset(const struct variant_read *v, const char *name)
+{
+	return &v->set[find_key(v->kind->section, name)];
+}
+
+void config_defaults(struct plan *plan, const char *dir)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char *cwd = xgetcwd(), *real;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->dir = abs_path(cwd, dir);
+	free(cwd);
+	if ((real = realpath(plan->dir, NULL))) {
+		free(plan->dir);
+		plan->dir = real;
+	}
+	plan->conf_path = path_join(plan->dir, "mkdistro.conf");
+	plan->out_dir = path_join(plan->dir, "out");
+	/* The defaults are values as a file would give them (test_config checks each). */
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].doc.def && !kind_of(keys[i].doc.section))
+			free(store(&keys[i], plan, keys[i].doc.def, plan->dir));
+	/* The cache's default depends on the environment; the table has the usual case. */
+	if (xdg && xdg[0] == '/')
+		set_string(&plan->cache_dir, path_join(xdg, "mkdistro"));
+	else if (home && *home)
+		set_string(&plan->cache_dir, path_join(home, ".cache/mkdistro"));
+	else
+		set_string(&plan->cache_dir, path_join(plan->dir, ".cache"));
+	add_variant(plan, &kinds[0], "main", 0);
+	add_variant(plan, &kinds[1], "main", 0);
+}
+
+void config_release(struct plan *plan)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!kind_of(keys[i].doc.section))
+			release_value(&keys[i], plan);
+	for (size_t k = 0; k < NKINDS; k++) {
+		char *list = *(char **)((char *)plan + kinds[k].list);
+		size_t n = *(size_t *)((char *)plan + kinds[k].count);
+		for (size_t j = 0; j < n; j++) {
+			char *e = list + j * kinds[k].size;
+			free(*(char **)e);
+			for (size_t i = 0; i < NKEYS; i++)
+				if (kind_of(keys[i].doc.section) == &kinds[k])
+					release_value(&keys[i], e);
+		}
+		free(list);
+	}
+	free(plan->dir);
+	free(plan->conf_path);
+	free(plan->out_dir);
+	memset(plan, 0, sizeof(*plan));
+}
+
+/* Step 1: a [section] header. */
+static int section_header(struct parse *p, const char *name, int line)
+{
+	/* A section split in two is most likely a copy-and-paste mistake, and which of its
+	 * values wins would not be clear to a reader. */
+	for (size_t i = 0; i < p->n_headers; i++)
+		if (!strcmp(p->headers[i].name, name))
+			return fail(p, line, "section '[%s]' appears twice (first on line %d); put "
+				    "its keys together", name, p->headers[i].line);
+	XGROW(p->headers, p->headers_cap, p->n_headers + 1);
+	p->headers[p->n_headers++] = (struct header){xstrdup(name), line};
+	if (kind_of(name))
+		return 0; /* its name is checked with its first key, in variant_key() */
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].doc.section, name))
+			return 0;
+	return fail(p, line, "unknown section '[%s]'", name);
+}
+
+/* Step 1: a key goes to its setting s, unless it was set before. */
+static int set_once(struct parse *p, struct setting *s, const struct ini_entry *e)
+{
+	if (s->value)
+		return fail(p, e->line, "key '%s' is set twice (first on line %d)", e->key, s->line);
+	s->value = xstrdup(e->value);
+	s->line = e->line;
+	return 0;
+}
+
+static int variant_name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (!n || n > max || (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0])))
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
 	return 1;
 }
 
-/* Split a space-separated list of paths into absolute paths. */
-static char **split_paths(const char *dir, const char *list, size_t *n)
+/* The variant of kind k called name, added (from its header on line) if it is new; NULL when
+ * there are too many (reported). */
+static struct variant_read *variant(struct parse *p, const struct kind *k, const char *name,
+				    int line)
 {
-	char *copy = xstrdup(list), *save = NULL;
-	char **v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		XGROW(v, cap, *n + 1);
-		v[(*n)++] = abs_path(dir, t);
+	struct variant_read *v;
+	for (size_t i = 0; i < p->n_vars; i++)
+		if (p->vars[i].kind == k && !strcmp(p->vars[i].name, name))
+			return &p->vars[i];
+	if (p->n_vars + 2 >= MAX_VARIANTS) {
+		fail(p, line, "too many variants (%d at most)", MAX_VARIANTS);
+		return NULL;
 	}
-	free(copy);
+	XGROW(p->vars, p->vars_cap, p->n_vars + 1);
+	v = &p->vars[p->n_vars++];
+	memset(v, 0, sizeof(*v));
+	v->kind = k;
+	v->name = xstrdup(name);
+	v->line = p->n_headers ? p->headers[p->n_headers - 1].line : 0;
 	return v;
 }
 
-/* Turn the variants' raw values into the plan; main gets [kernel] config and [initrd] budget. */
-static void finish_variants(struct parse *p)
+/* Step 1: a key of [kernel.NAME], [initrd.NAME] or [label.NAME]. */
+static int variant_key(struct parse *p, const struct kind *k, const struct ini_entry *e)
 {
-	struct plan *pl = p->plan;
-	unsigned long long n;
-	pl->kvar[0].config = xstrdup(pl->kernel_config);
-	for (size_t i = 0; i < NKEYS; i++)
-		if (!strcmp(keys[i].section, "boot") && !strcmp(keys[i].name, "default"))
-			pl->default_line = p->seen_line[i];
-	pl->ivar[0].budget_kib = pl->initrd_budget_kib;
-	for (size_t i = 0; i < NKEYS; i++)
-		if (!strcmp(keys[i].section, "initrd") && !strcmp(keys[i].name, "budget"))
-			pl->ivar[0].budget_line = p->seen_line[i];
-	for (size_t i = 1; i < pl->n_kvar; i++) {
-		struct kvariant *k = &pl->kvar[i];
-		char **raw = p->vraw[i];
-		if (!raw[0] == !raw[1]) {
-			fail(p, k->line, "[kernel.%s] needs either 'fragment' (added to [kernel] config) "
-					 "or 'config' (a fragment of its own)",
-			     k->name);
-			return;
-		}
-		if (raw[0])
-			k->fragment = abs_path(pl->dir, raw[0]);
-		else
-			k->config = abs_path(pl->dir, raw[1]);
-	}
-	for (size_t i = 1; i < pl->n_ivar; i++) {
-		struct ivariant *v = &pl->ivar[i];
-		char **raw = p->iraw[i];
-		if (raw[0]) {
-			v->overlays = split_paths(pl->dir, raw[0], &v->n_overlays);
-			v->overlay_line = p->iline[i][0];
-		}
-		if (raw[1]) {
-			v->binaries = split_paths(pl->dir, raw[1], &v->n_binaries);
-			v->binaries_line = p->iline[i][1];
-		}
-		if (raw[2])
-			v->busybox_config = abs_path(pl->dir, raw[2]);
-		if (raw[3]) {
-			if (!strcmp(raw[3], "yes"))
-				v->stack = 1;
-			else if (strcmp(raw[3], "no")) {
-				fail(p, p->iline[i][3], "'stack' must be yes or no, not '%s'", raw[3]);
-				return;
-			}
-		}
-		if (raw[4]) {
-			if (parse_uint(raw[4], &n) < 0 || n > (4u << 20)) {
-				fail(p, p->iline[i][4], "'budget' must be a size in KiB, not '%s'", raw[4]);
-				return;
-			}
-			v->budget_kib = (unsigned)n;
-			v->budget_line = p->iline[i][4];
-		}
-		if (!raw[0] && !raw[1] && !raw[2]) {
-			fail(p, v->line, "[initrd.%s] adds nothing to main: set overlay, binaries or "
-					 "busybox_config",
-			     v->name);
-			return;
-		}
-		if (v->stack && pl->initrd_format != INITRD_CPIO) {
-			fail(p, p->iline[i][3], "'stack' needs [initrd] format = cpio (the kernel "
-						"loads only one ext2 ramdisk)");
-			return;
-		}
-	}
-	for (size_t i = 0; i < pl->n_labels; i++) {
-		if (!p->lraw[i][0]) {
-			fail(p, pl->labels[i].line, "[label.%s] needs 'append'", pl->labels[i].name);
-			return;
-		}
-		pl->labels[i].append = xstrdup(p->lraw[i][0]);
-	}
+	const char *name = e->section + k->prefix_len;
+	size_t i;
+	struct variant_read *v;
+
+	if (!variant_name_ok(name, k->max_name))
+		return fail(p, e->line, "bad name in '[%s]': use lowercase letters, digits, '-' "
+			    "and '_', starting with a letter or digit", e->section);
+	if (k->main && !strcmp(name, "main"))
+		return fail(p, e->line, "[%s] is not needed: the main %s is [%s]", e->section,
+			    k->main, k->main);
+	if ((i = find_key(k->section, e->key)) == NKEYS)
+		return fail(p, e->line, "unknown key '%s' in section [%s]", e->key, e->section);
+	if (!(v = variant(p, k, name, e->line)))
+		return -1;
+	return set_once(p, &v->set[i], e);
 }
 
-/* The line key name of [system] was set on, or 0. */
-static int system_line(const struct parse *p, const char *name)
+/* Step 1, for each entry formats/ini.c reads. */
+static int read_entry(void *ctx, const struct ini_entry *e)
 {
+	struct parse *p = ctx;
+	const struct kind *k;
+	size_t i;
+
+	if (!e->key)
+		return section_header(p, e->section, e->line);
+	if ((k = kind_of(e->section)))
+		return variant_key(p, k, e);
+	if (!*e->section)
+		return fail(p, e->line, "'%s' is outside any section (add e.g. [image] above it)",
+			    e->key);
+	if ((i = find_key(e->section, e->key)) == NKEYS)
+		return fail(p, e->line, "unknown key '%s' in section [%s]", e->key, e->section);
+	return set_once(p, &p->main[i], e);
+}
+
+/* Step 3: a kernel variant takes main's fragment and adds its own, or has one of its own. */
+static int check_kernel(struct parse *p, const struct variant_read *v, const void *entry)
+{
+	(void)entry;
+	if (!vset(v, "fragment")->value == !vset(v, "config")->value)
+		return fail(p, v->line, "[kernel.%s] needs either 'fragment' (added to [kernel] "
+			    "config) or 'config' (a fragment of its own)", v->name);
+	return 0;
+}
+
+static int check_initrd(struct parse *p, const struct variant_read *v, const void *entry)
+{
+	const struct ivariant *iv = entry;
+	if (!vset(v, "overlay")->value && !vset(v, "binaries")->value &&
+	    !vset(v, "busybox_config")->value)
+		return fail(p, v->line, "[initrd.%s] adds nothing to main: set overlay, binaries or "
+			    "busybox_config", v->name);
+	if (iv->stack && p->plan->initrd_format != INITRD_CPIO)
+		return fail(p, vset(v, "stack")->line, "'stack' needs [initrd] format = cpio (the "
+			    "kernel loads only one ext2 ramdisk)");
+	return 0;
+}
+
+static int check_label(struct parse *p, const struct variant_read *v, const void *entry)
+{
+	(void)entry;
+	if (!vset(v, "append")->value)
+		return fail(p, v->line, "[label.%s] needs 'append'", v->name);
+	return 0;
+}
+
+/* Step 2: the main sections' values, in the order of the table. */
+static int apply_main(struct parse *p)
+{
+	struct plan *pl = p->plan;
 	for (size_t i = 0; i < NKEYS; i++)
-		if (!strcmp(keys[i].section, "system") && !strcmp(keys[i].name, name))
-			return p->seen_line[i];
+		if (p->main[i].value && apply(p, &keys[i], pl, &p->main[i]) < 0)
+			return -1;
+	/* the main kernel and initrd take [kernel] config and [initrd] budget */
+	pl->kvar[0].config = xstrdup(pl->kernel_config);
+	pl->ivar[0].budget_kib = pl->initrd_budget_kib;
+	pl->ivar[0].budget_line = p->main[find_key("initrd", "budget")].line;
+	return 0;
+}
+
+/* Step 3: the variants into the plan, kind by kind. */
+static int apply_variants(struct parse *p)
+{
+	for (const struct kind *k = kinds; k < kinds + NKINDS; k++) {
+		for (size_t j = 0; j < p->n_vars; j++) {
+			const struct variant_read *v = &p->vars[j];
+			void *entry;
+			if (v->kind != k)
+				continue;
+			entry = add_variant(p->plan, k, v->name, v->line);
+			for (size_t i = 0; i < NKEYS; i++)
+				if (v->set[i].value && kind_of(keys[i].doc.section) == k &&
+				    apply(p, &keys[i], entry, &v->set[i]) < 0)
+					return -1;
+			if (k->check(p, v, entry) < 0)
+				return -1;
+		}
+	}
 	return 0;
 }
 
@@ -622,8 +709,8 @@ static int system_line(const struct parse *p, const char *name)
 static void check_password(struct parse *p)
 {
 	const struct plan *pl = p->plan;
-	int hash_line = system_line(p, "root_password_hash");
-	int file_line = system_line(p, "root_password_file");
+	int hash_line = p->main[find_key("system", "root_password_hash")].line;
+	int file_line = p->main[find_key("system", "root_password_file")].line;
 	const char *why;
 	if (pl->root_password_hash && pl->root_password_file)
 		fail(p, hash_line > file_line ? hash_line : file_line,
@@ -632,22 +719,17 @@ static void check_password(struct parse *p)
 		fail(p, hash_line, "'root_password_hash' %s", why);
 }
 
-/* Rules that span keys or need more than a range. */
+/* Step 3: rules that span keys or need more than a range. */
 static void check_plan(struct parse *p)
 {
 	struct plan *pl = p->plan;
-	size_t i;
-	for (i = 0; i < NKEYS; i++)
-		if (!strcmp(keys[i].name, "label") && p->seen[i])
-			break;
+	int label_line = p->main[find_key("image", "label")].line;
 	if (strlen(pl->fat_label) > 11 || !*pl->fat_label)
-		fail(p, i < NKEYS ? p->seen_line[i] : 0, "'label' must be 1 to 11 characters, not '%s'",
-		     pl->fat_label);
+		fail(p, label_line, "'label' must be 1 to 11 characters, not '%s'", pl->fat_label);
 	for (const char *c = pl->fat_label; *c; c++)
 		if (!isupper((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_' && *c != '-')
-			fail(p, i < NKEYS ? p->seen_line[i] : 0,
-			     "'label' may hold only A-Z, 0-9, '-' and '_', not '%s'",
-		     pl->fat_label);
+			fail(p, label_line, "'label' may hold only A-Z, 0-9, '-' and '_', not '%s'",
+			     pl->fat_label);
 	if (strcmp(pl->kernel_base, "tinyconfig") && strcmp(pl->kernel_base, "allnoconfig"))
 		fail(p, 0, "[kernel] base must be tinyconfig or allnoconfig, not '%s'",
 		     pl->kernel_base);
@@ -663,35 +745,34 @@ static void check_plan(struct parse *p)
 	check_password(p);
 }
 
+static void parse_release(struct parse *p)
+{
+	free(p->error);
+	for (size_t i = 0; i < p->n_headers; i++)
+		free(p->headers[i].name);
+	free(p->headers);
+	for (size_t i = 0; i < NKEYS; i++)
+		free(p->main[i].value);
+	for (size_t j = 0; j < p->n_vars; j++) {
+		free(p->vars[j].name);
+		for (size_t i = 0; i < NKEYS; i++)
+			free(p->vars[j].set[i].value);
+	}
+	free(p->vars);
+}
+
 int config_parse_text(struct plan *plan, const char *path, const char *text)
 {
 	struct parse p;
-	int rc, ret = 0;
+	int ret = 0;
+
 	memset(&p, 0, sizeof(p));
 	p.plan = plan;
-	p.path = path;
-	p.text = text;
-	buf_init(&p.sections);
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	if (p.line_too_long && (!p.error_line || p.line_too_long <= p.error_line)) {
-		free(p.error);
-		p.error = xstrdup("line too long (at most 198 characters; continue a long value on "
-				  "an indented next line)");
-		p.error_line = p.line_too_long;
-	}
-	/* inih returns the first line it could not use: the handler's first error, or a line
-	 * that is not INI at all (which comes first when it is earlier). */
-	if (rc > 0 && (!p.error || rc < p.error_line)) {
-		free(p.error);
-		p.error = xstrdup("syntax error (expected [section] or key = value)");
-		p.error_line = rc;
-	}
-	for (size_t i = 0; i < NKEYS && !p.error; i++)
-		if (p.seen[i])
-			apply(&p, i);
-	if (!p.error)
-		finish_variants(&p);
-	if (!p.error)
+	/* ini_parse reports a syntax error itself; the other errors are kept in p */
+	if (ini_parse(text, path, read_entry, &p) != 0 || apply_main(&p) < 0 ||
+	    apply_variants(&p) < 0)
+		ret = -1;
+	else
 		check_plan(&p);
 	if (p.error) {
 		if (p.error_line)
@@ -700,17 +781,7 @@ int config_parse_text(struct plan *plan, const char *path, const char *text)
 			error("%s: %s", path, p.error);
 		ret = -1;
 	}
-	free(p.error);
-	buf_release(&p.sections);
-	for (size_t i = 0; i < NKEYS; i++)
-		free(p.value[i]);
-	for (size_t i = 0; i < 64; i++) {
-		for (size_t j = 0; j < 2; j++)
-			free(p.vraw[i][j]);
-		for (size_t j = 0; j < 5; j++)
-			free(p.iraw[i][j]);
-		free(p.lraw[i][0]);
-	}
+	parse_release(&p);
 	return ret;
 }
 
@@ -733,8 +804,7 @@ int config_load(struct plan *plan, const char *dir)
 	env = getenv("MKDISTRO_CACHE");
 	if (env && *env) {
 		char *cwd = xgetcwd();
-		free(plan->cache_dir);
-		plan->cache_dir = abs_path(cwd, env);
+		set_string(&plan->cache_dir, abs_path(cwd, env));
 		free(cwd);
 	}
 	/* The kernel's Makefile refuses a build directory with a space or a colon, and make

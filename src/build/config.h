@@ -1,9 +1,10 @@
 /* config.h: the plan, read once from mkdistro.conf and then read-only.
  *
- * mkdistro.conf is an INI file (parsed with libinih).  Every key has a built-in default, so
- * a project needs no mkdistro.conf at all; an unknown section or key, a repeated key or a
- * bad value is an error reported as "mkdistro.conf:LINE: message".  Indented lines continue
- * the value above (joined with a space).  See mkdistro.1 for the keys.
+ * mkdistro.conf is an INI file (the rules are in formats/ini.h).  Every key has a built-in
+ * default, so a project needs no mkdistro.conf at all; an unknown section or key, a repeated
+ * key or a bad value is an error reported as "mkdistro.conf:LINE: message".  The keys are one
+ * table, config_key(), which the reader works from; mkdistro.1 and docs/configuration.md
+ * describe them, and tests/unit/test_config.c fails when either leaves one out.
  */
 #ifndef MKDISTRO_CONFIG_H
 #define MKDISTRO_CONFIG_H
@@ -100,6 +101,37 @@ struct plan {
 	unsigned initrd_budget_kib; /* [initrd] budget, main's (copied to ivar[0]) */
 	int default_line; /* of [boot] default, 0 when not set */
 };
+
+/* What a key's value is, and how it is checked. */
+enum config_type {
+	CONFIG_TEXT,    /* taken as it is */
+	CONFIG_NAME,    /* min to max letters, digits, '-' or '_' */
+	CONFIG_PATH,    /* at least min characters; made absolute from the project directory,
+			 * "~/" from $HOME */
+	CONFIG_PATHS,   /* paths separated by spaces or tabs, each made absolute */
+	CONFIG_SOURCE,  /* debian:PACKAGE, or a tarball path (made absolute) */
+	CONFIG_HOSTS,   /* distcc hosts, HOST[:PORT][/LIMIT], separated by commas or spaces */
+	CONFIG_BOOL,    /* yes, true, on or 1; no, false, off or 0 */
+	CONFIG_YESNO,   /* yes or no */
+	CONFIG_UINT,    /* a whole number from min to max */
+	CONFIG_KIB,     /* a size in KiB, from min to max */
+	CONFIG_SECONDS, /* seconds since 1970, from min to max */
+	CONFIG_FORMAT,  /* cpio or ext2 */
+	CONFIG_HEX32,   /* up to 8 hex digits */
+};
+
+/* A key of mkdistro.conf. */
+struct config_key {
+	const char *section; /* "image"; a variant's: "kernel.NAME", "initrd.NAME", "label.NAME" */
+	const char *name;
+	enum config_type type;
+	unsigned min, max;   /* see the type */
+	const char *def;     /* the default, as mkdistro.conf would spell it; NULL: none */
+	const char *meaning; /* one line */
+};
+
+/* The i-th key (from 0), in the order the documentation lists them; NULL after the last. */
+const struct config_key *config_key(size_t i);
 
 /* Fill plan with the defaults for project dir, then read dir/mkdistro.conf if it exists.
  * Returns 0, or -1 with the error reported (file:line where there is one). */

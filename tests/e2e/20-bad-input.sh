@@ -62,8 +62,8 @@ conf '[initrd]' 'format = squashfs'
 expect_fail "config: bad initrd format" "mkdistro.conf:2: 'format' must be cpio or ext2, not 'squashfs'"
 conf '[busybox]' 'static = maybe'
 expect_fail "config: bad yes/no" "mkdistro.conf:2: 'static' must be yes or no, not 'maybe'"
-conf '[boot]' "append = $(printf 'x%.0s' $(seq 1 300))"
-expect_fail "config: line too long" "mkdistro.conf:2: line too long"
+conf '[boot]' "timeout = $(printf '9%.0s' $(seq 1 300))"
+expect_fail "config: a long line is read whole" "mkdistro.conf:2: 'timeout' must be a whole number from 0 to 35996, not '9{300}'"
 conf '[kernel]' 'source = /nonexistent/linux.tar.xz'
 expect_fail "config: tarball without sha256" "set \[kernel\] sha256"
 printf '[image]\nsize = 64\0garbage\n' > "$B/mkdistro.conf"

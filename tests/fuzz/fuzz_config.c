@@ -1,4 +1,4 @@
-/* fuzz_config.c: the mkdistro.conf parser (src/build/config.c, over libinih) on any text.
+/* fuzz_config.c: the mkdistro.conf parser (src/build/config.c, over formats/ini.c) on any text.
  *
  * config_parse_text() takes a C string, as config_load() hands it the file: the input is
  * cut at its first NUL byte.  On success the plan must hold what config.h promises.

@@ -126,14 +126,52 @@ static void bad(void **state)
 	}
 }
 
+/* A line of any length is read whole. */
 static void long_line(void **state)
 {
 	struct plan p;
-	char text[512], msg[1024];
+	char text[512];
 	(void)state;
 	snprintf(text, sizeof(text), "[boot]\nappend = %0300d\n", 1);
-	assert_int_equal(parse_err(&p, text, msg, sizeof(msg)), -1);
-	assert_non_null(strstr(msg, "mkdistro.conf:2: line too long"));
+	assert_int_equal(parse(&p, text), 0);
+	assert_int_equal(strlen(p.boot_append), 300);
+	config_release(&p);
+}
+
+/* The INI rules of formats/ini.h, as mkdistro.conf meets them. */
+static void ini_rules(void **state)
+{
+	struct plan p;
+	(void)state;
+	/* CRLF line ends, ':' for '=', a comment after ';', '#' kept, no final newline */
+	assert_int_equal(parse(&p, "[system]\r\nhostname: box ; the name\r\n[boot]\r\n"
+				   "append = a=b #c\r\n  d ; e"),
+			 0);
+	assert_string_equal(p.hostname, "box");
+	assert_string_equal(p.boot_append, "a=b #c d ; e");
+	config_release(&p);
+	/* an indented header is a header */
+	assert_int_equal(parse(&p, "[boot]\nappend = a\n  [image]\nsize = 128\n"), 0);
+	assert_string_equal(p.boot_append, "a");
+	assert_int_equal(p.image_size_mib, 128);
+	config_release(&p);
+}
+
+/* A file with a NUL byte is refused before it is parsed. */
+static void nul_byte(void **state)
+{
+	struct plan p;
+	struct stderr_capture c;
+	char msg[1024];
+	(void)state;
+	assert_int_equal(mkdir_p(TMP_DIR "/nul", 0755), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/nul/mkdistro.conf", "[image]\nsize = 64\0\n", 18,
+					   0644),
+			 0);
+	stderr_begin(&c);
+	assert_int_equal(config_load(&p, TMP_DIR "/nul"), -1);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "/nul/mkdistro.conf:2: a NUL byte"));
 	config_release(&p);
 }
 
@@ -204,6 +242,170 @@ static void bad_variant_sections(void **state)
 	}
 }
 
+/* The key table: one row a key, each default a value the key takes. */
+static void key_table(void **state)
+{
+	/* a key a variant needs besides the one under test */
+	static const char *const needs[][2] = {
+		{"kernel.NAME", "fragment = f"},
+		{"initrd.NAME", "overlay = o"},
+		{"label.NAME", "append = a"},
+	};
+	const struct config_key *k, *j;
+	(void)state;
+	for (size_t i = 0; (k = config_key(i)); i++) {
+		struct plan p;
+		struct buf text;
+		const char *dot = strchr(k->section, '.');
+		assert_non_null(k->meaning);
+		for (size_t n = 0; n < i; n++) {
+			j = config_key(n);
+			if (!strcmp(j->section, k->section) && !strcmp(j->name, k->name))
+				fail_msg("[%s] %s is in the table twice", k->section, k->name);
+		}
+		if (!k->def)
+			continue;
+		buf_init(&text);
+		if (dot)
+			buf_addf(&text, "[%.*s.x]\n", (int)(dot - k->section), k->section);
+		else
+			buf_addf(&text, "[%s]\n", k->section);
+		buf_addf(&text, "%s = %s\n", k->name, k->def);
+		for (size_t n = 0; n < sizeof(needs) / sizeof(needs[0]); n++)
+			if (!strcmp(needs[n][0], k->section) &&
+			    strncmp(needs[n][1], k->name, strlen(k->name)))
+				buf_addf(&text, "%s\n", needs[n][1]);
+		if (parse(&p, text.data) != 0)
+			fail_msg("the default of [%s] %s is not a value it takes:\n%s", k->section,
+				 k->name, text.data);
+		config_release(&p);
+		buf_release(&text);
+	}
+}
+
+/* The keys documented in man page text (the CONFIGURATION section's ".B [section] key, key"
+ * lines, font changes dropped), as "section key\n" lines. */
+static void man_keys(const char *man, struct buf *out)
+{
+	const char *p = strstr(man, "\n.SH CONFIGURATION\n"), *end;
+	assert_non_null(p);
+	if (!(end = strstr(p + 1, "\n.SH ")))
+		end = p + strlen(p);
+	for (; p && p < end; p = strchr(p + 1, '\n')) {
+		char line[512], *w = line, *keys, *save = NULL;
+		const char *c = p + 1;
+		if (strncmp(c, ".B [", 4))
+			continue;
+		for (c += 3; *c && *c != '\n' && w < line + sizeof(line) - 1; c++) {
+			if (c[0] == '\\' && c[1] == 'f' && c[2]) {
+				c += 2;
+				continue;
+			}
+			*w++ = *c;
+		}
+		*w = '\0';
+		keys = strchr(line, ']');
+		assert_non_null(keys);
+		*keys++ = '\0';
+		for (char *k = strtok_r(keys, ", ", &save); k; k = strtok_r(NULL, ", ", &save))
+			buf_addf(out, "%s %s\n", line + 1, k);
+	}
+}
+
+/* The rows of a Markdown table "| section | key | default | meaning |", as
+ * "section key\tdefault\n" lines. */
+static void doc_keys(const char *md, struct buf *out)
+{
+	for (const char *p = md; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		const char *cell[3], *end[3], *c = p;
+		size_t n;
+		if (*p != '|')
+			continue;
+		for (n = 0; n < 3 && (c = strchr(c + 1, '|')) && c < p + strcspn(p, "\n"); n++) {
+			cell[n] = n ? end[n - 1] + 1 : p + 1;
+			end[n] = c;
+		}
+		if (n < 3)
+			continue;
+		for (size_t i = 0; i < 3; i++) {
+			while (cell[i] < end[i] && *cell[i] == ' ')
+				cell[i]++;
+			while (end[i] > cell[i] && end[i][-1] == ' ')
+				end[i]--;
+		}
+		if (!strncmp(cell[0], "section", 7) || *cell[0] == '-')
+			continue;
+		buf_addf(out, "%.*s %.*s\t%.*s\n", (int)(end[0] - cell[0]), cell[0],
+			 (int)(end[1] - cell[1]), cell[1], (int)(end[2] - cell[2]), cell[2]);
+	}
+}
+
+/* Whether the table has key name in section. */
+static int is_key(const char *section, const char *name)
+{
+	const struct config_key *k;
+	for (size_t i = 0; (k = config_key(i)); i++)
+		if (!strcmp(k->section, section) && !strcmp(k->name, name))
+			return 1;
+	return 0;
+}
+
+/* To missing, each line "SECTION KEY..." of list (each after a '\n') that is no key. */
+static void unknown_keys(const char *list, const char *file, struct buf *missing)
+{
+	for (const char *p = list; (p = strchr(p, '\n')) && p[1]; p++) {
+		char section[256], name[256];
+		if (sscanf(p + 1, "%255s %255[^\t\n]", section, name) == 2 && !is_key(section, name))
+			buf_addf(missing, "%s has [%s] %s, which is no key\n", file, section, name);
+	}
+}
+
+/* Every key is in mkdistro(1) and in docs/configuration.md, with its default there; neither
+ * has a key the code does not. */
+static void keys_documented(void **state)
+{
+	struct buf man, md, in_man, in_md, missing;
+	const struct config_key *k;
+	(void)state;
+	buf_init(&man);
+	buf_init(&md);
+	buf_init(&in_man);
+	buf_init(&in_md);
+	buf_init(&missing);
+	assert_int_equal(read_text_file("mkdistro.1", &man), 0);
+	assert_int_equal(read_text_file("docs/configuration.md", &md), 0);
+	buf_adds(&in_man, "\n");
+	buf_adds(&in_md, "\n");
+	man_keys(man.data, &in_man);
+	doc_keys(md.data, &in_md);
+	for (size_t i = 0; (k = config_key(i)); i++) {
+		char *line = xasprintf("\n%s %s\n", k->section, k->name);
+		char *row = xasprintf("\n%s %s\t", k->section, k->name);
+		char *want = k->def ? xasprintf("`%s`\n", k->def) : xstrdup("none\n");
+		const char *at = strstr(in_md.data, row);
+		if (!strstr(in_man.data, line))
+			buf_addf(&missing, "mkdistro.1 has no [%s] %s\n", k->section, k->name);
+		if (!at)
+			buf_addf(&missing, "docs/configuration.md has no row for [%s] %s\n", k->section,
+				 k->name);
+		else if (strncmp(at + strlen(row), want, strlen(want)))
+			buf_addf(&missing, "docs/configuration.md: the default of [%s] %s is %.*s\n",
+				 k->section, k->name, (int)strlen(want) - 1, want);
+		free(line);
+		free(row);
+		free(want);
+	}
+	unknown_keys(in_man.data, "mkdistro.1", &missing);
+	unknown_keys(in_md.data, "docs/configuration.md", &missing);
+	if (missing.len)
+		fail_msg("%s", missing.data);
+	buf_release(&man);
+	buf_release(&md);
+	buf_release(&in_man);
+	buf_release(&in_md);
+	buf_release(&missing);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,8 +413,12 @@ int main(void)
 		cmocka_unit_test(values),
 		cmocka_unit_test(bad),
 		cmocka_unit_test(long_line),
+		cmocka_unit_test(ini_rules),
+		cmocka_unit_test(nul_byte),
 		cmocka_unit_test(variants),
 		cmocka_unit_test(bad_variant_sections),
+		cmocka_unit_test(key_table),
+		cmocka_unit_test(keys_documented),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
