@@ -19,6 +19,7 @@
 #include "build/inputs.h"
 #include "build/iso.h"
 #include "build/memo.h"
+#include "formats/deb822.h"
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/hash.h"
@@ -336,91 +337,6 @@ void sbom_render(const struct sbom *s, const char *name, int64_t created, const 
 
 /* ---- Debian copyright files ---- */
 
-struct field {
-	char *name, *value; /* value: the first line, then "\n" and each continuation line */
-};
-
-struct para {
-	struct field *f;
-	size_t n, cap;
-};
-
-struct paras {
-	struct para *v;
-	size_t n, cap;
-};
-
-static void paras_release(struct paras *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		for (size_t j = 0; j < ps->v[i].n; j++) {
-			free(ps->v[i].f[j].name);
-			free(ps->v[i].f[j].value);
-		}
-		free(ps->v[i].f);
-	}
-	free(ps->v);
-}
-
-/* Split deb822 text into paragraphs of fields (Debian Policy 5.1: "Name: value", lines that
- * start with a space or tab continue the value, " ." is an empty line, blank lines end a
- * paragraph, lines starting with '#' are comments). */
-static void parse_deb822(const char *text, struct paras *ps)
-{
-	struct para *cur = NULL;
-	memset(ps, 0, sizeof(*ps));
-	for (const char *line = text; *line;) {
-		size_t n = strcspn(line, "\n");
-		const char *end = line + n, *colon = memchr(line, ':', n);
-		const char *p = line;
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if (p == end) {
-			cur = NULL;
-		} else if (line[0] == '#') {
-			/* a comment */
-		} else if (line[0] == ' ' || line[0] == '\t') {
-			if (cur && cur->n) {
-				struct field *f = &cur->f[cur->n - 1];
-				size_t len = (size_t)(end - p);
-				char *joined;
-				while (len && isspace((unsigned char)p[len - 1]))
-					len--;
-				joined = xasprintf("%s\n%.*s", f->value, len == 1 && *p == '.' ? 0 : (int)len, p);
-				free(f->value);
-				f->value = joined;
-			}
-		} else if (colon) {
-			const char *v = colon + 1;
-			size_t len;
-			struct field *f;
-			if (!cur) {
-				XGROW(ps->v, ps->cap, ps->n + 1);
-				cur = &ps->v[ps->n++];
-				memset(cur, 0, sizeof(*cur));
-			}
-			while (v < end && isspace((unsigned char)*v))
-				v++;
-			len = (size_t)(end - v);
-			while (len && isspace((unsigned char)v[len - 1]))
-				len--;
-			XGROW(cur->f, cur->cap, cur->n + 1);
-			f = &cur->f[cur->n++];
-			f->name = xstrndup(line, (size_t)(colon - line));
-			f->value = xstrndup(v, len);
-		}
-		line = *end ? end + 1 : end;
-	}
-}
-
-static const char *field_of(const struct para *p, const char *name)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcasecmp(p->f[i].name, name))
-			return p->f[i].value;
-	return NULL;
-}
-
 /* DEP-5 short names that SPDX spells otherwise, or that need saying they are SPDX's
  * (https://spdx.org/licenses/); the GNU licenses with numbered versions are worked out in
  * gnu_license.  Compared without regard to case. */
@@ -477,12 +393,12 @@ static char *gnu_license(const char *name)
 
 /* The License: text for name in the copyright file: a stand-alone License paragraph's, or
  * a Files paragraph's that carries the text; NULL when none does. */
-static const char *license_text(const struct paras *ps, const char *name)
+static const char *license_text(const struct deb822 *ps, const char *name)
 {
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ps->n; i++) {
-			const char *lic = field_of(&ps->v[i], "License"), *nl;
-			if (!lic || (pass == 0) != !field_of(&ps->v[i], "Files"))
+			const char *lic = deb822_get(&ps->v[i], "License"), *nl;
+			if (!lic || (pass == 0) != !deb822_get(&ps->v[i], "Files"))
 				continue;
 			nl = strchr(lic, '\n');
 			if (nl && nl[1] && (size_t)(nl - lic) == strlen(name) &&
@@ -494,7 +410,7 @@ static const char *license_text(const struct paras *ps, const char *name)
 
 /* One license name (maybe "NAME with EXCEPTION exception") as an SPDX id, or a LicenseRef
  * registered in s (malloc'd). */
-static char *spdx_license(struct sbom *s, const char *pkg, const struct paras *ps, const char *name)
+static char *spdx_license(struct sbom *s, const char *pkg, const struct deb822 *ps, const char *name)
 {
 	char *id, *both;
 	const char *text;
@@ -532,7 +448,7 @@ static char *spdx_license(struct sbom *s, const char *pkg, const struct paras *p
  * Artistic-1.0".  "and" binds more tightly than "or" in both, except that in DEP-5 a comma
  * before the operator closes what comes before it: "A or B, and C" is "(A OR B) AND C".
  * *has_or: an OR at the top, so that the whole needs parentheses inside an AND. */
-static char *spdx_expression(struct sbom *s, const char *pkg, const struct paras *ps,
+static char *spdx_expression(struct sbom *s, const char *pkg, const struct deb822 *ps,
 			     const char *expr, int *has_or)
 {
 	struct buf out, term;
@@ -594,25 +510,25 @@ static int by_expr(const void *a, const void *b)
 
 char *sbom_debian_license(struct sbom *s, const char *pkg, const char *text)
 {
-	struct paras ps;
+	struct deb822 ps;
 	const char *format;
 	struct term *terms = NULL;
 	size_t n = 0, cap = 0;
 	struct buf out;
 
-	parse_deb822(text, &ps);
-	format = ps.n ? field_of(&ps.v[0], "Format") : NULL;
+	deb822_parse(&ps, text);
+	format = ps.n ? deb822_get(&ps.v[0], "Format") : NULL;
 	if (!format || (!strstr(format, "copyright-format/1.0") && !strstr(format, "dep5"))) {
-		paras_release(&ps);
+		deb822_release(&ps);
 		return NULL;
 	}
 	/* each Files paragraph's license; without any, the header paragraph's */
 	for (int header = 0; header < 2 && !n; header++) {
 		for (size_t i = header ? 0 : 1; i < (header ? 1 : ps.n); i++) {
-			const char *lic = field_of(&ps.v[i], "License");
+			const char *lic = deb822_get(&ps.v[i], "License");
 			char *first, *expr;
 			int has_or, seen = 0;
-			if (!lic || (!header && !field_of(&ps.v[i], "Files")))
+			if (!lic || (!header && !deb822_get(&ps.v[i], "Files")))
 				continue;
 			first = xstrndup(lic, strcspn(lic, "\n"));
 			expr = spdx_expression(s, pkg, &ps, first, &has_or);
@@ -628,7 +544,7 @@ char *sbom_debian_license(struct sbom *s, const char *pkg, const char *text)
 			terms[n++].has_or = has_or;
 		}
 	}
-	paras_release(&ps);
+	deb822_release(&ps);
 	if (!n)
 		return NULL;
 	qsort(terms, n, sizeof(*terms), by_expr);
@@ -1119,15 +1035,12 @@ static int add_busybox_source(struct gather *g)
 	if (!strncmp(plan->busybox_source, "debian:", 7)) {
 		char *dsc = find_dsc(src->tree);
 		struct buf text;
-		struct paras ps;
+		struct deb822 ps;
 		buf_init(&text);
 		if (dsc && read_file(dsc, &text) == 0) {
-			parse_deb822(text.data, &ps);
-			for (size_t i = 0; i < ps.n && !p->version; i++)
-				if (field_of(&ps.v[i], "Version"))
-					p->version = xstrndup(field_of(&ps.v[i], "Version"),
-							      strcspn(field_of(&ps.v[i], "Version"), "\n"));
-			paras_release(&ps);
+			deb822_parse(&ps, text.data);
+			p->version = deb822_first(&ps, "Version");
+			deb822_release(&ps);
 			if (sha256_file(dsc, p->sha256) < 0)
 				*p->sha256 = '\0';
 			p->file = xstrdup(base_name(dsc));

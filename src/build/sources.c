@@ -16,6 +16,7 @@
 
 #include "build/lockfile.h"
 #include "build/memo.h"
+#include "formats/deb822.h"
 #include "formats/unpack.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -465,80 +466,49 @@ int sources_debsrc_of_list(const char *text, struct buf *out)
 	return n;
 }
 
-/* The value of field in a deb822 paragraph (NULL when absent), malloc'd. */
-static char *deb822_field(const char *para, const char *field)
+static int is_deb(const char *type)
 {
-	size_t fl = strlen(field);
-	for (const char *line = para; line && *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		if (len > fl && !strncasecmp(line, field, fl) && line[fl] == ':') {
-			const char *v = line + fl + 1;
-			while (*v == ' ' || *v == '\t')
-				v++;
-			return xstrndup(v, (size_t)(line + len - v));
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return NULL;
+	return !strcmp(type, "deb");
+}
+
+/* How many of the words of list (white space between them) test holds for; *n: how many
+ * words there are. */
+static size_t count_words(const char *list, int (*test)(const char *), size_t *n)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	size_t yes = 0;
+	*n = 0;
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), (*n)++)
+		yes += test(w) != 0;
+	free(copy);
+	return yes;
 }
 
 /* Append a deb-src copy of one deb822 paragraph, if it is an enabled, remote "deb" one:
- * every field as it is (an inline Signed-By key included), but Types: deb-src. */
-static int debsrc_paragraph(const char *para, struct buf *out)
+ * every field as it is written (an inline Signed-By key included), but Types: deb-src. */
+static int debsrc_paragraph(const struct deb822_para *para, struct buf *out)
 {
-	char *types = deb822_field(para, "Types");
-	char *uris = deb822_field(para, "URIs");
-	char *enabled = deb822_field(para, "Enabled");
-	int is_deb = 0, ok = 1;
-	char *save = NULL;
-	if (types)
-		for (char *t = strtok_r(types, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
-			is_deb |= !strcmp(t, "deb");
-	if (uris)
-		for (char *u = strtok_r(uris, " \t", &save); u; u = strtok_r(NULL, " \t", &save))
-			ok &= remote_uri(u);
-	ok &= is_deb && uris && (!enabled || strcasecmp(enabled, "no"));
-	if (ok) {
-		for (const char *line = para; *line;) {
-			const char *end = strchr(line, '\n');
-			size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
-			if (!strncasecmp(line, "Types:", 6))
-				buf_adds(out, "Types: deb-src\n");
-			else
-				buf_add(out, line, len);
-			line += len;
-		}
-		buf_adds(out, "\n");
-	}
-	free(types);
-	free(uris);
-	free(enabled);
-	return ok;
+	const char *types = deb822_get(para, "Types");
+	const char *uris = deb822_get(para, "URIs");
+	const char *enabled = deb822_get(para, "Enabled");
+	size_t n;
+	if (!types || !count_words(types, is_deb, &n) || !uris ||
+	    count_words(uris, remote_uri, &n) != n || (enabled && !strcasecmp(enabled, "no")))
+		return 0;
+	for (size_t i = 0; i < para->n; i++)
+		buf_adds(out, strcasecmp(para->f[i].name, "Types") ? para->f[i].raw : "Types: deb-src\n");
+	buf_adds(out, "\n");
+	return 1;
 }
 
 int sources_debsrc_of_deb822(const char *text, struct buf *out)
 {
-	struct buf para;
+	struct deb822 d;
 	int n = 0;
-	buf_init(&para);
-	for (const char *p = text;;) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		int blank = strspn(p, " \t") == len;
-		if (!blank && p[0] != '#') {
-			buf_add(&para, p, len);
-			buf_add(&para, "\n", 1);
-		}
-		if ((blank || !end) && para.len) {
-			n += debsrc_paragraph(para.data, out);
-			buf_reset(&para);
-		}
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	buf_release(&para);
+	deb822_parse(&d, text);
+	for (size_t i = 0; i < d.n; i++)
+		n += debsrc_paragraph(&d.v[i], out);
+	deb822_release(&d);
 	return n;
 }
 
@@ -626,18 +596,17 @@ static char *dsc_version(const char *dir)
 	buf_init(&b);
 	if (glob(pattern, 0, NULL, &g) == 0) {
 		if (g.gl_pathc == 1 && read_file(g.gl_pathv[0], &b) == 0) {
-			const char *v = !strncmp(b.data, "Version:", 8) ? b.data
-					: strstr(b.data, "\nVersion:");
-			if (v) {
-				v += strspn(v, "\n") + 8;
-				v += strspn(v, " \t");
-				version = xstrndup(v, strcspn(v, " \t\r\n"));
-			}
+			struct deb822 d;
+			deb822_parse(&d, b.data);
+			version = deb822_first(&d, "Version");
+			deb822_release(&d);
 		}
 		globfree(&g);
 	}
 	buf_release(&b);
 	free(pattern);
+	if (version)
+		version[strcspn(version, " \t")] = '\0';
 	if (!version || !*version) {
 		free(version);
 		version = xstrdup("-");

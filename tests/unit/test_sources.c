@@ -86,6 +86,41 @@ static void deb822(void **state)
 	buf_release(&out);
 }
 
+/* Folded fields: every URI counts, however the list is folded; a key inline in Signed-By is
+ * copied line by line as written, with the comment inside it left out. */
+static void deb822_folded(void **state)
+{
+	const char *text = "Types: deb\n"
+			   "URIs: http://a.example/\n"
+			   " file:/srv/local\n"
+			   "\n"
+			   "Types:\n"
+			   " deb-src deb\n"
+			   "URIs: http://k.example/\n"
+			   "Signed-By:\n"
+			   " -----BEGIN PGP PUBLIC KEY BLOCK-----\n"
+			   " .\n"
+			   "# a comment\n"
+			   "\tmQINBGPL\n"
+			   " -----END PGP PUBLIC KEY BLOCK-----\n"
+			   "Enabled: yes\n";
+	struct buf out;
+	(void)state;
+	buf_init(&out);
+	assert_int_equal(sources_debsrc_of_deb822(text, &out), 1);
+	assert_string_equal(out.data,
+			    "Types: deb-src\n"
+			    "URIs: http://k.example/\n"
+			    "Signed-By:\n"
+			    " -----BEGIN PGP PUBLIC KEY BLOCK-----\n"
+			    " .\n"
+			    "\tmQINBGPL\n"
+			    " -----END PGP PUBLIC KEY BLOCK-----\n"
+			    "Enabled: yes\n"
+			    "\n");
+	buf_release(&out);
+}
+
 /* sources_debsrc_lines reads sources.list, sources.list.d/ *.list and *.sources, and no
  * other file there; a missing sources.list is nothing. */
 static void from_tree(void **state)
@@ -122,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_line),
 		cmocka_unit_test(deb822),
+		cmocka_unit_test(deb822_folded),
 		cmocka_unit_test(from_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
