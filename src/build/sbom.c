@@ -20,320 +20,11 @@
 #include "build/iso.h"
 #include "build/memo.h"
 #include "formats/deb822.h"
+#include "formats/spdx.h"
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/hash.h"
 #include "sys/spawn.h"
-
-/* ---- the document ---- */
-
-void sbom_init(struct sbom *s)
-{
-	memset(s, 0, sizeof(*s));
-}
-
-void sbom_release(struct sbom *s)
-{
-	for (size_t i = 0; i < s->n_pkgs; i++) {
-		struct sbom_pkg *p = &s->pkgs[i];
-		free(p->id);
-		free(p->name);
-		free(p->version);
-		free(p->file);
-		free(p->license);
-		free(p->source_info);
-		free(p->comment);
-		free(p->purl);
-	}
-	for (size_t i = 0; i < s->n_rels; i++) {
-		free(s->rels[i].from);
-		free(s->rels[i].type);
-		free(s->rels[i].to);
-	}
-	for (size_t i = 0; i < s->n_refs; i++) {
-		free(s->refs[i].id);
-		free(s->refs[i].name);
-		free(s->refs[i].text);
-	}
-	free(s->pkgs);
-	free(s->rels);
-	free(s->refs);
-	sbom_init(s);
-}
-
-/* s in the characters an SPDX idstring may hold, [A-Za-z0-9.-] (malloc'd); '+' becomes
- * "plus" (GPL-2+ and GPL-2 stay apart), anything else '-'. */
-static char *idstring(const char *s)
-{
-	struct buf b;
-	buf_init(&b);
-	for (; *s; s++) {
-		if (isalnum((unsigned char)*s) || *s == '.' || *s == '-')
-			buf_add(&b, s, 1);
-		else if (*s == '+')
-			buf_adds(&b, "plus");
-		else
-			buf_adds(&b, "-");
-	}
-	if (!b.len)
-		buf_adds(&b, "-");
-	return buf_detach(&b, NULL);
-}
-
-static int id_taken(const struct sbom *s, const char *id)
-{
-	for (size_t i = 0; i < s->n_pkgs; i++)
-		if (!strcmp(s->pkgs[i].id, id))
-			return 1;
-	return !strcmp(id, "DOCUMENT");
-}
-
-struct sbom_pkg *sbom_add(struct sbom *s, const char *id, const char *name)
-{
-	char *base = idstring(id), *cand = xstrdup(base);
-	struct sbom_pkg *p;
-	for (unsigned k = 2; id_taken(s, cand); k++) {
-		free(cand);
-		cand = xasprintf("%s-%u", base, k);
-	}
-	free(base);
-	XGROW(s->pkgs, s->cap_pkgs, s->n_pkgs + 1);
-	p = &s->pkgs[s->n_pkgs++];
-	memset(p, 0, sizeof(*p));
-	p->id = cand;
-	p->name = xstrdup(name);
-	return p;
-}
-
-void sbom_relate(struct sbom *s, const char *from, const char *type, const char *to)
-{
-	struct sbom_rel *r;
-	XGROW(s->rels, s->cap_rels, s->n_rels + 1);
-	r = &s->rels[s->n_rels++];
-	r->from = xstrdup(from);
-	r->type = xstrdup(type);
-	r->to = xstrdup(to);
-}
-
-/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3, lo = *p == 0xe0 ? 0xa0 : 0x80, hi = *p == 0xed ? 0x9f : 0xbf;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4, lo = *p == 0xf0 ? 0x90 : 0x80, hi = *p == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-void sbom_json_string(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	buf_adds(out, "\"");
-	while (*p) {
-		size_t n = utf8_len(p);
-		if (*p == '"' || *p == '\\') {
-			buf_addf(out, "\\%c", *p);
-		} else if (*p == '\n') {
-			buf_adds(out, "\\n");
-		} else if (*p == '\t') {
-			buf_adds(out, "\\t");
-		} else if (*p < 0x20) {
-			buf_addf(out, "\\u%04x", *p);
-		} else if (n) {
-			buf_add(out, p, n);
-			p += n;
-			continue;
-		} else {
-			buf_adds(out, "\xef\xbf\xbd"); /* U+FFFD, for a byte that is not UTF-8 */
-		}
-		p++;
-	}
-	buf_adds(out, "\"");
-}
-
-/* A JSON object or array being written, members one a line at indent + 2. */
-struct jw {
-	struct buf *out;
-	int indent, n;
-};
-
-static void jw_open(struct jw *w, struct buf *out, int indent, char bracket)
-{
-	w->out = out;
-	w->indent = indent;
-	w->n = 0;
-	buf_add(out, &bracket, 1);
-}
-
-/* The next member: a key (NULL in an array), ready for its value. */
-static void jw_next(struct jw *w, const char *key)
-{
-	buf_addf(w->out, "%s\n%*s", w->n++ ? "," : "", w->indent + 2, "");
-	if (key)
-		buf_addf(w->out, "\"%s\": ", key);
-}
-
-static void jw_str(struct jw *w, const char *key, const char *value)
-{
-	jw_next(w, key);
-	sbom_json_string(w->out, value);
-}
-
-static void jw_close(struct jw *w, char bracket)
-{
-	if (w->n)
-		buf_addf(w->out, "\n%*s", w->indent, "");
-	buf_add(w->out, &bracket, 1);
-}
-
-static void render_pkg(struct buf *out, const struct sbom_pkg *p)
-{
-	struct jw o, a, c;
-	char *id = xasprintf("SPDXRef-%s", p->id);
-	const char *lic = p->license ? p->license : "NOASSERTION";
-	jw_open(&o, out, 4, '{');
-	jw_str(&o, "SPDXID", id);
-	jw_str(&o, "name", p->name);
-	if (p->version)
-		jw_str(&o, "versionInfo", p->version);
-	if (p->file)
-		jw_str(&o, "packageFileName", p->file);
-	if (p->purpose)
-		jw_str(&o, "primaryPackagePurpose", p->purpose);
-	jw_str(&o, "downloadLocation", "NOASSERTION");
-	/* false: the package stands for its one file, and lists none (SPDX 2.3 7.8) */
-	jw_next(&o, "filesAnalyzed");
-	buf_adds(out, "false");
-	if (*p->sha256) {
-		jw_next(&o, "checksums");
-		jw_open(&a, out, 6, '[');
-		jw_next(&a, NULL);
-		jw_open(&c, out, 8, '{');
-		jw_str(&c, "algorithm", "SHA256");
-		jw_str(&c, "checksumValue", p->sha256);
-		jw_close(&c, '}');
-		jw_close(&a, ']');
-	}
-	/* what the copyright file declares is concluded too: mkdistro has nothing to add */
-	jw_str(&o, "licenseConcluded", lic);
-	jw_str(&o, "licenseDeclared", lic);
-	jw_str(&o, "copyrightText", "NOASSERTION");
-	if (p->source_info)
-		jw_str(&o, "sourceInfo", p->source_info);
-	if (p->comment)
-		jw_str(&o, "comment", p->comment);
-	if (p->purl) {
-		jw_next(&o, "externalRefs");
-		jw_open(&a, out, 6, '[');
-		jw_next(&a, NULL);
-		jw_open(&c, out, 8, '{');
-		jw_str(&c, "referenceCategory", "PACKAGE-MANAGER");
-		jw_str(&c, "referenceType", "purl");
-		jw_str(&c, "referenceLocator", p->purl);
-		jw_close(&c, '}');
-		jw_close(&a, ']');
-	}
-	jw_close(&o, '}');
-	free(id);
-}
-
-/* The document, with namespace ns (NULL: left out, to be hashed). */
-static void render(const struct sbom *s, const char *name, int64_t created, const char *tool,
-		   const char *ns, struct buf *out)
-{
-	struct jw doc, ci, arr, o;
-	char when[32], *creator = xasprintf("Tool: %s", tool);
-	time_t t = (time_t)created;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	jw_open(&doc, out, 0, '{');
-	jw_str(&doc, "spdxVersion", "SPDX-2.3");
-	jw_str(&doc, "dataLicense", "CC0-1.0");
-	jw_str(&doc, "SPDXID", "SPDXRef-DOCUMENT");
-	jw_str(&doc, "name", name);
-	if (ns)
-		jw_str(&doc, "documentNamespace", ns);
-	jw_next(&doc, "creationInfo");
-	jw_open(&ci, out, 2, '{');
-	jw_str(&ci, "created", when);
-	jw_next(&ci, "creators");
-	jw_open(&arr, out, 4, '[');
-	jw_str(&arr, NULL, creator);
-	jw_close(&arr, ']');
-	jw_close(&ci, '}');
-	jw_next(&doc, "packages");
-	jw_open(&arr, out, 2, '[');
-	for (size_t i = 0; i < s->n_pkgs; i++) {
-		jw_next(&arr, NULL);
-		render_pkg(out, &s->pkgs[i]);
-	}
-	jw_close(&arr, ']');
-	jw_next(&doc, "relationships");
-	jw_open(&arr, out, 2, '[');
-	for (size_t i = 0; i < s->n_rels; i++) {
-		char *from = xasprintf("SPDXRef-%s", s->rels[i].from);
-		char *to = xasprintf("SPDXRef-%s", s->rels[i].to);
-		jw_next(&arr, NULL);
-		jw_open(&o, out, 4, '{');
-		jw_str(&o, "spdxElementId", from);
-		jw_str(&o, "relationshipType", s->rels[i].type);
-		jw_str(&o, "relatedSpdxElement", to);
-		jw_close(&o, '}');
-		free(from);
-		free(to);
-	}
-	jw_close(&arr, ']');
-	if (s->n_refs) {
-		jw_next(&doc, "hasExtractedLicensingInfos");
-		jw_open(&arr, out, 2, '[');
-		for (size_t i = 0; i < s->n_refs; i++) {
-			jw_next(&arr, NULL);
-			jw_open(&o, out, 4, '{');
-			jw_str(&o, "licenseId", s->refs[i].id);
-			jw_str(&o, "name", s->refs[i].name);
-			jw_str(&o, "extractedText", s->refs[i].text);
-			jw_close(&o, '}');
-		}
-		jw_close(&arr, ']');
-	}
-	jw_close(&doc, '}');
-	buf_adds(out, "\n");
-	free(creator);
-}
-
-void sbom_render(const struct sbom *s, const char *name, int64_t created, const char *tool,
-		 struct buf *out)
-{
-	struct buf draft;
-	char sum[65], *ns, *safe = idstring(name);
-	/* A namespace must be unique to the document (SPDX 2.3 6.5): one made from everything
-	 * else in it is, and the same document gets the same one, where a UUID from the clock
-	 * would make every build's file different. */
-	buf_init(&draft);
-	render(s, name, created, tool, NULL, &draft);
-	sha256_hex(draft.data, draft.len, sum);
-	ns = xasprintf("https://mkdistro.invalid/spdx/%s-%s", safe, sum);
-	render(s, name, created, tool, ns, out);
-	buf_release(&draft);
-	free(ns);
-	free(safe);
-}
 
 /* ---- Debian copyright files ---- */
 
@@ -410,7 +101,7 @@ static const char *license_text(const struct deb822 *ps, const char *name)
 
 /* One license name (maybe "NAME with EXCEPTION exception") as an SPDX id, or a LicenseRef
  * registered in s (malloc'd). */
-static char *spdx_license(struct sbom *s, const char *pkg, const struct deb822 *ps, const char *name)
+static char *spdx_license(struct spdx *s, const char *pkg, const struct deb822 *ps, const char *name)
 {
 	char *id, *both;
 	const char *text;
@@ -424,23 +115,23 @@ static char *spdx_license(struct sbom *s, const char *pkg, const struct deb822 *
 	/* SPDX has no name for it (or for the exception): a LicenseRef of this package's, so
 	 * that two packages' texts of one name cannot clash */
 	both = xasprintf("%s-%s", pkg, name);
-	id = idstring(both);
+	id = spdx_idstring(both);
 	free(both);
 	both = id;
 	id = xasprintf("LicenseRef-%s", both);
 	free(both);
-	for (size_t i = 0; i < s->n_refs; i++)
-		if (!strcmp(s->refs[i].id, id))
-			return id;
+	if (spdx_has_licref(s, id))
+		return id;
 	text = license_text(ps, name);
-	XGROW(s->refs, s->cap_refs, s->n_refs + 1);
-	s->refs[s->n_refs].id = xstrdup(id);
-	s->refs[s->n_refs].name = xstrdup(name);
-	s->refs[s->n_refs].text = text ? xstrdup(text)
-				       : xasprintf("%s, as /usr/share/doc/%s/copyright names it (it "
-						   "holds no text for it)",
-						   name, pkg);
-	s->n_refs++;
+	if (text) {
+		spdx_licref(s, id, name, text);
+	} else {
+		char *why = xasprintf("%s, as /usr/share/doc/%s/copyright names it (it holds no text "
+				      "for it)",
+				      name, pkg);
+		spdx_licref(s, id, name, why);
+		free(why);
+	}
 	return id;
 }
 
@@ -448,7 +139,7 @@ static char *spdx_license(struct sbom *s, const char *pkg, const struct deb822 *
  * Artistic-1.0".  "and" binds more tightly than "or" in both, except that in DEP-5 a comma
  * before the operator closes what comes before it: "A or B, and C" is "(A OR B) AND C".
  * *has_or: an OR at the top, so that the whole needs parentheses inside an AND. */
-static char *spdx_expression(struct sbom *s, const char *pkg, const struct deb822 *ps,
+static char *spdx_expression(struct spdx *s, const char *pkg, const struct deb822 *ps,
 			     const char *expr, int *has_or)
 {
 	struct buf out, term;
@@ -508,7 +199,7 @@ static int by_expr(const void *a, const void *b)
 	return strcmp(((const struct term *)a)->expr, ((const struct term *)b)->expr);
 }
 
-char *sbom_debian_license(struct sbom *s, const char *pkg, const char *text)
+char *sbom_debian_license(struct spdx *s, const char *pkg, const char *text)
 {
 	struct deb822 ps;
 	const char *format;
@@ -751,22 +442,6 @@ static void dpkg_find(const struct plan *plan, char *const *paths, size_t n, str
 	buf_release(&answer);
 }
 
-/* pkg:deb/debian/NAME@VERSION?arch=ARCH, the version percent-encoded (purl: '+' and ':',
- * which Debian versions have, are not left as they are). */
-static char *deb_purl(const char *name, const char *version, const char *arch)
-{
-	struct buf b;
-	buf_init(&b);
-	buf_addf(&b, "pkg:deb/debian/%s@", name);
-	for (const unsigned char *p = (const unsigned char *)version; *p; p++)
-		if (isalnum(*p) || strchr("._~-", *p))
-			buf_add(&b, p, 1);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	buf_addf(&b, "?arch=%s", arch);
-	return buf_detach(&b, NULL);
-}
-
 /* ---- the parts of the image ---- */
 
 static const char *base_name(const char *path)
@@ -837,16 +512,16 @@ struct pending {
 struct gather {
 	const struct plan *plan;
 	const struct sbom_in *in;
-	struct sbom *s;
+	struct spdx *s;
 	struct pending *p;
 	size_t n_p, cap_p;
 };
 
 /* A package for a file taken from the host: dpkg fills in version, purl and license. */
-static struct sbom_pkg *host_pkg(struct gather *g, const char *id, const char *name,
+static struct spdx_pkg *host_pkg(struct gather *g, const char *id, const char *name,
 				 const char *host, const char *how, int own_license)
 {
-	struct sbom_pkg *pkg = sbom_add(g->s, id, name);
+	struct spdx_pkg *pkg = spdx_add(g->s, id, name);
 	struct pending *p;
 	XGROW(g->p, g->cap_p, g->n_p + 1);
 	p = &g->p[g->n_p++];
@@ -858,7 +533,7 @@ static struct sbom_pkg *host_pkg(struct gather *g, const char *id, const char *n
 }
 
 /* The license /usr/share/doc/PKG/copyright declares, or NULL. */
-static char *copyright_license(struct sbom *s, const char *pkg)
+static char *copyright_license(struct spdx *s, const char *pkg)
 {
 	char *file = xasprintf("/usr/share/doc/%s/copyright", pkg), *lic = NULL;
 	struct buf text;
@@ -879,12 +554,12 @@ static void resolve_pending(struct gather *g)
 		paths[i] = g->p[i].host;
 	dpkg_find(g->plan, paths, g->n_p, debs);
 	for (size_t i = 0; i < g->n_p; i++) {
-		struct sbom_pkg *pkg = &g->s->pkgs[g->p[i].pkg];
+		struct spdx_pkg *pkg = &g->s->pkgs[g->p[i].pkg];
 		const struct deb *d = &debs[i];
 		if (d->pkg) {
 			if (!pkg->version)
 				pkg->version = xstrdup(d->version);
-			pkg->purl = deb_purl(d->pkg, d->version, d->arch);
+			pkg->purl = spdx_deb_purl(d->pkg, d->version, d->arch);
 			pkg->source_info = xasprintf("%s (Debian package %s %s, %s)", g->p[i].how,
 						     d->pkg, d->version, d->arch);
 			if (!g->p[i].own_license)
@@ -908,21 +583,21 @@ static void resolve_pending(struct gather *g)
 static int add_media(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	struct sbom_pkg *p = sbom_add(g->s, "image", "mkdistro.img");
+	struct spdx_pkg *p = spdx_add(g->s, "image", "mkdistro.img");
 	p->file = xstrdup("mkdistro.img");
 	p->purpose = "OPERATING_SYSTEM";
 	p->comment = xasprintf("the live system '%s' on a stick image: an MBR and a FAT partition "
 			       "with Syslinux, the kernels in /boot/kernel and the initrds in "
 			       "/boot/initrd",
 			       plan->hostname);
-	sbom_relate(g->s, "DOCUMENT", "DESCRIBES", "image");
+	spdx_relate(g->s, "DOCUMENT", "DESCRIBES", "image");
 	if (plan->iso) {
-		p = sbom_add(g->s, "iso", "mkdistro.iso");
+		p = spdx_add(g->s, "iso", "mkdistro.iso");
 		p->file = xstrdup("mkdistro.iso");
 		p->purpose = "OPERATING_SYSTEM";
 		p->comment = xstrdup("the same system as a hybrid ISO 9660 image (ISOLINUX, and an EFI "
 				     "partition with the stick's files)");
-		sbom_relate(g->s, "DOCUMENT", "DESCRIBES", "iso");
+		spdx_relate(g->s, "DOCUMENT", "DESCRIBES", "iso");
 	}
 	return 0;
 }
@@ -930,16 +605,16 @@ static int add_media(struct gather *g)
 /* Relate every medium (the image, and the ISO) to id. */
 static void on_media(struct gather *g, const char *id)
 {
-	sbom_relate(g->s, "image", "CONTAINS", id);
+	spdx_relate(g->s, "image", "CONTAINS", id);
 	if (g->plan->iso)
-		sbom_relate(g->s, "iso", "CONTAINS", id);
+		spdx_relate(g->s, "iso", "CONTAINS", id);
 }
 
 static int add_kernels(struct gather *g)
 {
 	const struct plan *plan = g->plan;
 	const struct source *src = g->in->kernel_source;
-	struct sbom_pkg *p;
+	struct spdx_pkg *p;
 	char *id;
 	int debian = !strncmp(plan->kernel_source, "debian:", 7);
 
@@ -947,7 +622,7 @@ static int add_kernels(struct gather *g)
 		char *rel = xasprintf("boot/kernel/%s.lk", plan->kvar[i].name);
 		char *file = path_join(g->in->stick, rel);
 		id = xasprintf("linux-%s", plan->kvar[i].name);
-		p = sbom_add(g->s, id, "linux");
+		p = spdx_add(g->s, id, "linux");
 		p->version = xstrdup(g->in->kernels[i].release);
 		p->file = xasprintf("/%s", rel);
 		p->purpose = "OPERATING_SYSTEM";
@@ -964,7 +639,7 @@ static int add_kernels(struct gather *g)
 			return -1;
 		}
 		on_media(g, id);
-		sbom_relate(g->s, id, "GENERATED_FROM", "linux-source");
+		spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
 		free(rel);
 		free(file);
 		free(id);
@@ -982,19 +657,19 @@ static int add_kernels(struct gather *g)
 			}
 		} else {
 			/* fetched with apt-get download and unpacked: the tarball is not kept */
-			p = sbom_add(g->s, "linux-source", "linux");
+			p = spdx_add(g->s, "linux-source", "linux");
 			p->file = xstrdup(base_name(tarball));
 			p->source_info = xasprintf("Debian package %s, fetched with apt-get download "
 						   "(the tarball is not kept, so it has no checksum here)",
 						   src->id);
 			if (ver)
-				p->purl = deb_purl(pkg, ver + 1, "all");
+				p->purl = spdx_deb_purl(pkg, ver + 1, "all");
 		}
 		if (ver)
 			p->version = xstrdup(ver + 1);
 		free(tarball);
 	} else {
-		p = sbom_add(g->s, "linux-source", "linux");
+		p = spdx_add(g->s, "linux-source", "linux");
 		p->file = xstrdup(base_name(plan->kernel_source));
 		p->version = makefile_version(src->tree);
 		snprintf(p->sha256, sizeof(p->sha256), "%s", plan->kernel_sha256);
@@ -1029,7 +704,7 @@ static int add_busybox_source(struct gather *g)
 {
 	const struct plan *plan = g->plan;
 	const struct source *src = g->in->busybox_source;
-	struct sbom_pkg *p = sbom_add(g->s, "busybox-source", "busybox");
+	struct spdx_pkg *p = spdx_add(g->s, "busybox-source", "busybox");
 	p->purpose = "SOURCE";
 	p->license = xstrdup("GPL-2.0-only");
 	if (!strncmp(plan->busybox_source, "debian:", 7)) {
@@ -1046,7 +721,7 @@ static int add_busybox_source(struct gather *g)
 			p->file = xstrdup(base_name(dsc));
 		}
 		if (p->version)
-			p->purl = deb_purl(plan->busybox_source + 7, p->version, "source");
+			p->purl = spdx_deb_purl(plan->busybox_source + 7, p->version, "source");
 		p->source_info = xasprintf("Debian's source package %s (apt-get source); its .dsc "
 					   "lists the SHA-256 of its tarballs",
 					   src->id);
@@ -1091,7 +766,7 @@ static int add_initrds(struct gather *g)
 		const struct ivariant *v = &plan->ivar[i];
 		char *rel = xasprintf("boot/initrd/%s.gz", v->name);
 		char *file = path_join(g->in->stick, rel), *id = xasprintf("initrd-%s", v->name);
-		struct sbom_pkg *p = sbom_add(g->s, id, "initrd");
+		struct spdx_pkg *p = spdx_add(g->s, id, "initrd");
 		int r;
 		p->file = xasprintf("/%s", rel);
 		p->purpose = "ARCHIVE";
@@ -1110,11 +785,11 @@ static int add_initrds(struct gather *g)
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct busybox_out *bb = &g->in->busyboxes[i];
 		char *id;
-		struct sbom_pkg *p;
+		struct spdx_pkg *p;
 		if (i && !plan->ivar[i].busybox_config)
 			continue;
 		id = xasprintf("busybox-%s", plan->ivar[i].name);
-		p = sbom_add(g->s, id, "busybox");
+		p = spdx_add(g->s, id, "busybox");
 		p->version = makefile_version(g->in->busybox_source->tree);
 		p->file = xstrdup("/bin/busybox");
 		p->purpose = "APPLICATION";
@@ -1127,7 +802,7 @@ static int add_initrds(struct gather *g)
 			free(id);
 			goto out;
 		}
-		sbom_relate(g->s, id, "GENERATED_FROM", "busybox-source");
+		spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");
 		free(id);
 	}
 	if (add_busybox_source(g) < 0)
@@ -1168,7 +843,7 @@ static int add_initrds(struct gather *g)
 						       host)
 					   : xasprintf("the build host's %s, as it is", host);
 		char *id = xasprintf("%s-%s", hf[j].stripped ? "lib" : "bin", hf[j].path + 1);
-		struct sbom_pkg *p = host_pkg(g, id, base_name(hf[j].path), host, how, 0);
+		struct spdx_pkg *p = host_pkg(g, id, base_name(hf[j].path), host, how, 0);
 		p->file = xstrdup(hf[j].path);
 		p->purpose = hf[j].stripped ? "LIBRARY" : "APPLICATION";
 		hf[j].id = xstrdup(p->id);
@@ -1185,12 +860,12 @@ static int add_initrds(struct gather *g)
 		if (manifest_find(m, "/bin/busybox")) {
 			char *bb = xasprintf("busybox-%s", plan->ivar[i].busybox_config ? plan->ivar[i].name
 										 : plan->ivar[0].name);
-			sbom_relate(g->s, id, "CONTAINS", bb);
+			spdx_relate(g->s, id, "CONTAINS", bb);
 			free(bb);
 		}
 		for (size_t j = 0; j < n_hf; j++)
 			if (manifest_find(m, hf[j].path))
-				sbom_relate(g->s, id, "CONTAINS", hf[j].id);
+				spdx_relate(g->s, id, "CONTAINS", hf[j].id);
 		free(id);
 	}
 	ret = 0;
@@ -1206,7 +881,7 @@ out:
 static int add_syslinux_file(struct gather *g, const char *id, const char *where,
 			     const char *file, const char *host, const char *how, int iso)
 {
-	struct sbom_pkg *p = host_pkg(g, id, "syslinux", host, how, 1);
+	struct spdx_pkg *p = host_pkg(g, id, "syslinux", host, how, 1);
 	char *pid;
 	p->file = xstrdup(where);
 	p->purpose = "FILE";
@@ -1214,7 +889,7 @@ static int add_syslinux_file(struct gather *g, const char *id, const char *where
 	if (sha256_file(file, p->sha256) < 0)
 		return -1;
 	pid = xstrdup(p->id);
-	sbom_relate(g->s, iso ? "iso" : "image", "CONTAINS", pid);
+	spdx_relate(g->s, iso ? "iso" : "image", "CONTAINS", pid);
 	free(pid);
 	return 0;
 }
@@ -1260,8 +935,8 @@ static int add_syslinux(struct gather *g)
 			      "the build host's ldlinux.e64", 0) < 0)
 		goto out;
 	if (plan->iso) {
-		sbom_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
-		sbom_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
+		spdx_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
+		spdx_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
 		if (add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
 				      ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
 				      "the build host's isolinux.bin, as it is before xorriso writes the "
@@ -1292,7 +967,7 @@ out:
 	return ret;
 }
 
-static int gather(const struct plan *plan, const struct sbom_in *in, struct sbom *s)
+static int gather(const struct plan *plan, const struct sbom_in *in, struct spdx *s)
 {
 	struct gather g = {.plan = plan, .in = in, .s = s};
 	int ret = add_media(&g) < 0 || add_kernels(&g) < 0 || add_initrds(&g) < 0 ||
@@ -1327,11 +1002,11 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	char *path = path_join(plan->out_dir, "sbom.spdx.json"), *rec = inputs_record(plan, "sbom");
 	char *name = xasprintf("mkdistro-%s", plan->hostname);
 	struct inputs *key = &doc->key;
-	struct sbom s;
+	struct spdx s;
 	struct stat st;
 	int ret = -1;
 
-	sbom_init(&s);
+	spdx_init(&s);
 	doc->unchanged = 0;
 	/* Everything the document is made from, in short: the image's inputs name every file
 	 * on the stick (kernels, initrds, Syslinux's) and the tools; the package database
@@ -1359,10 +1034,10 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	}
 	if (gather(plan, in, &s) < 0)
 		goto out;
-	sbom_render(&s, name, plan->epoch, in->tool, &doc->text);
+	spdx_render(&s, name, plan->epoch, in->tool, &doc->text);
 	ret = 0;
 out:
-	sbom_release(&s);
+	spdx_release(&s);
 	free(path);
 	free(rec);
 	free(name);
