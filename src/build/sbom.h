@@ -39,14 +39,6 @@
 #include "formats/manifest.h"
 #include "sys/buf.h"
 
-/* The license that a Debian copyright file (text, of package pkg) declares, as an SPDX
- * expression (malloc'd): the License: of each Files: paragraph, in SPDX's names (GPL-2+ is
- * GPL-2.0-or-later, Expat is MIT, ...), joined with AND.  A name SPDX does not have becomes
- * LicenseRef-PKG-NAME, added to s with the text of its License paragraph.  NULL when the
- * file is not machine-readable (no copyright-format Format: line) or names no license. */
-struct spdx;
-char *sbom_debian_license(struct spdx *s, const char *pkg, const char *text);
-
 /* ---- the stage ---- */
 
 struct sbom_in {

@@ -1,6 +1,5 @@
-/* test_sbom.c: unit tests for src/build/sbom.c: Debian copyright files read as SPDX license
- * expressions.  The stage itself (dpkg, the image) is tested end to end by
- * tests/e2e/47-security-sbom.sh. */
+/* test_debcopyright.c: unit tests for src/formats/debcopyright.c: Debian copyright files
+ * read as SPDX license expressions, with the LicenseRefs they add to the document. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,9 +9,8 @@
 
 #include <cmocka.h>
 
-#include "build/sbom.h"
-#include "formats/spdx.h"
-#define TMP_DIR "tests/tmp/sbom"
+#include "formats/debcopyright.h"
+#define TMP_DIR "tests/tmp/debcopyright"
 #include "testutil.h"
 
 /* The expression of a copyright file, and the LicenseRefs it added (id=text;...). */
@@ -23,7 +21,7 @@ static char *license_of(const char *text, char **refs)
 	char *lic;
 	spdx_init(&s);
 	buf_init(&r);
-	lic = sbom_debian_license(&s, "pkg", text);
+	lic = debcopyright_license(&s, "pkg", text);
 	for (size_t i = 0; i < s.n_refs; i++)
 		buf_addf(&r, "%s[%s]=%s;", s.refs[i].id, s.refs[i].name, s.refs[i].text);
 	*refs = buf_detach(&r, NULL);
