@@ -133,11 +133,14 @@ static char *license_id(const struct reading *r, const char *name)
 /* A DEP-5 license expression in SPDX's terms: "GPL-2+ or Artistic" is "GPL-2.0-or-later OR
  * Artistic-1.0".  "and" binds more tightly than "or" in both, except that in DEP-5 a comma
  * before the operator closes what comes before it: "A or B, and C" is "(A OR B) AND C".
- * *has_or: an OR at the top, so that the whole needs parentheses inside an AND. */
+ * An operator goes out only when a license follows it, so that one at the end, or twice in
+ * a row, cannot leave an expression SPDX would refuse.  *has_or: an OR at the top, so that
+ * the whole needs parentheses inside an AND. */
 static char *expression(const struct reading *r, const char *expr, int *has_or)
 {
 	struct buf out, term;
 	char *copy = xstrdup(expr), *save = NULL;
+	const char *pending = NULL; /* the operator before the next license */
 	int comma = 0;
 	buf_init(&out);
 	buf_init(&term);
@@ -147,6 +150,11 @@ static char *expression(const struct reading *r, const char *expr, int *has_or)
 		int op = tok && (!strcasecmp(tok, "or") || !strcasecmp(tok, "and"));
 		if ((!tok || op) && term.len) {
 			char *id = license_id(r, term.data);
+			if (pending) {
+				buf_adds(&out, pending);
+				*has_or |= pending[1] == 'O';
+				pending = NULL;
+			}
 			buf_adds(&out, id);
 			free(id);
 			buf_reset(&term);
@@ -154,7 +162,6 @@ static char *expression(const struct reading *r, const char *expr, int *has_or)
 		if (!tok)
 			break;
 		if (op && out.len) {
-			int is_or = tolower((unsigned char)tok[0]) == 'o';
 			if (comma && *has_or) {
 				char *grouped = xasprintf("(%s)", out.data);
 				buf_reset(&out);
@@ -162,8 +169,7 @@ static char *expression(const struct reading *r, const char *expr, int *has_or)
 				free(grouped);
 				*has_or = 0;
 			}
-			buf_adds(&out, is_or ? " OR " : " AND ");
-			*has_or |= is_or;
+			pending = tolower((unsigned char)tok[0]) == 'o' ? " OR " : " AND ";
 			comma = 0;
 		} else if (!op) {
 			comma = len && tok[len - 1] == ',';
@@ -173,11 +179,6 @@ static char *expression(const struct reading *r, const char *expr, int *has_or)
 				buf_addf(&term, "%s%s", term.len ? " " : "", tok);
 		}
 	}
-	/* an operator at the end, with nothing after it */
-	if (out.len > 4 && !strcmp(out.data + out.len - 4, " OR "))
-		buf_setlen(&out, out.len - 4);
-	if (out.len > 5 && !strcmp(out.data + out.len - 5, " AND "))
-		buf_setlen(&out, out.len - 5);
 	buf_release(&term);
 	free(copy);
 	return buf_detach(&out, NULL);

@@ -59,6 +59,10 @@ static void copyright_files(void **state)
 		{FORMAT "\nFiles: *\nLicense: MIT and ISC or Zlib\n", "MIT AND ISC OR Zlib", ""},
 		{FORMAT "\nFiles: *\nLicense: GPL-2 or Artistic-2.0, and BSD-2-clause\n",
 		 "(GPL-2.0-only OR Artistic-2.0) AND BSD-2-Clause", ""},
+		/* an operator with no license after it is dropped, whether at the end or twice */
+		{FORMAT "\nFiles: *\nLicense: GFDL-1.3 and and ISC or\n", "GFDL-1.3-only AND ISC", ""},
+		{FORMAT "\nFiles: *\nLicense: or GPL-2 or\n\nFiles: x\nLicense: Zlib\n",
+		 "GPL-2.0-only AND Zlib", ""},
 		/* names SPDX does not have: a LicenseRef of the package's, with the text */
 		{FORMAT "\nFiles: *\nLicense: Custom-1\n\nLicense: Custom-1\n Do what\n you like.\n",
 		 "LicenseRef-pkg-Custom-1", "LicenseRef-pkg-Custom-1[Custom-1]=Do what\nyou like.;"},
