@@ -1,8 +1,8 @@
-/* sbom.c: out/sbom.spdx.json, the image's SPDX 2.3 software bill of materials (see sbom.h).
- * References: the SPDX 2.3 specification (clauses 6 document creation, 7 packages, 10 other
- * licensing information, 11 relationships) and its JSON schema; Debian's machine-readable
- * copyright format 1.0 (https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/);
- * dpkg-query(1) (-S, -W, --showformat); the purl specification (the deb type).
+/* sbom.c: out/sbom.spdx.json, the image's SPDX 2.3 software bill of materials (see sbom.h):
+ * what the image holds, gathered into a document (formats/spdx.h), the host's files named by
+ * their Debian packages (dpkg.h) and licensed by their copyright files (formats/debcopyright.h).
+ * References: the SPDX 2.3 specification, clause 11 (relationships: DESCRIBES, CONTAINS,
+ * GENERATED_FROM) and 7.24 (primaryPackagePurpose).
  */
 #include "build/sbom.h"
 
@@ -11,10 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "build/dpkg.h"
 #include "build/image.h"
 #include "build/inputs.h"
 #include "build/iso.h"
@@ -25,199 +24,6 @@
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/hash.h"
-#include "sys/spawn.h"
-
-/* ---- what the build host's package database says ---- */
-
-/* The Debian package that installed a host file. */
-struct deb {
-	char *pkg; /* without its architecture; NULL when no package owns the file */
-	char *version, *arch;
-};
-
-static void deb_release(struct deb *d)
-{
-	free(d->pkg);
-	free(d->version);
-	free(d->arch);
-	memset(d, 0, sizeof(*d));
-}
-
-/* On a usr-merged host /lib/x and /usr/lib/x are one file, but dpkg knows each file by the
- * one path its package ships it at: the other spelling (malloc'd), or NULL. */
-static char *usrmerge_alias(const char *p)
-{
-	static const char *const dirs[] = {"/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		size_t n = strlen(dirs[i]);
-		if (!strncmp(p, "/usr", 4) && !strncmp(p + 4, dirs[i], n))
-			return xstrdup(p + 4);
-		if (!strncmp(p, dirs[i], n))
-			return xasprintf("/usr%s", p);
-	}
-	return NULL;
-}
-
-/* Add s to v (of n) unless it is there; takes s. */
-static void add_unique(char ***v, size_t *n, size_t *cap, char *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s)) {
-			free(s);
-			return;
-		}
-	XGROW(*v, *cap, *n + 1);
-	(*v)[(*n)++] = s;
-}
-
-/* The path's spellings to ask dpkg about: as given, the other usr-merge spelling, the
- * file it resolves to and that one's other spelling. */
-static void spellings(const char *path, char ***v, size_t *n, size_t *cap)
-{
-	char *real = realpath(path, NULL);
-	add_unique(v, n, cap, xstrdup(path));
-	add_unique(v, n, cap, usrmerge_alias(path));
-	if (real) {
-		add_unique(v, n, cap, usrmerge_alias(real));
-		add_unique(v, n, cap, real);
-	}
-}
-
-/* Ask dpkg which packages installed paths, and their versions: one line per path,
- * "PACKAGE\tVERSION\tARCH" or empty.  Returns 0, or -1 when dpkg-query cannot be run. */
-static int ask_dpkg(char *const *paths, size_t n, struct buf *answer)
-{
-	char **cand = NULL, **owner = xcalloc(n ? n : 1, sizeof(*owner));
-	char **pkgs = NULL;
-	size_t nc = 0, capc = 0, np = 0, capp = 0;
-	const char **argv;
-	struct buf out;
-	int ret = -1;
-
-	buf_init(&out);
-	for (size_t i = 0; i < n; i++)
-		spellings(paths[i], &cand, &nc, &capc);
-	argv = xcalloc(nc + 3, sizeof(*argv));
-	argv[0] = "dpkg-query";
-	argv[1] = "-S";
-	for (size_t i = 0; i < nc; i++)
-		argv[2 + i] = cand[i];
-	/* exit 1 when some path is no package's; its complaints on stderr fit no pattern below */
-	if (spawn_capture(argv, &out) < 0)
-		goto out;
-	/* "pkg[:arch][, pkg2...]: /path" for each path found; "diversion by ..." lines too */
-	for (size_t i = 0; i < n; i++) {
-		char **mine = NULL;
-		size_t nm = 0, capm = 0;
-		spellings(paths[i], &mine, &nm, &capm);
-		for (size_t k = 0; k < nm && !owner[i]; k++)
-			for (const char *line = out.data; *line && !owner[i];) {
-				size_t len = strcspn(line, "\n"), pl = strlen(mine[k]);
-				if (strncmp(line, "diversion ", 10) && len > pl + 2 &&
-				    !strncmp(line + len - pl - 2, ": ", 2) &&
-				    !strncmp(line + len - pl, mine[k], pl)) {
-					/* the first package, with its architecture when it has one */
-					size_t first = strcspn(line, ",");
-					size_t sep = (size_t)(strstr(line, ": ") - line);
-					owner[i] = xstrndup(line, first < sep ? first : sep);
-				}
-				line += len + (line[len] == '\n');
-			}
-		for (size_t k = 0; k < nm; k++)
-			free(mine[k]);
-		free(mine);
-		if (owner[i])
-			add_unique(&pkgs, &np, &capp, xstrdup(owner[i]));
-	}
-	free(argv);
-	argv = xcalloc(np + 5, sizeof(*argv));
-	argv[0] = "dpkg-query";
-	argv[1] = "-W";
-	argv[2] = "-f=${Package}\\t${Version}\\t${Architecture}\\n";
-	for (size_t i = 0; i < np; i++)
-		argv[3 + i] = pkgs[i];
-	buf_reset(&out);
-	if (np && spawn_capture(argv, &out) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const char *want = owner[i];
-		size_t wl = want ? strcspn(want, ":") : 0;
-		const char *arch = want && want[wl] ? want + wl + 1 : NULL;
-		int found = 0;
-		for (const char *line = out.data; want && *line && !found;) {
-			size_t len = strcspn(line, "\n");
-			const char *t1 = memchr(line, '\t', len);
-			const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + len - t1 - 1)) : NULL;
-			if (t2 && (size_t)(t1 - line) == wl && !strncmp(line, want, wl) &&
-			    (!arch || ((size_t)(line + len - t2 - 1) == strlen(arch) &&
-				       !strncmp(t2 + 1, arch, strlen(arch))))) {
-				buf_add(answer, line, len);
-				found = 1;
-			}
-			line += len + (line[len] == '\n');
-		}
-		buf_adds(answer, "\n");
-	}
-	ret = 0;
-out:
-	for (size_t i = 0; i < nc; i++)
-		free(cand[i]);
-	for (size_t i = 0; i < n; i++)
-		free(owner[i]);
-	for (size_t i = 0; i < np; i++)
-		free(pkgs[i]);
-	free(cand);
-	free(owner);
-	free(pkgs);
-	free(argv);
-	buf_release(&out);
-	return ret;
-}
-
-/* The Debian package of each host path (out[i] all NULL for none).  dpkg-query -S reads every
- * package's file list, half a second here: the answers are remembered while the package
- * database is unchanged. */
-static void dpkg_find(const struct plan *plan, char *const *paths, size_t n, struct deb *out)
-{
-	const char *deps[] = {"/var/lib/dpkg/status", NULL};
-	struct buf key, answer;
-	char *memo;
-	size_t i = 0;
-
-	memset(out, 0, n * sizeof(*out));
-	if (!n)
-		return;
-	buf_init(&key);
-	buf_init(&answer);
-	buf_adds(&key, "sbom dpkg 1");
-	for (size_t k = 0; k < n; k++)
-		buf_addf(&key, "\n%s", paths[k]);
-	if ((memo = memo_get(plan, key.data, deps))) {
-		buf_adds(&answer, memo);
-		free(memo);
-	} else if (ask_dpkg(paths, n, &answer) == 0) {
-		memo_put(plan, key.data, deps, answer.data);
-	} else {
-		warning("dpkg-query could not be run: the SBOM names no Debian packages");
-	}
-	for (const char *line = answer.data; *line && i < n; i++) {
-		size_t len = strcspn(line, "\n");
-		char *l = xstrndup(line, len), *save = NULL;
-		char *pkg = strtok_r(l, "\t", &save), *ver = strtok_r(NULL, "\t", &save);
-		char *arch = strtok_r(NULL, "\t", &save);
-		if (pkg && ver && arch) {
-			out[i].pkg = xstrdup(pkg);
-			out[i].version = xstrdup(ver);
-			out[i].arch = xstrdup(arch);
-		}
-		free(l);
-		line += len + (line[len] == '\n');
-	}
-	buf_release(&key);
-	buf_release(&answer);
-}
 
 /* ---- the parts of the image ---- */
 
@@ -326,13 +132,14 @@ static char *copyright_license(struct spdx *s, const char *pkg)
 static void resolve_pending(struct gather *g)
 {
 	char **paths = xcalloc(g->n_p ? g->n_p : 1, sizeof(*paths));
-	struct deb *debs = xcalloc(g->n_p ? g->n_p : 1, sizeof(*debs));
+	struct dpkg_owner *debs = xcalloc(g->n_p ? g->n_p : 1, sizeof(*debs));
 	for (size_t i = 0; i < g->n_p; i++)
 		paths[i] = g->p[i].host;
-	dpkg_find(g->plan, paths, g->n_p, debs);
+	if (dpkg_owners(g->plan, paths, g->n_p, debs) < 0)
+		warning("dpkg-query could not be run: the SBOM names no Debian packages");
 	for (size_t i = 0; i < g->n_p; i++) {
 		struct spdx_pkg *pkg = &g->s->pkgs[g->p[i].pkg];
-		const struct deb *d = &debs[i];
+		const struct dpkg_owner *d = &debs[i];
 		if (d->pkg) {
 			if (!pkg->version)
 				pkg->version = xstrdup(d->version);
@@ -348,7 +155,7 @@ static void resolve_pending(struct gather *g)
 		free(g->p[i].how);
 	}
 	for (size_t i = 0; i < g->n_p; i++)
-		deb_release(&debs[i]);
+		dpkg_owner_release(&debs[i]);
 	free(debs);
 	free(paths);
 	free(g->p);

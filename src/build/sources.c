@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/dpkg.h"
 #include "build/lockfile.h"
 #include "build/memo.h"
 #include "formats/deb822.h"
@@ -151,40 +152,6 @@ static char *entry_id(const char *dir)
 	return id;
 }
 
-/* Check an installed package's file against dpkg's md5sums list. */
-static int check_dpkg_md5(const char *pkg, const char *file)
-{
-	char *list = xasprintf("/var/lib/dpkg/info/%s.md5sums", pkg);
-	struct buf b;
-	char sum[33] = "";
-	const char *rel = file + 1;
-	int ret = -1;
-	buf_init(&b);
-	if (read_file(list, &b) < 0)
-		goto out;
-	for (char *line = b.data; line && *line;) {
-		char *end = strchr(line, '\n');
-		if (end)
-			*end = '\0';
-		if (strlen(line) > 34 && !strcmp(line + 34, rel)) {
-			if (md5_file(file, sum) < 0)
-				goto out;
-			if (strncmp(line, sum, 32)) {
-				error("'%s' does not match dpkg's checksum: reinstall %s", file, pkg);
-				goto out;
-			}
-			ret = 0;
-			goto out;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	error("'%s' is not listed in %s", file, list);
-out:
-	buf_release(&b);
-	free(list);
-	return ret;
-}
-
 /* Same file, same identity: device, inode, size, modification and change times. */
 static int same_identity(const struct stat *a, const struct stat *b)
 {
@@ -317,25 +284,16 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, struct l
 	char *dl = path_join(plan->cache_dir, "download");
 	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
 	char *name = xasprintf("%s.tar.xz", pkg);
-	char *version = NULL, *status = NULL, *dir = NULL, *deb = NULL, *xdir = NULL, *s = NULL;
+	char *version = NULL, *dir = NULL, *deb = NULL, *xdir = NULL, *s = NULL;
 	char *shown = NULL, *restore = NULL, *inner_key = NULL, *inner = NULL;
 	struct lockfile_pin actual = {.role = "kernel", .file = name};
 	int ret = -1, installed;
-	const char *query[] = {"dpkg-query", "-W", "-f=${Status} ${Version}", pkg, NULL};
-	const char *memo_deps[] = {"/var/lib/dpkg/status", tarball, NULL};
-	char *memo_key = xasprintf("dpkg-query 1 %s", pkg);
 
 	if (mkdir_p(srcdir, 0755) < 0 || mkdir_p(dl, 0755) < 0)
 		goto out;
-	/* dpkg-query takes a few tens of ms: its answer is remembered while the package
-	 * database and the tarball are unchanged */
-	status = memo_get(plan, memo_key, memo_deps);
-	if (!status && (status = capture(query, dl)) && strstr(status, " ok installed "))
-		memo_put(plan, memo_key, memo_deps, status);
-	/* "install ok installed VERSION", or "hold ok installed VERSION" */
-	installed = status && strstr(status, " ok installed ") && file_exists(tarball);
+	version = dpkg_installed(plan, pkg, tarball);
+	installed = version != NULL;
 	if (installed) {
-		version = xstrdup(strstr(status, " ok installed ") + 14);
 		shown = xstrdup(tarball);
 		restore = xasprintf("apt-get install --reinstall %s=%s", pkg,
 				    lockfile_version(lock, "kernel") ? lockfile_version(lock, "kernel")
@@ -394,7 +352,7 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, struct l
 				      shown, actual.sha256, again.sha256, restore);
 				goto out;
 			}
-		} else if (check_dpkg_md5(pkg, tarball) < 0) {
+		} else if (dpkg_check_md5(pkg, tarball) < 0) {
 			goto out;
 		}
 		info("  unpacking %s", tarball);
@@ -406,13 +364,11 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, struct l
 out:
 	if (xdir)
 		remove_tree(xdir);
-	free(memo_key);
 	free(srcdir);
 	free(dl);
 	free(tarball);
 	free(name);
 	free(version);
-	free(status);
 	free(dir);
 	free(deb);
 	free(xdir);
