@@ -194,72 +194,95 @@ static void on_media(struct gather *g, const char *id)
 		spdx_relate(g->s, "iso", "CONTAINS", id);
 }
 
+/* A source tarball pinned in mkdistro.conf: its name, the version its top Makefile says,
+ * the pinned SHA-256 (in lowercase, as SPDX wants it). */
+static void pinned_tarball(struct spdx_pkg *p, const char *section, const char *path,
+			   const char *sha256, const char *tree)
+{
+	p->file = xstrdup(base_name(path));
+	p->version = makefile_version(tree);
+	snprintf(p->sha256, sizeof(p->sha256), "%s", sha256);
+	for (char *c = p->sha256; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	p->source_info = xasprintf("the tarball [%s] source names, pinned by [%s] sha256", section,
+				   section);
+}
+
+/* Kernel variant i, on every medium, made from linux-source. */
+static int add_kernel(struct gather *g, size_t i)
+{
+	const struct plan *plan = g->plan;
+	const struct kvariant *v = &plan->kvar[i];
+	char *rel = xasprintf("boot/kernel/%s.lk", v->name);
+	char *file = path_join(g->in->stick, rel), *id = xasprintf("linux-%s", v->name);
+	struct spdx_pkg *p = spdx_add(g->s, id, "linux");
+	int ret = -1;
+
+	p->version = xstrdup(g->in->kernels[i].release);
+	p->file = xasprintf("/%s", rel);
+	p->purpose = "OPERATING_SYSTEM";
+	p->license = xstrdup("GPL-2.0-only");
+	p->source_info = xasprintf("built by mkdistro from %s, %s plus %s%s%s", g->in->kernel_source->id,
+				   plan->kernel_base, v->config ? base_name(v->config) : "kernel.config",
+				   v->fragment ? " and " : "", v->fragment ? base_name(v->fragment) : "");
+	p->comment = xasprintf("kernel '%s' (bzImage)", v->name);
+	if (sha256_file(file, p->sha256) < 0)
+		goto out;
+	on_media(g, id);
+	spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
+	ret = 0;
+out:
+	free(rel);
+	free(file);
+	free(id);
+	return ret;
+}
+
+/* debian:linux-source-X: the installed tarball, or the package that apt-get download
+ * fetched and that was unpacked (the tarball is not kept).  NULL on error (reported). */
+static struct spdx_pkg *debian_kernel_source(struct gather *g)
+{
+	const char *pkg = g->plan->kernel_source + 7, *id = g->in->kernel_source->id;
+	const char *ver = strchr(id, ' ');
+	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
+	struct spdx_pkg *p;
+
+	if (file_exists(tarball)) {
+		p = host_pkg(g, "linux-source", "linux", tarball, "the build host's tarball", 1);
+		p->file = xstrdup(base_name(tarball));
+		if (sha256_remembered(g->plan, tarball, p->sha256) < 0)
+			p = NULL;
+	} else {
+		p = spdx_add(g->s, "linux-source", "linux");
+		p->file = xstrdup(base_name(tarball));
+		p->source_info = xasprintf("Debian package %s, fetched with apt-get download "
+					   "(the tarball is not kept, so it has no checksum here)",
+					   id);
+		if (ver)
+			p->purl = spdx_deb_purl(pkg, ver + 1, "all");
+	}
+	if (p && ver)
+		p->version = xstrdup(ver + 1);
+	free(tarball);
+	return p;
+}
+
+/* The kernels, and the source they were built from. */
 static int add_kernels(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	const struct source *src = g->in->kernel_source;
 	struct spdx_pkg *p;
-	char *id;
-	int debian = !strncmp(plan->kernel_source, "debian:", 7);
 
-	for (size_t i = 0; i < plan->n_kvar; i++) {
-		char *rel = xasprintf("boot/kernel/%s.lk", plan->kvar[i].name);
-		char *file = path_join(g->in->stick, rel);
-		id = xasprintf("linux-%s", plan->kvar[i].name);
-		p = spdx_add(g->s, id, "linux");
-		p->version = xstrdup(g->in->kernels[i].release);
-		p->file = xasprintf("/%s", rel);
-		p->purpose = "OPERATING_SYSTEM";
-		p->license = xstrdup("GPL-2.0-only");
-		p->source_info = xasprintf("built by mkdistro from %s, %s plus %s%s%s", src->id,
-					   plan->kernel_base, plan->kvar[i].config ? base_name(plan->kvar[i].config) : "kernel.config",
-					   plan->kvar[i].fragment ? " and " : "",
-					   plan->kvar[i].fragment ? base_name(plan->kvar[i].fragment) : "");
-		p->comment = xasprintf("kernel '%s' (bzImage)", plan->kvar[i].name);
-		if (sha256_file(file, p->sha256) < 0) {
-			free(rel);
-			free(file);
-			free(id);
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		if (add_kernel(g, i) < 0)
 			return -1;
-		}
-		on_media(g, id);
-		spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
-		free(rel);
-		free(file);
-		free(id);
-	}
-	if (debian) {
-		const char *pkg = plan->kernel_source + 7;
-		char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
-		const char *ver = strchr(src->id, ' ');
-		if (file_exists(tarball)) {
-			p = host_pkg(g, "linux-source", "linux", tarball, "the build host's tarball", 1);
-			p->file = xstrdup(base_name(tarball));
-			if (sha256_remembered(plan, tarball, p->sha256) < 0) {
-				free(tarball);
-				return -1;
-			}
-		} else {
-			/* fetched with apt-get download and unpacked: the tarball is not kept */
-			p = spdx_add(g->s, "linux-source", "linux");
-			p->file = xstrdup(base_name(tarball));
-			p->source_info = xasprintf("Debian package %s, fetched with apt-get download "
-						   "(the tarball is not kept, so it has no checksum here)",
-						   src->id);
-			if (ver)
-				p->purl = spdx_deb_purl(pkg, ver + 1, "all");
-		}
-		if (ver)
-			p->version = xstrdup(ver + 1);
-		free(tarball);
+	if (!strncmp(plan->kernel_source, "debian:", 7)) {
+		if (!(p = debian_kernel_source(g)))
+			return -1;
 	} else {
 		p = spdx_add(g->s, "linux-source", "linux");
-		p->file = xstrdup(base_name(plan->kernel_source));
-		p->version = makefile_version(src->tree);
-		snprintf(p->sha256, sizeof(p->sha256), "%s", plan->kernel_sha256);
-		for (char *c = p->sha256; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		p->source_info = xstrdup("the tarball [kernel] source names, pinned by [kernel] sha256");
+		pinned_tarball(p, "kernel", plan->kernel_source, plan->kernel_sha256,
+			       g->in->kernel_source->tree);
 	}
 	p->purpose = "SOURCE";
 	p->license = xstrdup("GPL-2.0-only");
@@ -284,68 +307,48 @@ static char *find_dsc(const char *tree)
 	return ret;
 }
 
-static int add_busybox_source(struct gather *g)
+/* debian:busybox: the source package by its .dsc, whose version it names. */
+static void debian_busybox_source(struct gather *g, struct spdx_pkg *p)
+{
+	const struct source *src = g->in->busybox_source;
+	char *dsc = find_dsc(src->tree);
+	struct buf text;
+	buf_init(&text);
+	if (dsc && read_file(dsc, &text) == 0) {
+		struct deb822 d;
+		deb822_parse(&d, text.data);
+		p->version = deb822_first(&d, "Version");
+		deb822_release(&d);
+		if (sha256_file(dsc, p->sha256) < 0)
+			*p->sha256 = '\0';
+		p->file = xstrdup(base_name(dsc));
+	}
+	if (p->version)
+		p->purl = spdx_deb_purl(g->plan->busybox_source + 7, p->version, "source");
+	p->source_info = xasprintf("Debian's source package %s (apt-get source); its .dsc "
+				   "lists the SHA-256 of its tarballs",
+				   src->id);
+	buf_release(&text);
+	free(dsc);
+}
+
+static void add_busybox_source(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	const struct source *src = g->in->busybox_source;
 	struct spdx_pkg *p = spdx_add(g->s, "busybox-source", "busybox");
 	p->purpose = "SOURCE";
 	p->license = xstrdup("GPL-2.0-only");
-	if (!strncmp(plan->busybox_source, "debian:", 7)) {
-		char *dsc = find_dsc(src->tree);
-		struct buf text;
-		struct deb822 ps;
-		buf_init(&text);
-		if (dsc && read_file(dsc, &text) == 0) {
-			deb822_parse(&ps, text.data);
-			p->version = deb822_first(&ps, "Version");
-			deb822_release(&ps);
-			if (sha256_file(dsc, p->sha256) < 0)
-				*p->sha256 = '\0';
-			p->file = xstrdup(base_name(dsc));
-		}
-		if (p->version)
-			p->purl = spdx_deb_purl(plan->busybox_source + 7, p->version, "source");
-		p->source_info = xasprintf("Debian's source package %s (apt-get source); its .dsc "
-					   "lists the SHA-256 of its tarballs",
-					   src->id);
-		buf_release(&text);
-		free(dsc);
-	} else {
-		p->file = xstrdup(base_name(plan->busybox_source));
-		p->version = makefile_version(src->tree);
-		snprintf(p->sha256, sizeof(p->sha256), "%s", plan->busybox_sha256);
-		for (char *c = p->sha256; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		p->source_info = xstrdup("the tarball [busybox] source names, pinned by [busybox] "
-					 "sha256");
-	}
-	return 0;
+	if (!strncmp(plan->busybox_source, "debian:", 7))
+		debian_busybox_source(g, p);
+	else
+		pinned_tarball(p, "busybox", plan->busybox_source, plan->busybox_sha256,
+			       g->in->busybox_source->tree);
 }
 
-/* A file of the image's that came from the host: a library (stripped) or an extra binary. */
-struct hostfile {
-	const char *path;   /* in the image */
-	const char *source; /* the file the initrd holds */
-	const char *host;   /* the host file it came from */
-	int stripped;
-	char *id;
-};
-
-static int by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct hostfile *)a)->path, ((const struct hostfile *)b)->path);
-}
-
-/* The initrds; in each, its BusyBox, the libraries and the extra binaries. */
-static int add_initrds(struct gather *g)
+/* The initrd files, on every medium. */
+static int add_initrd_files(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	char *libdir = path_join(plan->cache_dir, "lib/");
-	struct hostfile *hf = NULL;
-	size_t n_hf = 0, cap_hf = 0;
-	int ret = -1;
-
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct ivariant *v = &plan->ivar[i];
 		char *rel = xasprintf("boot/initrd/%s.gz", v->name);
@@ -364,12 +367,20 @@ static int add_initrds(struct gather *g)
 		free(file);
 		free(id);
 		if (r < 0)
-			goto out;
+			return -1;
 	}
+	return 0;
+}
+
+/* Each BusyBox built (main's, and a variant's with a busybox_config of its own), made from
+ * busybox-source. */
+static int add_busyboxes(struct gather *g)
+{
+	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
-		const struct busybox_out *bb = &g->in->busyboxes[i];
 		char *id;
 		struct spdx_pkg *p;
+		int r;
 		if (i && !plan->ivar[i].busybox_config)
 			continue;
 		id = xasprintf("busybox-%s", plan->ivar[i].name);
@@ -382,17 +393,48 @@ static int add_initrds(struct gather *g)
 					   g->in->busybox_source->id,
 					   base_name(i ? plan->ivar[i].busybox_config : plan->busybox_config),
 					   plan->busybox_static ? "static" : "dynamic");
-		if (sha256_file(bb->binary, p->sha256) < 0) {
-			free(id);
-			goto out;
-		}
-		spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");
+		r = sha256_file(g->in->busyboxes[i].binary, p->sha256);
+		if (r == 0)
+			spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");
 		free(id);
+		if (r < 0)
+			return -1;
 	}
-	if (add_busybox_source(g) < 0)
-		goto out;
+	add_busybox_source(g);
+	return 0;
+}
 
-	/* Libraries (their copies in the cache's lib/) and binaries, each path once */
+/* A file of the image's that came from the host: a library (stripped) or an extra binary. */
+struct hostfile {
+	const char *path;   /* in the image */
+	const char *source; /* the file the initrd holds, which came from the host */
+	int stripped;
+	char *id;
+};
+
+struct hostfiles {
+	struct hostfile *v;
+	size_t n, cap;
+};
+
+static void hostfiles_release(struct hostfiles *h)
+{
+	for (size_t j = 0; j < h->n; j++)
+		free(h->v[j].id);
+	free(h->v);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct hostfile *)a)->path, ((const struct hostfile *)b)->path);
+}
+
+/* The libraries (their copies in the cache's lib/) and the variants' extra binaries in the
+ * initrds, each path once, in path order. */
+static void find_hostfiles(struct gather *g, struct hostfiles *h)
+{
+	const struct plan *plan = g->plan;
+	char *libdir = path_join(plan->cache_dir, "lib/");
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct manifest *m = g->in->initrds[i];
 		const struct ivariant *v = &plan->ivar[i];
@@ -405,39 +447,46 @@ static int add_initrds(struct gather *g)
 				bin |= !strcmp(v->binaries[j], e->path) && !strcmp(e->source, e->path);
 			if (!lib && !bin)
 				continue;
-			for (j = 0; j < n_hf && strcmp(hf[j].path, e->path); j++)
+			for (j = 0; j < h->n && strcmp(h->v[j].path, e->path); j++)
 				;
-			if (j < n_hf)
+			if (j < h->n)
 				continue;
-			XGROW(hf, cap_hf, n_hf + 1);
-			hf[n_hf].path = e->path;
-			hf[n_hf].source = e->source;
-			hf[n_hf].host = e->source;
-			hf[n_hf].stripped = lib;
-			hf[n_hf].id = NULL;
-			n_hf++;
+			XGROW(h->v, h->cap, h->n + 1);
+			h->v[h->n++] = (struct hostfile){.path = e->path, .source = e->source, .stripped = lib};
 		}
 	}
-	qsort(hf, n_hf, sizeof(*hf), by_path);
-	for (size_t j = 0; j < n_hf; j++) {
+	qsort(h->v, h->n, sizeof(*h->v), by_path);
+	free(libdir);
+}
+
+/* A package for each host file, its dpkg questions pending. */
+static int add_hostfiles(struct gather *g, struct hostfiles *h)
+{
+	for (size_t j = 0; j < h->n; j++) {
+		struct hostfile *f = &h->v[j];
 		/* a library's host file is the path ld.so would open, which is its image path */
-		char *host = xstrdup(hf[j].stripped ? hf[j].path : hf[j].host);
-		char *how = hf[j].stripped ? xasprintf("the build host's %s, debug info stripped "
-						       "(objcopy --strip-debug)",
-						       host)
-					   : xasprintf("the build host's %s, as it is", host);
-		char *id = xasprintf("%s-%s", hf[j].stripped ? "lib" : "bin", hf[j].path + 1);
-		struct spdx_pkg *p = host_pkg(g, id, base_name(hf[j].path), host, how, 0);
-		p->file = xstrdup(hf[j].path);
-		p->purpose = hf[j].stripped ? "LIBRARY" : "APPLICATION";
-		hf[j].id = xstrdup(p->id);
-		free(host);
+		const char *host = f->stripped ? f->path : f->source;
+		char *how = f->stripped ? xasprintf("the build host's %s, debug info stripped "
+						    "(objcopy --strip-debug)",
+						    host)
+					: xasprintf("the build host's %s, as it is", host);
+		char *id = xasprintf("%s-%s", f->stripped ? "lib" : "bin", f->path + 1);
+		struct spdx_pkg *p = host_pkg(g, id, base_name(f->path), host, how, 0);
+		p->file = xstrdup(f->path);
+		p->purpose = f->stripped ? "LIBRARY" : "APPLICATION";
+		f->id = xstrdup(p->id);
 		free(how);
 		free(id);
-		if (sha256_file(hf[j].source, p->sha256) < 0)
-			goto out;
+		if (sha256_file(f->source, p->sha256) < 0)
+			return -1;
 	}
-	/* what each initrd file holds */
+	return 0;
+}
+
+/* What each initrd file holds: its BusyBox and its host files. */
+static void relate_initrds(struct gather *g, const struct hostfiles *h)
+{
+	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct manifest *m = g->in->initrds[i];
 		char *id = xasprintf("initrd-%s", plan->ivar[i].name);
@@ -447,17 +496,26 @@ static int add_initrds(struct gather *g)
 			spdx_relate(g->s, id, "CONTAINS", bb);
 			free(bb);
 		}
-		for (size_t j = 0; j < n_hf; j++)
-			if (manifest_find(m, hf[j].path))
-				spdx_relate(g->s, id, "CONTAINS", hf[j].id);
+		for (size_t j = 0; j < h->n; j++)
+			if (manifest_find(m, h->v[j].path))
+				spdx_relate(g->s, id, "CONTAINS", h->v[j].id);
 		free(id);
 	}
-	ret = 0;
-out:
-	for (size_t j = 0; j < n_hf; j++)
-		free(hf[j].id);
-	free(hf);
-	free(libdir);
+}
+
+/* The initrds; in each, its BusyBox, the libraries and the extra binaries. */
+static int add_initrds(struct gather *g)
+{
+	struct hostfiles h = {0};
+	int ret = -1;
+	if (add_initrd_files(g) < 0 || add_busyboxes(g) < 0)
+		return -1;
+	find_hostfiles(g, &h);
+	if (add_hostfiles(g, &h) == 0) {
+		relate_initrds(g, &h);
+		ret = 0;
+	}
+	hostfiles_release(&h);
 	return ret;
 }
 
@@ -478,76 +536,105 @@ static int add_syslinux_file(struct gather *g, const char *id, const char *where
 	return 0;
 }
 
-/* Syslinux's files: the MBR code, what `syslinux --install` wrote into the FAT (read back
- * from the image: ldlinux.sys is patched with its own location as it is installed, and the
- * installer carries its own ldlinux.c32), the EFI loader; and in the ISO, ISOLINUX's. */
-static int add_syslinux(struct gather *g)
+/* The build host's Syslinux files that went onto the stick. */
+struct host_syslinux {
+	char *mbr, *installer, *efi, *e64;
+};
+
+static void host_syslinux_release(struct host_syslinux *h)
 {
-	const struct plan *plan = g->plan;
-	char *mbr = image_find_mbr_bin(), *installer = which("syslinux"), *efi = NULL, *e64 = NULL;
-	char *dir = path_join(g->in->work, "sbom-syslinux");
+	free(h->mbr);
+	free(h->installer);
+	free(h->efi);
+	free(h->e64);
+}
+
+static int find_host_syslinux(struct host_syslinux *h)
+{
+	h->mbr = image_find_mbr_bin();
+	h->installer = which("syslinux");
+	if (!h->mbr || !h->installer || image_efi_loader_files(&h->efi, &h->e64) < 0)
+		return h->installer ? -1 : error("'syslinux' is not found in PATH");
+	return 0;
+}
+
+/* On the stick: the MBR code, what `syslinux --install` wrote into the FAT (read back into
+ * dir: ldlinux.sys is patched with its own location as it is installed, and the installer
+ * carries its own ldlinux.c32), the EFI loader. */
+static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, const char *dir)
+{
 	char *fat = xasprintf("%s@@%llu", g->in->image, (unsigned long long)IMAGE_PART_LBA * 512);
 	char *sys = path_join(dir, "ldlinux.sys"), *c32 = path_join(dir, "ldlinux.c32");
 	char *bootx64 = path_join(g->in->stick, IMAGE_EFI_DIR "/BOOTX64.EFI");
 	char *ldl64 = path_join(g->in->stick, IMAGE_EFI_DIR "/ldlinux.e64");
 	const char *mcopy[] = {"mcopy", "-n", "-i", fat, "::" IMAGE_SYSLINUX_DIR "/ldlinux.sys",
 			       "::" IMAGE_SYSLINUX_DIR "/ldlinux.c32", dir, NULL};
-	int ret = -1;
-
-	if (!mbr || !installer || image_efi_loader_files(&efi, &e64) < 0) {
-		if (!installer)
-			error("'syslinux' is not found in PATH");
-		goto out;
-	}
-	if (remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0 || image_run(plan, mcopy, g->in->log) < 0)
-		goto out;
-	if (add_syslinux_file(g, "syslinux-mbr", "mbr.bin", mbr, mbr,
-			      "the boot code in the image's master boot record (its first 440 "
-			      "bytes): the build host's mbr.bin",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.sys", IMAGE_SYSLINUX_DIR "/ldlinux.sys", sys,
-			      installer,
-			      "written into the FAT by the build host's syslinux --install, which "
-			      "carries it and patches in its place on the disk",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.c32", IMAGE_SYSLINUX_DIR "/ldlinux.c32", c32,
-			      installer, "written into the FAT by the build host's syslinux --install",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-bootx64.efi", "/" IMAGE_EFI_DIR "/BOOTX64.EFI", bootx64,
-			      efi, "the build host's 64-bit EFI loader, syslinux.efi", 0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.e64", "/" IMAGE_EFI_DIR "/ldlinux.e64", ldl64, e64,
-			      "the build host's ldlinux.e64", 0) < 0)
-		goto out;
-	if (plan->iso) {
-		spdx_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
-		spdx_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
-		if (add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
-				      ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
-				      "the build host's isolinux.bin, as it is before xorriso writes the "
-				      "boot information table into the ISO's copy",
-				      1) < 0 ||
-		    add_syslinux_file(g, "syslinux-isolinux-ldlinux.c32", "/isolinux/ldlinux.c32",
-				      ISO_LDLINUX_C32, ISO_LDLINUX_C32, "the build host's ldlinux.c32",
-				      1) < 0 ||
-		    add_syslinux_file(g, "syslinux-isohdpfx.bin", "isohdpfx.bin",
-				      ISO_ISOLINUX_DIR "/isohdpfx.bin", ISO_ISOLINUX_DIR "/isohdpfx.bin",
-				      "the ISO's hybrid MBR boot code: the build host's isohdpfx.bin",
-				      1) < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	remove_tree(dir);
-	free(mbr);
-	free(installer);
-	free(efi);
-	free(e64);
-	free(dir);
+	int ret = remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0 ||
+			  image_run(g->plan, mcopy, g->in->log) < 0 ||
+			  add_syslinux_file(g, "syslinux-mbr", "mbr.bin", h->mbr, h->mbr,
+					    "the boot code in the image's master boot record (its "
+					    "first 440 bytes): the build host's mbr.bin",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.sys", IMAGE_SYSLINUX_DIR "/ldlinux.sys",
+					    sys, h->installer,
+					    "written into the FAT by the build host's syslinux "
+					    "--install, which carries it and patches in its place "
+					    "on the disk",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.c32", IMAGE_SYSLINUX_DIR "/ldlinux.c32",
+					    c32, h->installer,
+					    "written into the FAT by the build host's syslinux --install",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-bootx64.efi", "/" IMAGE_EFI_DIR "/BOOTX64.EFI",
+					    bootx64, h->efi,
+					    "the build host's 64-bit EFI loader, syslinux.efi", 0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.e64", "/" IMAGE_EFI_DIR "/ldlinux.e64",
+					    ldl64, h->e64, "the build host's ldlinux.e64", 0) < 0
+		      ? -1
+		      : 0;
 	free(fat);
 	free(sys);
 	free(c32);
 	free(bootx64);
 	free(ldl64);
+	return ret;
+}
+
+/* In the ISO: the stick's EFI files, and ISOLINUX's. */
+static int add_iso_syslinux(struct gather *g)
+{
+	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
+	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
+	return add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
+				 ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
+				 "the build host's isolinux.bin, as it is before xorriso writes the "
+				 "boot information table into the ISO's copy",
+				 1) < 0 ||
+			       add_syslinux_file(g, "syslinux-isolinux-ldlinux.c32",
+						 "/isolinux/ldlinux.c32", ISO_LDLINUX_C32,
+						 ISO_LDLINUX_C32, "the build host's ldlinux.c32", 1) < 0 ||
+			       add_syslinux_file(g, "syslinux-isohdpfx.bin", "isohdpfx.bin",
+						 ISO_ISOLINUX_DIR "/isohdpfx.bin",
+						 ISO_ISOLINUX_DIR "/isohdpfx.bin",
+						 "the ISO's hybrid MBR boot code: the build host's "
+						 "isohdpfx.bin",
+						 1) < 0
+		       ? -1
+		       : 0;
+}
+
+/* Syslinux's files: on the stick, and in the ISO. */
+static int add_syslinux(struct gather *g)
+{
+	struct host_syslinux h = {0};
+	char *dir = path_join(g->in->work, "sbom-syslinux");
+	int ret = find_host_syslinux(&h) < 0 || add_stick_syslinux(g, &h, dir) < 0 ||
+			  (g->plan->iso && add_iso_syslinux(g) < 0)
+		      ? -1
+		      : 0;
+	remove_tree(dir);
+	host_syslinux_release(&h);
+	free(dir);
 	return ret;
 }
 
