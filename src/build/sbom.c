@@ -7,7 +7,6 @@
 #include "build/sbom.h"
 
 #include <ctype.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,29 +288,14 @@ static int add_kernels(struct gather *g)
 	return 0;
 }
 
-/* The Debian source package's .dsc beside the unpacked tree, or NULL (malloc'd). */
-static char *find_dsc(const char *tree)
-{
-	char *dir = xstrdup(tree), *slash = strrchr(dir, '/'), *pattern, *ret = NULL;
-	glob_t gl;
-	if (slash)
-		*slash = '\0';
-	pattern = path_join(dir, "*.dsc");
-	if (glob(pattern, 0, NULL, &gl) == 0) {
-		if (gl.gl_pathc == 1)
-			ret = xstrdup(gl.gl_pathv[0]);
-		globfree(&gl);
-	}
-	free(pattern);
-	free(dir);
-	return ret;
-}
-
 /* debian:busybox: the source package by its .dsc, whose version it names. */
 static void debian_busybox_source(struct gather *g, struct spdx_pkg *p)
 {
 	const struct source *src = g->in->busybox_source;
-	char *dsc = find_dsc(src->tree);
+	/* beside the unpacked tree */
+	const char *slash = strrchr(src->tree, '/');
+	char *dir = slash ? xstrndup(src->tree, (size_t)(slash - src->tree)) : xstrdup(src->tree);
+	char *dsc = sources_dsc(dir);
 	struct buf text;
 	buf_init(&text);
 	if (dsc && read_file(dsc, &text) == 0) {
@@ -330,6 +314,7 @@ static void debian_busybox_source(struct gather *g, struct spdx_pkg *p)
 				   src->id);
 	buf_release(&text);
 	free(dsc);
+	free(dir);
 }
 
 static void add_busybox_source(struct gather *g)
