@@ -28,9 +28,6 @@
 #ifndef MKDISTRO_SBOM_H
 #define MKDISTRO_SBOM_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "build/busybox.h"
 #include "build/config.h"
 #include "build/inputs.h"
@@ -38,8 +35,6 @@
 #include "build/sources.h"
 #include "formats/manifest.h"
 #include "sys/buf.h"
-
-/* ---- the stage ---- */
 
 struct sbom_in {
 	const struct source *kernel_source, *busybox_source;
