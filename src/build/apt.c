@@ -79,7 +79,8 @@ static const char **apt_argv(const struct apt *a, const char *const *args)
 		argv[k++] = a->opt[i];
 	}
 	if (a) {
-		/* the lock files are the system's, where the configuration's directories are not */
+		/* no root, so the system's locks cannot be taken, and none is needed: nothing
+		 * it writes is the system's */
 		argv[k++] = "-o";
 		argv[k++] = "Debug::NoLocking=1";
 	}
