@@ -1,855 +1,28 @@
-/* sbom.c: out/sbom.spdx.json, the image's SPDX 2.3 software bill of materials (see sbom.h).
- * References: the SPDX 2.3 specification (clauses 6 document creation, 7 packages, 10 other
- * licensing information, 11 relationships) and its JSON schema; Debian's machine-readable
- * copyright format 1.0 (https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/);
- * dpkg-query(1) (-S, -W, --showformat); the purl specification (the deb type).
+/* sbom.c: out/sbom.spdx.json, the image's SPDX 2.3 software bill of materials (see sbom.h):
+ * what the image holds, gathered into a document (formats/spdx.h), the host's files named by
+ * their Debian packages (dpkg.h) and licensed by their copyright files (formats/debcopyright.h).
+ * References: the SPDX 2.3 specification, clause 11 (relationships: DESCRIBES, CONTAINS,
+ * GENERATED_FROM) and 7.24 (primaryPackagePurpose).
  */
 #include "build/sbom.h"
 
 #include <ctype.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "build/dpkg.h"
 #include "build/image.h"
 #include "build/inputs.h"
 #include "build/iso.h"
 #include "build/memo.h"
+#include "formats/debcopyright.h"
+#include "formats/deb822.h"
+#include "formats/spdx.h"
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/hash.h"
-#include "sys/spawn.h"
-
-/* ---- the document ---- */
-
-void sbom_init(struct sbom *s)
-{
-	memset(s, 0, sizeof(*s));
-}
-
-void sbom_release(struct sbom *s)
-{
-	for (size_t i = 0; i < s->n_pkgs; i++) {
-		struct sbom_pkg *p = &s->pkgs[i];
-		free(p->id);
-		free(p->name);
-		free(p->version);
-		free(p->file);
-		free(p->license);
-		free(p->source_info);
-		free(p->comment);
-		free(p->purl);
-	}
-	for (size_t i = 0; i < s->n_rels; i++) {
-		free(s->rels[i].from);
-		free(s->rels[i].type);
-		free(s->rels[i].to);
-	}
-	for (size_t i = 0; i < s->n_refs; i++) {
-		free(s->refs[i].id);
-		free(s->refs[i].name);
-		free(s->refs[i].text);
-	}
-	free(s->pkgs);
-	free(s->rels);
-	free(s->refs);
-	sbom_init(s);
-}
-
-/* s in the characters an SPDX idstring may hold, [A-Za-z0-9.-] (malloc'd); '+' becomes
- * "plus" (GPL-2+ and GPL-2 stay apart), anything else '-'. */
-static char *idstring(const char *s)
-{
-	struct buf b;
-	buf_init(&b);
-	for (; *s; s++) {
-		if (isalnum((unsigned char)*s) || *s == '.' || *s == '-')
-			buf_add(&b, s, 1);
-		else if (*s == '+')
-			buf_adds(&b, "plus");
-		else
-			buf_adds(&b, "-");
-	}
-	if (!b.len)
-		buf_adds(&b, "-");
-	return buf_detach(&b, NULL);
-}
-
-static int id_taken(const struct sbom *s, const char *id)
-{
-	for (size_t i = 0; i < s->n_pkgs; i++)
-		if (!strcmp(s->pkgs[i].id, id))
-			return 1;
-	return !strcmp(id, "DOCUMENT");
-}
-
-struct sbom_pkg *sbom_add(struct sbom *s, const char *id, const char *name)
-{
-	char *base = idstring(id), *cand = xstrdup(base);
-	struct sbom_pkg *p;
-	for (unsigned k = 2; id_taken(s, cand); k++) {
-		free(cand);
-		cand = xasprintf("%s-%u", base, k);
-	}
-	free(base);
-	XGROW(s->pkgs, s->cap_pkgs, s->n_pkgs + 1);
-	p = &s->pkgs[s->n_pkgs++];
-	memset(p, 0, sizeof(*p));
-	p->id = cand;
-	p->name = xstrdup(name);
-	return p;
-}
-
-void sbom_relate(struct sbom *s, const char *from, const char *type, const char *to)
-{
-	struct sbom_rel *r;
-	XGROW(s->rels, s->cap_rels, s->n_rels + 1);
-	r = &s->rels[s->n_rels++];
-	r->from = xstrdup(from);
-	r->type = xstrdup(type);
-	r->to = xstrdup(to);
-}
-
-/* The length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3, lo = *p == 0xe0 ? 0xa0 : 0x80, hi = *p == 0xed ? 0x9f : 0xbf;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4, lo = *p == 0xf0 ? 0x90 : 0x80, hi = *p == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-void sbom_json_string(struct buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	buf_adds(out, "\"");
-	while (*p) {
-		size_t n = utf8_len(p);
-		if (*p == '"' || *p == '\\') {
-			buf_addf(out, "\\%c", *p);
-		} else if (*p == '\n') {
-			buf_adds(out, "\\n");
-		} else if (*p == '\t') {
-			buf_adds(out, "\\t");
-		} else if (*p < 0x20) {
-			buf_addf(out, "\\u%04x", *p);
-		} else if (n) {
-			buf_add(out, p, n);
-			p += n;
-			continue;
-		} else {
-			buf_adds(out, "\xef\xbf\xbd"); /* U+FFFD, for a byte that is not UTF-8 */
-		}
-		p++;
-	}
-	buf_adds(out, "\"");
-}
-
-/* A JSON object or array being written, members one a line at indent + 2. */
-struct jw {
-	struct buf *out;
-	int indent, n;
-};
-
-static void jw_open(struct jw *w, struct buf *out, int indent, char bracket)
-{
-	w->out = out;
-	w->indent = indent;
-	w->n = 0;
-	buf_add(out, &bracket, 1);
-}
-
-/* The next member: a key (NULL in an array), ready for its value. */
-static void jw_next(struct jw *w, const char *key)
-{
-	buf_addf(w->out, "%s\n%*s", w->n++ ? "," : "", w->indent + 2, "");
-	if (key)
-		buf_addf(w->out, "\"%s\": ", key);
-}
-
-static void jw_str(struct jw *w, const char *key, const char *value)
-{
-	jw_next(w, key);
-	sbom_json_string(w->out, value);
-}
-
-static void jw_close(struct jw *w, char bracket)
-{
-	if (w->n)
-		buf_addf(w->out, "\n%*s", w->indent, "");
-	buf_add(w->out, &bracket, 1);
-}
-
-static void render_pkg(struct buf *out, const struct sbom_pkg *p)
-{
-	struct jw o, a, c;
-	char *id = xasprintf("SPDXRef-%s", p->id);
-	const char *lic = p->license ? p->license : "NOASSERTION";
-	jw_open(&o, out, 4, '{');
-	jw_str(&o, "SPDXID", id);
-	jw_str(&o, "name", p->name);
-	if (p->version)
-		jw_str(&o, "versionInfo", p->version);
-	if (p->file)
-		jw_str(&o, "packageFileName", p->file);
-	if (p->purpose)
-		jw_str(&o, "primaryPackagePurpose", p->purpose);
-	jw_str(&o, "downloadLocation", "NOASSERTION");
-	/* false: the package stands for its one file, and lists none (SPDX 2.3 7.8) */
-	jw_next(&o, "filesAnalyzed");
-	buf_adds(out, "false");
-	if (*p->sha256) {
-		jw_next(&o, "checksums");
-		jw_open(&a, out, 6, '[');
-		jw_next(&a, NULL);
-		jw_open(&c, out, 8, '{');
-		jw_str(&c, "algorithm", "SHA256");
-		jw_str(&c, "checksumValue", p->sha256);
-		jw_close(&c, '}');
-		jw_close(&a, ']');
-	}
-	/* what the copyright file declares is concluded too: mkdistro has nothing to add */
-	jw_str(&o, "licenseConcluded", lic);
-	jw_str(&o, "licenseDeclared", lic);
-	jw_str(&o, "copyrightText", "NOASSERTION");
-	if (p->source_info)
-		jw_str(&o, "sourceInfo", p->source_info);
-	if (p->comment)
-		jw_str(&o, "comment", p->comment);
-	if (p->purl) {
-		jw_next(&o, "externalRefs");
-		jw_open(&a, out, 6, '[');
-		jw_next(&a, NULL);
-		jw_open(&c, out, 8, '{');
-		jw_str(&c, "referenceCategory", "PACKAGE-MANAGER");
-		jw_str(&c, "referenceType", "purl");
-		jw_str(&c, "referenceLocator", p->purl);
-		jw_close(&c, '}');
-		jw_close(&a, ']');
-	}
-	jw_close(&o, '}');
-	free(id);
-}
-
-/* The document, with namespace ns (NULL: left out, to be hashed). */
-static void render(const struct sbom *s, const char *name, int64_t created, const char *tool,
-		   const char *ns, struct buf *out)
-{
-	struct jw doc, ci, arr, o;
-	char when[32], *creator = xasprintf("Tool: %s", tool);
-	time_t t = (time_t)created;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	jw_open(&doc, out, 0, '{');
-	jw_str(&doc, "spdxVersion", "SPDX-2.3");
-	jw_str(&doc, "dataLicense", "CC0-1.0");
-	jw_str(&doc, "SPDXID", "SPDXRef-DOCUMENT");
-	jw_str(&doc, "name", name);
-	if (ns)
-		jw_str(&doc, "documentNamespace", ns);
-	jw_next(&doc, "creationInfo");
-	jw_open(&ci, out, 2, '{');
-	jw_str(&ci, "created", when);
-	jw_next(&ci, "creators");
-	jw_open(&arr, out, 4, '[');
-	jw_str(&arr, NULL, creator);
-	jw_close(&arr, ']');
-	jw_close(&ci, '}');
-	jw_next(&doc, "packages");
-	jw_open(&arr, out, 2, '[');
-	for (size_t i = 0; i < s->n_pkgs; i++) {
-		jw_next(&arr, NULL);
-		render_pkg(out, &s->pkgs[i]);
-	}
-	jw_close(&arr, ']');
-	jw_next(&doc, "relationships");
-	jw_open(&arr, out, 2, '[');
-	for (size_t i = 0; i < s->n_rels; i++) {
-		char *from = xasprintf("SPDXRef-%s", s->rels[i].from);
-		char *to = xasprintf("SPDXRef-%s", s->rels[i].to);
-		jw_next(&arr, NULL);
-		jw_open(&o, out, 4, '{');
-		jw_str(&o, "spdxElementId", from);
-		jw_str(&o, "relationshipType", s->rels[i].type);
-		jw_str(&o, "relatedSpdxElement", to);
-		jw_close(&o, '}');
-		free(from);
-		free(to);
-	}
-	jw_close(&arr, ']');
-	if (s->n_refs) {
-		jw_next(&doc, "hasExtractedLicensingInfos");
-		jw_open(&arr, out, 2, '[');
-		for (size_t i = 0; i < s->n_refs; i++) {
-			jw_next(&arr, NULL);
-			jw_open(&o, out, 4, '{');
-			jw_str(&o, "licenseId", s->refs[i].id);
-			jw_str(&o, "name", s->refs[i].name);
-			jw_str(&o, "extractedText", s->refs[i].text);
-			jw_close(&o, '}');
-		}
-		jw_close(&arr, ']');
-	}
-	jw_close(&doc, '}');
-	buf_adds(out, "\n");
-	free(creator);
-}
-
-void sbom_render(const struct sbom *s, const char *name, int64_t created, const char *tool,
-		 struct buf *out)
-{
-	struct buf draft;
-	char sum[65], *ns, *safe = idstring(name);
-	/* A namespace must be unique to the document (SPDX 2.3 6.5): one made from everything
-	 * else in it is, and the same document gets the same one, where a UUID from the clock
-	 * would make every build's file different. */
-	buf_init(&draft);
-	render(s, name, created, tool, NULL, &draft);
-	sha256_hex(draft.data, draft.len, sum);
-	ns = xasprintf("https://mkdistro.invalid/spdx/%s-%s", safe, sum);
-	render(s, name, created, tool, ns, out);
-	buf_release(&draft);
-	free(ns);
-	free(safe);
-}
-
-/* ---- Debian copyright files ---- */
-
-struct field {
-	char *name, *value; /* value: the first line, then "\n" and each continuation line */
-};
-
-struct para {
-	struct field *f;
-	size_t n, cap;
-};
-
-struct paras {
-	struct para *v;
-	size_t n, cap;
-};
-
-static void paras_release(struct paras *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		for (size_t j = 0; j < ps->v[i].n; j++) {
-			free(ps->v[i].f[j].name);
-			free(ps->v[i].f[j].value);
-		}
-		free(ps->v[i].f);
-	}
-	free(ps->v);
-}
-
-/* Split deb822 text into paragraphs of fields (Debian Policy 5.1: "Name: value", lines that
- * start with a space or tab continue the value, " ." is an empty line, blank lines end a
- * paragraph, lines starting with '#' are comments). */
-static void parse_deb822(const char *text, struct paras *ps)
-{
-	struct para *cur = NULL;
-	memset(ps, 0, sizeof(*ps));
-	for (const char *line = text; *line;) {
-		size_t n = strcspn(line, "\n");
-		const char *end = line + n, *colon = memchr(line, ':', n);
-		const char *p = line;
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if (p == end) {
-			cur = NULL;
-		} else if (line[0] == '#') {
-			/* a comment */
-		} else if (line[0] == ' ' || line[0] == '\t') {
-			if (cur && cur->n) {
-				struct field *f = &cur->f[cur->n - 1];
-				size_t len = (size_t)(end - p);
-				char *joined;
-				while (len && isspace((unsigned char)p[len - 1]))
-					len--;
-				joined = xasprintf("%s\n%.*s", f->value, len == 1 && *p == '.' ? 0 : (int)len, p);
-				free(f->value);
-				f->value = joined;
-			}
-		} else if (colon) {
-			const char *v = colon + 1;
-			size_t len;
-			struct field *f;
-			if (!cur) {
-				XGROW(ps->v, ps->cap, ps->n + 1);
-				cur = &ps->v[ps->n++];
-				memset(cur, 0, sizeof(*cur));
-			}
-			while (v < end && isspace((unsigned char)*v))
-				v++;
-			len = (size_t)(end - v);
-			while (len && isspace((unsigned char)v[len - 1]))
-				len--;
-			XGROW(cur->f, cur->cap, cur->n + 1);
-			f = &cur->f[cur->n++];
-			f->name = xstrndup(line, (size_t)(colon - line));
-			f->value = xstrndup(v, len);
-		}
-		line = *end ? end + 1 : end;
-	}
-}
-
-static const char *field_of(const struct para *p, const char *name)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcasecmp(p->f[i].name, name))
-			return p->f[i].value;
-	return NULL;
-}
-
-/* DEP-5 short names that SPDX spells otherwise, or that need saying they are SPDX's
- * (https://spdx.org/licenses/); the GNU licenses with numbered versions are worked out in
- * gnu_license.  Compared without regard to case. */
-static const struct {
-	const char *debian, *spdx;
-} license_names[] = {
-	{"Expat", "MIT"},          {"MIT", "MIT"},           {"MIT-0", "MIT-0"},
-	{"BSD-2-clause", "BSD-2-Clause"}, {"BSD-3-clause", "BSD-3-Clause"},
-	{"BSD-4-clause", "BSD-4-Clause"}, {"0BSD", "0BSD"},  {"ISC", "ISC"},
-	{"Zlib", "Zlib"},          {"Apache-1.0", "Apache-1.0"}, {"Apache-1.1", "Apache-1.1"},
-	{"Apache-2.0", "Apache-2.0"}, {"Artistic", "Artistic-1.0"}, {"Artistic-1.0", "Artistic-1.0"},
-	{"Artistic-2.0", "Artistic-2.0"}, {"MPL-1.0", "MPL-1.0"}, {"MPL-1.1", "MPL-1.1"},
-	{"MPL-2.0", "MPL-2.0"},    {"CC0", "CC0-1.0"},       {"CC0-1.0", "CC0-1.0"},
-	{"CC-BY-3.0", "CC-BY-3.0"}, {"CC-BY-4.0", "CC-BY-4.0"}, {"CC-BY-SA-3.0", "CC-BY-SA-3.0"},
-	{"CC-BY-SA-4.0", "CC-BY-SA-4.0"}, {"X11", "X11"},    {"Unlicense", "Unlicense"},
-	{"BSL-1.0", "BSL-1.0"},    {"Python-2.0", "Python-2.0"}, {"PSF-2", "PSF-2.0"},
-	{"OpenSSL", "OpenSSL"},    {"curl", "curl"},         {"WTFPL", "WTFPL"},
-	{"Zope-2.1", "ZPL-2.1"},   {"ZPL-2.1", "ZPL-2.1"},   {"EPL-1.0", "EPL-1.0"},
-	{"EPL-2.0", "EPL-2.0"},    {"CDDL-1.0", "CDDL-1.0"}, {"LPPL-1.3c", "LPPL-1.3c"},
-	{"bzip2-1.0.6", "bzip2-1.0.6"}, {"Libpng", "Libpng"}, {"libpng-2.0", "libpng-2.0"},
-	{"FTL", "FTL"},            {"Unicode-DFS-2016", "Unicode-DFS-2016"},
-};
-
-/* GPL-2, GPL-2+, LGPL-2.1+, AGPL-3, GFDL-1.3+ ... as SPDX's GPL-2.0-only, GPL-2.0-or-later,
- * LGPL-2.1-or-later ... (malloc'd), or NULL when name is none of the versions SPDX lists. */
-static char *gnu_license(const char *name)
-{
-	static const struct {
-		const char *family, *versions; /* versions: each followed by a space */
-	} gnu[] = {
-		{"GPL", "1.0 2.0 3.0 "}, {"LGPL", "2.0 2.1 3.0 "}, {"AGPL", "1.0 3.0 "},
-		{"GFDL", "1.1 1.2 1.3 "},
-	};
-	for (size_t i = 0; i < sizeof(gnu) / sizeof(gnu[0]); i++) {
-		size_t fl = strlen(gnu[i].family), vl;
-		const char *v = name + fl + 1, *plus;
-		char ver[8], *key;
-		int found;
-		if (strncasecmp(name, gnu[i].family, fl) || name[fl] != '-')
-			continue;
-		vl = strspn(v, "0123456789.");
-		plus = v + vl;
-		if (!vl || vl > 3 || (*plus && strcmp(plus, "+")))
-			return NULL;
-		snprintf(ver, sizeof(ver), "%.*s%s", (int)vl, v, memchr(v, '.', vl) ? "" : ".0");
-		key = xasprintf("%s ", ver);
-		found = strstr(gnu[i].versions, key) != NULL;
-		free(key);
-		return found ? xasprintf("%s-%s-%s", gnu[i].family, ver, *plus ? "or-later" : "only")
-			     : NULL;
-	}
-	return NULL;
-}
-
-/* The License: text for name in the copyright file: a stand-alone License paragraph's, or
- * a Files paragraph's that carries the text; NULL when none does. */
-static const char *license_text(const struct paras *ps, const char *name)
-{
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < ps->n; i++) {
-			const char *lic = field_of(&ps->v[i], "License"), *nl;
-			if (!lic || (pass == 0) != !field_of(&ps->v[i], "Files"))
-				continue;
-			nl = strchr(lic, '\n');
-			if (nl && nl[1] && (size_t)(nl - lic) == strlen(name) &&
-			    !strncasecmp(lic, name, strlen(name)))
-				return nl + 1;
-		}
-	return NULL;
-}
-
-/* One license name (maybe "NAME with EXCEPTION exception") as an SPDX id, or a LicenseRef
- * registered in s (malloc'd). */
-static char *spdx_license(struct sbom *s, const char *pkg, const struct paras *ps, const char *name)
-{
-	char *id, *both;
-	const char *text;
-	if (!strcasestr(name, " with ")) {
-		for (size_t i = 0; i < sizeof(license_names) / sizeof(license_names[0]); i++)
-			if (!strcasecmp(name, license_names[i].debian))
-				return xstrdup(license_names[i].spdx);
-		if ((id = gnu_license(name)))
-			return id;
-	}
-	/* SPDX has no name for it (or for the exception): a LicenseRef of this package's, so
-	 * that two packages' texts of one name cannot clash */
-	both = xasprintf("%s-%s", pkg, name);
-	id = idstring(both);
-	free(both);
-	both = id;
-	id = xasprintf("LicenseRef-%s", both);
-	free(both);
-	for (size_t i = 0; i < s->n_refs; i++)
-		if (!strcmp(s->refs[i].id, id))
-			return id;
-	text = license_text(ps, name);
-	XGROW(s->refs, s->cap_refs, s->n_refs + 1);
-	s->refs[s->n_refs].id = xstrdup(id);
-	s->refs[s->n_refs].name = xstrdup(name);
-	s->refs[s->n_refs].text = text ? xstrdup(text)
-				       : xasprintf("%s, as /usr/share/doc/%s/copyright names it (it "
-						   "holds no text for it)",
-						   name, pkg);
-	s->n_refs++;
-	return id;
-}
-
-/* A DEP-5 license expression in SPDX's terms: "GPL-2+ or Artistic" is "GPL-2.0-or-later OR
- * Artistic-1.0".  "and" binds more tightly than "or" in both, except that in DEP-5 a comma
- * before the operator closes what comes before it: "A or B, and C" is "(A OR B) AND C".
- * *has_or: an OR at the top, so that the whole needs parentheses inside an AND. */
-static char *spdx_expression(struct sbom *s, const char *pkg, const struct paras *ps,
-			     const char *expr, int *has_or)
-{
-	struct buf out, term;
-	char *copy = xstrdup(expr), *save = NULL;
-	int comma = 0;
-	buf_init(&out);
-	buf_init(&term);
-	*has_or = 0;
-	for (char *tok = strtok_r(copy, " \t", &save);; tok = strtok_r(NULL, " \t", &save)) {
-		size_t len = tok ? strlen(tok) : 0;
-		int op = tok && (!strcasecmp(tok, "or") || !strcasecmp(tok, "and"));
-		if ((!tok || op) && term.len) {
-			char *id = spdx_license(s, pkg, ps, term.data);
-			buf_adds(&out, id);
-			free(id);
-			buf_reset(&term);
-		}
-		if (!tok)
-			break;
-		if (op && out.len) {
-			int is_or = tolower((unsigned char)tok[0]) == 'o';
-			if (comma && *has_or) {
-				char *grouped = xasprintf("(%s)", out.data);
-				buf_reset(&out);
-				buf_adds(&out, grouped);
-				free(grouped);
-				*has_or = 0;
-			}
-			buf_adds(&out, is_or ? " OR " : " AND ");
-			*has_or |= is_or;
-			comma = 0;
-		} else if (!op) {
-			comma = len && tok[len - 1] == ',';
-			if (comma)
-				tok[--len] = '\0';
-			if (len)
-				buf_addf(&term, "%s%s", term.len ? " " : "", tok);
-		}
-	}
-	/* an operator at the end, with nothing after it */
-	if (out.len > 4 && !strcmp(out.data + out.len - 4, " OR "))
-		buf_setlen(&out, out.len - 4);
-	if (out.len > 5 && !strcmp(out.data + out.len - 5, " AND "))
-		buf_setlen(&out, out.len - 5);
-	buf_release(&term);
-	free(copy);
-	return buf_detach(&out, NULL);
-}
-
-struct term {
-	char *expr;
-	int has_or;
-};
-
-static int by_expr(const void *a, const void *b)
-{
-	return strcmp(((const struct term *)a)->expr, ((const struct term *)b)->expr);
-}
-
-char *sbom_debian_license(struct sbom *s, const char *pkg, const char *text)
-{
-	struct paras ps;
-	const char *format;
-	struct term *terms = NULL;
-	size_t n = 0, cap = 0;
-	struct buf out;
-
-	parse_deb822(text, &ps);
-	format = ps.n ? field_of(&ps.v[0], "Format") : NULL;
-	if (!format || (!strstr(format, "copyright-format/1.0") && !strstr(format, "dep5"))) {
-		paras_release(&ps);
-		return NULL;
-	}
-	/* each Files paragraph's license; without any, the header paragraph's */
-	for (int header = 0; header < 2 && !n; header++) {
-		for (size_t i = header ? 0 : 1; i < (header ? 1 : ps.n); i++) {
-			const char *lic = field_of(&ps.v[i], "License");
-			char *first, *expr;
-			int has_or, seen = 0;
-			if (!lic || (!header && !field_of(&ps.v[i], "Files")))
-				continue;
-			first = xstrndup(lic, strcspn(lic, "\n"));
-			expr = spdx_expression(s, pkg, &ps, first, &has_or);
-			free(first);
-			for (size_t j = 0; j < n && !seen; j++)
-				seen = !strcmp(terms[j].expr, expr);
-			if (!*expr || seen) {
-				free(expr);
-				continue;
-			}
-			XGROW(terms, cap, n + 1);
-			terms[n].expr = expr;
-			terms[n++].has_or = has_or;
-		}
-	}
-	paras_release(&ps);
-	if (!n)
-		return NULL;
-	qsort(terms, n, sizeof(*terms), by_expr);
-	buf_init(&out);
-	for (size_t i = 0; i < n; i++) {
-		int wrap = n > 1 && terms[i].has_or;
-		buf_addf(&out, "%s%s%s%s", i ? " AND " : "", wrap ? "(" : "", terms[i].expr,
-			 wrap ? ")" : "");
-		free(terms[i].expr);
-	}
-	free(terms);
-	return buf_detach(&out, NULL);
-}
-
-/* ---- what the build host's package database says ---- */
-
-/* The Debian package that installed a host file. */
-struct deb {
-	char *pkg; /* without its architecture; NULL when no package owns the file */
-	char *version, *arch;
-};
-
-static void deb_release(struct deb *d)
-{
-	free(d->pkg);
-	free(d->version);
-	free(d->arch);
-	memset(d, 0, sizeof(*d));
-}
-
-/* On a usr-merged host /lib/x and /usr/lib/x are one file, but dpkg knows each file by the
- * one path its package ships it at: the other spelling (malloc'd), or NULL. */
-static char *usrmerge_alias(const char *p)
-{
-	static const char *const dirs[] = {"/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"};
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		size_t n = strlen(dirs[i]);
-		if (!strncmp(p, "/usr", 4) && !strncmp(p + 4, dirs[i], n))
-			return xstrdup(p + 4);
-		if (!strncmp(p, dirs[i], n))
-			return xasprintf("/usr%s", p);
-	}
-	return NULL;
-}
-
-/* Add s to v (of n) unless it is there; takes s. */
-static void add_unique(char ***v, size_t *n, size_t *cap, char *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s)) {
-			free(s);
-			return;
-		}
-	XGROW(*v, *cap, *n + 1);
-	(*v)[(*n)++] = s;
-}
-
-/* The path's spellings to ask dpkg about: as given, the other usr-merge spelling, the
- * file it resolves to and that one's other spelling. */
-static void spellings(const char *path, char ***v, size_t *n, size_t *cap)
-{
-	char *real = realpath(path, NULL);
-	add_unique(v, n, cap, xstrdup(path));
-	add_unique(v, n, cap, usrmerge_alias(path));
-	if (real) {
-		add_unique(v, n, cap, usrmerge_alias(real));
-		add_unique(v, n, cap, real);
-	}
-}
-
-/* Ask dpkg which packages installed paths, and their versions: one line per path,
- * "PACKAGE\tVERSION\tARCH" or empty.  Returns 0, or -1 when dpkg-query cannot be run. */
-static int ask_dpkg(char *const *paths, size_t n, struct buf *answer)
-{
-	char **cand = NULL, **owner = xcalloc(n ? n : 1, sizeof(*owner));
-	char **pkgs = NULL;
-	size_t nc = 0, capc = 0, np = 0, capp = 0;
-	const char **argv;
-	struct buf out;
-	int ret = -1;
-
-	buf_init(&out);
-	for (size_t i = 0; i < n; i++)
-		spellings(paths[i], &cand, &nc, &capc);
-	argv = xcalloc(nc + 3, sizeof(*argv));
-	argv[0] = "dpkg-query";
-	argv[1] = "-S";
-	for (size_t i = 0; i < nc; i++)
-		argv[2 + i] = cand[i];
-	/* exit 1 when some path is no package's; its complaints on stderr fit no pattern below */
-	if (spawn_capture(argv, &out) < 0)
-		goto out;
-	/* "pkg[:arch][, pkg2...]: /path" for each path found; "diversion by ..." lines too */
-	for (size_t i = 0; i < n; i++) {
-		char **mine = NULL;
-		size_t nm = 0, capm = 0;
-		spellings(paths[i], &mine, &nm, &capm);
-		for (size_t k = 0; k < nm && !owner[i]; k++)
-			for (const char *line = out.data; *line && !owner[i];) {
-				size_t len = strcspn(line, "\n"), pl = strlen(mine[k]);
-				if (strncmp(line, "diversion ", 10) && len > pl + 2 &&
-				    !strncmp(line + len - pl - 2, ": ", 2) &&
-				    !strncmp(line + len - pl, mine[k], pl)) {
-					/* the first package, with its architecture when it has one */
-					size_t first = strcspn(line, ",");
-					size_t sep = (size_t)(strstr(line, ": ") - line);
-					owner[i] = xstrndup(line, first < sep ? first : sep);
-				}
-				line += len + (line[len] == '\n');
-			}
-		for (size_t k = 0; k < nm; k++)
-			free(mine[k]);
-		free(mine);
-		if (owner[i])
-			add_unique(&pkgs, &np, &capp, xstrdup(owner[i]));
-	}
-	free(argv);
-	argv = xcalloc(np + 5, sizeof(*argv));
-	argv[0] = "dpkg-query";
-	argv[1] = "-W";
-	argv[2] = "-f=${Package}\\t${Version}\\t${Architecture}\\n";
-	for (size_t i = 0; i < np; i++)
-		argv[3 + i] = pkgs[i];
-	buf_reset(&out);
-	if (np && spawn_capture(argv, &out) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const char *want = owner[i];
-		size_t wl = want ? strcspn(want, ":") : 0;
-		const char *arch = want && want[wl] ? want + wl + 1 : NULL;
-		int found = 0;
-		for (const char *line = out.data; want && *line && !found;) {
-			size_t len = strcspn(line, "\n");
-			const char *t1 = memchr(line, '\t', len);
-			const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(line + len - t1 - 1)) : NULL;
-			if (t2 && (size_t)(t1 - line) == wl && !strncmp(line, want, wl) &&
-			    (!arch || ((size_t)(line + len - t2 - 1) == strlen(arch) &&
-				       !strncmp(t2 + 1, arch, strlen(arch))))) {
-				buf_add(answer, line, len);
-				found = 1;
-			}
-			line += len + (line[len] == '\n');
-		}
-		buf_adds(answer, "\n");
-	}
-	ret = 0;
-out:
-	for (size_t i = 0; i < nc; i++)
-		free(cand[i]);
-	for (size_t i = 0; i < n; i++)
-		free(owner[i]);
-	for (size_t i = 0; i < np; i++)
-		free(pkgs[i]);
-	free(cand);
-	free(owner);
-	free(pkgs);
-	free(argv);
-	buf_release(&out);
-	return ret;
-}
-
-/* The Debian package of each host path (out[i] all NULL for none).  dpkg-query -S reads every
- * package's file list, half a second here: the answers are remembered while the package
- * database is unchanged. */
-static void dpkg_find(const struct plan *plan, char *const *paths, size_t n, struct deb *out)
-{
-	const char *deps[] = {"/var/lib/dpkg/status", NULL};
-	struct buf key, answer;
-	char *memo;
-	size_t i = 0;
-
-	memset(out, 0, n * sizeof(*out));
-	if (!n)
-		return;
-	buf_init(&key);
-	buf_init(&answer);
-	buf_adds(&key, "sbom dpkg 1");
-	for (size_t k = 0; k < n; k++)
-		buf_addf(&key, "\n%s", paths[k]);
-	if ((memo = memo_get(plan, key.data, deps))) {
-		buf_adds(&answer, memo);
-		free(memo);
-	} else if (ask_dpkg(paths, n, &answer) == 0) {
-		memo_put(plan, key.data, deps, answer.data);
-	} else {
-		warning("dpkg-query could not be run: the SBOM names no Debian packages");
-	}
-	for (const char *line = answer.data; *line && i < n; i++) {
-		size_t len = strcspn(line, "\n");
-		char *l = xstrndup(line, len), *save = NULL;
-		char *pkg = strtok_r(l, "\t", &save), *ver = strtok_r(NULL, "\t", &save);
-		char *arch = strtok_r(NULL, "\t", &save);
-		if (pkg && ver && arch) {
-			out[i].pkg = xstrdup(pkg);
-			out[i].version = xstrdup(ver);
-			out[i].arch = xstrdup(arch);
-		}
-		free(l);
-		line += len + (line[len] == '\n');
-	}
-	buf_release(&key);
-	buf_release(&answer);
-}
-
-/* pkg:deb/debian/NAME@VERSION?arch=ARCH, the version percent-encoded (purl: '+' and ':',
- * which Debian versions have, are not left as they are). */
-static char *deb_purl(const char *name, const char *version, const char *arch)
-{
-	struct buf b;
-	buf_init(&b);
-	buf_addf(&b, "pkg:deb/debian/%s@", name);
-	for (const unsigned char *p = (const unsigned char *)version; *p; p++)
-		if (isalnum(*p) || strchr("._~-", *p))
-			buf_add(&b, p, 1);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	buf_addf(&b, "?arch=%s", arch);
-	return buf_detach(&b, NULL);
-}
 
 /* ---- the parts of the image ---- */
 
@@ -921,16 +94,16 @@ struct pending {
 struct gather {
 	const struct plan *plan;
 	const struct sbom_in *in;
-	struct sbom *s;
+	struct spdx *s;
 	struct pending *p;
 	size_t n_p, cap_p;
 };
 
 /* A package for a file taken from the host: dpkg fills in version, purl and license. */
-static struct sbom_pkg *host_pkg(struct gather *g, const char *id, const char *name,
+static struct spdx_pkg *host_pkg(struct gather *g, const char *id, const char *name,
 				 const char *host, const char *how, int own_license)
 {
-	struct sbom_pkg *pkg = sbom_add(g->s, id, name);
+	struct spdx_pkg *pkg = spdx_add(g->s, id, name);
 	struct pending *p;
 	XGROW(g->p, g->cap_p, g->n_p + 1);
 	p = &g->p[g->n_p++];
@@ -942,13 +115,13 @@ static struct sbom_pkg *host_pkg(struct gather *g, const char *id, const char *n
 }
 
 /* The license /usr/share/doc/PKG/copyright declares, or NULL. */
-static char *copyright_license(struct sbom *s, const char *pkg)
+static char *copyright_license(struct spdx *s, const char *pkg)
 {
 	char *file = xasprintf("/usr/share/doc/%s/copyright", pkg), *lic = NULL;
 	struct buf text;
 	buf_init(&text);
 	if (file_exists(file) && read_file(file, &text) == 0)
-		lic = sbom_debian_license(s, pkg, text.data);
+		lic = debcopyright_license(s, pkg, text.data);
 	buf_release(&text);
 	free(file);
 	return lic;
@@ -958,17 +131,18 @@ static char *copyright_license(struct sbom *s, const char *pkg)
 static void resolve_pending(struct gather *g)
 {
 	char **paths = xcalloc(g->n_p ? g->n_p : 1, sizeof(*paths));
-	struct deb *debs = xcalloc(g->n_p ? g->n_p : 1, sizeof(*debs));
+	struct dpkg_owner *debs = xcalloc(g->n_p ? g->n_p : 1, sizeof(*debs));
 	for (size_t i = 0; i < g->n_p; i++)
 		paths[i] = g->p[i].host;
-	dpkg_find(g->plan, paths, g->n_p, debs);
+	if (dpkg_owners(g->plan, paths, g->n_p, debs) < 0)
+		warning("dpkg-query could not be run: the SBOM names no Debian packages");
 	for (size_t i = 0; i < g->n_p; i++) {
-		struct sbom_pkg *pkg = &g->s->pkgs[g->p[i].pkg];
-		const struct deb *d = &debs[i];
+		struct spdx_pkg *pkg = &g->s->pkgs[g->p[i].pkg];
+		const struct dpkg_owner *d = &debs[i];
 		if (d->pkg) {
 			if (!pkg->version)
 				pkg->version = xstrdup(d->version);
-			pkg->purl = deb_purl(d->pkg, d->version, d->arch);
+			pkg->purl = spdx_deb_purl(d->pkg, d->version, d->arch);
 			pkg->source_info = xasprintf("%s (Debian package %s %s, %s)", g->p[i].how,
 						     d->pkg, d->version, d->arch);
 			if (!g->p[i].own_license)
@@ -980,7 +154,7 @@ static void resolve_pending(struct gather *g)
 		free(g->p[i].how);
 	}
 	for (size_t i = 0; i < g->n_p; i++)
-		deb_release(&debs[i]);
+		dpkg_owner_release(&debs[i]);
 	free(debs);
 	free(paths);
 	free(g->p);
@@ -992,21 +166,21 @@ static void resolve_pending(struct gather *g)
 static int add_media(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	struct sbom_pkg *p = sbom_add(g->s, "image", "mkdistro.img");
+	struct spdx_pkg *p = spdx_add(g->s, "image", "mkdistro.img");
 	p->file = xstrdup("mkdistro.img");
 	p->purpose = "OPERATING_SYSTEM";
 	p->comment = xasprintf("the live system '%s' on a stick image: an MBR and a FAT partition "
 			       "with Syslinux, the kernels in /boot/kernel and the initrds in "
 			       "/boot/initrd",
 			       plan->hostname);
-	sbom_relate(g->s, "DOCUMENT", "DESCRIBES", "image");
+	spdx_relate(g->s, "DOCUMENT", "DESCRIBES", "image");
 	if (plan->iso) {
-		p = sbom_add(g->s, "iso", "mkdistro.iso");
+		p = spdx_add(g->s, "iso", "mkdistro.iso");
 		p->file = xstrdup("mkdistro.iso");
 		p->purpose = "OPERATING_SYSTEM";
 		p->comment = xstrdup("the same system as a hybrid ISO 9660 image (ISOLINUX, and an EFI "
 				     "partition with the stick's files)");
-		sbom_relate(g->s, "DOCUMENT", "DESCRIBES", "iso");
+		spdx_relate(g->s, "DOCUMENT", "DESCRIBES", "iso");
 	}
 	return 0;
 }
@@ -1014,171 +188,157 @@ static int add_media(struct gather *g)
 /* Relate every medium (the image, and the ISO) to id. */
 static void on_media(struct gather *g, const char *id)
 {
-	sbom_relate(g->s, "image", "CONTAINS", id);
+	spdx_relate(g->s, "image", "CONTAINS", id);
 	if (g->plan->iso)
-		sbom_relate(g->s, "iso", "CONTAINS", id);
+		spdx_relate(g->s, "iso", "CONTAINS", id);
 }
 
-static int add_kernels(struct gather *g)
+/* A source tarball pinned in mkdistro.conf: its name, the version its top Makefile says,
+ * the pinned SHA-256 (in lowercase, as SPDX wants it). */
+static void pinned_tarball(struct spdx_pkg *p, const char *section, const char *path,
+			   const char *sha256, const char *tree)
+{
+	p->file = xstrdup(base_name(path));
+	p->version = makefile_version(tree);
+	snprintf(p->sha256, sizeof(p->sha256), "%s", sha256);
+	for (char *c = p->sha256; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	p->source_info = xasprintf("the tarball [%s] source names, pinned by [%s] sha256", section,
+				   section);
+}
+
+/* Kernel variant i, on every medium, made from linux-source. */
+static int add_kernel(struct gather *g, size_t i)
 {
 	const struct plan *plan = g->plan;
-	const struct source *src = g->in->kernel_source;
-	struct sbom_pkg *p;
-	char *id;
-	int debian = !strncmp(plan->kernel_source, "debian:", 7);
+	const struct kvariant *v = &plan->kvar[i];
+	char *rel = xasprintf("boot/kernel/%s.lk", v->name);
+	char *file = path_join(g->in->stick, rel), *id = xasprintf("linux-%s", v->name);
+	struct spdx_pkg *p = spdx_add(g->s, id, "linux");
+	int ret = -1;
 
-	for (size_t i = 0; i < plan->n_kvar; i++) {
-		char *rel = xasprintf("boot/kernel/%s.lk", plan->kvar[i].name);
-		char *file = path_join(g->in->stick, rel);
-		id = xasprintf("linux-%s", plan->kvar[i].name);
-		p = sbom_add(g->s, id, "linux");
-		p->version = xstrdup(g->in->kernels[i].release);
-		p->file = xasprintf("/%s", rel);
-		p->purpose = "OPERATING_SYSTEM";
-		p->license = xstrdup("GPL-2.0-only");
-		p->source_info = xasprintf("built by mkdistro from %s, %s plus %s%s%s", src->id,
-					   plan->kernel_base, plan->kvar[i].config ? base_name(plan->kvar[i].config) : "kernel.config",
-					   plan->kvar[i].fragment ? " and " : "",
-					   plan->kvar[i].fragment ? base_name(plan->kvar[i].fragment) : "");
-		p->comment = xasprintf("kernel '%s' (bzImage)", plan->kvar[i].name);
-		if (sha256_file(file, p->sha256) < 0) {
-			free(rel);
-			free(file);
-			free(id);
-			return -1;
-		}
-		on_media(g, id);
-		sbom_relate(g->s, id, "GENERATED_FROM", "linux-source");
-		free(rel);
-		free(file);
-		free(id);
-	}
-	if (debian) {
-		const char *pkg = plan->kernel_source + 7;
-		char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
-		const char *ver = strchr(src->id, ' ');
-		if (file_exists(tarball)) {
-			p = host_pkg(g, "linux-source", "linux", tarball, "the build host's tarball", 1);
-			p->file = xstrdup(base_name(tarball));
-			if (sha256_remembered(plan, tarball, p->sha256) < 0) {
-				free(tarball);
-				return -1;
-			}
-		} else {
-			/* fetched with apt-get download and unpacked: the tarball is not kept */
-			p = sbom_add(g->s, "linux-source", "linux");
-			p->file = xstrdup(base_name(tarball));
-			p->source_info = xasprintf("Debian package %s, fetched with apt-get download "
-						   "(the tarball is not kept, so it has no checksum here)",
-						   src->id);
-			if (ver)
-				p->purl = deb_purl(pkg, ver + 1, "all");
-		}
-		if (ver)
-			p->version = xstrdup(ver + 1);
-		free(tarball);
-	} else {
-		p = sbom_add(g->s, "linux-source", "linux");
-		p->file = xstrdup(base_name(plan->kernel_source));
-		p->version = makefile_version(src->tree);
-		snprintf(p->sha256, sizeof(p->sha256), "%s", plan->kernel_sha256);
-		for (char *c = p->sha256; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		p->source_info = xstrdup("the tarball [kernel] source names, pinned by [kernel] sha256");
-	}
-	p->purpose = "SOURCE";
+	p->version = xstrdup(g->in->kernels[i].release);
+	p->file = xasprintf("/%s", rel);
+	p->purpose = "OPERATING_SYSTEM";
 	p->license = xstrdup("GPL-2.0-only");
-	return 0;
-}
-
-/* The Debian source package's .dsc beside the unpacked tree, or NULL (malloc'd). */
-static char *find_dsc(const char *tree)
-{
-	char *dir = xstrdup(tree), *slash = strrchr(dir, '/'), *pattern, *ret = NULL;
-	glob_t gl;
-	if (slash)
-		*slash = '\0';
-	pattern = path_join(dir, "*.dsc");
-	if (glob(pattern, 0, NULL, &gl) == 0) {
-		if (gl.gl_pathc == 1)
-			ret = xstrdup(gl.gl_pathv[0]);
-		globfree(&gl);
-	}
-	free(pattern);
-	free(dir);
+	p->source_info = xasprintf("built by mkdistro from %s, %s plus %s%s%s", g->in->kernel_source->id,
+				   plan->kernel_base, v->config ? base_name(v->config) : "kernel.config",
+				   v->fragment ? " and " : "", v->fragment ? base_name(v->fragment) : "");
+	p->comment = xasprintf("kernel '%s' (bzImage)", v->name);
+	if (sha256_file(file, p->sha256) < 0)
+		goto out;
+	on_media(g, id);
+	spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
+	ret = 0;
+out:
+	free(rel);
+	free(file);
+	free(id);
 	return ret;
 }
 
-static int add_busybox_source(struct gather *g)
+/* debian:linux-source-X: the installed tarball, or the package that apt-get download
+ * fetched and that was unpacked (the tarball is not kept).  NULL on error (reported). */
+static struct spdx_pkg *debian_kernel_source(struct gather *g)
+{
+	const char *pkg = g->plan->kernel_source + 7, *id = g->in->kernel_source->id;
+	const char *ver = strchr(id, ' ');
+	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
+	struct spdx_pkg *p;
+
+	if (file_exists(tarball)) {
+		p = host_pkg(g, "linux-source", "linux", tarball, "the build host's tarball", 1);
+		p->file = xstrdup(base_name(tarball));
+		if (sha256_remembered(g->plan, tarball, p->sha256) < 0)
+			p = NULL;
+	} else {
+		p = spdx_add(g->s, "linux-source", "linux");
+		p->file = xstrdup(base_name(tarball));
+		p->source_info = xasprintf("Debian package %s, fetched with apt-get download "
+					   "(the tarball is not kept, so it has no checksum here)",
+					   id);
+		if (ver)
+			p->purl = spdx_deb_purl(pkg, ver + 1, "all");
+	}
+	if (p && ver)
+		p->version = xstrdup(ver + 1);
+	free(tarball);
+	return p;
+}
+
+/* The kernels, and the source they were built from. */
+static int add_kernels(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	const struct source *src = g->in->busybox_source;
-	struct sbom_pkg *p = sbom_add(g->s, "busybox-source", "busybox");
+	struct spdx_pkg *p;
+
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		if (add_kernel(g, i) < 0)
+			return -1;
+	if (!strncmp(plan->kernel_source, "debian:", 7)) {
+		if (!(p = debian_kernel_source(g)))
+			return -1;
+	} else {
+		p = spdx_add(g->s, "linux-source", "linux");
+		pinned_tarball(p, "kernel", plan->kernel_source, plan->kernel_sha256,
+			       g->in->kernel_source->tree);
+	}
 	p->purpose = "SOURCE";
 	p->license = xstrdup("GPL-2.0-only");
-	if (!strncmp(plan->busybox_source, "debian:", 7)) {
-		char *dsc = find_dsc(src->tree);
-		struct buf text;
-		struct paras ps;
-		buf_init(&text);
-		if (dsc && read_file(dsc, &text) == 0) {
-			parse_deb822(text.data, &ps);
-			for (size_t i = 0; i < ps.n && !p->version; i++)
-				if (field_of(&ps.v[i], "Version"))
-					p->version = xstrndup(field_of(&ps.v[i], "Version"),
-							      strcspn(field_of(&ps.v[i], "Version"), "\n"));
-			paras_release(&ps);
-			if (sha256_file(dsc, p->sha256) < 0)
-				*p->sha256 = '\0';
-			p->file = xstrdup(base_name(dsc));
-		}
-		if (p->version)
-			p->purl = deb_purl(plan->busybox_source + 7, p->version, "source");
-		p->source_info = xasprintf("Debian's source package %s (apt-get source); its .dsc "
-					   "lists the SHA-256 of its tarballs",
-					   src->id);
-		buf_release(&text);
-		free(dsc);
-	} else {
-		p->file = xstrdup(base_name(plan->busybox_source));
-		p->version = makefile_version(src->tree);
-		snprintf(p->sha256, sizeof(p->sha256), "%s", plan->busybox_sha256);
-		for (char *c = p->sha256; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		p->source_info = xstrdup("the tarball [busybox] source names, pinned by [busybox] "
-					 "sha256");
-	}
 	return 0;
 }
 
-/* A file of the image's that came from the host: a library (stripped) or an extra binary. */
-struct hostfile {
-	const char *path;   /* in the image */
-	const char *source; /* the file the initrd holds */
-	const char *host;   /* the host file it came from */
-	int stripped;
-	char *id;
-};
-
-static int by_path(const void *a, const void *b)
+/* debian:busybox: the source package by its .dsc, whose version it names. */
+static void debian_busybox_source(struct gather *g, struct spdx_pkg *p)
 {
-	return strcmp(((const struct hostfile *)a)->path, ((const struct hostfile *)b)->path);
+	const struct source *src = g->in->busybox_source;
+	/* beside the unpacked tree */
+	const char *slash = strrchr(src->tree, '/');
+	char *dir = slash ? xstrndup(src->tree, (size_t)(slash - src->tree)) : xstrdup(src->tree);
+	char *dsc = sources_dsc(dir);
+	struct buf text;
+	buf_init(&text);
+	if (dsc && read_file(dsc, &text) == 0) {
+		struct deb822 d;
+		deb822_parse(&d, text.data);
+		p->version = deb822_first(&d, "Version");
+		deb822_release(&d);
+		if (sha256_file(dsc, p->sha256) < 0)
+			*p->sha256 = '\0';
+		p->file = xstrdup(base_name(dsc));
+	}
+	if (p->version)
+		p->purl = spdx_deb_purl(g->plan->busybox_source + 7, p->version, "source");
+	p->source_info = xasprintf("Debian's source package %s (apt-get source); its .dsc "
+				   "lists the SHA-256 of its tarballs",
+				   src->id);
+	buf_release(&text);
+	free(dsc);
+	free(dir);
 }
 
-/* The initrds; in each, its BusyBox, the libraries and the extra binaries. */
-static int add_initrds(struct gather *g)
+static void add_busybox_source(struct gather *g)
 {
 	const struct plan *plan = g->plan;
-	char *libdir = path_join(plan->cache_dir, "lib/");
-	struct hostfile *hf = NULL;
-	size_t n_hf = 0, cap_hf = 0;
-	int ret = -1;
+	struct spdx_pkg *p = spdx_add(g->s, "busybox-source", "busybox");
+	p->purpose = "SOURCE";
+	p->license = xstrdup("GPL-2.0-only");
+	if (!strncmp(plan->busybox_source, "debian:", 7))
+		debian_busybox_source(g, p);
+	else
+		pinned_tarball(p, "busybox", plan->busybox_source, plan->busybox_sha256,
+			       g->in->busybox_source->tree);
+}
 
+/* The initrd files, on every medium. */
+static int add_initrd_files(struct gather *g)
+{
+	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct ivariant *v = &plan->ivar[i];
 		char *rel = xasprintf("boot/initrd/%s.gz", v->name);
 		char *file = path_join(g->in->stick, rel), *id = xasprintf("initrd-%s", v->name);
-		struct sbom_pkg *p = sbom_add(g->s, id, "initrd");
+		struct spdx_pkg *p = spdx_add(g->s, id, "initrd");
 		int r;
 		p->file = xasprintf("/%s", rel);
 		p->purpose = "ARCHIVE";
@@ -1192,16 +352,24 @@ static int add_initrds(struct gather *g)
 		free(file);
 		free(id);
 		if (r < 0)
-			goto out;
+			return -1;
 	}
+	return 0;
+}
+
+/* Each BusyBox built (main's, and a variant's with a busybox_config of its own), made from
+ * busybox-source. */
+static int add_busyboxes(struct gather *g)
+{
+	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
-		const struct busybox_out *bb = &g->in->busyboxes[i];
 		char *id;
-		struct sbom_pkg *p;
+		struct spdx_pkg *p;
+		int r;
 		if (i && !plan->ivar[i].busybox_config)
 			continue;
 		id = xasprintf("busybox-%s", plan->ivar[i].name);
-		p = sbom_add(g->s, id, "busybox");
+		p = spdx_add(g->s, id, "busybox");
 		p->version = makefile_version(g->in->busybox_source->tree);
 		p->file = xstrdup("/bin/busybox");
 		p->purpose = "APPLICATION";
@@ -1210,17 +378,48 @@ static int add_initrds(struct gather *g)
 					   g->in->busybox_source->id,
 					   base_name(i ? plan->ivar[i].busybox_config : plan->busybox_config),
 					   plan->busybox_static ? "static" : "dynamic");
-		if (sha256_file(bb->binary, p->sha256) < 0) {
-			free(id);
-			goto out;
-		}
-		sbom_relate(g->s, id, "GENERATED_FROM", "busybox-source");
+		r = sha256_file(g->in->busyboxes[i].binary, p->sha256);
+		if (r == 0)
+			spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");
 		free(id);
+		if (r < 0)
+			return -1;
 	}
-	if (add_busybox_source(g) < 0)
-		goto out;
+	add_busybox_source(g);
+	return 0;
+}
 
-	/* Libraries (their copies in the cache's lib/) and binaries, each path once */
+/* A file of the image's that came from the host: a library (stripped) or an extra binary. */
+struct hostfile {
+	const char *path;   /* in the image */
+	const char *source; /* the file the initrd holds, which came from the host */
+	int stripped;
+	char *id;
+};
+
+struct hostfiles {
+	struct hostfile *v;
+	size_t n, cap;
+};
+
+static void hostfiles_release(struct hostfiles *h)
+{
+	for (size_t j = 0; j < h->n; j++)
+		free(h->v[j].id);
+	free(h->v);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct hostfile *)a)->path, ((const struct hostfile *)b)->path);
+}
+
+/* The libraries (their copies in the cache's lib/) and the variants' extra binaries in the
+ * initrds, each path once, in path order. */
+static void find_hostfiles(struct gather *g, struct hostfiles *h)
+{
+	const struct plan *plan = g->plan;
+	char *libdir = path_join(plan->cache_dir, "lib/");
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct manifest *m = g->in->initrds[i];
 		const struct ivariant *v = &plan->ivar[i];
@@ -1233,59 +432,75 @@ static int add_initrds(struct gather *g)
 				bin |= !strcmp(v->binaries[j], e->path) && !strcmp(e->source, e->path);
 			if (!lib && !bin)
 				continue;
-			for (j = 0; j < n_hf && strcmp(hf[j].path, e->path); j++)
+			for (j = 0; j < h->n && strcmp(h->v[j].path, e->path); j++)
 				;
-			if (j < n_hf)
+			if (j < h->n)
 				continue;
-			XGROW(hf, cap_hf, n_hf + 1);
-			hf[n_hf].path = e->path;
-			hf[n_hf].source = e->source;
-			hf[n_hf].host = e->source;
-			hf[n_hf].stripped = lib;
-			hf[n_hf].id = NULL;
-			n_hf++;
+			XGROW(h->v, h->cap, h->n + 1);
+			h->v[h->n++] = (struct hostfile){.path = e->path, .source = e->source, .stripped = lib};
 		}
 	}
-	qsort(hf, n_hf, sizeof(*hf), by_path);
-	for (size_t j = 0; j < n_hf; j++) {
+	qsort(h->v, h->n, sizeof(*h->v), by_path);
+	free(libdir);
+}
+
+/* A package for each host file, its dpkg questions pending. */
+static int add_hostfiles(struct gather *g, struct hostfiles *h)
+{
+	for (size_t j = 0; j < h->n; j++) {
+		struct hostfile *f = &h->v[j];
 		/* a library's host file is the path ld.so would open, which is its image path */
-		char *host = xstrdup(hf[j].stripped ? hf[j].path : hf[j].host);
-		char *how = hf[j].stripped ? xasprintf("the build host's %s, debug info stripped "
-						       "(objcopy --strip-debug)",
-						       host)
-					   : xasprintf("the build host's %s, as it is", host);
-		char *id = xasprintf("%s-%s", hf[j].stripped ? "lib" : "bin", hf[j].path + 1);
-		struct sbom_pkg *p = host_pkg(g, id, base_name(hf[j].path), host, how, 0);
-		p->file = xstrdup(hf[j].path);
-		p->purpose = hf[j].stripped ? "LIBRARY" : "APPLICATION";
-		hf[j].id = xstrdup(p->id);
-		free(host);
+		const char *host = f->stripped ? f->path : f->source;
+		char *how = f->stripped ? xasprintf("the build host's %s, debug info stripped "
+						    "(objcopy --strip-debug)",
+						    host)
+					: xasprintf("the build host's %s, as it is", host);
+		char *id = xasprintf("%s-%s", f->stripped ? "lib" : "bin", f->path + 1);
+		struct spdx_pkg *p = host_pkg(g, id, base_name(f->path), host, how, 0);
+		p->file = xstrdup(f->path);
+		p->purpose = f->stripped ? "LIBRARY" : "APPLICATION";
+		f->id = xstrdup(p->id);
 		free(how);
 		free(id);
-		if (sha256_file(hf[j].source, p->sha256) < 0)
-			goto out;
+		if (sha256_file(f->source, p->sha256) < 0)
+			return -1;
 	}
-	/* what each initrd file holds */
+	return 0;
+}
+
+/* What each initrd file holds: its BusyBox and its host files. */
+static void relate_initrds(struct gather *g, const struct hostfiles *h)
+{
+	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
 		const struct manifest *m = g->in->initrds[i];
 		char *id = xasprintf("initrd-%s", plan->ivar[i].name);
 		if (manifest_find(m, "/bin/busybox")) {
 			char *bb = xasprintf("busybox-%s", plan->ivar[i].busybox_config ? plan->ivar[i].name
 										 : plan->ivar[0].name);
-			sbom_relate(g->s, id, "CONTAINS", bb);
+			spdx_relate(g->s, id, "CONTAINS", bb);
 			free(bb);
 		}
-		for (size_t j = 0; j < n_hf; j++)
-			if (manifest_find(m, hf[j].path))
-				sbom_relate(g->s, id, "CONTAINS", hf[j].id);
+		for (size_t j = 0; j < h->n; j++)
+			if (manifest_find(m, h->v[j].path))
+				spdx_relate(g->s, id, "CONTAINS", h->v[j].id);
 		free(id);
 	}
-	ret = 0;
-out:
-	for (size_t j = 0; j < n_hf; j++)
-		free(hf[j].id);
-	free(hf);
-	free(libdir);
+}
+
+/* The initrds; in each, its BusyBox, the libraries and the extra binaries. */
+static int add_initrds(struct gather *g)
+{
+	struct hostfiles h = {0};
+	int ret = -1;
+	if (add_initrd_files(g) < 0 || add_busyboxes(g) < 0)
+		return -1;
+	find_hostfiles(g, &h);
+	if (add_hostfiles(g, &h) == 0) {
+		relate_initrds(g, &h);
+		ret = 0;
+	}
+	hostfiles_release(&h);
 	return ret;
 }
 
@@ -1293,7 +508,7 @@ out:
 static int add_syslinux_file(struct gather *g, const char *id, const char *where,
 			     const char *file, const char *host, const char *how, int iso)
 {
-	struct sbom_pkg *p = host_pkg(g, id, "syslinux", host, how, 1);
+	struct spdx_pkg *p = host_pkg(g, id, "syslinux", host, how, 1);
 	char *pid;
 	p->file = xstrdup(where);
 	p->purpose = "FILE";
@@ -1301,76 +516,67 @@ static int add_syslinux_file(struct gather *g, const char *id, const char *where
 	if (sha256_file(file, p->sha256) < 0)
 		return -1;
 	pid = xstrdup(p->id);
-	sbom_relate(g->s, iso ? "iso" : "image", "CONTAINS", pid);
+	spdx_relate(g->s, iso ? "iso" : "image", "CONTAINS", pid);
 	free(pid);
 	return 0;
 }
 
-/* Syslinux's files: the MBR code, what `syslinux --install` wrote into the FAT (read back
- * from the image: ldlinux.sys is patched with its own location as it is installed, and the
- * installer carries its own ldlinux.c32), the EFI loader; and in the ISO, ISOLINUX's. */
-static int add_syslinux(struct gather *g)
+/* The build host's Syslinux files that went onto the stick. */
+struct host_syslinux {
+	char *mbr, *installer, *efi, *e64;
+};
+
+static void host_syslinux_release(struct host_syslinux *h)
 {
-	const struct plan *plan = g->plan;
-	char *mbr = image_find_mbr_bin(), *installer = which("syslinux"), *efi = NULL, *e64 = NULL;
-	char *dir = path_join(g->in->work, "sbom-syslinux");
+	free(h->mbr);
+	free(h->installer);
+	free(h->efi);
+	free(h->e64);
+}
+
+static int find_host_syslinux(struct host_syslinux *h)
+{
+	h->mbr = image_find_mbr_bin();
+	h->installer = which("syslinux");
+	if (!h->mbr || !h->installer || image_efi_loader_files(&h->efi, &h->e64) < 0)
+		return h->installer ? -1 : error("'syslinux' is not found in PATH");
+	return 0;
+}
+
+/* On the stick: the MBR code, what `syslinux --install` wrote into the FAT (read back into
+ * dir: ldlinux.sys is patched with its own location as it is installed, and the installer
+ * carries its own ldlinux.c32), the EFI loader. */
+static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, const char *dir)
+{
 	char *fat = xasprintf("%s@@%llu", g->in->image, (unsigned long long)IMAGE_PART_LBA * 512);
 	char *sys = path_join(dir, "ldlinux.sys"), *c32 = path_join(dir, "ldlinux.c32");
 	char *bootx64 = path_join(g->in->stick, IMAGE_EFI_DIR "/BOOTX64.EFI");
 	char *ldl64 = path_join(g->in->stick, IMAGE_EFI_DIR "/ldlinux.e64");
 	const char *mcopy[] = {"mcopy", "-n", "-i", fat, "::" IMAGE_SYSLINUX_DIR "/ldlinux.sys",
 			       "::" IMAGE_SYSLINUX_DIR "/ldlinux.c32", dir, NULL};
-	int ret = -1;
-
-	if (!mbr || !installer || image_efi_loader_files(&efi, &e64) < 0) {
-		if (!installer)
-			error("'syslinux' is not found in PATH");
-		goto out;
-	}
-	if (remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0 || image_run(plan, mcopy, g->in->log) < 0)
-		goto out;
-	if (add_syslinux_file(g, "syslinux-mbr", "mbr.bin", mbr, mbr,
-			      "the boot code in the image's master boot record (its first 440 "
-			      "bytes): the build host's mbr.bin",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.sys", IMAGE_SYSLINUX_DIR "/ldlinux.sys", sys,
-			      installer,
-			      "written into the FAT by the build host's syslinux --install, which "
-			      "carries it and patches in its place on the disk",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.c32", IMAGE_SYSLINUX_DIR "/ldlinux.c32", c32,
-			      installer, "written into the FAT by the build host's syslinux --install",
-			      0) < 0 ||
-	    add_syslinux_file(g, "syslinux-bootx64.efi", "/" IMAGE_EFI_DIR "/BOOTX64.EFI", bootx64,
-			      efi, "the build host's 64-bit EFI loader, syslinux.efi", 0) < 0 ||
-	    add_syslinux_file(g, "syslinux-ldlinux.e64", "/" IMAGE_EFI_DIR "/ldlinux.e64", ldl64, e64,
-			      "the build host's ldlinux.e64", 0) < 0)
-		goto out;
-	if (plan->iso) {
-		sbom_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
-		sbom_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
-		if (add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
-				      ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
-				      "the build host's isolinux.bin, as it is before xorriso writes the "
-				      "boot information table into the ISO's copy",
-				      1) < 0 ||
-		    add_syslinux_file(g, "syslinux-isolinux-ldlinux.c32", "/isolinux/ldlinux.c32",
-				      ISO_LDLINUX_C32, ISO_LDLINUX_C32, "the build host's ldlinux.c32",
-				      1) < 0 ||
-		    add_syslinux_file(g, "syslinux-isohdpfx.bin", "isohdpfx.bin",
-				      ISO_ISOLINUX_DIR "/isohdpfx.bin", ISO_ISOLINUX_DIR "/isohdpfx.bin",
-				      "the ISO's hybrid MBR boot code: the build host's isohdpfx.bin",
-				      1) < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	remove_tree(dir);
-	free(mbr);
-	free(installer);
-	free(efi);
-	free(e64);
-	free(dir);
+	int ret = remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0 ||
+			  image_run(g->plan, mcopy, g->in->log) < 0 ||
+			  add_syslinux_file(g, "syslinux-mbr", "mbr.bin", h->mbr, h->mbr,
+					    "the boot code in the image's master boot record (its "
+					    "first 440 bytes): the build host's mbr.bin",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.sys", IMAGE_SYSLINUX_DIR "/ldlinux.sys",
+					    sys, h->installer,
+					    "written into the FAT by the build host's syslinux "
+					    "--install, which carries it and patches in its place "
+					    "on the disk",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.c32", IMAGE_SYSLINUX_DIR "/ldlinux.c32",
+					    c32, h->installer,
+					    "written into the FAT by the build host's syslinux --install",
+					    0) < 0 ||
+			  add_syslinux_file(g, "syslinux-bootx64.efi", "/" IMAGE_EFI_DIR "/BOOTX64.EFI",
+					    bootx64, h->efi,
+					    "the build host's 64-bit EFI loader, syslinux.efi", 0) < 0 ||
+			  add_syslinux_file(g, "syslinux-ldlinux.e64", "/" IMAGE_EFI_DIR "/ldlinux.e64",
+					    ldl64, h->e64, "the build host's ldlinux.e64", 0) < 0
+		      ? -1
+		      : 0;
 	free(fat);
 	free(sys);
 	free(c32);
@@ -1379,7 +585,45 @@ out:
 	return ret;
 }
 
-static int gather(const struct plan *plan, const struct sbom_in *in, struct sbom *s)
+/* In the ISO: the stick's EFI files, and ISOLINUX's. */
+static int add_iso_syslinux(struct gather *g)
+{
+	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
+	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
+	return add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
+				 ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
+				 "the build host's isolinux.bin, as it is before xorriso writes the "
+				 "boot information table into the ISO's copy",
+				 1) < 0 ||
+			       add_syslinux_file(g, "syslinux-isolinux-ldlinux.c32",
+						 "/isolinux/ldlinux.c32", ISO_LDLINUX_C32,
+						 ISO_LDLINUX_C32, "the build host's ldlinux.c32", 1) < 0 ||
+			       add_syslinux_file(g, "syslinux-isohdpfx.bin", "isohdpfx.bin",
+						 ISO_ISOLINUX_DIR "/isohdpfx.bin",
+						 ISO_ISOLINUX_DIR "/isohdpfx.bin",
+						 "the ISO's hybrid MBR boot code: the build host's "
+						 "isohdpfx.bin",
+						 1) < 0
+		       ? -1
+		       : 0;
+}
+
+/* Syslinux's files: on the stick, and in the ISO. */
+static int add_syslinux(struct gather *g)
+{
+	struct host_syslinux h = {0};
+	char *dir = path_join(g->in->work, "sbom-syslinux");
+	int ret = find_host_syslinux(&h) < 0 || add_stick_syslinux(g, &h, dir) < 0 ||
+			  (g->plan->iso && add_iso_syslinux(g) < 0)
+		      ? -1
+		      : 0;
+	remove_tree(dir);
+	host_syslinux_release(&h);
+	free(dir);
+	return ret;
+}
+
+static int gather(const struct plan *plan, const struct sbom_in *in, struct spdx *s)
 {
 	struct gather g = {.plan = plan, .in = in, .s = s};
 	int ret = add_media(&g) < 0 || add_kernels(&g) < 0 || add_initrds(&g) < 0 ||
@@ -1414,11 +658,11 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	char *path = path_join(plan->out_dir, "sbom.spdx.json"), *rec = inputs_record(plan, "sbom");
 	char *name = xasprintf("mkdistro-%s", plan->hostname);
 	struct inputs *key = &doc->key;
-	struct sbom s;
+	struct spdx s;
 	struct stat st;
 	int ret = -1;
 
-	sbom_init(&s);
+	spdx_init(&s);
 	doc->unchanged = 0;
 	/* Everything the document is made from, in short: the image's inputs name every file
 	 * on the stick (kernels, initrds, Syslinux's) and the tools; the package database
@@ -1446,10 +690,10 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	}
 	if (gather(plan, in, &s) < 0)
 		goto out;
-	sbom_render(&s, name, plan->epoch, in->tool, &doc->text);
+	spdx_render(&s, name, plan->epoch, in->tool, &doc->text);
 	ret = 0;
 out:
-	sbom_release(&s);
+	spdx_release(&s);
 	free(path);
 	free(rec);
 	free(name);

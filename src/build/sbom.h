@@ -1,6 +1,5 @@
 /* sbom.h: out/sbom.spdx.json, what the image is made of, as an SPDX 2.3 JSON document
- * (https://spdx.github.io/spdx-spec/v2.3/, its JSON schema, and the purl specification for
- * the Debian package references, https://github.com/package-url/purl-spec).
+ * (the document and its text: formats/spdx.h).
  *
  * One SPDX package for each thing in the image, each with the SHA-256 of its file as it is
  * there (its packageFileName), so that the document can be checked against the image:
@@ -20,7 +19,7 @@
  * copyright-format 1.0), else NOASSERTION.
  *
  * Reproducible: the creation time is the plan's epoch (SOURCE_DATE_EPOCH or [build] epoch),
- * the documentNamespace ends in the SHA-256 of the rest of the document, packages come in a
+ * the documentNamespace is made from the rest of the document (spdx.h), packages come in a
  * fixed order, and no path of the project or the cache appears.  The dpkg answers are kept in
  * the cache (memo.h) while /var/lib/dpkg/status is unchanged; the whole document is made
  * again only when its inputs (the image's, the sources, the package database) changed or
@@ -29,9 +28,6 @@
 #ifndef MKDISTRO_SBOM_H
 #define MKDISTRO_SBOM_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "build/busybox.h"
 #include "build/config.h"
 #include "build/inputs.h"
@@ -39,69 +35,6 @@
 #include "build/sources.h"
 #include "formats/manifest.h"
 #include "sys/buf.h"
-
-/* ---- the document ---- */
-
-struct sbom_pkg {
-	char *id;           /* the SPDXID without "SPDXRef-" */
-	char *name;
-	char *version;      /* versionInfo, or NULL */
-	char *file;         /* packageFileName, or NULL */
-	const char *purpose; /* primaryPackagePurpose (APPLICATION, LIBRARY, ...), or NULL */
-	char sha256[65];    /* "" when there is no checksum */
-	char *license;      /* an SPDX license expression, or NULL for NOASSERTION */
-	char *source_info;  /* or NULL */
-	char *comment;      /* or NULL */
-	char *purl;         /* a purl, or NULL */
-};
-
-struct sbom_rel {
-	char *from, *type, *to; /* SPDXIDs without "SPDXRef-", and the relationship type */
-};
-
-/* A LicenseRef- license that a package's expression names, with its text. */
-struct sbom_licref {
-	char *id; /* "LicenseRef-..." */
-	char *name;
-	char *text;
-};
-
-struct sbom {
-	struct sbom_pkg *pkgs;
-	size_t n_pkgs, cap_pkgs;
-	struct sbom_rel *rels;
-	size_t n_rels, cap_rels;
-	struct sbom_licref *refs;
-	size_t n_refs, cap_refs;
-};
-
-void sbom_init(struct sbom *s);
-void sbom_release(struct sbom *s);
-/* A new package whose SPDXID is "SPDXRef-" + id, made of [A-Za-z0-9.-] (other characters
- * become '-'; "-2", "-3" ... is added to an id already taken); name is copied.  The other
- * fields are NULL or empty for the caller to fill (with malloc'd strings). */
-struct sbom_pkg *sbom_add(struct sbom *s, const char *id, const char *name);
-/* from TYPE to, by SPDXIDs without "SPDXRef-" (as sbom_add's pkg->id). */
-void sbom_relate(struct sbom *s, const char *from, const char *type, const char *to);
-
-/* The SPDX 2.3 JSON text of s: document name, creation time (seconds since 1970, UTC),
- * the creator tool ("mkdistro-0.1.0"); the namespace is https://mkdistro.invalid/spdx/NAME-
- * followed by the SHA-256 of the document rendered without it. */
-void sbom_render(const struct sbom *s, const char *name, int64_t created, const char *tool,
-		 struct buf *out);
-
-/* A JSON string literal of s, quotes included: '"', '\' and control characters escaped,
- * bytes that are not UTF-8 replaced by U+FFFD, so that the document always parses. */
-void sbom_json_string(struct buf *out, const char *s);
-
-/* The license that a Debian copyright file (text, of package pkg) declares, as an SPDX
- * expression (malloc'd): the License: of each Files: paragraph, in SPDX's names (GPL-2+ is
- * GPL-2.0-or-later, Expat is MIT, ...), joined with AND.  A name SPDX does not have becomes
- * LicenseRef-PKG-NAME, added to s with the text of its License paragraph.  NULL when the
- * file is not machine-readable (no copyright-format Format: line) or names no license. */
-char *sbom_debian_license(struct sbom *s, const char *pkg, const char *text);
-
-/* ---- the stage ---- */
 
 struct sbom_in {
 	const struct source *kernel_source, *busybox_source;

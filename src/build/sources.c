@@ -1,6 +1,6 @@
 /* sources.c: fetch, check and unpack the kernel and BusyBox sources (see sources.h).
- * References: apt-get(8) (download, source, -o Dir::*), sources.list(5) one-line and deb822
- * formats, dpkg-deb(1), dpkg-query(1).
+ * References: apt-get(8) (download, source), dpkg-deb(1) (--fsys-tarfile, -f), dpkg-source(1)
+ * (-x), the Debian source control file (.dsc, Debian Policy 5.4).
  */
 #include "build/sources.h"
 
@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/apt.h"
+#include "build/dpkg.h"
 #include "build/lockfile.h"
 #include "build/memo.h"
+#include "formats/deb822.h"
 #include "formats/unpack.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -39,6 +42,14 @@ static int run(const char *const *argv, const char *cwd, const char *log)
 	c.cwd = cwd;
 	c.log = log;
 	return spawn_run_logged(&c, NULL);
+}
+
+/* The pinned version of pkg could not be fetched: say how to move on. */
+static void pinned_gone(const char *pkg, const char *pinned)
+{
+	error("%s %s is pinned in %s; if the archive no longer has it, 'mkdistro lock --update' "
+	      "pins the version it has",
+	      pkg, pinned, LOCKFILE_NAME);
 }
 
 /* Run argv and return its trimmed standard output (malloc'd), or NULL when it fails. */
@@ -150,40 +161,6 @@ static char *entry_id(const char *dir)
 	return id;
 }
 
-/* Check an installed package's file against dpkg's md5sums list. */
-static int check_dpkg_md5(const char *pkg, const char *file)
-{
-	char *list = xasprintf("/var/lib/dpkg/info/%s.md5sums", pkg);
-	struct buf b;
-	char sum[33] = "";
-	const char *rel = file + 1;
-	int ret = -1;
-	buf_init(&b);
-	if (read_file(list, &b) < 0)
-		goto out;
-	for (char *line = b.data; line && *line;) {
-		char *end = strchr(line, '\n');
-		if (end)
-			*end = '\0';
-		if (strlen(line) > 34 && !strcmp(line + 34, rel)) {
-			if (md5_file(file, sum) < 0)
-				goto out;
-			if (strncmp(line, sum, 32)) {
-				error("'%s' does not match dpkg's checksum: reinstall %s", file, pkg);
-				goto out;
-			}
-			ret = 0;
-			goto out;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	error("'%s' is not listed in %s", file, list);
-out:
-	buf_release(&b);
-	free(list);
-	return ret;
-}
-
 /* Same file, same identity: device, inode, size, modification and change times. */
 static int same_identity(const struct stat *a, const struct stat *b)
 {
@@ -272,7 +249,7 @@ static char *fetch_deb(const char *pkg, const char *pinned, const char *dl, cons
 	/* apt-get download names the file PKG_VERSION_ARCH.deb, an epoch's ':' as "%3a" */
 	struct buf v;
 	char *pattern, *spec = pinned ? xasprintf("%s=%s", pkg, pinned) : xstrdup(pkg), *deb = NULL;
-	const char *download[] = {"apt-get", "download", spec, NULL};
+	const char *download[] = {"download", spec, NULL};
 	glob_t g;
 	buf_init(&v);
 	for (const char *p = pinned ? pinned : "*"; *p; p++)
@@ -287,11 +264,10 @@ static char *fetch_deb(const char *pkg, const char *pinned, const char *dl, cons
 		goto out;
 	}
 	info("  fetching %s with apt-get download", spec);
-	if (run(download, dl, log) < 0) {
+	/* a binary package: the system's own configuration has its deb lines */
+	if (apt_get(NULL, download, dl, log) < 0) {
 		if (pinned)
-			error("%s %s is pinned in %s; if the archive no longer has it, 'mkdistro lock "
-			      "--update' pins the version it has",
-			      pkg, pinned, LOCKFILE_NAME);
+			pinned_gone(pkg, pinned);
 		goto out;
 	}
 	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
@@ -307,6 +283,113 @@ out:
 	return deb;
 }
 
+/* The kernel source tarball of debian:linux-source-X, as the lock pins it: the installed
+ * /usr/src/PACKAGE.tar.xz, or the same bytes in a .deb fetched with apt-get download. */
+struct kernel_tarball {
+	char *path;    /* the tarball; in a .deb, where it is (or would be) taken out to */
+	char *name;    /* its name, PACKAGE.tar.xz */
+	char *version; /* the package's */
+	char *deb;     /* the .deb, or NULL when the package is installed */
+	char *xdir;    /* where the .deb's files are taken out, removed with the struct */
+	char *shown;   /* the tarball, as messages name it */
+	char *restore; /* how to get the pinned one back */
+	struct lockfile_pin actual;
+};
+
+static void kernel_tarball_init(struct kernel_tarball *t, const char *pkg)
+{
+	memset(t, 0, sizeof(*t));
+	t->path = xasprintf("/usr/src/%s.tar.xz", pkg);
+	t->name = xasprintf("%s.tar.xz", pkg);
+	t->actual.role = "kernel";
+	t->actual.file = t->name;
+}
+
+static void kernel_tarball_release(struct kernel_tarball *t)
+{
+	if (t->xdir)
+		remove_tree(t->xdir);
+	free(t->path);
+	free(t->name);
+	free(t->version);
+	free(t->deb);
+	free(t->xdir);
+	free(t->shown);
+	free(t->restore);
+}
+
+/* The installed package's tarball, when it is installed: 1, 0 (not installed) or -1. */
+static int installed_tarball(const struct plan *plan, const char *pkg, struct lockfile *lock,
+			     struct kernel_tarball *t)
+{
+	const char *pinned = lockfile_version(lock, "kernel");
+	if (!(t->version = dpkg_installed(plan, pkg, t->path)))
+		return 0;
+	t->shown = xstrdup(t->path);
+	t->restore = xasprintf("apt-get install --reinstall %s=%s", pkg, pinned ? pinned : t->version);
+	return file_sum(plan, t->path, 1, &t->actual) < 0 ? -1 : 1;
+}
+
+/* Not installed: the tarball in the .deb, fetched into dl (apt checks it against the signed
+ * index).  Its sum is remembered with the .deb's identity, so that it is taken out of the
+ * .deb again only when that changed.  Returns 0 or -1 (reported). */
+static int deb_tarball(const struct plan *plan, const char *pkg, struct lockfile *lock,
+		       const char *dl, const char *log, struct kernel_tarball *t)
+{
+	const char *field[] = {"dpkg-deb", "-f", NULL, "Version", NULL};
+	const char *deps[2] = {NULL, NULL};
+	char *key = xasprintf("deb member sha256 1 %s", t->name), *known = NULL;
+	int ret = -1;
+
+	if (!(t->deb = fetch_deb(pkg, lockfile_version(lock, "kernel"), dl, log)))
+		goto out;
+	field[2] = deps[0] = t->deb;
+	if (!(t->version = capture(field, dl))) {
+		error("'%s' is not a readable Debian package", t->deb);
+		goto out;
+	}
+	t->shown = xasprintf("%s (usr/src/%s in it)", t->deb, t->name);
+	t->restore = xasprintf("remove '%s' to download it again", t->deb);
+	t->xdir = xasprintf("%s/%s-x", dl, pkg);
+	free(t->path);
+	t->path = xasprintf("%s/usr/src/%s", t->xdir, t->name);
+	known = memo_get(plan, key, deps);
+	if (!known || sscanf(known, "%" SCNu64 " %64s", &t->actual.size, t->actual.sha256) != 2 ||
+	    strlen(t->actual.sha256) != 64) {
+		if (extract_deb(t->deb, t->xdir, log) < 0 || file_sum(plan, t->path, 0, &t->actual) < 0)
+			goto out;
+		free(known);
+		known = xasprintf("%" PRIu64 " %s", t->actual.size, t->actual.sha256);
+		memo_put(plan, key, deps, known);
+	}
+	ret = 0;
+out:
+	free(key);
+	free(known);
+	return ret;
+}
+
+/* Unpack the tarball checked into the cache entry dir as id: a .deb's is taken out again
+ * when its sum came from the memo, and checked again; an installed one is checked against
+ * dpkg's md5sums. */
+static int unpack_kernel(const struct plan *plan, const char *pkg, const struct kernel_tarball *t,
+			 const char *dir, const char *id, const char *log)
+{
+	if (t->deb) {
+		struct lockfile_pin again = t->actual;
+		if (!file_exists(t->path) &&
+		    (extract_deb(t->deb, t->xdir, log) < 0 || file_sum(plan, t->path, 0, &again) < 0))
+			return -1;
+		if (strcmp(again.sha256, t->actual.sha256))
+			return error("'%s' no longer holds the tarball checked (SHA-256 %s, now %s); %s",
+				     t->shown, t->actual.sha256, again.sha256, t->restore);
+	} else if (dpkg_check_md5(pkg, t->path) < 0) {
+		return -1;
+	}
+	info("  unpacking %s", t->path);
+	return unpack_entry(t->path, dir, id);
+}
+
 /* debian:linux-source-X: the installed tarball, or one fetched with apt-get download.  The
  * tarball (the same bytes either way) is what the lock pins. */
 static int kernel_from_debian(const struct plan *plan, const char *pkg, struct lockfile *lock,
@@ -314,269 +397,33 @@ static int kernel_from_debian(const struct plan *plan, const char *pkg, struct l
 {
 	char *srcdir = path_join(plan->cache_dir, "src");
 	char *dl = path_join(plan->cache_dir, "download");
-	char *tarball = xasprintf("/usr/src/%s.tar.xz", pkg);
-	char *name = xasprintf("%s.tar.xz", pkg);
-	char *version = NULL, *status = NULL, *dir = NULL, *deb = NULL, *xdir = NULL, *s = NULL;
-	char *shown = NULL, *restore = NULL, *inner_key = NULL, *inner = NULL;
-	struct lockfile_pin actual = {.role = "kernel", .file = name};
-	int ret = -1, installed;
-	const char *query[] = {"dpkg-query", "-W", "-f=${Status} ${Version}", pkg, NULL};
-	const char *memo_deps[] = {"/var/lib/dpkg/status", tarball, NULL};
-	char *memo_key = xasprintf("dpkg-query 1 %s", pkg);
+	char *dir = NULL, *s = NULL;
+	struct kernel_tarball t;
+	int ret = -1, found;
 
+	kernel_tarball_init(&t, pkg);
 	if (mkdir_p(srcdir, 0755) < 0 || mkdir_p(dl, 0755) < 0)
 		goto out;
-	/* dpkg-query takes a few tens of ms: its answer is remembered while the package
-	 * database and the tarball are unchanged */
-	status = memo_get(plan, memo_key, memo_deps);
-	if (!status && (status = capture(query, dl)) && strstr(status, " ok installed "))
-		memo_put(plan, memo_key, memo_deps, status);
-	/* "install ok installed VERSION", or "hold ok installed VERSION" */
-	installed = status && strstr(status, " ok installed ") && file_exists(tarball);
-	if (installed) {
-		version = xstrdup(strstr(status, " ok installed ") + 14);
-		shown = xstrdup(tarball);
-		restore = xasprintf("apt-get install --reinstall %s=%s", pkg,
-				    lockfile_version(lock, "kernel") ? lockfile_version(lock, "kernel")
-								     : version);
-		if (file_sum(plan, tarball, 1, &actual) < 0)
-			goto out;
-	} else {
-		/* Not installed: fetch the .deb (apt checks it against the signed index). */
-		const char *inner_deps[2] = {NULL, NULL};
-		if (!(deb = fetch_deb(pkg, lockfile_version(lock, "kernel"), dl, log)))
-			goto out;
-		const char *field[] = {"dpkg-deb", "-f", deb, "Version", NULL};
-		version = capture(field, dl);
-		if (!version) {
-			error("'%s' is not a readable Debian package", deb);
-			goto out;
-		}
-		shown = xasprintf("%s (usr/src/%s in it)", deb, name);
-		restore = xasprintf("remove '%s' to download it again", deb);
-		xdir = xasprintf("%s/%s-x", dl, pkg);
-		/* The tarball's sum is remembered with the .deb's identity, so that it is taken
-		 * out of the .deb again only when that changed. */
-		inner_key = xasprintf("deb member sha256 1 %s", name);
-		inner_deps[0] = deb;
-		inner = memo_get(plan, inner_key, inner_deps);
-		if (!inner || sscanf(inner, "%" SCNu64 " %64s", &actual.size, actual.sha256) != 2 ||
-		    strlen(actual.sha256) != 64) {
-			char *t = xasprintf("%s/usr/src/%s", xdir, name);
-			int r = extract_deb(deb, xdir, log) < 0 || file_sum(plan, t, 0, &actual) < 0;
-			free(t);
-			if (r)
-				goto out;
-			free(inner);
-			inner = xasprintf("%" PRIu64 " %s", actual.size, actual.sha256);
-			memo_put(plan, inner_key, inner_deps, inner);
-		}
-		free(tarball);
-		tarball = xasprintf("%s/usr/src/%s", xdir, name);
-	}
-	actual.version = version;
-	if (lockfile_check(lock, &actual, shown, NULL, restore) < 0)
+	if ((found = installed_tarball(plan, pkg, lock, &t)) < 0 ||
+	    (!found && deb_tarball(plan, pkg, lock, dl, log, &t) < 0))
 		goto out;
-	out->id = xasprintf("%s %s", pkg, version);
+	t.actual.version = t.version;
+	if (lockfile_check(lock, &t.actual, t.shown, NULL, t.restore) < 0)
+		goto out;
+	out->id = xasprintf("%s %s", pkg, t.version);
 	s = slug(out->id);
 	dir = path_join(srcdir, s);
-	if (!is_dir(dir)) {
-		if (!installed) {
-			/* taken out again when the sum came from the memo, and checked again */
-			struct lockfile_pin again = actual;
-			if (!file_exists(tarball) &&
-			    (extract_deb(deb, xdir, log) < 0 || file_sum(plan, tarball, 0, &again) < 0))
-				goto out;
-			if (strcmp(again.sha256, actual.sha256)) {
-				error("'%s' no longer holds the tarball checked (SHA-256 %s, now %s); "
-				      "%s",
-				      shown, actual.sha256, again.sha256, restore);
-				goto out;
-			}
-		} else if (check_dpkg_md5(pkg, tarball) < 0) {
-			goto out;
-		}
-		info("  unpacking %s", tarball);
-		if (unpack_entry(tarball, dir, out->id) < 0)
-			goto out;
-	}
+	if (!is_dir(dir) && unpack_kernel(plan, pkg, &t, dir, out->id, log) < 0)
+		goto out;
 	out->tree = single_subdir(dir);
 	ret = out->tree ? 0 : -1;
 out:
-	if (xdir)
-		remove_tree(xdir);
-	free(memo_key);
+	kernel_tarball_release(&t);
 	free(srcdir);
 	free(dl);
-	free(tarball);
-	free(name);
-	free(version);
-	free(status);
 	free(dir);
-	free(deb);
-	free(xdir);
 	free(s);
-	free(shown);
-	free(restore);
-	free(inner_key);
-	free(inner);
 	return ret;
-}
-
-/* A repository apt can fetch source indexes from over the network: not a CD, not a local
- * directory (which rarely has a Sources index, and would fail the whole update). */
-static int remote_uri(const char *uri)
-{
-	return strncmp(uri, "cdrom:", 6) && strncmp(uri, "file:", 5) && strncmp(uri, "copy:", 5);
-}
-
-/* Read an apt sources file; a missing one is nothing, an unreadable one a warning. */
-static int read_sources_file(const char *path, struct buf *b)
-{
-	if (!file_exists(path))
-		return -1;
-	if (access(path, R_OK) < 0) {
-		warning("cannot read '%s'; its repositories are left out", path);
-		return -1;
-	}
-	return read_file(path, b);
-}
-
-int sources_debsrc_of_list(const char *text, struct buf *out)
-{
-	char *copy = xstrdup(text), *save = NULL;
-	int n = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		const char *uri;
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (strncmp(line, "deb ", 4) && strncmp(line, "deb\t", 4))
-			continue;
-		uri = line + 4;
-		uri += strspn(uri, " \t");
-		if (*uri == '[' && strchr(uri, ']'))
-			uri = strchr(uri, ']') + 1 + strspn(strchr(uri, ']') + 1, " \t");
-		if (!remote_uri(uri))
-			continue;
-		buf_addf(out, "deb-src %s\n", line + 4);
-		n++;
-	}
-	free(copy);
-	return n;
-}
-
-/* The value of field in a deb822 paragraph (NULL when absent), malloc'd. */
-static char *deb822_field(const char *para, const char *field)
-{
-	size_t fl = strlen(field);
-	for (const char *line = para; line && *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		if (len > fl && !strncasecmp(line, field, fl) && line[fl] == ':') {
-			const char *v = line + fl + 1;
-			while (*v == ' ' || *v == '\t')
-				v++;
-			return xstrndup(v, (size_t)(line + len - v));
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return NULL;
-}
-
-/* Append a deb-src copy of one deb822 paragraph, if it is an enabled, remote "deb" one:
- * every field as it is (an inline Signed-By key included), but Types: deb-src. */
-static int debsrc_paragraph(const char *para, struct buf *out)
-{
-	char *types = deb822_field(para, "Types");
-	char *uris = deb822_field(para, "URIs");
-	char *enabled = deb822_field(para, "Enabled");
-	int is_deb = 0, ok = 1;
-	char *save = NULL;
-	if (types)
-		for (char *t = strtok_r(types, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
-			is_deb |= !strcmp(t, "deb");
-	if (uris)
-		for (char *u = strtok_r(uris, " \t", &save); u; u = strtok_r(NULL, " \t", &save))
-			ok &= remote_uri(u);
-	ok &= is_deb && uris && (!enabled || strcasecmp(enabled, "no"));
-	if (ok) {
-		for (const char *line = para; *line;) {
-			const char *end = strchr(line, '\n');
-			size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
-			if (!strncasecmp(line, "Types:", 6))
-				buf_adds(out, "Types: deb-src\n");
-			else
-				buf_add(out, line, len);
-			line += len;
-		}
-		buf_adds(out, "\n");
-	}
-	free(types);
-	free(uris);
-	free(enabled);
-	return ok;
-}
-
-int sources_debsrc_of_deb822(const char *text, struct buf *out)
-{
-	struct buf para;
-	int n = 0;
-	buf_init(&para);
-	for (const char *p = text;;) {
-		const char *end = strchr(p, '\n');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		int blank = strspn(p, " \t") == len;
-		if (!blank && p[0] != '#') {
-			buf_add(&para, p, len);
-			buf_add(&para, "\n", 1);
-		}
-		if ((blank || !end) && para.len) {
-			n += debsrc_paragraph(para.data, out);
-			buf_reset(&para);
-		}
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	buf_release(&para);
-	return n;
-}
-
-/* Read the apt sources file path (see read_sources_file) and append what parse makes of it. */
-static int debsrc_from_file(const char *path, int (*parse)(const char *, struct buf *),
-			    struct buf *out)
-{
-	struct buf b;
-	int n = 0;
-	buf_init(&b);
-	if (read_sources_file(path, &b) == 0)
-		n = parse(b.data, out);
-	buf_release(&b);
-	return n;
-}
-
-int sources_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
-{
-	char *file = path_join(etc, "sources.list");
-	char *pattern;
-	glob_t g;
-	int n = debsrc_from_file(file, sources_debsrc_of_list, list);
-	free(file);
-	pattern = path_join(etc, "sources.list.d/*.list");
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_file(g.gl_pathv[i], sources_debsrc_of_list, list);
-		globfree(&g);
-	}
-	free(pattern);
-	pattern = path_join(etc, "sources.list.d/*.sources");
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_file(g.gl_pathv[i], sources_debsrc_of_deb822, deb822);
-		globfree(&g);
-	}
-	free(pattern);
-	return n;
 }
 
 /* Name order, whatever the locale (alphasort follows LC_COLLATE): the first mismatch
@@ -616,28 +463,36 @@ static int check_package_files(const struct plan *plan, struct lockfile *lock, c
 	return ret;
 }
 
+char *sources_dsc(const char *dir)
+{
+	char *pattern = path_join(dir, "*.dsc"), *dsc = NULL;
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		if (g.gl_pathc == 1)
+			dsc = xstrdup(g.gl_pathv[0]);
+		globfree(&g);
+	}
+	free(pattern);
+	return dsc;
+}
+
 /* The Version field of the one .dsc in dir (with its epoch, which the file's name leaves
  * out, and which apt-get source PKG=VERSION needs), malloc'd; "-" when there is none. */
 static char *dsc_version(const char *dir)
 {
-	char *pattern = path_join(dir, "*.dsc"), *version = NULL;
+	char *dsc = sources_dsc(dir), *version = NULL;
 	struct buf b;
-	glob_t g;
 	buf_init(&b);
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		if (g.gl_pathc == 1 && read_file(g.gl_pathv[0], &b) == 0) {
-			const char *v = !strncmp(b.data, "Version:", 8) ? b.data
-					: strstr(b.data, "\nVersion:");
-			if (v) {
-				v += strspn(v, "\n") + 8;
-				v += strspn(v, " \t");
-				version = xstrndup(v, strcspn(v, " \t\r\n"));
-			}
-		}
-		globfree(&g);
+	if (dsc && read_file(dsc, &b) == 0) {
+		struct deb822 d;
+		deb822_parse(&d, b.data);
+		version = deb822_first(&d, "Version");
+		deb822_release(&d);
 	}
 	buf_release(&b);
-	free(pattern);
+	free(dsc);
+	if (version)
+		version[strcspn(version, " \t")] = '\0';
 	if (!version || !*version) {
 		free(version);
 		version = xstrdup("-");
@@ -645,161 +500,141 @@ static char *dsc_version(const char *dir)
 	return version;
 }
 
-/* debian:PACKAGE with apt-get source, through a private apt configuration.  The package is
- * downloaded only; its files are checked against the lock and its tarballs' members (unpack.h)
- * before dpkg-source extracts them and applies Debian's patches. */
-static int busybox_from_debian(const struct plan *plan, const char *pkg, struct lockfile *lock,
-			       const char *log, struct source *out)
+/* Download the source package spec (PACKAGE or PACKAGE=VERSION) into tmp with apt-get
+ * source, through the private apt configuration.  Returns 0 or -1 (reported). */
+static int download_source(const struct plan *plan, const char *pkg, const char *spec,
+			   const char *pinned, const char *tmp, const char *log)
 {
-	char *apt = path_join(plan->cache_dir, "apt");
-	char *list = path_join(apt, "sources.list");
-	char *lists = path_join(apt, "lists");
-	char *partial = path_join(apt, "lists/partial");
-	char *cache = path_join(apt, "cache");
-	char *archives = path_join(apt, "cache/archives/partial");
-	char *s = slug(pkg);
-	char *name = xasprintf("src/debian-%s", s);
-	char *dir = path_join(plan->cache_dir, name);
-	char *tmp = xasprintf("%s.tmp", dir);
-	char *parts = path_join(apt, "sources.list.d");
-	char *deb822 = path_join(parts, "mkdistro.sources");
-	char *o_list = xasprintf("Dir::Etc::SourceList=%s", list);
-	char *o_parts = xasprintf("Dir::Etc::SourceParts=%s", parts);
-	char *o_lists = xasprintf("Dir::State::Lists=%s", lists);
-	char *o_cache = xasprintf("Dir::Cache=%s", cache);
-	const char *pinned = lockfile_version(lock, "busybox");
-	char *spec = pinned ? xasprintf("%s=%s", pkg, pinned) : xstrdup(pkg);
-	char *restore = xasprintf("remove '%s' to fetch %s again", dir, pkg);
-	char *idfile = NULL, *dsc = NULL, *version = NULL;
-	struct buf b, b822;
-	glob_t g;
-	int ret = -1;
+	const char *source[] = {"source", "--download-only", spec, NULL};
+	struct apt apt;
+	int n, ret = -1;
 
-	buf_init(&b);
-	buf_init(&b822);
-	out->id = entry_id(dir);
-	if (out->id) {
-		version = dsc_version(dir);
-		if (check_package_files(plan, lock, dir, version, 1, restore) < 0)
-			goto out;
-		goto found;
-	}
-	info("  fetching %s with apt-get source (private apt configuration in %s)", spec, apt);
-	free(restore);
-	restore = xstrdup("apt-get source fetched it just now: check the Debian mirror or proxy "
-			  "that /etc/apt names");
-	if (mkdir_p(partial, 0755) < 0 || mkdir_p(archives, 0755) < 0 || mkdir_p(parts, 0755) < 0)
+	apt_init(&apt, plan->cache_dir);
+	info("  fetching %s with apt-get source (private apt configuration in %s)", spec, apt.dir);
+	if ((n = apt_configure(&apt, "/etc/apt")) < 0)
 		goto out;
-	if (sources_debsrc_lines("/etc/apt", &b, &b822) == 0) {
+	if (n == 0) {
 		error("no Debian archive ('deb' entry) in /etc/apt/sources.list or sources.list.d: "
 		      "cannot fetch %s; set [busybox] source to a tarball and sha256",
 		      pkg);
 		goto out;
 	}
-	if (write_file_atomic(list, b.data, b.len, 0644) < 0 ||
-	    write_file_atomic(deb822, b822.data, b822.len, 0644) < 0)
+	if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0)
 		goto out;
-	{
-		const char *update[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
-					o_cache, "-o", "Debug::NoLocking=1", "update", NULL};
-		const char *source[] = {"apt-get", "-o", o_list, "-o", o_parts, "-o", o_lists, "-o",
-					o_cache, "-o", "Debug::NoLocking=1", "source", "--download-only",
-					spec, NULL};
-		struct child c = CHILD_INIT;
-		if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0)
-			goto out;
-		/* One repository without a Sources index fails the update but not the others;
-		 * apt-get source says whether the package can be had. */
-		c.argv = update;
-		c.log = log;
-		if (spawn_run(&c) != 0)
-			warning("apt-get update reported errors (see %s); trying apt-get source anyway",
-				log);
-		if (run(source, tmp, log) < 0) {
-			if (pinned)
-				error("%s %s is pinned in %s; if the archive no longer has it, 'mkdistro "
-				      "lock --update' pins the version it has",
-				      pkg, pinned, LOCKFILE_NAME);
-			goto out;
-		}
+	/* apt-get source says whether the package can be had */
+	if (apt_update(&apt, log) != 0)
+		warning("apt-get update reported errors (see %s); trying apt-get source anyway", log);
+	if (apt_get(&apt, source, tmp, log) < 0) {
+		if (pinned)
+			pinned_gone(pkg, pinned);
+		goto out;
 	}
-	{
-		char *pattern = path_join(tmp, "*.dsc");
-		int rc = glob(pattern, 0, NULL, &g);
-		free(pattern);
-		if (rc != 0 || g.gl_pathc != 1) {
-			if (rc == 0)
-				globfree(&g);
-			error("apt-get source %s did not leave one .dsc file in '%s'", spec, tmp);
-			goto out;
-		}
-		dsc = xstrdup(g.gl_pathv[0]);
+	ret = 0;
+out:
+	apt_release(&apt);
+	return ret;
+}
+
+/* No member of the package's tarballs in dir would land outside the tree (unpack.h):
+ * dpkg-source's tar is not trusted with that.  Returns 0 or -1 (reported). */
+static int check_tarballs(const char *dir)
+{
+	char *pattern = path_join(dir, "*.tar*");
+	glob_t g;
+	int ret = 0, rc = glob(pattern, 0, NULL, &g);
+	free(pattern);
+	for (size_t i = 0; rc == 0 && i < g.gl_pathc && ret == 0; i++) {
+		size_t len = strlen(g.gl_pathv[i]);
+		if (len > 4 && (!strcmp(g.gl_pathv[i] + len - 4, ".asc") ||
+				!strcmp(g.gl_pathv[i] + len - 4, ".sig")))
+			continue; /* an upstream signature */
+		ret = unpack_check(g.gl_pathv[i]);
+	}
+	if (rc == 0)
 		globfree(&g);
-		out->id = xstrndup(base_name(dsc), strlen(base_name(dsc)) - 4);
-	}
-	/* Before anything is extracted: the files are the pinned ones, and no member of their
-	 * tarballs would land outside the tree (dpkg-source's tar is not trusted with that). */
-	version = dsc_version(tmp);
-	if (check_package_files(plan, lock, tmp, version, 0, restore) < 0)
-		goto out;
-	{
-		char *pattern = path_join(tmp, "*.tar*");
-		int rc = glob(pattern, 0, NULL, &g);
-		free(pattern);
-		for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++) {
-			size_t len = strlen(g.gl_pathv[i]);
-			if (len > 4 && (!strcmp(g.gl_pathv[i] + len - 4, ".asc") ||
-					!strcmp(g.gl_pathv[i] + len - 4, ".sig")))
-				continue; /* an upstream signature */
-			if (unpack_check(g.gl_pathv[i]) < 0) {
-				globfree(&g);
-				goto out;
-			}
-		}
-		if (rc == 0)
-			globfree(&g);
-	}
-	{
-		const char *extract[] = {"dpkg-source", "-x", base_name(dsc), NULL};
-		if (run(extract, tmp, log) < 0)
-			goto out;
-	}
-	idfile = path_join(tmp, ".mkdistro-id");
-	if (write_file_atomic(idfile, out->id, strlen(out->id), 0644) < 0)
+	return ret;
+}
+
+/* Extract the source package of dsc in tmp (dpkg-source applies Debian's patches), and make
+ * tmp the cache entry dir, as id.  Returns 0 or -1 (reported). */
+static int extract_source(const char *tmp, const char *dsc, const char *dir, const char *id,
+			  const char *log)
+{
+	const char *extract[] = {"dpkg-source", "-x", base_name(dsc), NULL};
+	char *idfile = path_join(tmp, ".mkdistro-id");
+	int ret = -1;
+	if (run(extract, tmp, log) < 0 || write_file_atomic(idfile, id, strlen(id), 0644) < 0)
 		goto out;
 	if (rename(tmp, dir) < 0) {
 		error_errno("cannot rename '%s' to '%s'", tmp, dir);
 		goto out;
 	}
-found:
-	out->tree = single_subdir(dir);
-	ret = out->tree ? 0 : -1;
+	ret = 0;
 out:
+	free(idfile);
+	return ret;
+}
+
+/* Fetch debian:PACKAGE into the cache entry dir (made in tmp first), as out->id: downloaded
+ * only, its files checked against the lock and its tarballs' members before anything is
+ * extracted.  Returns 0 or -1 (reported). */
+static int fetch_source(const struct plan *plan, const char *pkg, struct lockfile *lock,
+			const char *dir, const char *tmp, const char *log, struct source *out)
+{
+	const char *pinned = lockfile_version(lock, "busybox");
+	char *spec = pinned ? xasprintf("%s=%s", pkg, pinned) : xstrdup(pkg);
+	char *dsc = NULL, *version = NULL;
+	const char *restore = "apt-get source fetched it just now: check the Debian mirror or proxy "
+			      "that /etc/apt names";
+	int ret = -1;
+
+	if (download_source(plan, pkg, spec, pinned, tmp, log) < 0)
+		goto out;
+	if (!(dsc = sources_dsc(tmp))) {
+		error("apt-get source %s did not leave one .dsc file in '%s'", spec, tmp);
+		goto out;
+	}
+	out->id = xstrndup(base_name(dsc), strlen(base_name(dsc)) - 4);
+	version = dsc_version(tmp);
+	if (check_package_files(plan, lock, tmp, version, 0, restore) < 0 || check_tarballs(tmp) < 0 ||
+	    extract_source(tmp, dsc, dir, out->id, log) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(spec);
+	free(dsc);
+	free(version);
+	return ret;
+}
+
+/* debian:PACKAGE with apt-get source, through a private apt configuration (apt.h), fetched
+ * once: a cache entry already there has its files checked against the lock again. */
+static int busybox_from_debian(const struct plan *plan, const char *pkg, struct lockfile *lock,
+			       const char *log, struct source *out)
+{
+	char *s = slug(pkg), *name = xasprintf("src/debian-%s", s);
+	char *dir = path_join(plan->cache_dir, name), *tmp = xasprintf("%s.tmp", dir);
+	int ret = -1;
+
+	if ((out->id = entry_id(dir))) {
+		char *version = dsc_version(dir);
+		char *restore = xasprintf("remove '%s' to fetch %s again", dir, pkg);
+		ret = check_package_files(plan, lock, dir, version, 1, restore);
+		free(version);
+		free(restore);
+	} else {
+		ret = fetch_source(plan, pkg, lock, dir, tmp, log, out);
+	}
+	if (ret == 0) {
+		out->tree = single_subdir(dir);
+		ret = out->tree ? 0 : -1;
+	}
 	if (ret)
 		remove_tree(tmp);
-	buf_release(&b);
-	free(apt);
-	free(list);
-	free(lists);
-	free(partial);
-	free(cache);
-	free(archives);
 	free(s);
 	free(name);
 	free(dir);
 	free(tmp);
-	free(o_list);
-	free(o_parts);
-	free(o_lists);
-	free(parts);
-	free(deb822);
-	buf_release(&b822);
-	free(o_cache);
-	free(idfile);
-	free(dsc);
-	free(version);
-	free(spec);
-	free(restore);
 	return ret;
 }
 

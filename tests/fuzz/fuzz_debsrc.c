@@ -1,7 +1,7 @@
-/* fuzz_debsrc.c: the apt sources readers of src/build/sources.c: one-line sources.list entries
- * (sources_debsrc_of_list) and deb822 .sources paragraphs (sources_debsrc_of_deb822), from
- * which the BusyBox stage makes its deb-src lines.  They read text, so nothing is written:
- * sources_debsrc_lines only globs the files under /etc/apt and hands each one's text here.
+/* fuzz_debsrc.c: the apt sources readers of src/build/apt.c: one-line sources.list entries
+ * (apt_debsrc_of_list) and deb822 .sources paragraphs (apt_debsrc_of_deb822), from which
+ * the private apt configuration gets its deb-src lines.  They read text, so nothing is written:
+ * apt_debsrc_lines only globs the files under /etc/apt and hands each one's text here.
  *
  * The first part of the input (see fuzz_split) is a sources.list, the second a .sources
  * file, the third a .list file again; each part's name line is part of its text.  Every
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/sources.h"
+#include "build/apt.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -40,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_add(&text, p.v[i].data, p.v[i].size);
 		}
 		if (i == 1)
-			n += sources_debsrc_of_deb822(text.data, &deb822);
+			n += apt_debsrc_of_deb822(text.data, &deb822);
 		else
-			n += sources_debsrc_of_list(text.data, &list);
+			n += apt_debsrc_of_list(text.data, &list);
 	}
 	assert(n >= 0);
 	for (const char *l = list.data; l && *l; l = strchr(l, '\n') + 1)

@@ -1,6 +1,7 @@
-/* test_sources.c: unit tests for the deb-src lines the BusyBox stage makes from the system's
- * apt sources (src/build/sources.c): one-line sources.list entries, deb822 .sources paragraphs,
- * and sources_debsrc_lines, which reads them from an /etc/apt tree. */
+/* test_sources.c: unit tests for src/build/sources.c: a source tarball pinned by its SHA-256
+ * (refused when missing or another file, unpacked once into the cache, its sum remembered),
+ * and the .dsc of a Debian source package.  The Debian sources themselves (apt-get, dpkg)
+ * are tested end to end by tests/e2e/72-archives.sh and 73-lock.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,118 +12,105 @@
 #include <cmocka.h>
 
 #include "build/sources.h"
+#include "sys/hash.h"
+#include "sys/spawn.h"
 #define TMP_DIR "tests/tmp/sources"
 #include "testutil.h"
 
-/* Each remote "deb" line gets a "deb-src" twin, options kept; deb-src, commented, cdrom:,
- * file: and copy: lines get none. */
-static void one_line(void **state)
+static void put(const char *path, const char *text)
 {
-	const char *text = "# deb http://commented.example/ bookworm main\n"
-			   "deb http://deb.debian.org/debian bookworm main\n"
-			   "  deb\t[signed-by=/k.gpg arch=amd64] https://a.example/ x y\n"
-			   "deb-src http://deb.debian.org/debian bookworm main\n"
-			   "deb cdrom:[Debian 12]/ bookworm main\n"
-			   "deb [trusted=yes] file:/srv/repo ./\n"
-			   "deb copy:/srv/repo ./\n"
-			   "debx http://no.example/ a\n"
-			   "deb http://security.debian.org/ bookworm-security main";
-	struct buf out;
-	(void)state;
-	buf_init(&out);
-	assert_int_equal(sources_debsrc_of_list(text, &out), 3);
-	assert_string_equal(out.data,
-			    "deb-src http://deb.debian.org/debian bookworm main\n"
-			    "deb-src [signed-by=/k.gpg arch=amd64] https://a.example/ x y\n"
-			    "deb-src http://security.debian.org/ bookworm-security main\n");
-	buf_reset(&out);
-	assert_int_equal(sources_debsrc_of_list("", &out), 0);
-	assert_int_equal(out.len, 0);
-	buf_release(&out);
+	assert_int_equal(write_file_atomic(path, text, strlen(text), 0644), 0);
 }
 
-/* An enabled, remote paragraph with Types: deb is copied whole with Types: deb-src; a
- * disabled one, a deb-src-only one, a local one and one without URIs are not. */
-static void deb822(void **state)
+static void dsc(void **state)
 {
-	const char *text = "Types: deb\n"
-			   "URIs: http://deb.debian.org/debian\n"
-			   "Suites: bookworm bookworm-updates\n"
-			   "Components: main\n"
-			   "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"
-			   "\n"
-			   "# a comment between paragraphs\n"
-			   "Types: deb\n"
-			   "URIs: http://off.example/\n"
-			   "Enabled: no\n"
-			   "\n"
-			   "Types: deb-src\n"
-			   "URIs: http://src.example/\n"
-			   "\n"
-			   "Types: deb\n"
-			   "URIs: file:/srv/repo\n"
-			   "\n"
-			   "Types: deb\n"
-			   "Suites: nowhere\n"
-			   "\n"
-			   "types: deb deb-src\n"
-			   "uris: https://both.example/\n"
-			   "suites: s";
-	struct buf out;
-	(void)state;
-	buf_init(&out);
-	assert_int_equal(sources_debsrc_of_deb822(text, &out), 2);
-	assert_string_equal(out.data,
-			    "Types: deb-src\n"
-			    "URIs: http://deb.debian.org/debian\n"
-			    "Suites: bookworm bookworm-updates\n"
-			    "Components: main\n"
-			    "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"
-			    "\n"
-			    "Types: deb-src\n"
-			    "uris: https://both.example/\n"
-			    "suites: s\n"
-			    "\n");
-	buf_release(&out);
-}
-
-/* sources_debsrc_lines reads sources.list, sources.list.d/ *.list and *.sources, and no
- * other file there; a missing sources.list is nothing. */
-static void from_tree(void **state)
-{
-	struct buf list, d822;
+	char *got;
 	(void)state;
 	remove_tree(TMP_DIR);
-	assert_int_equal(mkdir_p(TMP_DIR "/etc/sources.list.d", 0755), 0);
-	assert_int_equal(write_file_atomic(TMP_DIR "/etc/sources.list.d/a.list",
-					   "deb http://a.example/ a main\n", 29, 0644), 0);
-	assert_int_equal(write_file_atomic(TMP_DIR "/etc/sources.list.d/b.sources",
-					   "Types: deb\nURIs: http://b.example/\n", 35, 0644), 0);
-	assert_int_equal(write_file_atomic(TMP_DIR "/etc/sources.list.d/c.list.save",
-					   "deb http://c.example/ c main\n", 29, 0644), 0);
-	buf_init(&list);
-	buf_init(&d822);
-	assert_int_equal(sources_debsrc_lines(TMP_DIR "/etc", &list, &d822), 2);
-	assert_string_equal(list.data, "deb-src http://a.example/ a main\n");
-	assert_string_equal(d822.data, "Types: deb-src\nURIs: http://b.example/\n\n");
-	assert_int_equal(write_file_atomic(TMP_DIR "/etc/sources.list",
-					   "deb http://main.example/ m main\n", 32, 0644), 0);
-	buf_reset(&list);
-	buf_reset(&d822);
-	assert_int_equal(sources_debsrc_lines(TMP_DIR "/etc", &list, &d822), 3);
-	assert_string_equal(list.data, "deb-src http://main.example/ m main\n"
-				       "deb-src http://a.example/ a main\n");
-	buf_release(&list);
-	buf_release(&d822);
+	assert_int_equal(mkdir_p(TMP_DIR "/pkg", 0755), 0);
+	assert_null(sources_dsc(TMP_DIR "/pkg"));
+	assert_null(sources_dsc(TMP_DIR "/nonexistent"));
+	put(TMP_DIR "/pkg/busybox_1.35.0-4.dsc", "Version: 1:1.35.0-4\n");
+	put(TMP_DIR "/pkg/busybox_1.35.0.orig.tar.bz2", "");
+	got = sources_dsc(TMP_DIR "/pkg");
+	assert_string_equal(got, TMP_DIR "/pkg/busybox_1.35.0-4.dsc");
+	free(got);
+	/* two: which one is the package's is not for a guess */
+	put(TMP_DIR "/pkg/busybox_1.36.1-1.dsc", "Version: 1:1.36.1-1\n");
+	assert_null(sources_dsc(TMP_DIR "/pkg"));
+	remove_tree(TMP_DIR);
+}
+
+/* sources_get for the kernel from path, its messages into msg. */
+static int get(struct plan *plan, struct source *out, char *msg, size_t len)
+{
+	struct stderr_capture c;
+	int rc;
+	stderr_begin(&c);
+	rc = sources_get(plan, "kernel", NULL, TMP_DIR "/log", out);
+	stderr_end(&c, msg, len);
+	return rc;
+}
+
+static void tarball(void **state)
+{
+	const char *tar[] = {"tar", "-C", TMP_DIR "/mk", "-czf", TMP_DIR "/linux-x.tar.gz", "linux-x",
+			     NULL};
+	struct child c = CHILD_INIT;
+	struct plan plan;
+	struct source out;
+	char sum[65], upper[65], msg[1024], *want;
+	(void)state;
+	remove_tree(TMP_DIR);
+	assert_int_equal(mkdir_p(TMP_DIR "/mk/linux-x", 0755), 0);
+	put(TMP_DIR "/mk/linux-x/Makefile", "VERSION = 6\n");
+	c.argv = tar;
+	assert_int_equal(spawn_run(&c), 0);
+	assert_int_equal(sha256_file(TMP_DIR "/linux-x.tar.gz", sum), 0);
+	for (size_t i = 0; i < sizeof(upper); i++)
+		upper[i] = (char)(sum[i] >= 'a' && sum[i] <= 'f' ? sum[i] - 'a' + 'A' : sum[i]);
+	memset(&plan, 0, sizeof(plan));
+	plan.cache_dir = xstrdup(TMP_DIR "/cache");
+	plan.kernel_source = xstrdup(TMP_DIR "/linux-x.tar.gz");
+	plan.kernel_sha256 = upper; /* compared without regard to case */
+
+	/* first: hashed, unpacked into the cache */
+	assert_int_equal(get(&plan, &out, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "hashing " TMP_DIR "/linux-x.tar.gz"));
+	assert_non_null(strstr(msg, "unpacking " TMP_DIR "/linux-x.tar.gz"));
+	want = xasprintf("sha256:%s", sum);
+	assert_string_equal(out.id, want);
+	free(want);
+	want = xasprintf(TMP_DIR "/cache/src/tarball-%.16s/linux-x", sum);
+	assert_string_equal(out.tree, want);
+	free(want);
+	assert_true(file_exists(out.tree));
+	source_release(&out);
+	/* again: the sum remembered, the tree there */
+	assert_int_equal(get(&plan, &out, msg, sizeof(msg)), 0);
+	assert_string_equal(msg, "");
+	source_release(&out);
+	/* another file than the one pinned */
+	plan.kernel_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+	assert_int_equal(get(&plan, &out, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "but mkdistro.conf pins 0000000000000000000000000000000000000000"
+				    "000000000000000000000000: refusing it"));
+	source_release(&out);
+	/* none */
+	assert_int_equal(unlink(TMP_DIR "/linux-x.tar.gz"), 0);
+	assert_int_equal(get(&plan, &out, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "source tarball '" TMP_DIR "/linux-x.tar.gz' does not exist"));
+	source_release(&out);
+	free(plan.cache_dir);
+	free(plan.kernel_source);
 	remove_tree(TMP_DIR);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(one_line),
-		cmocka_unit_test(deb822),
-		cmocka_unit_test(from_tree),
+		cmocka_unit_test(dsc),
+		cmocka_unit_test(tarball),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
