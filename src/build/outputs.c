@@ -97,16 +97,12 @@ static int make_sbom(const struct build *b, const struct output *img, const stru
 		     const char *log, struct sbom_doc *doc)
 {
 	const struct plan *plan = b->plan;
-	struct kernel_out *kernels = xcalloc(plan->n_kvar, sizeof(*kernels));
-	struct busybox_out *busyboxes = xcalloc(plan->n_ivar, sizeof(*busyboxes));
-	const struct manifest **trees = xcalloc(plan->n_ivar, sizeof(*trees));
 	char img_key[65], iso_key[65], *published = path_join(plan->out_dir, img->name);
 	struct sbom_in in = {
 		.kernel_source = &b->ksrc,
 		.busybox_source = &b->bsrc,
-		.kernels = kernels,
-		.busyboxes = busyboxes,
-		.initrds = trees,
+		.kernels = b->kernels,
+		.initrds = b->initrds,
 		.stick = b->stick,
 		.image = img->same ? published : img->work,
 		.image_key = img_key,
@@ -116,20 +112,10 @@ static int make_sbom(const struct build *b, const struct output *img, const stru
 		.tool = "mkdistro-" MKDISTRO_VERSION,
 	};
 	int ret;
-	for (size_t i = 0; i < plan->n_kvar; i++)
-		kernels[i] = b->kernels[i].out;
-	for (size_t i = 0; i < plan->n_ivar; i++) {
-		const struct build_initrd *r = &b->initrds[i];
-		busyboxes[i] = r->busybox;
-		trees[i] = r->v->stack ? &r->added : &r->tree;
-	}
 	inputs_key(&img->in, img_key);
 	if (iso)
 		inputs_key(&iso->in, iso_key);
 	ret = sbom_make(plan, &in, doc);
-	free(kernels);
-	free(busyboxes);
-	free(trees);
 	free(published);
 	return ret;
 }

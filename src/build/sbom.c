@@ -217,7 +217,7 @@ static int add_kernel(struct gather *g, size_t i)
 	struct spdx_pkg *p = spdx_add(g->s, id, "linux");
 	int ret = -1;
 
-	p->version = xstrdup(g->in->kernels[i].release);
+	p->version = xstrdup(g->in->kernels[i].out.release);
 	p->file = xasprintf("/%s", rel);
 	p->purpose = "OPERATING_SYSTEM";
 	p->license = xstrdup("GPL-2.0-only");
@@ -366,7 +366,7 @@ static int add_busyboxes(struct gather *g)
 		char *id;
 		struct spdx_pkg *p;
 		int r;
-		if (i && !plan->ivar[i].busybox_config)
+		if (!g->in->initrds[i].own_busybox)
 			continue;
 		id = xasprintf("busybox-%s", plan->ivar[i].name);
 		p = spdx_add(g->s, id, "busybox");
@@ -378,7 +378,7 @@ static int add_busyboxes(struct gather *g)
 					   g->in->busybox_source->id,
 					   base_name(i ? plan->ivar[i].busybox_config : plan->busybox_config),
 					   plan->busybox_static ? "static" : "dynamic");
-		r = sha256_file(g->in->busyboxes[i].binary, p->sha256);
+		r = sha256_file(g->in->initrds[i].busybox.binary, p->sha256);
 		if (r == 0)
 			spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");
 		free(id);
@@ -414,6 +414,12 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const struct hostfile *)a)->path, ((const struct hostfile *)b)->path);
 }
 
+/* What initrd i's file holds: its whole tree, or a stacked one's additions. */
+static const struct manifest *initrd_files(const struct sbom_in *in, size_t i)
+{
+	return in->initrds[i].v->stack ? &in->initrds[i].added : &in->initrds[i].tree;
+}
+
 /* The libraries (their copies in the cache's lib/) and the variants' extra binaries in the
  * initrds, each path once, in path order. */
 static void find_hostfiles(struct gather *g, struct hostfiles *h)
@@ -421,7 +427,7 @@ static void find_hostfiles(struct gather *g, struct hostfiles *h)
 	const struct plan *plan = g->plan;
 	char *libdir = path_join(plan->cache_dir, "lib/");
 	for (size_t i = 0; i < plan->n_ivar; i++) {
-		const struct manifest *m = g->in->initrds[i];
+		const struct manifest *m = initrd_files(g->in, i);
 		const struct ivariant *v = &plan->ivar[i];
 		for (size_t k = 0; k < m->n; k++) {
 			const struct mf_entry *e = &m->v[k];
@@ -473,7 +479,7 @@ static void relate_initrds(struct gather *g, const struct hostfiles *h)
 {
 	const struct plan *plan = g->plan;
 	for (size_t i = 0; i < plan->n_ivar; i++) {
-		const struct manifest *m = g->in->initrds[i];
+		const struct manifest *m = initrd_files(g->in, i);
 		char *id = xasprintf("initrd-%s", plan->ivar[i].name);
 		if (manifest_find(m, "/bin/busybox")) {
 			char *bb = xasprintf("busybox-%s", plan->ivar[i].busybox_config ? plan->ivar[i].name
@@ -697,17 +703,5 @@ out:
 	free(path);
 	free(rec);
 	free(name);
-	return ret;
-}
-
-int sbom_publish(const struct plan *plan, const struct sbom_doc *doc)
-{
-	char *path = path_join(plan->out_dir, "sbom.spdx.json"), *rec = inputs_record(plan, "sbom");
-	int ret = doc->unchanged || (write_file_atomic(path, doc->text.data, doc->text.len, 0644) == 0 &&
-				     inputs_save_published(&doc->key, rec, path) == 0)
-			  ? 0
-			  : -1;
-	free(path);
-	free(rec);
 	return ret;
 }

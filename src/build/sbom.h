@@ -28,6 +28,7 @@
 #ifndef MKDISTRO_SBOM_H
 #define MKDISTRO_SBOM_H
 
+#include "build/build.h"
 #include "build/busybox.h"
 #include "build/config.h"
 #include "build/inputs.h"
@@ -38,11 +39,9 @@
 
 struct sbom_in {
 	const struct source *kernel_source, *busybox_source;
-	const struct kernel_out *kernels;     /* one per plan->kvar */
-	const struct busybox_out *busyboxes;  /* one per plan->ivar: variant i built its own when
-					       * i == 0 or it has a busybox_config */
-	const struct manifest *const *initrds; /* one per plan->ivar: what each initrd file holds
-						* (a stacked one only its additions) */
+	const struct build_kernel *kernels; /* one per plan->kvar */
+	const struct build_initrd *initrds; /* one per plan->ivar: its BusyBox, and what its file
+					     * holds (a stacked one only its additions) */
 	const char *stick;     /* the stick tree about to be published */
 	const char *image;     /* the image about to be published (or out/mkdistro.img, unchanged) */
 	const char *image_key; /* the image's inputs key (inputs.h); and the ISO's, or NULL */
@@ -66,8 +65,4 @@ void sbom_doc_release(struct sbom_doc *doc);
  * wrote from the same inputs (doc->unchanged).  Writes nothing in out/.  Returns 0 or -1
  * (reported). */
 int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc *doc);
-/* After the image is published: write out/sbom.spdx.json atomically (name.tmp, rename) and
- * record its inputs, unless doc->unchanged.  Returns 0 or -1 (reported). */
-int sbom_publish(const struct plan *plan, const struct sbom_doc *doc);
-
 #endif
