@@ -22,10 +22,10 @@
 #define COMPLETE ".complete"
 #define MARK_HEADER "mkdistro cache entry 2\n"
 
-char *cache_entry(const struct plan *plan, const char *kind, const char *key)
+char *cache_entry(const char *cache_dir, const char *kind, const char *key)
 {
 	char *rel = xasprintf("%s/%s", kind, key);
-	char *p = path_join(plan->cache_dir, rel);
+	char *p = path_join(cache_dir, rel);
 	free(rel);
 	return p;
 }
@@ -115,13 +115,13 @@ int cache_commit(const char *tmp, const char *entry)
 	return 0;
 }
 
-char *cache_build_dir(const struct plan *plan, const char *what, const char *id)
+char *cache_build_dir(const char *cache_dir, const char *what, const char *id)
 {
 	char *rel = xasprintf("build/%s-%s", what, id), *p;
 	for (char *c = rel + 6; *c; c++)
 		if (*c == ' ' || *c == '/' || *c == ':')
 			*c = '_';
-	p = path_join(plan->cache_dir, rel);
+	p = path_join(cache_dir, rel);
 	free(rel);
 	return p;
 }
@@ -161,9 +161,9 @@ static int newest_first(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-void cache_prune(const struct plan *plan, const char *kind, size_t keep)
+void cache_prune(const char *cache_dir, const char *kind, size_t keep)
 {
-	char *dir = path_join(plan->cache_dir, kind);
+	char *dir = path_join(cache_dir, kind);
 	DIR *d = opendir(dir);
 	struct used *v = NULL;
 	size_t n = 0, cap = 0;

@@ -10,10 +10,9 @@
 
 #include <stddef.h>
 
-#include "build/config.h"
 
 /* The entry's path (malloc'd). */
-char *cache_entry(const struct plan *plan, const char *kind, const char *key);
+char *cache_entry(const char *cache_dir, const char *kind, const char *key);
 /* Is the entry complete, and are its files as they were stored (SHA-256 sums in its mark)?
  * A damaged entry is reported, removed, and 0 returned, so that it is made again. */
 int cache_complete(const char *entry);
@@ -23,7 +22,7 @@ char *cache_begin(const char *entry);
 int cache_commit(const char *tmp, const char *entry);
 /* The out-of-tree build directory for a source: <cache>/build/<what>-<id>, with the
  * characters of id that are awkward in a path replaced.  malloc'd. */
-char *cache_build_dir(const struct plan *plan, const char *what, const char *id);
+char *cache_build_dir(const char *cache_dir, const char *what, const char *id);
 /* Copy files from the directory from into dir (an entry being made): files[i][0] is the
  * name in from, files[i][1] the name in dir, mode[i] its mode.  Returns 0 or -1 (reported). */
 int cache_copy_files(const char *dir, const char *from, const char *const files[][2],
@@ -32,5 +31,5 @@ int cache_copy_files(const char *dir, const char *from, const char *const files[
 void cache_touch(const char *entry);
 /* Keep the keep most recently used entries of kind, removing the others.  For the small,
  * quick to remake kinds (initrds), whose entries would otherwise pile up with every edit. */
-void cache_prune(const struct plan *plan, const char *kind, size_t keep);
+void cache_prune(const char *cache_dir, const char *kind, size_t keep);
 #endif

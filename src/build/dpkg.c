@@ -203,11 +203,11 @@ int dpkg_owners(const struct plan *plan, char *const *paths, size_t n, struct dp
 	buf_adds(&key, "sbom dpkg 1");
 	for (size_t k = 0; k < n; k++)
 		buf_addf(&key, "\n%s", paths[k]);
-	if ((memo = memo_get(plan, key.data, deps))) {
+	if ((memo = memo_get(plan->cache_dir, key.data, deps))) {
 		buf_adds(&answer, memo);
 		free(memo);
 	} else if (ask_dpkg(paths, n, &answer) == 0) {
-		memo_put(plan, key.data, deps, answer.data);
+		memo_put(plan->cache_dir, key.data, deps, answer.data);
 	} else {
 		ret = -1;
 	}
@@ -234,7 +234,7 @@ char *dpkg_installed(const struct plan *plan, const char *pkg, const char *file)
 	static const char installed[] = " ok installed ";
 	const char *argv[] = {"dpkg-query", "-W", "-f=${Status} ${Version}", pkg, NULL};
 	const char *deps[] = {DPKG_STATUS, file, NULL};
-	char *key = xasprintf("dpkg-query 1 %s", pkg), *status = memo_get(plan, key, deps);
+	char *key = xasprintf("dpkg-query 1 %s", pkg), *status = memo_get(plan->cache_dir, key, deps);
 	char *version = NULL;
 
 	if (!status) {
@@ -247,7 +247,7 @@ char *dpkg_installed(const struct plan *plan, const char *pkg, const char *file)
 			/* only an installed package's answer is remembered, so that one installed
 			 * later is seen */
 			if (strstr(status, installed))
-				memo_put(plan, key, deps, status);
+				memo_put(plan->cache_dir, key, deps, status);
 		}
 		buf_release(&out);
 	}

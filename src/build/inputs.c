@@ -125,10 +125,10 @@ void inputs_key(const struct inputs *in, char key[65])
 	sha256_hex(in->text.data, in->text.len, key);
 }
 
-char *inputs_record(const struct plan *plan, const char *what)
+char *inputs_record(const char *out_dir, const char *what)
 {
 	char *rel = xasprintf(".state/%s", what);
-	char *p = path_join(plan->out_dir, rel);
+	char *p = path_join(out_dir, rel);
 	free(rel);
 	return p;
 }

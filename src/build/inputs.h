@@ -9,7 +9,6 @@
 #ifndef MKDISTRO_INPUTS_H
 #define MKDISTRO_INPUTS_H
 
-#include "build/config.h"
 #include "sys/buf.h"
 #include "sys/log.h"
 
@@ -35,7 +34,7 @@ int inputs_add_tree(struct inputs *in, const char *dir);
 void inputs_key(const struct inputs *in, char key[65]);
 
 /* out/.state/<what> (malloc'd). */
-char *inputs_record(const struct plan *plan, const char *what);
+char *inputs_record(const char *out_dir, const char *what);
 /* Set why to what changed since the text saved in record, e.g. "kernel.config changed
  * (+CONFIG_PRINTK_TIME=y)" or "/etc/motd changed, /etc/issue added"; at most 4 names, then
  * "and N more".  "no earlier build recorded" when there is no record; "" when the texts are

@@ -183,7 +183,7 @@ const char *kbuild_toolchain(const struct plan *plan)
 		deps[i + 1] = real[i] ? real[i] : "/nonexistent";
 		free(p);
 	}
-	if ((id = memo_get(plan, key, deps)))
+	if ((id = memo_get(plan->cache_dir, key, deps)))
 		goto out;
 	buf_init(&all);
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
@@ -200,7 +200,7 @@ const char *kbuild_toolchain(const struct plan *plan)
 		buf_release(&o);
 	}
 	id = buf_detach(&all, NULL);
-	memo_put(plan, key, deps, id);
+	memo_put(plan->cache_dir, key, deps, id);
 out:
 	free(key);
 	free(real[0]);

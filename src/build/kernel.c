@@ -116,7 +116,7 @@ int kernel_menuconfig(const struct plan *plan, const struct kvariant *v, const s
 {
 	struct kconfig frag;
 	struct kernel_kbuild kk;
-	char *objdir = cache_build_dir(plan, "kernel", src->id);
+	char *objdir = cache_build_dir(plan->cache_dir, "kernel", src->id);
 	const char *to = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config;
 	int ret = -1;
 	kconfig_init(&frag);
@@ -169,7 +169,7 @@ static int make_kernel(void *ctx, const char *dir)
 	static const unsigned modes[] = {0644, 0644, 0644};
 	const struct kernel_job *j = ctx;
 	const char *targets[] = {"bzImage", NULL};
-	char *objdir = cache_build_dir(j->plan, "kernel", j->src->id), *cmd = NULL;
+	char *objdir = cache_build_dir(j->plan->cache_dir, "kernel", j->src->id), *cmd = NULL;
 	struct kernel_kbuild kk;
 	struct kconfig resolved;
 	struct wrap w = {0};

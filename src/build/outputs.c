@@ -61,7 +61,7 @@ static int make_output(const struct build *b, struct output *o, const char *log)
 {
 	const struct plan *plan = b->plan;
 	int iso = o->iso;
-	char *rec = inputs_record(plan, o->record), *out = path_join(plan->out_dir, o->name);
+	char *rec = inputs_record(plan->out_dir, o->record), *out = path_join(plan->out_dir, o->name);
 	char *isowork = path_join(b->work, "iso");
 	char *same = xasprintf("out/%s was changed or removed since the last build", o->name);
 	int ret = (iso ? iso_inputs(plan, b->stick, &o->in) : image_inputs(plan, b->stick, &o->in));
@@ -85,7 +85,7 @@ static int make_output(const struct build *b, struct output *o, const char *log)
 /* After publishing: what out/NAME was made from, and which file it is. */
 static int record_output(const struct plan *plan, const struct output *o)
 {
-	char *rec = inputs_record(plan, o->record), *out = path_join(plan->out_dir, o->name);
+	char *rec = inputs_record(plan->out_dir, o->record), *out = path_join(plan->out_dir, o->name);
 	int ret = inputs_save_published(&o->in, rec, out);
 	free(rec);
 	free(out);
@@ -214,7 +214,7 @@ static int publish_all(const struct build *b, const struct output *img, const st
 int stage_image(struct build *b)
 {
 	const struct plan *plan = b->plan;
-	char *log = build_log(b, "image"), *sbom_rec = inputs_record(plan, "sbom");
+	char *log = build_log(b, "image"), *sbom_rec = inputs_record(plan->out_dir, "sbom");
 	char *sbom_out = path_join(plan->out_dir, "sbom.spdx.json");
 	struct output img, iso;
 	struct sbom_doc sbom;

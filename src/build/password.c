@@ -228,7 +228,7 @@ int password_root_hash(const struct plan *plan, char **hash)
 			(unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
 			st.st_ctim.tv_nsec);
-	*hash = memo_get(plan, key, NULL);
+	*hash = memo_get(plan->cache_dir, key, NULL);
 	if (*hash && password_hash_problem(*hash)) {
 		free(*hash);
 		*hash = NULL;
@@ -238,7 +238,7 @@ int password_root_hash(const struct plan *plan, char **hash)
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		if (*hash)
-			memo_put(plan, key, NULL, *hash);
+			memo_put(plan->cache_dir, key, NULL, *hash);
 	}
 	free(key);
 	return *hash ? 0 : -1;

@@ -67,22 +67,6 @@ static char *makefile_version(const char *tree)
 	return ret;
 }
 
-/* The SHA-256 of a big file that only a package upgrade changes (a kernel source tarball
- * is 140 MB), remembered while the file is unchanged. */
-static int sha256_remembered(const struct plan *plan, const char *path, char out[65])
-{
-	const char *deps[] = {path, NULL};
-	char *key = xasprintf("sha256 1 %s", path), *sum = memo_get(plan, key, deps);
-	int ret = 0;
-	if (sum && strlen(sum) == 64 && strspn(sum, "0123456789abcdef") == 64)
-		memcpy(out, sum, 65);
-	else if ((ret = sha256_file(path, out)) == 0)
-		memo_put(plan, key, deps, out);
-	free(sum);
-	free(key);
-	return ret;
-}
-
 /* A package whose file came from the build host, waiting for dpkg's answer. */
 struct pending {
 	size_t pkg;       /* index in the document */
@@ -249,7 +233,7 @@ static struct spdx_pkg *debian_kernel_source(struct gather *g)
 	if (file_exists(tarball)) {
 		p = host_pkg(g, "linux-source", "linux", tarball, "the build host's tarball", 1);
 		p->file = xstrdup(base_name(tarball));
-		if (sha256_remembered(g->plan, tarball, p->sha256) < 0)
+		if (memo_sha256(g->plan->cache_dir, tarball, 0, p->sha256) < 0)
 			p = NULL;
 	} else {
 		p = spdx_add(g->s, "linux-source", "linux");
@@ -661,7 +645,7 @@ void sbom_doc_release(struct sbom_doc *doc)
 
 int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc *doc)
 {
-	char *path = path_join(plan->out_dir, "sbom.spdx.json"), *rec = inputs_record(plan, "sbom");
+	char *path = path_join(plan->out_dir, "sbom.spdx.json"), *rec = inputs_record(plan->out_dir, "sbom");
 	char *name = xasprintf("mkdistro-%s", plan->hostname);
 	struct inputs *key = &doc->key;
 	struct spdx s;

@@ -162,53 +162,19 @@ static char *entry_id(const char *dir)
 }
 
 /* Same file, same identity: device, inode, size, modification and change times. */
-static int same_identity(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* The size and SHA-256 of the file at path, into p.  With use_memo, the sum is remembered
- * (memo.h) with the file's identity and read again only when that changed: a build with
+ * with the file's identity and read again only when that changed (memo_sha256): a build with
  * nothing changed must not read a 140 MB tarball to check it.  Returns 0 or -1 (reported). */
 static int file_sum(const struct plan *plan, const char *path, int use_memo,
 		    struct lockfile_pin *p)
 {
-	const char *deps[] = {path, NULL};
-	char *key = xasprintf("sha256 1 %s", path), *known = NULL;
-	struct stat before, after;
-	int ret = -1;
-
-	if (stat(path, &before) < 0) {
-		error_errno("cannot read '%s'", path);
-		goto out;
-	}
-	if (!S_ISREG(before.st_mode)) {
-		error("source '%s' is not a regular file", path);
-		goto out;
-	}
-	p->size = (uint64_t)before.st_size;
-	if (use_memo && (known = memo_get(plan, key, deps)) && strlen(known) == 64) {
-		memcpy(p->sha256, known, 65);
-		ret = 0;
-		goto out;
-	}
-	info("  hashing %s", path);
-	if (sha256_file(path, p->sha256) < 0)
-		goto out;
-	/* A sum remembered for the identity after a change would vouch for the new bytes. */
-	if (stat(path, &after) < 0 || !same_identity(&before, &after)) {
-		error("'%s' changed while it was being hashed", path);
-		goto out;
-	}
-	if (use_memo)
-		memo_put(plan, key, deps, p->sha256);
-	ret = 0;
-out:
-	free(key);
-	free(known);
-	return ret;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return error_errno("cannot read '%s'", path);
+	if (!S_ISREG(st.st_mode))
+		return error("source '%s' is not a regular file", path);
+	p->size = (uint64_t)st.st_size;
+	return memo_sha256(use_memo ? plan->cache_dir : NULL, path, 1, p->sha256);
 }
 
 static const char *base_name(const char *path)
@@ -353,14 +319,14 @@ static int deb_tarball(const struct plan *plan, const char *pkg, struct lockfile
 	t->xdir = xasprintf("%s/%s-x", dl, pkg);
 	free(t->path);
 	t->path = xasprintf("%s/usr/src/%s", t->xdir, t->name);
-	known = memo_get(plan, key, deps);
+	known = memo_get(plan->cache_dir, key, deps);
 	if (!known || sscanf(known, "%" SCNu64 " %64s", &t->actual.size, t->actual.sha256) != 2 ||
 	    strlen(t->actual.sha256) != 64) {
 		if (extract_deb(t->deb, t->xdir, log) < 0 || file_sum(plan, t->path, 0, &t->actual) < 0)
 			goto out;
 		free(known);
 		known = xasprintf("%" PRIu64 " %s", t->actual.size, t->actual.sha256);
-		memo_put(plan, key, deps, known);
+		memo_put(plan->cache_dir, key, deps, known);
 	}
 	ret = 0;
 out:

@@ -9,11 +9,11 @@
 int stage_cached(const struct plan *plan, const struct stage_cache *sc, const struct inputs *in,
 		 char **entry, int *cached)
 {
-	char key[65], *rec = sc->what ? inputs_record(plan, sc->record) : NULL, *tmp = NULL;
+	char key[65], *rec = sc->what ? inputs_record(plan->out_dir, sc->record) : NULL, *tmp = NULL;
 	int ret = -1;
 
 	inputs_key(in, key);
-	*entry = cache_entry(plan, sc->kind, key);
+	*entry = cache_entry(plan->cache_dir, sc->kind, key);
 	*cached = cache_complete(*entry);
 	if (*cached) {
 		cache_touch(*entry);
@@ -29,7 +29,7 @@ int stage_cached(const struct plan *plan, const struct stage_cache *sc, const st
 			goto out;
 		}
 		if (sc->keep)
-			cache_prune(plan, sc->kind, sc->keep);
+			cache_prune(plan->cache_dir, sc->kind, sc->keep);
 	}
 	ret = rec ? inputs_save(in, rec) : 0;
 out:

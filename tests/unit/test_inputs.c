@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "build/cache.h"
+#include "build/config.h"
 #include "build/inputs.h"
 #include "build/memo.h"
 #define TMP_DIR "tests/tmp/inputs"
@@ -192,7 +193,7 @@ static void damaged_entries(void **state)
 	plan.cache_dir = xstrdup(TMP_DIR "/cache");
 	put("bzImage", "kernel bytes");
 	put("config", "CONFIG_X=y\n");
-	entry = cache_entry(&plan, "kernel", "k1");
+	entry = cache_entry(plan.cache_dir, "kernel", "k1");
 	assert_int_equal(cache_complete(entry), 0); /* not there: not complete, no message */
 	assert_int_equal(store(entry, files, modes, 2), 0);
 	assert_int_equal(cache_complete(entry), 1);
@@ -218,7 +219,7 @@ static void damaged_entries(void **state)
 	/* a half-written one (<key>.tmp, never renamed) is not seen at all */
 	assert_int_equal(mkdir_p(TMP_DIR "/cache/kernel/k2.tmp", 0755), 0);
 	free(entry);
-	entry = cache_entry(&plan, "kernel", "k2");
+	entry = cache_entry(plan.cache_dir, "kernel", "k2");
 	assert_int_equal(cache_complete(entry), 0);
 	free(entry);
 	free(plan.cache_dir);
@@ -240,7 +241,7 @@ static void prune(void **state)
 	}
 	assert_int_equal(mkdir_p(TMP_DIR "/cache/initrd/k9.tmp", 0755), 0);
 	cache_touch(TMP_DIR "/cache/initrd/k0"); /* used now: the newest */
-	cache_prune(&plan, "initrd", 2);
+	cache_prune(plan.cache_dir, "initrd", 2);
 	assert_int_equal(is_dir(TMP_DIR "/cache/initrd/k0"), 1);
 	assert_int_equal(is_dir(TMP_DIR "/cache/initrd/k4"), 1);
 	assert_int_equal(is_dir(TMP_DIR "/cache/initrd/k3"), 0);
@@ -259,15 +260,50 @@ static void memo(void **state)
 	memset(&plan, 0, sizeof(plan));
 	plan.cache_dir = xstrdup(TMP_DIR "/cache");
 	put("dep", "v1");
-	assert_null(memo_get(&plan, "gcc --version", deps));
-	memo_put(&plan, "gcc --version", deps, "gcc 12");
-	got = memo_get(&plan, "gcc --version", deps);
+	assert_null(memo_get(plan.cache_dir, "gcc --version", deps));
+	memo_put(plan.cache_dir, "gcc --version", deps, "gcc 12");
+	got = memo_get(plan.cache_dir, "gcc --version", deps);
 	assert_string_equal(got, "gcc 12");
 	free(got);
-	assert_null(memo_get(&plan, "ld --version", deps)); /* another key */
+	assert_null(memo_get(plan.cache_dir, "ld --version", deps)); /* another key */
 	put("dep", "v2"); /* the program was replaced: asked again */
-	assert_null(memo_get(&plan, "gcc --version", deps));
+	assert_null(memo_get(plan.cache_dir, "gcc --version", deps));
 	free(plan.cache_dir);
+}
+
+/* A file's SHA-256, read once while it is unchanged (a 140 MB tarball in a no-op build). */
+static void memo_sum(void **state)
+{
+	static const char *const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	const char *cache = TMP_DIR "/cache";
+	struct stderr_capture c;
+	char sum[65], msg[512];
+	(void)state;
+	fresh();
+	put("tarball", "abc");
+	stderr_begin(&c);
+	assert_int_equal(memo_sha256(cache, TMP_DIR "/tarball", 1, sum), 0);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_string_equal(sum, abc);
+	assert_string_equal(msg, "  hashing " TMP_DIR "/tarball\n");
+	/* remembered: not read again, and nothing said */
+	memset(sum, '0', 64);
+	stderr_begin(&c);
+	assert_int_equal(memo_sha256(cache, TMP_DIR "/tarball", 1, sum), 0);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_string_equal(sum, abc);
+	assert_string_equal(msg, "");
+	/* changed: read again */
+	put("tarball", "abd");
+	stderr_begin(&c);
+	assert_int_equal(memo_sha256(cache, TMP_DIR "/tarball", 0, sum), 0);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_string_not_equal(sum, abc);
+	assert_string_equal(msg, "");
+	/* no cache: read every time, remembered nowhere */
+	remove_tree(cache);
+	assert_int_equal(memo_sha256(NULL, TMP_DIR "/tarball", 0, sum), 0);
+	assert_int_equal(file_exists(cache), 0);
 }
 
 int main(void)
@@ -277,7 +313,7 @@ int main(void)
 		cmocka_unit_test(damaged_record),
 		cmocka_unit_test(names_and_keys), cmocka_unit_test(tree_and_published),
 		cmocka_unit_test(damaged_entries), cmocka_unit_test(prune),
-		cmocka_unit_test(memo),
+		cmocka_unit_test(memo), cmocka_unit_test(memo_sum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
