@@ -120,28 +120,29 @@ static char *slug(const char *s)
 	return r;
 }
 
+/* The source tree made in tmp becomes the cache entry dir, with what it was made from
+ * recorded as id. */
+static int seal_entry(const char *tmp, const char *dir, const char *id)
+{
+	char *idfile = path_join(tmp, ".mkdistro-id");
+	int ret = write_file_atomic(idfile, id, strlen(id), 0644);
+	if (!ret && rename(tmp, dir) < 0)
+		ret = error_errno("cannot rename '%s' to '%s'", tmp, dir);
+	free(idfile);
+	return ret;
+}
+
 /* Unpack archive as cache entry dir (atomically: dir.tmp, then rename) and record id. */
 static int unpack_entry(const char *archive, const char *dir, const char *id)
 {
 	char *tmp = xasprintf("%s.tmp", dir);
-	char *idfile = path_join(tmp, ".mkdistro-id");
-	int ret = -1;
-	if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0)
-		goto out;
-	if (unpack_archive(archive, tmp) < 0)
-		goto out;
-	if (write_file_atomic(idfile, id, strlen(id), 0644) < 0)
-		goto out;
-	if (rename(tmp, dir) < 0) {
-		error_errno("cannot rename '%s' to '%s'", tmp, dir);
-		goto out;
-	}
-	ret = 0;
-out:
+	int ret = remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0 || unpack_archive(archive, tmp) < 0 ||
+			  seal_entry(tmp, dir, id) < 0
+		  ? -1
+		  : 0;
 	if (ret)
 		remove_tree(tmp);
 	free(tmp);
-	free(idfile);
 	return ret;
 }
 
@@ -527,18 +528,7 @@ static int extract_source(const char *tmp, const char *dsc, const char *dir, con
 			  const char *log)
 {
 	const char *extract[] = {"dpkg-source", "-x", base_name(dsc), NULL};
-	char *idfile = path_join(tmp, ".mkdistro-id");
-	int ret = -1;
-	if (run(extract, tmp, log) < 0 || write_file_atomic(idfile, id, strlen(id), 0644) < 0)
-		goto out;
-	if (rename(tmp, dir) < 0) {
-		error_errno("cannot rename '%s' to '%s'", tmp, dir);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(idfile);
-	return ret;
+	return run(extract, tmp, log) < 0 ? -1 : seal_entry(tmp, dir, id);
 }
 
 /* Fetch debian:PACKAGE into the cache entry dir (made in tmp first), as out->id: downloaded
