@@ -30,7 +30,8 @@ mkd() {
 # only DIR NAME: DIR holds NAME and nothing else (no temporary left beside it)
 only() { test "$(ls -A "$1")" = "$2"; }
 
-check "--help names export" bash -c "'$MKDISTRO' --help | grep -q '^  export vdi|vmdk|qcow2 '"
+check "--help names export" bash -c "'$MKDISTRO' --help | grep -q '^  export  '"
+check "export --help gives its usage" bash -c "'$MKDISTRO' export --help | grep -q '^usage: mkdistro \[-C DIR\] export vdi|vmdk|qcow2 '"
 check "the man page documents export" grep -q '^\.B export vdi' "$(dirname "$0")/../../mkdistro.1"
 
 # ---- each format: converted, checked by qemu-img, the same bytes twice ----
