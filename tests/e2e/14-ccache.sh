@@ -1,8 +1,8 @@
 #!/bin/bash
 # ccache, an unprivileged build, and a kernel built twice (issue 6).  The tests' whole build
-# cache is removed (rm -rf) and the project test 10 built (with ccache = yes) is built again
-# by an unprivileged user, at the same cache path, from the ccache test 10's cold build
-# filled.  The kernel, BusyBox and image must be byte-identical to root's.
+# cache is removed (rm -rf) and the shared project (lib.sh, with ccache = yes) is built again
+# by an unprivileged user, at the same cache path, from the ccache that the first, cold
+# kernel build filled.  The kernel, BusyBox and image must be byte-identical to root's.
 #
 # Issue 6 asks for a ccache-warm kernel in at most 0.3 of the cold time; bench/run checks
 # that target (a cold and a ccache-warm build in one run).  With every compile a ccache hit,
@@ -23,11 +23,14 @@ case "$MKDISTRO_CACHE" in
 "$MKDISTRO_TEST_TMP"/*) ;;
 *) echo "not ok - MKDISTRO_CACHE ($MKDISTRO_CACHE) is not the tests' own cache; not removing it"; exit 1 ;;
 esac
-P=$MKDISTRO_TEST_TMP/proj
+need_project || finish
+P=$PROJ
 
-# The cold time: test 10's, or, when test 10 found the kernel in the cache, a cold build here
+# A ccache that holds this kernel's compiles at this cache path, and the cold build's time:
+# kept by the first, cold build (10-build-boot.sh or need_project); when the kernel came
+# from the cache instead, a cold build here with an empty ccache fills it
 if [ ! -s "$MKDISTRO_TEST_TMP/kernel-cold-seconds" ]; then
-	echo "# no cold build recorded by test 10: a cold build with an empty ccache first"
+	echo "# no cold kernel build recorded: a cold build with an empty ccache first"
 	rm -rf "$MKDISTRO_CACHE" "$CCACHE_DIR"
 	"$MKDISTRO" -C "$P" build > "$T/cold.txt" 2>&1
 	check "cold build with an empty ccache" test $? -eq 0

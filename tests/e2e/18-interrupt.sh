@@ -5,7 +5,7 @@
 # leaves no cache entry.  A kernel build killed while make runs takes its
 # make with it; a second build of the same project meanwhile fails at once, naming the
 # lock; a full output disk (a small tmpfs over out/) is a clear error that keeps the last
-# image.  On a copy of the project test 10 built (kernel and BusyBox in the cache).
+# image.  On a copy of the shared project (lib.sh: kernel and BusyBox in the cache).
 #
 # The fast stages (a tenth of a second each) cannot be hit by timing: MKDISTRO_FAULT=NAME
 # makes mkdistro send itself the signal at the start of stage NAME, or at "publish", just
@@ -15,7 +15,8 @@ T=$MKDISTRO_TEST_TMP/interrupt
 P=$T/p
 rm -rf "$T"
 mkdir -p "$T"
-cp -a "$MKDISTRO_TEST_TMP/proj" "$P"
+need_project || finish
+cp -a "$PROJ" "$P"
 sha() { sha256sum < "$1" | cut -c1-64; }
 img=$P/out/mkdistro.img
 # Temporary files anywhere in out/ or the cache, and a work directory left in out/

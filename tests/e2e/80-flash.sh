@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 fixture=$(dirname "$0")/flash-fixture.sh
 T=$MKDISTRO_TEST_TMP/flash
-P=$MKDISTRO_TEST_TMP/proj
+P=$PROJ
 export MTOOLS_SKIP_CHECK=1
 exec < /dev/null # the tool must never find a terminal or a stray answer on stdin
 M=1048576
@@ -17,6 +17,7 @@ if [ "$(id -u)" != 0 ] || ! losetup -f > /dev/null 2>&1; then
 	not_ok "needs root and loop devices"
 	finish
 fi
+need_project || finish
 
 # Mounts, swaps and loop devices left by a run that died, then a clean directory
 stale() {
@@ -433,12 +434,6 @@ done
 # The real image on C (80 MiB): random bytes past the image, then a GPT whose backup header
 # sits in the last sector; the flash must wipe that and leave the bytes in between alone
 real=$P/out/mkdistro.img
-if [ ! -f "$real" ]; then
-	echo "# no $real: building one"
-	{ [ -f "$P/mkdistro.conf" ] || "$MKDISTRO" init "$P"; } > "$T/build.txt" 2>&1 &&
-		"$MKDISTRO" -C "$P" build >> "$T/build.txt" 2>&1
-	check "build the project's image" test -f "$real"
-fi
 if [ -f "$real" ]; then
 	size=$(stat -c %s "$real")
 	csize=$((size + 16 * M))
