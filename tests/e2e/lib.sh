@@ -8,6 +8,10 @@ export MKDISTRO_CACHE="${MKDISTRO_CACHE:-$MKDISTRO_TEST_TMP/cache}"
 export SOURCE_DATE_EPOCH=946684800
 # and their own ccache (the first, cold kernel build fills it; 14-ccache.sh rebuilds from it)
 export CCACHE_DIR="${CCACHE_DIR:-$MKDISTRO_TEST_TMP/ccache}"
+# The test build (make test-build): the program with its fault points and test fixtures
+# (MKDISTRO_FAULT, MKDISTRO_TEST_*), which the installed one has none of.  Only the tests
+# that inject faults run it; the others run $MKDISTRO.
+export MKDISTRO_TESTBUILD="${MKDISTRO_TESTBUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tests/mkdistro-test}"
 # The shared project: the default one (mkdistro init) with ccache = yes, built by
 # need_project.  Tests read it, and change only copies of it (cp -a).
 PROJ=$MKDISTRO_TEST_TMP/proj
@@ -45,6 +49,12 @@ boot() {
 		not_ok "$name (exit $rc)"
 		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
 	fi
+}
+# need_testbuild: the test build is there; else not ok, saying how to make it, and 1
+need_testbuild() {
+	[ -x "$MKDISTRO_TESTBUILD" ] && return 0
+	not_ok "the test build $MKDISTRO_TESTBUILD is there (make test-build)"
+	return 1
 }
 # default_project DIR: a new project in DIR as the shared one is made (mkdistro init, then
 # ccache on, so that a cold kernel build fills the tests' ccache)
