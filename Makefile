@@ -3,6 +3,9 @@
 #   make            build ./mkdistro
 #   make demo       install missing Debian packages, build the default image, boot it
 #   make check      install what the tests need, run every test
+#   make test-build the test build, tests/mkdistro-test: the program with its fault points
+#                   and test fixtures (MKDISTRO_FAULT, MKDISTRO_TEST_*), which the installed
+#                   one has none of; the e2e tests that inject faults run it
 #   make bench      run every benchmark under bench/ (needs root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check-unit the unit and golden tests only (tests/run unit), without the long
@@ -56,6 +59,32 @@ src/%.o: src/%.c $(HDRS)
 tests/unit/test_%: tests/unit/test_%.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
+# The test build: the same sources compiled again with MKDISTRO_TESTING into a directory of
+# its own (never mixed with the objects above), which turns on the fault points and test
+# fixtures (sys/interrupt.h, src/flash/).  It finds the default project files in this
+# checkout, and is never installed.
+TEST_BIN     = tests/mkdistro-test
+TEST_OBJDIR  = tests/obj
+TEST_CFLAGS  = $(ALL_CFLAGS) -DMKDISTRO_TESTING
+TEST_OBJS   := $(TEST_OBJDIR)/mkdistro.o $(patsubst src/%.c,$(TEST_OBJDIR)/%.o,$(SRCS))
+
+$(TEST_BIN): $(TEST_OBJS)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TEST_OBJDIR)/mkdistro.o: mkdistro.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(TEST_OBJDIR)/build/project.o: src/build/project.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DMKDISTRO_DATADIR='"$(CURDIR)"' -c -o $@ $<
+
+$(TEST_OBJDIR)/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+test-build: $(TEST_BIN)
+
 # Debian packages that mkdistro and its tests need; installed when missing.
 deps:
 	@scripts/install-deps
@@ -64,7 +93,7 @@ demo: deps mkdistro
 	./mkdistro build
 	./mkdistro test
 
-check: deps mkdistro $(UNIT_BINS)
+check: deps mkdistro $(TEST_BIN) $(UNIT_BINS)
 	@tests/run
 
 # Each executable bench/* prints its numbers and exits non-zero when it misses its target;
@@ -83,7 +112,7 @@ check-unit: $(UNIT_BINS)
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 asan: clean
-	$(MAKE) SANFLAGS='$(ASAN_FLAGS)' CFLAGS='-O1 -g' all $(UNIT_BINS)
+	$(MAKE) SANFLAGS='$(ASAN_FLAGS)' CFLAGS='-O1 -g' all $(TEST_BIN) $(UNIT_BINS)
 
 # The fuzz harnesses link src/ built again with clang, into its own directory (never mixed
 # with the gcc objects above), instrumented for libFuzzer.
@@ -128,8 +157,8 @@ install: mkdistro
 	cp -R rootfs syslinux $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) $(FUZZ_BINS) .datadir
-	rm -rf $(FUZZ_OBJDIR) tests/fuzz/scratch
+	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) $(FUZZ_BINS) $(TEST_BIN) .datadir
+	rm -rf $(FUZZ_OBJDIR) $(TEST_OBJDIR) tests/fuzz/scratch
 	rm -rf $(filter-out tests/tmp/cache,$(wildcard tests/tmp/*))
 
 # and the tests' scratch tree under /var/tmp, when tests/run put it there (named as it names it)
@@ -138,4 +167,4 @@ distclean: clean
 
 FORCE:
 
-.PHONY: all deps demo check check-unit bench asan fuzz fuzz-build fuzz-cc install clean distclean FORCE
+.PHONY: all deps demo check check-unit test-build bench asan fuzz fuzz-build fuzz-cc install clean distclean FORCE

@@ -18,6 +18,13 @@
 #include "sys/fs.h"
 #include "sys/log.h"
 
+/* The system's tables, and in the test build the fixtures that may stand in for them. */
+enum table { TABLE_SYSFS, TABLE_MOUNTINFO, TABLE_SWAPS };
+static const char *const table_real[] = {"/sys", "/proc/self/mountinfo", "/proc/swaps"};
+
+#ifdef MKDISTRO_TESTING
+static const char *const table_env[] = {"MKDISTRO_TEST_SYSFS", "MKDISTRO_TEST_MOUNTINFO",
+					"MKDISTRO_TEST_SWAPS"};
 static int test_tables;
 
 void blkdev_allow_test_tables(int allow)
@@ -25,15 +32,21 @@ void blkdev_allow_test_tables(int allow)
 	test_tables = allow;
 }
 
-static const char *table_path(const char *env, const char *dflt)
+static const char *table_path(enum table t)
 {
-	const char *p = test_tables ? getenv(env) : NULL;
-	return p && *p ? p : dflt;
+	const char *p = test_tables ? getenv(table_env[t]) : NULL;
+	return p && *p ? p : table_real[t];
 }
+#else
+static const char *table_path(enum table t)
+{
+	return table_real[t];
+}
+#endif
 
 static const char *sysfs_root(void)
 {
-	return table_path("MKDISTRO_TEST_SYSFS", "/sys");
+	return table_path(TABLE_SYSFS);
 }
 
 /* The sysfs directory of device number dev, resolved (malloc'd), or NULL. */
@@ -238,7 +251,7 @@ static int on_disk(const struct blkdev *d, dev_t dev)
 static int scan_mounts(struct blkdev *d)
 {
 	static const char *const critical[] = {"/", "/boot", "/usr", "/home"};
-	const char *path = table_path("MKDISTRO_TEST_MOUNTINFO", "/proc/self/mountinfo");
+	const char *path = table_path(TABLE_MOUNTINFO);
 	struct libmnt_table *tb = mnt_new_table_from_file(path);
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
@@ -271,7 +284,7 @@ static int scan_mounts(struct blkdev *d)
 /* Swap areas on the disk: a partition or the disk itself, or a swap file on one. */
 static int scan_swaps(struct blkdev *d)
 {
-	const char *path = table_path("MKDISTRO_TEST_SWAPS", "/proc/swaps");
+	const char *path = table_path(TABLE_SWAPS);
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;

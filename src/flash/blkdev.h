@@ -6,8 +6,9 @@
  * /proc/self/mountinfo and /proc/swaps (read with libmount), and from stat().  Nothing is
  * opened for writing here; flashsafe.c turns the facts into refusals.
  *
- * Tests point the reads elsewhere: MKDISTRO_TEST_SYSFS (a directory used instead of /sys),
- * MKDISTRO_TEST_MOUNTINFO and MKDISTRO_TEST_SWAPS (files used instead of the /proc ones).
+ * The test build (MKDISTRO_TESTING) can point the reads elsewhere: MKDISTRO_TEST_SYSFS (a
+ * directory used instead of /sys), MKDISTRO_TEST_MOUNTINFO and MKDISTRO_TEST_SWAPS (files
+ * used instead of the /proc ones).  The installed program reads only the system's tables.
  */
 #ifndef MKDISTRO_BLKDEV_H
 #define MKDISTRO_BLKDEV_H
@@ -52,9 +53,11 @@ struct blkdev {
 	                   * BLKDEV_IMAGE_BACKS: it is this loop device's backing file */
 };
 
+#ifdef MKDISTRO_TESTING
 /* Let MKDISTRO_TEST_SYSFS, MKDISTRO_TEST_MOUNTINFO and MKDISTRO_TEST_SWAPS replace the
  * system's tables (off by default; flash allows it only for loop devices). */
 void blkdev_allow_test_tables(int allow);
+#endif
 
 /* Gather the facts about path (which may be anything: a missing path or a regular file is
  * described, not an error).  image (may be NULL) is the file about to be written, to find

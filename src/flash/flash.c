@@ -112,18 +112,6 @@ static int confirm(const struct blkdev *d)
 	return ok ? 0 : error("confirmation did not match: nothing was written to %s", d->path);
 }
 
-/* Tests swap the device here, between the checks and the open. */
-static void test_before_open(int hooks)
-{
-	const char *cmd = hooks ? getenv("MKDISTRO_TEST_BEFORE_OPEN") : NULL;
-	if (cmd && *cmd) {
-		const char *argv[] = {"sh", "-c", cmd, NULL};
-		struct child c = CHILD_INIT;
-		c.argv = argv;
-		spawn_run(&c);
-	}
-}
-
 /* The same disk as when it was checked: its sequence number (new at every plug-in, so a
  * stick swapped for another disk that got the same name and number is caught), identity
  * and size, and still nothing to refuse it for. */
@@ -240,22 +228,52 @@ static void rate(char *out, size_t len, uint64_t bytes, const char *verb, double
 		 s > 0 ? (double)bytes / s / 1e6 : 0.0);
 }
 
-/* The MKDISTRO_TEST_* hooks work only when the target is a loop device, so a variable left
- * set by accident cannot change what a real disk looks like. */
+/* ---- test hooks: in the test build only (MKDISTRO_TESTING) ----
+ *
+ * The MKDISTRO_TEST_* variables (blkdev.h's fixtures, flashio.h's faults, and a command run
+ * before the open) work only when the target is a loop device, so that a variable left set
+ * by accident cannot change what a real disk looks like.  The installed program has none of
+ * this code: there test_hooks() is 0 and test_before_open() nothing. */
+#ifdef MKDISTRO_TESTING
+/* Whether the hooks are on for device; turns blkdev's fixtures on with them. */
 static int test_hooks(const char *device)
 {
 	extern char **environ;
 	struct stat st;
-	int set = 0;
+	int set = 0, on = 0;
 	for (char **e = environ; *e; e++)
 		set |= !strncmp(*e, "MKDISTRO_TEST_", 14);
-	if (!set)
-		return 0;
-	if (stat(device, &st) == 0 && S_ISBLK(st.st_mode) && major(st.st_rdev) == LOOP_MAJOR)
-		return 1;
-	warning("ignoring the MKDISTRO_TEST_* variables: they are for tests on loop devices");
+	if (set && stat(device, &st) == 0 && S_ISBLK(st.st_mode) && major(st.st_rdev) == LOOP_MAJOR)
+		on = 1;
+	else if (set)
+		warning("ignoring the MKDISTRO_TEST_* variables: they are for tests on loop devices");
+	blkdev_allow_test_tables(on);
+	return on;
+}
+
+/* Tests swap the device here, between the checks and the open. */
+static void test_before_open(int hooks)
+{
+	const char *cmd = hooks ? getenv("MKDISTRO_TEST_BEFORE_OPEN") : NULL;
+	if (cmd && *cmd) {
+		const char *argv[] = {"sh", "-c", cmd, NULL};
+		struct child c = CHILD_INIT;
+		c.argv = argv;
+		spawn_run(&c);
+	}
+}
+#else
+static int test_hooks(const char *device)
+{
+	(void)device;
 	return 0;
 }
+
+static void test_before_open(int hooks)
+{
+	(void)hooks;
+}
+#endif
 
 int flash_run(const struct flash_opts *o)
 {
@@ -268,7 +286,6 @@ int flash_run(const struct flash_opts *o)
 	buf_init(&why);
 	memset(&d, 0, sizeof(d));
 	f.test_hooks = test_hooks(o->device);
-	blkdev_allow_test_tables(f.test_hooks);
 	if ((f.img_fd = open_image(o->image, &f.img_size)) < 0)
 		goto out;
 	if (blkdev_inspect(&d, o->device, o->image) < 0) {

@@ -21,80 +21,6 @@
 #include "sys/log.h"
 #include "sys/spawn.h"
 
-/* ---- faults, for tests only ----
- *
- * MKDISTRO_TEST_FLASH_FAULT=KIND@OFFSET[,KIND@OFFSET...], OFFSET a byte of the image:
- *   eio      the write that covers OFFSET fails with EIO
- *   enodev   from OFFSET on, every write, read and fsync fails with ENODEV (a pulled stick)
- *   short    the write that covers OFFSET writes only half of its sectors
- *   stall    the write that covers OFFSET hangs (until a signal, or the watchdog)
- *   corrupt  after the write and before the verify, the byte at OFFSET is flipped on the
- *            device itself
- *   readeio  the verify read that covers OFFSET fails with EIO
- *   exec     when the write reaches OFFSET, `sh -c "$MKDISTRO_TEST_FLASH_EXEC"` runs
- */
-enum fault_kind { F_EIO, F_ENODEV, F_SHORT, F_STALL, F_CORRUPT, F_READEIO, F_EXEC };
-static const char *const fault_names[] = {"eio",     "enodev",  "short", "stall",
-					  "corrupt", "readeio", "exec"};
-struct fault {
-	enum fault_kind kind;
-	uint64_t at;
-	int fired;
-};
-static struct fault faults[16];
-static size_t n_faults;
-
-static int fault_parse(int hooks)
-{
-	const char *spec = hooks ? getenv("MKDISTRO_TEST_FLASH_FAULT") : NULL;
-	char *copy, *save = NULL;
-	int ret = 0;
-
-	n_faults = 0;
-	if (!spec || !*spec)
-		return 0;
-	copy = xstrdup(spec);
-	for (char *t = strtok_r(copy, ",", &save); t && !ret; t = strtok_r(NULL, ",", &save)) {
-		char *at = strchr(t, '@'), *end;
-		size_t k;
-		if (at)
-			*at++ = '\0';
-		for (k = 0; k < sizeof(fault_names) / sizeof(fault_names[0]); k++)
-			if (!strcmp(t, fault_names[k]))
-				break;
-		if (!at || k == sizeof(fault_names) / sizeof(fault_names[0]) ||
-		    n_faults == sizeof(faults) / sizeof(faults[0])) {
-			ret = error("MKDISTRO_TEST_FLASH_FAULT: cannot use '%s'", t);
-			break;
-		}
-		faults[n_faults] = (struct fault){(enum fault_kind)k, strtoull(at, &end, 0), 0};
-		if (*end || !*at)
-			ret = error("MKDISTRO_TEST_FLASH_FAULT: bad offset '%s'", at);
-		n_faults++;
-	}
-	free(copy);
-	return ret;
-}
-
-/* The unfired fault of that kind whose offset lies in [off, off + n), if any. */
-static struct fault *fault_at(enum fault_kind kind, uint64_t off, size_t n)
-{
-	for (size_t i = 0; i < n_faults; i++)
-		if (faults[i].kind == kind && !faults[i].fired && faults[i].at >= off &&
-		    faults[i].at - off < n)
-			return &faults[i];
-	return NULL;
-}
-
-/* Whether the stick counts as pulled out for I/O ending past off + n. */
-static int fault_pulled(uint64_t off, size_t n)
-{
-	for (size_t i = 0; i < n_faults; i++)
-		if (faults[i].kind == F_ENODEV && faults[i].at < off + n)
-			return 1;
-	return 0;
-}
-
 /* ---- the watchdog ---- */
 
 static struct {
@@ -233,6 +159,144 @@ static void progress_show(struct progress *p, int end)
 	bar_open = !end;
 }
 
+/* ---- faults: in the test build only (MKDISTRO_TESTING) ----
+ *
+ * MKDISTRO_TEST_FLASH_FAULT=KIND@OFFSET[,KIND@OFFSET...], OFFSET a byte of the image:
+ *   eio      the write that covers OFFSET fails with EIO
+ *   enodev   from OFFSET on, every write, read and fsync fails with ENODEV (a pulled stick)
+ *   short    the write that covers OFFSET writes only half of its sectors
+ *   stall    the write that covers OFFSET hangs (until a signal, or the watchdog)
+ *   corrupt  after the write and before the verify, the byte at OFFSET is flipped on the
+ *            device itself
+ *   readeio  the verify read that covers OFFSET fails with EIO
+ *   exec     when the write reaches OFFSET, `sh -c "$MKDISTRO_TEST_FLASH_EXEC"` runs
+ * The installed program has none of this: there no fault ever fires.
+ */
+enum fault_kind { F_EIO, F_ENODEV, F_SHORT, F_STALL, F_CORRUPT, F_READEIO, F_EXEC };
+
+#ifdef MKDISTRO_TESTING
+static const char *const fault_names[] = {"eio",     "enodev",  "short", "stall",
+					  "corrupt", "readeio", "exec"};
+struct fault {
+	enum fault_kind kind;
+	uint64_t at;
+	int fired;
+};
+static struct fault faults[16];
+static size_t n_faults;
+
+static int fault_parse(int hooks)
+{
+	const char *spec = hooks ? getenv("MKDISTRO_TEST_FLASH_FAULT") : NULL;
+	char *copy, *save = NULL;
+	int ret = 0;
+
+	n_faults = 0;
+	if (!spec || !*spec)
+		return 0;
+	copy = xstrdup(spec);
+	for (char *t = strtok_r(copy, ",", &save); t && !ret; t = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(t, '@'), *end;
+		size_t k;
+		if (at)
+			*at++ = '\0';
+		for (k = 0; k < sizeof(fault_names) / sizeof(fault_names[0]); k++)
+			if (!strcmp(t, fault_names[k]))
+				break;
+		if (!at || k == sizeof(fault_names) / sizeof(fault_names[0]) ||
+		    n_faults == sizeof(faults) / sizeof(faults[0])) {
+			ret = error("MKDISTRO_TEST_FLASH_FAULT: cannot use '%s'", t);
+			break;
+		}
+		faults[n_faults] = (struct fault){(enum fault_kind)k, strtoull(at, &end, 0), 0};
+		if (*end || !*at)
+			ret = error("MKDISTRO_TEST_FLASH_FAULT: bad offset '%s'", at);
+		n_faults++;
+	}
+	free(copy);
+	return ret;
+}
+
+/* Whether an unfired fault of that kind lies in [off, off + n); it fires (once). */
+static int fault_hit(enum fault_kind kind, uint64_t off, size_t n)
+{
+	for (size_t i = 0; i < n_faults; i++)
+		if (faults[i].kind == kind && !faults[i].fired && faults[i].at >= off &&
+		    faults[i].at - off < n) {
+			faults[i].fired = 1;
+			return 1;
+		}
+	return 0;
+}
+
+/* Whether the stick counts as pulled out for I/O ending past off + n. */
+static int fault_pulled(uint64_t off, size_t n)
+{
+	for (size_t i = 0; i < n_faults; i++)
+		if (faults[i].kind == F_ENODEV && faults[i].at < off + n)
+			return 1;
+	return 0;
+}
+
+/* The exec fault, once a write reaches its offset (end: where the write ends). */
+static void fault_exec(uint64_t end)
+{
+	if (fault_hit(F_EXEC, 0, end)) {
+		const char *cmd = getenv("MKDISTRO_TEST_FLASH_EXEC");
+		const char *argv[] = {"sh", "-c", cmd ? cmd : "", NULL};
+		struct child c = CHILD_INIT;
+		c.argv = argv;
+		spawn_run(&c);
+	}
+}
+
+/* Flip the bytes that corrupt faults name, on the device itself. */
+static int fault_corrupt(struct flashio *f, char *b)
+{
+	for (size_t i = 0; i < n_faults; i++) {
+		uint64_t at = faults[i].at, sec = at / f->sector * f->sector;
+		if (faults[i].kind != F_CORRUPT)
+			continue;
+		if (pread(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector)
+			return bar_break(), error_errno("test fault: cannot read byte %" PRIu64, at);
+		b[at - sec] ^= 0x5a;
+		if (pwrite(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector ||
+		    fsync(f->dev_fd) < 0)
+			return bar_break(), error_errno("test fault: cannot change byte %" PRIu64, at);
+	}
+	return 0;
+}
+#else
+static int fault_parse(int hooks)
+{
+	(void)hooks;
+	return 0;
+}
+
+static int fault_hit(enum fault_kind kind, uint64_t off, size_t n)
+{
+	(void)kind, (void)off, (void)n;
+	return 0;
+}
+
+static int fault_pulled(uint64_t off, size_t n)
+{
+	(void)off, (void)n;
+	return 0;
+}
+
+static void fault_exec(uint64_t end)
+{
+	(void)end;
+}
+
+static int fault_corrupt(struct flashio *f, char *b)
+{
+	(void)f, (void)b;
+	return 0;
+}
+#endif
+
 /* ---- I/O ---- */
 
 /* Told to stop (interrupt.h): say where, and what that leaves on the stick. */
@@ -274,37 +338,26 @@ static int read_image(struct flashio *f, char *b, uint64_t off, size_t n)
 	return 0;
 }
 
+/* pwrite(2), through the faults */
 static ssize_t fault_pwrite(struct flashio *f, const char *b, size_t n, uint64_t off)
 {
-	struct fault *x;
-	if ((x = fault_at(F_EXEC, 0, off + n)) != NULL) {
-		const char *cmd = getenv("MKDISTRO_TEST_FLASH_EXEC");
-		const char *argv[] = {"sh", "-c", cmd ? cmd : "", NULL};
-		struct child c = CHILD_INIT;
-		x->fired = 1;
-		c.argv = argv;
-		spawn_run(&c);
-	}
+	fault_exec(off + n);
 	if (fault_pulled(off, n)) {
 		errno = ENODEV;
 		return -1;
 	}
-	if ((x = fault_at(F_EIO, off, n)) != NULL) {
-		x->fired = 1;
+	if (fault_hit(F_EIO, off, n)) {
 		errno = EIO;
 		return -1;
 	}
-	if ((x = fault_at(F_STALL, off, n)) != NULL) {
-		x->fired = 1;
+	if (fault_hit(F_STALL, off, n)) {
 		while (!interrupted())
 			pause();
 		errno = EINTR;
 		return -1;
 	}
-	if ((x = fault_at(F_SHORT, off, n)) != NULL && n > f->sector) {
-		x->fired = 1;
+	if (n > f->sector && fault_hit(F_SHORT, off, n))
 		n = n / 2 / f->sector * f->sector;
-	}
 	return pwrite(f->dev_fd, b, n, (off_t)off);
 }
 
@@ -488,36 +541,17 @@ out:
 	return ret;
 }
 
-/* Flip the bytes that corrupt faults name, on the device itself. */
-static int fault_corrupt(struct flashio *f, char *b)
-{
-	for (size_t i = 0; i < n_faults; i++) {
-		uint64_t at = faults[i].at, sec = at / f->sector * f->sector;
-		if (faults[i].kind != F_CORRUPT)
-			continue;
-		if (pread(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector)
-			return bar_break(), error_errno("test fault: cannot read byte %" PRIu64, at);
-		b[at - sec] ^= 0x5a;
-		if (pwrite(f->dev_fd, b, f->sector, (off_t)sec) != (ssize_t)f->sector ||
-		    fsync(f->dev_fd) < 0)
-			return bar_break(), error_errno("test fault: cannot change byte %" PRIu64, at);
-	}
-	return 0;
-}
-
 static int dev_read(struct flashio *f, char *b, size_t n, uint64_t off)
 {
 	size_t got = 0;
 	while (got < n) {
 		ssize_t r;
-		struct fault *x;
 		if (interrupted())
 			return stopped(f, "verifying", off + got);
 		if (fault_pulled(off + got, n - got)) {
 			errno = ENODEV;
 			r = -1;
-		} else if ((x = fault_at(F_READEIO, off + got, n - got)) != NULL) {
-			x->fired = 1;
+		} else if (fault_hit(F_READEIO, off + got, n - got)) {
 			errno = EIO;
 			r = -1;
 		} else {

@@ -18,9 +18,10 @@
  * seconds, since a stick pulled out mid-write can otherwise hang.  SIGINT, SIGTERM and SIGHUP
  * stop the work between two writes.
  *
- * Tests inject faults with MKDISTRO_TEST_FLASH_FAULT=KIND@OFFSET[,...] (offsets in bytes of
- * the image; kinds eio, enodev, short, stall, corrupt, readeio, exec), in the spirit of git's
- * GIT_TEST_* variables; see the comment at fault_parse() in flashio.c.
+ * The test build (MKDISTRO_TESTING) injects faults with
+ * MKDISTRO_TEST_FLASH_FAULT=KIND@OFFSET[,...] (offsets in bytes of the image; kinds eio,
+ * enodev, short, stall, corrupt, readeio, exec), in the spirit of git's GIT_TEST_*
+ * variables; see the faults section of flashio.c.  The installed program has no faults.
  */
 #ifndef MKDISTRO_FLASHIO_H
 #define MKDISTRO_FLASHIO_H
@@ -41,7 +42,7 @@ struct flashio {
 	unsigned sector;       /* logical sector size: writes are multiples of it */
 	int progress;          /* draw a progress bar on stderr */
 	unsigned stall_s;      /* watchdog limit; 0: 20 */
-	int test_hooks;        /* honour MKDISTRO_TEST_FLASH_FAULT (loop devices only) */
+	int test_hooks;        /* honour MKDISTRO_TEST_FLASH_FAULT (test build, loop devices) */
 	/* results */
 	double write_s, verify_s;
 	char sha256[65];       /* of the image, after a successful verify */

@@ -67,6 +67,7 @@ int interrupt_check(void)
 	return -1;
 }
 
+#ifdef MKDISTRO_TESTING
 void interrupt_fault_point(const char *name)
 {
 	const char *f = getenv("MKDISTRO_FAULT");
@@ -76,6 +77,7 @@ void interrupt_fault_point(const char *name)
 	kill(getpid(), !f[n] ? SIGINT : !strcmp(f + n, ":TERM") ? SIGTERM
 			 : !strcmp(f + n, ":HUP") ? SIGHUP : SIGINT);
 }
+#endif
 
 /* The child table is changed with the signals blocked, so that the handler never sees a
  * half-written slot. */

@@ -22,11 +22,19 @@ void interrupt_init(int restart);
 int interrupted(void);
 /* -1, reported once as "interrupted by SIGINT", when a signal came; else 0. */
 int interrupt_check(void);
-/* For the tests: when the environment has MKDISTRO_FAULT=NAME (or NAME:TERM, NAME:HUP),
- * mkdistro sends itself SIGINT (SIGTERM, SIGHUP) here, at the point named NAME: the start of
- * a build stage (its name), "publish", just before the new image replaces the old, or
- * "unpack", once an archive's first member is extracted. */
+/* A fault point, for the test build only (MKDISTRO_TESTING, make tests/mkdistro-test): when
+ * the environment has MKDISTRO_FAULT=NAME (or NAME:TERM, NAME:HUP), the program sends itself
+ * SIGINT (SIGTERM, SIGHUP) here, at the point named NAME: the start of a build stage (its
+ * name), "publish", just before the new image replaces the old, or "unpack", once an
+ * archive's first member is extracted.  In the installed program it is nothing at all. */
+#ifdef MKDISTRO_TESTING
 void interrupt_fault_point(const char *name);
+#else
+static inline void interrupt_fault_point(const char *name)
+{
+	(void)name;
+}
+#endif
 /* Pass signals on to pid while it runs (spawn.c calls these). */
 void interrupt_add_child(pid_t pid);
 void interrupt_remove_child(pid_t pid);

@@ -2,13 +2,14 @@
 # Incremental builds (issue 6): each stage is keyed by all its inputs, a rebuild says what
 # it redid and which input changed, a build with nothing changed redoes nothing, the same
 # inputs give the same bytes again, and a damaged cache entry is found and made again.
-# Works on a copy of the project test 10 built (its kernel and BusyBox are in the cache).
+# Works on a copy of the shared project (lib.sh: its kernel and BusyBox are in the cache).
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/incremental
 P=$T/p
 rm -rf "$T"
 mkdir -p "$T"
-cp -a "$MKDISTRO_TEST_TMP/proj" "$P"
+need_project || finish
+cp -a "$PROJ" "$P"
 rm -rf "$P/out"
 sed -i 's/^level = .*/level = 6/' "$P/mkdistro.conf" # the default, written out
 sha() { sha256sum < "$1" | cut -c1-64; }

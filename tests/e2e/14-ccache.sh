@@ -1,16 +1,13 @@
 #!/bin/bash
 # ccache, an unprivileged build, and a kernel built twice (issue 6).  The tests' whole build
-# cache is removed (rm -rf) and the project test 10 built (with ccache = yes) is built again
-# by an unprivileged user, at the same cache path, from the ccache test 10's cold build
-# filled.  The kernel, BusyBox and image must be byte-identical to root's.
+# cache is removed (rm -rf) and the shared project (lib.sh, with ccache = yes) is built again
+# by an unprivileged user, at the same cache path, from the ccache that the first, cold
+# kernel build filled.  The kernel must be compiled from ccache, and the kernel, BusyBox and
+# image must be byte-identical to root's.
 #
-# Issue 6 asks for a ccache-warm kernel in at most 0.3 of the cold time; bench/run checks
-# that target (a cold and a ccache-warm build in one run).  With every compile a ccache hit,
-# what is left is Kbuild's own work per object (a shell, fixdep) and the links; on the 2-core
-# development VM the warm kernel took 110 s against 476 s cold, and later 32 s against 210 s
-# on a faster one.  Timings
-# flake on a shared machine, so the check here is only that ccache at least halves the
-# kernel build; the ratio is printed.
+# How much time ccache saves is a speed target: bench/run checks it (a cold and a
+# ccache-warm build in one run, against issue 6's 0.3), as every speed target is checked, and
+# not a timed test here, which fails when the machine is busy.  The ratio is printed.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/ccache-test
 rm -rf "$T"
@@ -23,11 +20,14 @@ case "$MKDISTRO_CACHE" in
 "$MKDISTRO_TEST_TMP"/*) ;;
 *) echo "not ok - MKDISTRO_CACHE ($MKDISTRO_CACHE) is not the tests' own cache; not removing it"; exit 1 ;;
 esac
-P=$MKDISTRO_TEST_TMP/proj
+need_project || finish
+P=$PROJ
 
-# The cold time: test 10's, or, when test 10 found the kernel in the cache, a cold build here
+# A ccache that holds this kernel's compiles at this cache path, and the cold build's time:
+# kept by the first, cold build (10-build-boot.sh or need_project); when the kernel came
+# from the cache instead, a cold build here with an empty ccache fills it
 if [ ! -s "$MKDISTRO_TEST_TMP/kernel-cold-seconds" ]; then
-	echo "# no cold build recorded by test 10: a cold build with an empty ccache first"
+	echo "# no cold kernel build recorded: a cold build with an empty ccache first"
 	rm -rf "$MKDISTRO_CACHE" "$CCACHE_DIR"
 	"$MKDISTRO" -C "$P" build > "$T/cold.txt" 2>&1
 	check "cold build with an empty ccache" test $? -eq 0
@@ -61,12 +61,12 @@ warm=$(kernel_seconds "$T/warm.txt")
 as_user ccache --show-stats > "$T/stats.txt" 2>&1
 sed 's/^/    /' "$T/stats.txt"
 hits=$(sed -n 's/^ *Hits: *\([0-9]*\).*/\1/p' "$T/stats.txt" | head -n 1)
-check "ccache served compiles (hits: ${hits:-none})" test "${hits:-0}" -gt 100
-echo "# ccache-warm kernel build: $warm s; cold: $cold s"
-ratio=$(awk -v w="$warm" -v c="$cold" 'BEGIN { printf "%.2f", w / c }')
-echo "# ccache-warm / cold kernel build: $ratio (issue 6 target: 0.30)"
-check "ccache-warm kernel build at most half the cold one ($warm s vs $cold s: $ratio)" \
-	awk -v w="$warm" -v c="$cold" 'BEGIN { exit !(w > 0 && w <= 0.5 * c) }'
+misses=$(sed -n 's/^ *Misses: *\([0-9]*\).*/\1/p' "$T/stats.txt" | head -n 1)
+# all but a few of the compiles (at most 1 %) are hits
+check "ccache served the compiles (hits: ${hits:-none}, misses: ${misses:-none})" \
+	awk -v h="${hits:-0}" -v m="${misses:-1}" 'BEGIN { exit !(h > 100 && m <= 0.01 * (h + m)) }'
+ratio=$(awk -v w="$warm" -v c="$cold" 'BEGIN { if (c > 0) printf "%.2f", w / c; else print "?" }')
+echo "# ccache-warm kernel build: $warm s; cold: $cold s; ratio $ratio (not checked here: bench/run checks issue 6's 0.30)"
 check "the kernel built twice (root, then $user from ccache) is byte-identical" \
 	test "$(sha "$T/p/out/stick/boot/kernel/main.lk")" = "$kernel0"
 bb=$(sed -n 's/^mkdistro: built: \(.*busybox\)$/\1/p;s/^mkdistro: .*BusyBox: //p' "$T/p/out/log/busybox.log" | head -n 1)

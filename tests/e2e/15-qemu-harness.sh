@@ -5,20 +5,22 @@
 # does not: a bogus label, a time limit, the exit status of a command, the transcript.
 # About 30 s with TCG.
 #
-# Kernel and initrd: MKDISTRO_TEST_KERNEL / MKDISTRO_TEST_INITRD, by default the ones that
-# 10-build-boot.sh built with a cpio initrd (kept in $MKDISTRO_TEST_TMP/cpio-stick).  The
-# initrd must give a shell on the serial console.
+# Kernel and initrd: MKDISTRO_TEST_KERNEL / MKDISTRO_TEST_INITRD, by default those of the
+# shared project (lib.sh), with its cpio initrd.  The initrd must give a shell on the serial
+# console.
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 T=$MKDISTRO_TEST_TMP/qemu-harness
-S=$MKDISTRO_TEST_TMP/cpio-stick
-K=${MKDISTRO_TEST_KERNEL:-$S/boot/kernel/main.lk}
-I=${MKDISTRO_TEST_INITRD:-$S/boot/initrd/main.gz}
 rm -rf "$T"
 mkdir -p "$T"
 export MTOOLS_SKIP_CHECK=1 MKDISTRO_ACCEL=tcg
+if [ -z "${MKDISTRO_TEST_KERNEL:-}" ] || [ -z "${MKDISTRO_TEST_INITRD:-}" ]; then
+	need_project || finish
+fi
+K=${MKDISTRO_TEST_KERNEL:-$PROJ/out/stick/boot/kernel/main.lk}
+I=${MKDISTRO_TEST_INITRD:-$PROJ/out/stick/boot/initrd/main.gz}
 if [ ! -f "$K" ] || [ ! -f "$I" ]; then
-	not_ok "needs a kernel and an initrd (run 10-build-boot.sh, or set MKDISTRO_TEST_KERNEL and MKDISTRO_TEST_INITRD)"
+	not_ok "needs a kernel and an initrd ($K, $I)"
 	finish
 fi
 

@@ -5,17 +5,20 @@
 # leaves no cache entry.  A kernel build killed while make runs takes its
 # make with it; a second build of the same project meanwhile fails at once, naming the
 # lock; a full output disk (a small tmpfs over out/) is a clear error that keeps the last
-# image.  On a copy of the project test 10 built (kernel and BusyBox in the cache).
+# image.  On a copy of the shared project (lib.sh: kernel and BusyBox in the cache).
 #
-# The fast stages (a tenth of a second each) cannot be hit by timing: MKDISTRO_FAULT=NAME
-# makes mkdistro send itself the signal at the start of stage NAME, or at "publish", just
-# before the new image would replace the old (interrupt.h).
+# The fast stages (a tenth of a second each) cannot be hit by timing: in the test build
+# ($MKDISTRO_TESTBUILD), MKDISTRO_FAULT=NAME makes mkdistro send itself the signal at the
+# start of stage NAME, or at "publish", just before the new image would replace the old
+# (interrupt.h).  Everything else runs the program as installed ($MKDISTRO).
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/interrupt
 P=$T/p
 rm -rf "$T"
 mkdir -p "$T"
-cp -a "$MKDISTRO_TEST_TMP/proj" "$P"
+need_testbuild || finish
+need_project || finish
+cp -a "$PROJ" "$P"
 sha() { sha256sum < "$1" | cut -c1-64; }
 img=$P/out/mkdistro.img
 # Temporary files anywhere in out/ or the cache, and a work directory left in out/
@@ -39,7 +42,7 @@ for point in sources kernel busybox rootfs lint initrd stick image publish; do
 	case $((n % 3)) in 0) sig=INT code=130 ;; 1) sig=TERM code=143 ;; 2) sig=HUP code=129 ;; esac
 	n=$((n + 1))
 	echo "$point $sig" > "$P/rootfs/etc/interrupted"
-	MKDISTRO_FAULT=$point:$sig "$MKDISTRO" -C "$P" build > "$T/$point.txt" 2>&1
+	MKDISTRO_FAULT=$point:$sig "$MKDISTRO_TESTBUILD" -C "$P" build > "$T/$point.txt" 2>&1
 	rc=$?
 	if [ $rc -eq $code ] && contains "$T/$point.txt" "^mkdistro: interrupted by SIG$sig\$" &&
 		test "$(sha "$img")" = "$img0" && clean; then
@@ -109,7 +112,7 @@ bbentry=$MKDISTRO_CACHE/src/tarball-${bbsha:0:16}
 rm -rf "$bbentry" "$bbentry.tmp"
 sed -i "s|^source = debian:busybox|source = $T/bb.tar.bz2\nsha256 = $bbsha|" "$Q/mkdistro.conf"
 lock0=$(sha "$Q/mkdistro.lock")
-MKDISTRO_FAULT=unpack "$MKDISTRO" -C "$Q" lock --update > "$T/unpack.txt" 2>&1
+MKDISTRO_FAULT=unpack "$MKDISTRO_TESTBUILD" -C "$Q" lock --update > "$T/unpack.txt" 2>&1
 rc=$?
 if [ $rc -eq 130 ] && contains "$T/unpack.txt" "^mkdistro: interrupted by SIGINT\$" &&
 	contains "$T/unpack.txt" "unpacking $T/bb.tar.bz2" && test ! -e "$bbentry" &&

@@ -1,19 +1,14 @@
 #!/bin/bash
 # Bad input: each case gives a clear error (file:line where there is one), a non-zero exit,
-# and leaves the previous out/mkdistro.img intact.  Runs after 10-build-boot.sh, whose
-# project and image it reuses.
+# and leaves the previous out/mkdistro.img intact.  On a copy of the shared project (lib.sh),
+# built.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/bad-input
-P=$MKDISTRO_TEST_TMP/proj
 B=$T/proj
 rm -rf "$T"
 mkdir -p "$T"
-if [ ! -f "$P/out/mkdistro.img" ]; then
-	not_ok "needs the image built by 10-build-boot.sh"
-	finish
-fi
-cp -a "$P" "$B"
-sed -i 's/^format = ext2/format = cpio/; s/^size = 8000/size = 5000/' "$B/mkdistro.conf"
+need_project || finish
+cp -a "$PROJ" "$B"
 img=$B/out/mkdistro.img
 sum=$(sha256sum < "$img")
 good_conf=$(cat "$B/mkdistro.conf")

@@ -1,20 +1,16 @@
 #!/bin/bash
-# End to end: `mkdistro lint` on the project test 10 built (every stage it needs is cached, so
-# it takes seconds), then on a copy with initrd variants broken on the root filesystem side:
+# End to end: `mkdistro lint` on the shared project (lib.sh; every stage it needs is cached,
+# so it takes seconds), then on a copy with initrd variants broken on the root filesystem side:
 # lint names each problem, and a build fails before it writes anything, leaving the previous
 # image as it was.  The kernel-side rules are unit-tested (tests/unit/test_lint.c): breaking
 # kernel.config here would rebuild the kernel.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/lint-e2e
-P=$MKDISTRO_TEST_TMP/proj
+P=$PROJ
 B=$T/proj
 rm -rf "$T"
 mkdir -p "$T"
-
-if [ ! -f "$P/out/mkdistro.img" ]; then
-	not_ok "the project built by tests/e2e/10-build-boot.sh is there ($P)"
-	finish
-fi
+need_project || finish
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 
 "$MKDISTRO" -C "$P" lint > "$T/ok.out" 2> "$T/ok.err"
@@ -40,8 +36,8 @@ printf '#!/bin/bash\necho hello\n' > "$B/script/usr/bin/hello"
 chmod 755 "$B/script/usr/bin/hello"
 { cat "$B/rootfs/etc/inittab"; echo '::once:/usr/bin/missing-tool --now'; } > "$B/script/etc/inittab"
 lines=$(wc -l < "$B/script/etc/inittab")
-# (cpio, whatever test 10 left: a stacked initrd needs it, and the kernel starts /init)
-sed -i 's/^format *=.*/format = cpio/' "$B/mkdistro.conf"
+# (cpio, as the shared project has it: a stacked initrd needs it, and the kernel starts /init)
+check "the copy's initrd is cpio" grep -q '^format = cpio$' "$B/mkdistro.conf"
 printf '\n[initrd.noinit]\noverlay = noinit\n\n[initrd.script]\noverlay = script\nstack = yes\n' \
 	>> "$B/mkdistro.conf"
 img=$(sum "$B/out/mkdistro.img")

@@ -9,7 +9,8 @@ T=$MKDISTRO_TEST_TMP/valgrind
 P=$T/p
 rm -rf "$T"
 mkdir -p "$T"
-cp -a "$MKDISTRO_TEST_TMP/proj" "$P"
+need_project || finish
+cp -a "$PROJ" "$P"
 rm -rf "$P/out"
 echo "valgrind $$ $(date +%s.%N)" > "$P/rootfs/etc/valgrind"
 # vg NAME WANT ARGS...: mkdistro ARGS under valgrind, exiting WANT
@@ -33,5 +34,5 @@ vg lint 0 -C "$P" lint
 vg unpack 0 initrd unpack "$P/out/stick/boot/initrd/main.gz" "$T/unpacked"
 vg pack 0 initrd pack "$T/unpacked" "$T/main.gz"
 # the images differ (the new file): exit 1, as diff(1)
-vg diff 1 diff "$MKDISTRO_TEST_TMP/proj/out/mkdistro.img" "$P/out/mkdistro.img"
+vg diff 1 diff "$PROJ/out/mkdistro.img" "$P/out/mkdistro.img"
 finish

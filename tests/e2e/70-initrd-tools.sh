@@ -1,17 +1,15 @@
 #!/bin/bash
 # mkdistro initrd unpack/pack: lossless, byte-identical round trips of mkdistro's own
 # initrds (gzip and plain), a cpio(1) archive with hard links, device nodes and a FIFO made
-# by root, and refusal of every member that would land outside the directory.
+# by root, and refusal of every member that would land outside the directory.  The initrds
+# are the shared project's (lib.sh, cpio) and that of a copy built with an ext2 one.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/initrd-tools
 craft=$(dirname "$0")/craft-cpio.py
 rm -rf "$T"
 mkdir -p "$T"
-main=$MKDISTRO_TEST_TMP/cpio-stick/boot/initrd/main.gz
-if [ ! -f "$main" ]; then
-	not_ok "needs the initrd built by 10-build-boot.sh"
-	finish
-fi
+need_project || finish
+main=$PROJ/out/stick/boot/initrd/main.gz
 
 # mkdistro's own initrd, gzip-compressed: unpack, pack, the same bytes
 "$MKDISTRO" initrd unpack "$main" "$T/main" > "$T/out.txt" 2>&1
@@ -35,8 +33,14 @@ for level in 1 4 9 12; do
 		cmp "$T/l$level.gz" "$T/l$level-again.gz"
 done
 
-# An ext2 initrd (10-build-boot.sh ends with one): the same, through libext2fs
-ext2=$MKDISTRO_TEST_TMP/proj/out/stick/boot/initrd/main.gz
+# An ext2 initrd (as 10-build-boot.sh builds one): the same, through libext2fs
+cp -a "$PROJ" "$T/ext2proj"
+sed -i 's/^format = cpio$/format = ext2/; s/^size = 5000$/size = 8000/' "$T/ext2proj/mkdistro.conf"
+"$MKDISTRO" -C "$T/ext2proj" build > "$T/ext2build.txt" 2>&1
+rc=$?
+check "a copy of the project builds with an ext2 initrd" test $rc -eq 0 -a -n "$(grep '^format = ext2$' "$T/ext2proj/mkdistro.conf")"
+[ $rc -eq 0 ] || tail -n 15 "$T/ext2build.txt" | sed 's/^/    /'
+ext2=$T/ext2proj/out/stick/boot/initrd/main.gz
 "$MKDISTRO" initrd unpack "$ext2" "$T/ext2" > "$T/out.txt" 2>&1
 check "unpack an ext2 initrd without root or a mount" bash -c "test $? -eq 0 && grep -q '^ext2 [0-9]*\$' '$T/ext2/.mkdistro-initrd' && test -x '$T/ext2/bin/busybox'"
 check "ext2: device nodes and owners are in the list" bash -c "grep -q '^nod-c dev/console 0600 0 0 946684800 [0-9]* 1 5 1\$' '$T/ext2/.mkdistro-initrd'"

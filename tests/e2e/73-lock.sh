@@ -6,9 +6,9 @@
 #
 # Part 1 stands alone: small local tarballs as sources (a kernel "tree" without a Makefile,
 # so that the build, once past the sources, stops at once in the kernel stage; nothing is
-# compiled).  Part 2 uses the real Debian sources of the project that 10-build-boot.sh built
-# (and its cache), with every stage cached, and tampers with the lock file's pins instead of
-# the system's files.
+# compiled).  Part 2 uses the real Debian sources of the shared project (lib.sh), on a copy,
+# with every stage cached, and tampers with the lock file's pins instead of the system's
+# files.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/lock
 P=$T/p
@@ -165,13 +165,9 @@ exit $fails
 ) || fails=$((fails + $?))
 
 # ---- Part 2: the real Debian sources, every stage cached ----
-R=$MKDISTRO_TEST_TMP/proj
-if [ ! -f "$R/out/mkdistro.img" ]; then
-	not_ok "part 2 needs the project built by 10-build-boot.sh"
-	finish
-fi
+need_project || finish
 Q=$T/real
-cp -a "$R" "$Q"
+cp -a "$PROJ" "$Q"
 rm -f "$Q/mkdistro.lock"
 "$MKDISTRO" -C "$Q" build > "$T/out.txt" 2>&1
 check "a Debian-sourced project: the build passes and pins kernel and BusyBox" bash -c \

@@ -3,12 +3,14 @@
 # a loop device dressed up as a USB stick by a fake /sys (flash-fixture.sh) gets the image,
 # verified, its stale GPT backup wiped; injected faults (EIO, a pulled stick, a stall, a
 # corrupted byte, Ctrl-C, a device that shrinks) all end in failure, never in "done:"; and the
-# flashed loop device boots in QEMU as a USB stick.  Needs root and loop devices; the real
-# disk behind / is only ever given to --dry-run.
+# flashed loop device boots in QEMU as a USB stick.  The fixtures and faults (MKDISTRO_TEST_*)
+# exist only in the test build, which this test runs; the program as installed ignores
+# every one of them.  Needs root and loop devices; the real disk behind / is only ever
+# given to --dry-run.
 . "$(dirname "$0")/lib.sh"
 fixture=$(dirname "$0")/flash-fixture.sh
 T=$MKDISTRO_TEST_TMP/flash
-P=$MKDISTRO_TEST_TMP/proj
+P=$PROJ
 export MTOOLS_SKIP_CHECK=1
 exec < /dev/null # the tool must never find a terminal or a stray answer on stdin
 M=1048576
@@ -17,6 +19,12 @@ if [ "$(id -u)" != 0 ] || ! losetup -f > /dev/null 2>&1; then
 	not_ok "needs root and loop devices"
 	finish
 fi
+need_testbuild || finish
+need_project || finish
+# the program as installed, for the checks that it has no test hooks; the test build for
+# everything else
+INSTALLED=$MKDISTRO
+MKDISTRO=$MKDISTRO_TESTBUILD
 
 # Mounts, swaps and loop devices left by a run that died, then a clean directory
 stale() {
@@ -430,15 +438,39 @@ for sig in INT:130 TERM:143 HUP:129; do
 		"test $rc -eq $want && grep -q 'interrupted by SIG$sig' '$out' && grep -q 'stopped writing' '$out' && ! grep -q 'done: ' '$out' && awk 'BEGIN { exit !($secs < 30) }'"
 done
 
+# The program as installed has no test hooks: with every MKDISTRO_TEST_* variable set it
+# looks at the real /sys, /proc/self/mountinfo and /proc/swaps, runs no command, and injects
+# no fault (the test build honours each of these on a loop device, as the checks above show)
+random "$B"
+env "$usbB" "$INSTALLED" flash --dry-run --yes "$img" "$B" > "$T/log/installed-sysfs.txt" 2>&1
+rc=$?
+check "installed: MKDISTRO_TEST_SYSFS is ignored (a loop device is refused: not removable)" bash -c \
+	"test $rc -eq 1 && grep -q 'not removable and not a USB stick or SD card' '$T/log/installed-sysfs.txt'"
+printf '26 1 %s / / rw,relatime - ext4 %s rw\n' "$(cat "/sys/class/block/$b/dev")" "$B" > "$T/mountinfo-b"
+printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n%s\tpartition\t15996\t\t0\t\t-2\n' "$B" > "$T/swaps-b"
+# installed NAME VAR=VALUE...: the installed program flashes B (--force: a loop device) with
+# those variables set, and succeeds, verified, the image on the stick, saying nothing of them
+installed() {
+	local name=$1 log=$T/log/installed-$1.txt
+	shift
+	random "$B"
+	env "$@" "$INSTALLED" flash --yes --force "$img" "$B" > "$log" 2>&1
+	rc=$?
+	check "installed: $name: the flash succeeds and verifies" bash -c \
+		"test $rc -eq 0 && grep -Eq 'verified: sha256 [0-9a-f]{64} matches' '$log' && cmp -s -n $((8 * M)) '$img' '$B' && ! grep -q MKDISTRO_TEST_ '$log'"
+	[ $rc -eq 0 ] || sed 's/^/    /' "$log" | tail -n 8
+}
+rm -f "$T/before-open-ran" "$T/exec-ran"
+installed "commands" "$usbB" MKDISTRO_TEST_BEFORE_OPEN="touch $T/before-open-ran" \
+	MKDISTRO_TEST_FLASH_FAULT="exec@0" MKDISTRO_TEST_FLASH_EXEC="touch $T/exec-ran"
+check "installed: no command from MKDISTRO_TEST_BEFORE_OPEN or MKDISTRO_TEST_FLASH_EXEC ran" \
+	test ! -e "$T/before-open-ran" -a ! -e "$T/exec-ran"
+installed "tables and faults" MKDISTRO_TEST_MOUNTINFO="$T/mountinfo-b" MKDISTRO_TEST_SWAPS="$T/swaps-b" \
+	MKDISTRO_TEST_FLASH_FAULT="eio@$M,corrupt@$((2 * M)),stall@$((4 * M))"
+
 # The real image on C (80 MiB): random bytes past the image, then a GPT whose backup header
 # sits in the last sector; the flash must wipe that and leave the bytes in between alone
 real=$P/out/mkdistro.img
-if [ ! -f "$real" ]; then
-	echo "# no $real: building one"
-	{ [ -f "$P/mkdistro.conf" ] || "$MKDISTRO" init "$P"; } > "$T/build.txt" 2>&1 &&
-		"$MKDISTRO" -C "$P" build >> "$T/build.txt" 2>&1
-	check "build the project's image" test -f "$real"
-fi
 if [ -f "$real" ]; then
 	size=$(stat -c %s "$real")
 	csize=$((size + 16 * M))

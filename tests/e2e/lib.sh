@@ -1,12 +1,20 @@
 # tests/e2e/lib.sh: helpers for the end-to-end tests (sourced).
-# Each check prints "ok - NAME" or "not ok - NAME"; tests/run counts them.
+# Each check prints "ok - NAME" or "not ok - NAME"; tests/run counts them.  Each test runs
+# on its own: what it needs from another (the shared project) it gets from need_project.
 set -u
+: "${MKDISTRO:?}" "${MKDISTRO_TEST_TMP:?}"
 # The tests keep their own build cache (a fresh clone builds the kernel once, cold).
 export MKDISTRO_CACHE="${MKDISTRO_CACHE:-$MKDISTRO_TEST_TMP/cache}"
-: "${MKDISTRO:?}" "${MKDISTRO_TEST_TMP:?}"
 export SOURCE_DATE_EPOCH=946684800
-# and their own ccache (test 10's cold build fills it; 14-ccache.sh rebuilds from it)
+# and their own ccache (the first, cold kernel build fills it; 14-ccache.sh rebuilds from it)
 export CCACHE_DIR="${CCACHE_DIR:-$MKDISTRO_TEST_TMP/ccache}"
+# The test build (make test-build): the program with its fault points and test fixtures
+# (MKDISTRO_FAULT, MKDISTRO_TEST_*), which the installed one has none of.  Only the tests
+# that inject faults run it; the others run $MKDISTRO.
+export MKDISTRO_TESTBUILD="${MKDISTRO_TESTBUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tests/mkdistro-test}"
+# The shared project: the default one (mkdistro init) with ccache = yes, built by
+# need_project.  Tests read it, and change only copies of it (cp -a).
+PROJ=$MKDISTRO_TEST_TMP/proj
 fails=0
 
 ok() { echo "ok - $*"; }
@@ -41,4 +49,51 @@ boot() {
 		not_ok "$name (exit $rc)"
 		tail -n 25 "$T/boot.txt" | sed 's/^/    /'
 	fi
+}
+# need_testbuild: the test build is there; else not ok, saying how to make it, and 1
+need_testbuild() {
+	[ -x "$MKDISTRO_TESTBUILD" ] && return 0
+	not_ok "the test build $MKDISTRO_TESTBUILD is there (make test-build)"
+	return 1
+}
+# default_project DIR: a new project in DIR as the shared one is made (mkdistro init, then
+# ccache on, so that a cold kernel build fills the tests' ccache)
+default_project() {
+	"$MKDISTRO" init "$1" && sed -i 's/^ccache = no$/ccache = yes/' "$1/mkdistro.conf" &&
+		grep -q '^ccache = yes$' "$1/mkdistro.conf"
+}
+# cold_kernel LOG: when the build in LOG compiled the kernel cold through ccache (its sources
+# unpacked into an empty cache), keep the kernel stage's time for 14-ccache.sh
+cold_kernel() {
+	if grep -q '^  unpacking .*linux-source' "$1" && grep -q '^  make -j[0-9]* bzImage (ccache)' "$1"; then
+		kernel_seconds "$1" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
+	fi
+}
+# need_project: $PROJ is the default project, built and current.  It is made anew when it is
+# missing or differs from a new default project (the defaults changed, or an older run left
+# another), then built: a no-op when it is current, seconds when the kernel and BusyBox are in
+# the tests' cache, and once, cold, when they are not.  Else not ok, and 1.
+need_project() {
+	local fresh=$MKDISTRO_TEST_TMP/proj.new log=$MKDISTRO_TEST_TMP/proj.build.txt t0=$SECONDS
+	rm -rf "$fresh"
+	if ! default_project "$fresh" > "$log" 2>&1; then
+		not_ok "the shared project: mkdistro init $fresh"
+		sed 's/^/    /' "$log"
+		return 1
+	fi
+	if ! diff -r -q -x out -x mkdistro.lock "$fresh" "$PROJ" > /dev/null 2>&1; then
+		rm -rf "$PROJ"
+		mv "$fresh" "$PROJ"
+		echo "# the shared project: made anew in $PROJ"
+	fi
+	rm -rf "$fresh"
+	[ -f "$PROJ/out/mkdistro.img" ] ||
+		echo "# the shared project: building it (a kernel not in the cache takes minutes); log: $log"
+	if ! "$MKDISTRO" -C "$PROJ" build > "$log" 2>&1; then
+		not_ok "the shared project builds ($PROJ)"
+		tail -n 20 "$log" | sed 's/^/    /'
+		return 1
+	fi
+	cold_kernel "$log"
+	echo "# the shared project: built, current ($((SECONDS - t0)) s)"
 }
