@@ -140,7 +140,7 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	const char *toolchain = kbuild_toolchain(plan);
 	if (!toolchain)
 		return -1;
-	inputs_add(in, "stage", "kernel 2");
+	inputs_add(in, "stage", "kernel 3");
 	inputs_add(in, "source", "%s", src->id);
 	inputs_add(in, "base", "%s", plan->kernel_base);
 	inputs_add(in, "arch", "x86_64");
@@ -170,6 +170,7 @@ static int make_kernel(void *ctx, const char *dir)
 	const struct kernel_job *j = ctx;
 	const char *targets[] = {"bzImage", NULL};
 	char *objdir = cache_build_dir(j->plan->cache_dir, "kernel", j->src->id), *cmd = NULL;
+	char *version = NULL;
 	struct kernel_kbuild kk;
 	struct kconfig resolved;
 	struct wrap w = {0};
@@ -192,6 +193,14 @@ static int make_kernel(void *ctx, const char *dir)
 		kk.vars[1] = "cmd_check_local_export=";
 	cmd = cmd_skipping_empty(j->src->tree);
 	kk.vars[kk.vars[1] ? 2 : 1] = cmd;
+	/* Kbuild numbers each link (#N in uname -v and the banner) from the build tree's
+	 * .version, so a kernel's bytes would depend on what the shared tree linked before.
+	 * Without the file the link is #1, as in a cold tree.  (KBUILD_BUILD_VERSION=1 is not
+	 * the same: 6.1 then also writes it into init/version.o's weak banner, where a cold
+	 * tree's has none.) */
+	version = path_join(objdir, ".version");
+	if (remove_tree(version) < 0)
+		goto out;
 	info("  make -j%u bzImage%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
 	     *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
 	if (kbuild_make(&kk.k, targets) == 0)
@@ -201,6 +210,7 @@ out:
 	wrap_release(&w);
 	free(objdir);
 	free(cmd);
+	free(version);
 	return ret;
 }
 
