@@ -7,13 +7,14 @@
 #    stick tree, report and SBOM stay the last build's;
 #  - a commit a crash cut short (the list out/.publish left behind) is finished by the next
 #    build before it does anything else.
-# Works on a copy of the project test 10 built (its kernel and BusyBox are in the cache).
+# Works on a copy of the shared project (lib.sh: its kernel and BusyBox are in the cache).
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/publish
 P=$T/p
 rm -rf "$T"
 mkdir -p "$T/bin"
-cp -a "$MKDISTRO_TEST_TMP/proj" "$P"
+need_project || finish
+cp -a "$PROJ" "$P"
 rm -rf "$P/out"
 sha() { sha256sum < "$1" | cut -c1-64; }
 build() {
