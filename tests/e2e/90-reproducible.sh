@@ -1,9 +1,10 @@
 #!/bin/bash
 # Reproducible outputs: the same inputs give byte-identical initrds, stick images and ISOs,
 # whatever the project's directory, user (root, or an unprivileged one), umask, time zone and
-# locale.  The kernel and BusyBox come from the build cache here (14-ccache.sh builds them
-# twice, as root and as an unprivileged user); B has a cache of its own for everything
-# after them, so that B's libraries, initrd and image are its own work, not A's reused.
+# locale.  The kernel and BusyBox come from the build cache here, copied into B's (that they
+# are the same bytes whoever builds them is 14-ccache.sh's check, and whatever their build
+# tree built before 91-build-history.sh's); B has a cache of its own for everything after
+# them, so that B's libraries, initrd and image are its own work, not A's reused.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/reproducible
 rm -rf "$T"
