@@ -11,6 +11,7 @@
  */
 #include "build/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -59,6 +60,10 @@ static const struct key keys[] = {
 	{{"kernel", "base", CONFIG_TEXT, 0, 0, "tinyconfig",
 	  "what the fragment goes over: tinyconfig or allnoconfig"},
 	 .offset = P(kernel_base)},
+	{{"kernel", "modules", CONFIG_BOOL, 0, 0, "yes",
+	  "yes: the fragment's =m drivers are modules, loaded by their devices; no: built in "
+	  "(the default with [initrd] format = ext2)"},
+	 .offset = P(kernel_modules)},
 	{{"busybox", "source", CONFIG_SOURCE, 0, 0, "debian:busybox",
 	  "debian:busybox, or the path of a BusyBox tarball"},
 	 .offset = P(busybox_source)},
@@ -118,6 +123,9 @@ static const struct key keys[] = {
 	{{"build", "epoch", CONFIG_SECONDS, 0, UINT_MAX, "946684800",
 	  "the time stamped on files in the image"},
 	 .offset = P(epoch)},
+	{{"network", "address", CONFIG_TEXT, 0, 0, "dhcp",
+	  "the live system's wired network: dhcp, off, or IP/PREFIX,GATEWAY,DNS"},
+	 .offset = P(net_address)},
 	{{"qemu", "memory", CONFIG_UINT, 32, 65536, "256", "MiB for run and test"},
 	 .offset = P(qemu_memory_mib)},
 	{{"kernel.NAME", "fragment", CONFIG_PATH, 0, 0, NULL,
@@ -719,10 +727,62 @@ static void check_password(struct parse *p)
 		fail(p, hash_line, "'root_password_hash' %s", why);
 }
 
+/* An IPv4 address (a.b.c.d) in the n bytes at s. */
+static int is_ipv4(const char *s, size_t n)
+{
+	char text[INET_ADDRSTRLEN];
+	struct in_addr a;
+	if (n == 0 || n >= sizeof(text))
+		return 0;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	return inet_pton(AF_INET, text, &a) == 1;
+}
+
+/* NULL when v is a [network] address rc.S understands (dhcp, off, IP/PREFIX[,GATEWAY[,DNS]]),
+ * else why not. */
+static const char *net_address_problem(const char *v)
+{
+	const char *slash = strchr(v, '/'), *c1, *c2, *end;
+	unsigned long prefix;
+	if (!strcmp(v, "dhcp") || !strcmp(v, "off"))
+		return NULL;
+	if (!slash || !is_ipv4(v, (size_t)(slash - v)))
+		return "must be dhcp, off, or IP/PREFIX,GATEWAY,DNS (e.g. 192.168.1.5/24,192.168.1.1,"
+		       "192.168.1.1)";
+	errno = 0;
+	prefix = strtoul(slash + 1, (char **)&end, 10);
+	if (end == slash + 1 || errno || prefix < 1 || prefix > 32 || (*end && *end != ','))
+		return "needs a prefix length of 1 to 32 after the '/'";
+	if (!*end)
+		return NULL;
+	c1 = end + 1;
+	c2 = strchr(c1, ',');
+	if ((c2 ? c2 > c1 : *c1 != '\0') && !is_ipv4(c1, c2 ? (size_t)(c2 - c1) : strlen(c1)))
+		return "has a GATEWAY that is not an IPv4 address";
+	if (c2 && c2[1] && (strchr(c2 + 1, ',') || !is_ipv4(c2 + 1, strlen(c2 + 1))))
+		return "has a DNS server that is not an IPv4 address";
+	return NULL;
+}
+
 /* Step 3: rules that span keys or need more than a range. */
 static void check_plan(struct parse *p)
 {
 	struct plan *pl = p->plan;
+	const char *why = net_address_problem(pl->net_address);
+	if (why)
+		fail(p, p->main[find_key("network", "address")].line, "[network] address '%s' %s",
+		     pl->net_address, why);
+	/* Modules ship as a stacked cpio initrd, which the kernel cannot load after an ext2
+	 * ramdisk: with ext2 they are built in, unless asked for */
+	if (pl->initrd_format == INITRD_EXT2 && pl->kernel_modules) {
+		const struct setting *m = &p->main[find_key("kernel", "modules")];
+		if (m->value)
+			fail(p, m->line, "[kernel] modules = yes needs [initrd] format = cpio: modules "
+				     "ship as a stacked cpio initrd, which the kernel cannot load after "
+				     "an ext2 ramdisk");
+		pl->kernel_modules = 0;
+	}
 	int label_line = p->main[find_key("image", "label")].line;
 	if (strlen(pl->fat_label) > 11 || !*pl->fat_label)
 		fail(p, label_line, "'label' must be 1 to 11 characters, not '%s'", pl->fat_label);

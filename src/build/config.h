@@ -59,6 +59,7 @@ struct plan {
 	char *kernel_sha256; /* required for a tarball */
 	char *kernel_config; /* Kconfig fragment, absolute path */
 	char *kernel_base;   /* tinyconfig or allnoconfig */
+	int kernel_modules;  /* [kernel] modules: =m symbols stay modules (else built in) */
 
 	char *busybox_source; /* "debian:busybox" or a tarball path */
 	char *busybox_sha256;
@@ -87,6 +88,8 @@ struct plan {
 	int ccache;    /* [build] ccache: compile the kernel and BusyBox through ccache */
 	char *distcc;  /* [build] distcc: hosts, separated by commas or spaces; NULL: none */
 	int64_t epoch; /* timestamps in the image: SOURCE_DATE_EPOCH, else [build] epoch */
+
+	char *net_address; /* [network] address: dhcp, off or IP/PREFIX,GATEWAY,DNS */
 
 	unsigned qemu_memory_mib;
 

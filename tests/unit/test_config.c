@@ -49,6 +49,30 @@ static void defaults(void **state)
 	assert_int_equal(p.boot_timeout, 50);
 	assert_int_equal(p.serial_baud, 115200);
 	assert_string_equal(p.out_dir, "/proj/out");
+	assert_int_equal(p.kernel_modules, 1);
+	assert_string_equal(p.net_address, "dhcp");
+	config_release(&p);
+}
+
+/* [network] address's good values; modules default to no with ext2. */
+static void network_and_modules(void **state)
+{
+	static const char *const good[] = {"off", "dhcp", "192.168.1.5/24", "10.0.0.2/8,10.0.0.1",
+					   "10.0.0.2/8,10.0.0.1,10.0.0.53", "10.0.0.2/32,,10.0.0.53"};
+	struct plan p;
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *text = xasprintf("[network]\naddress = %s\n", good[i]);
+		assert_int_equal(parse(&p, text), 0);
+		assert_string_equal(p.net_address, good[i]);
+		config_release(&p);
+		free(text);
+	}
+	assert_int_equal(parse(&p, "[initrd]\nformat = ext2\n"), 0);
+	assert_int_equal(p.kernel_modules, 0);
+	config_release(&p);
+	assert_int_equal(parse(&p, "[kernel]\nmodules = no\n"), 0);
+	assert_int_equal(p.kernel_modules, 0);
 	config_release(&p);
 }
 
@@ -109,6 +133,18 @@ static const struct bad bad_inputs[] = {
 	{"[boot]\nappend = a\n[image]\nsize = 64\n[boot]\n  append = b\n",
 	 "mkdistro.conf:5: section '[boot]' appears twice (first on line 1)"},
 	{"[image]\nsize = 64\nsize = 65\n", "mkdistro.conf:3: key 'size' is set twice (first on line 2)"},
+	{"[initrd]\nformat = ext2\n[kernel]\nmodules = yes\n",
+	 "mkdistro.conf:4: [kernel] modules = yes needs [initrd] format = cpio"},
+	{"[kernel]\nmodules = some\n", "mkdistro.conf:2: 'modules' must be yes or no"},
+	{"[network]\naddress = auto\n", "mkdistro.conf:2: [network] address 'auto' must be dhcp, off"},
+	{"[network]\naddress = 10.0.0.300/24\n", "mkdistro.conf:2: [network] address '10.0.0.300/24' must"},
+	{"[network]\naddress = 10.0.0.3/33\n", "needs a prefix length of 1 to 32"},
+	{"[network]\naddress = 10.0.0.3/\n", "needs a prefix length of 1 to 32"},
+	{"[network]\naddress = 10.0.0.3/24x\n", "needs a prefix length of 1 to 32"},
+	{"[network]\naddress = 10.0.0.3/24,gw\n", "has a GATEWAY that is not an IPv4 address"},
+	{"[network]\naddress = 10.0.0.3/24,10.0.0.1,8.8.8\n", "has a DNS server that is not"},
+	{"[network]\naddress = 10.0.0.3/24,10.0.0.1,10.0.0.1,x\n", "has a DNS server that is not"},
+	{"[network]\naddress = dhcp; rm -rf /\n", "must be dhcp, off, or IP/PREFIX"},
 };
 
 static void bad(void **state)
@@ -411,6 +447,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(values),
+		cmocka_unit_test(network_and_modules),
 		cmocka_unit_test(bad),
 		cmocka_unit_test(long_line),
 		cmocka_unit_test(ini_rules),
