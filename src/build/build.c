@@ -14,6 +14,7 @@
 #include "build/password.h"
 #include "build/publish.h"
 #include "build/report.h"
+#include "build/modules.h"
 #include "build/rootfs.h"
 #include "build/stage.h"
 #include "build/stick.h"
@@ -109,6 +110,17 @@ out:
 
 /* ---- kernels, BusyBoxes, root filesystems, lint ---- */
 
+/* The modules in a kernel's modules tree. */
+static size_t count_ko(const struct manifest *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t len = strlen(m->v[i].path);
+		n += m->v[i].type == MF_FILE && len > 3 && !strcmp(m->v[i].path + len - 3, ".ko");
+	}
+	return n;
+}
+
 int stage_kernels(struct build *b)
 {
 	char *log = build_log(b, "kernel");
@@ -121,6 +133,10 @@ int stage_kernels(struct build *b)
 		log_note(log, k->out.cached ? "reused the cached kernel" : "built", k->out.bzimage);
 		buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", k->v->name, k->out.release,
 			 k->out.cached ? " (cached)" : "");
+		if (k->out.modules) {
+			ret = modules_tree(&k->modules, k->out.modules, k->out.release, b->plan->epoch);
+			buf_addf(&b->summary, " with %zu modules", count_ko(&k->modules));
+		}
 	}
 	free(log);
 	return ret;
@@ -178,14 +194,20 @@ int stage_lint(struct build *b)
 	const struct plan *plan = b->plan;
 	const char **configs = xcalloc(plan->n_kvar, sizeof(*configs));
 	const struct manifest **trees = xcalloc(plan->n_ivar, sizeof(*trees));
+	struct lint_modules *mods = xcalloc(plan->n_kvar, sizeof(*mods));
 	int ret;
-	for (size_t i = 0; i < plan->n_kvar; i++)
-		configs[i] = b->kernels[i].out.config;
+	for (size_t i = 0; i < plan->n_kvar; i++) {
+		const struct build_kernel *k = &b->kernels[i];
+		configs[i] = k->out.config;
+		if (k->out.modules)
+			mods[i] = (struct lint_modules){&k->modules, k->out.release, k->out.expected};
+	}
 	for (size_t i = 0; i < plan->n_ivar; i++)
 		trees[i] = &b->initrds[i].tree;
-	ret = lint_image(plan, configs, trees, &b->summary);
+	ret = lint_image(plan, configs, trees, mods, &b->summary);
 	free(configs);
 	free(trees);
+	free(mods);
 	return ret;
 }
 
@@ -194,6 +216,7 @@ int stage_lint(struct build *b)
 /* What make_initrd needs. */
 struct initrd_job {
 	const struct plan *plan;
+	enum initrd_format format;
 	const struct manifest *m;
 	const char *work, *log;
 };
@@ -207,7 +230,7 @@ static int make_initrd(void *ctx, const char *dir)
 	struct buf text;
 	int ret;
 	buf_init(&text);
-	ret = initrd_write(j->plan, j->m, j->work, j->log, gz, &st);
+	ret = initrd_write(j->plan, j->format, j->m, j->work, j->log, gz, &st);
 	if (!ret) {
 		buf_addf(&text, "raw %zu\n", st.raw);
 		ret = write_file_atomic(stats, text.data, text.len, 0644);
@@ -221,10 +244,10 @@ static int make_initrd(void *ctx, const char *dir)
 /* The initrd of m, from the cache entry for its inputs (made first when missing), copied to
  * file unless that is NULL; its sizes in *st.  name: the variant, whose rebuild is announced
  * and whose inputs are recorded; NULL for neither. */
-static int write_initrd(struct build *b, const struct manifest *m, const char *file,
-			struct initrd_stats *st, const char *name, const char *log)
+static int write_initrd(struct build *b, enum initrd_format format, const struct manifest *m,
+			const char *file, struct initrd_stats *st, const char *name, const char *log)
 {
-	struct initrd_job job = {b->plan, m, b->work, log};
+	struct initrd_job job = {b->plan, format, m, b->work, log};
 	char *what = name ? xasprintf("initrd %s", name) : NULL;
 	char *record = name ? xasprintf("initrd-%s", name) : NULL;
 	struct stage_cache sc = {.kind = "initrd", .what = what, .record = record,
@@ -239,7 +262,7 @@ static int write_initrd(struct build *b, const struct manifest *m, const char *f
 	memset(st, 0, sizeof(*st));
 	inputs_init(&in);
 	buf_init(&text);
-	if (initrd_inputs(b->plan, m, &in) < 0 || stage_cached(b->plan, &sc, &in, &entry, &st->cached) < 0)
+	if (initrd_inputs(b->plan, format, m, &in) < 0 || stage_cached(b->plan, &sc, &in, &entry, &st->cached) < 0)
 		goto out;
 	gz = path_join(entry, "initrd.gz");
 	stats = path_join(entry, "stats");
@@ -266,11 +289,11 @@ out:
 static int write_stacked(struct build *b, struct build_initrd *r, const char *file, const char *log)
 {
 	struct initrd_stats whole;
-	int ret = write_initrd(b, &r->tree, NULL, &whole, NULL, log);
+	int ret = write_initrd(b, b->plan->initrd_format, &r->tree, NULL, &whole, NULL, log);
 	if (!ret)
 		ret = rootfs_diff(&b->initrds[0].tree, &r->tree, &r->added);
 	if (!ret)
-		ret = write_initrd(b, &r->added, file, &r->st, r->v->name, log);
+		ret = write_initrd(b, b->plan->initrd_format, &r->added, file, &r->st, r->v->name, log);
 	if (!ret)
 		buf_addf(&b->summary, "%s %zu KiB stacked on main (%zu entries; %zu KiB saved)%s",
 			 r->v->name, (r->st.compressed + 1023) / 1024, r->added.n,
@@ -295,6 +318,23 @@ struct report_initrd *build_report_initrds(const struct build *b)
 	return r;
 }
 
+/* A kernel's modules as an initrd of their own (stick.h), stacked after the initrd by every
+ * label of that kernel: it is made once per kernel, and a change of the root filesystem does
+ * not compress them again.  Always cpio: the kernel unpacks it over any initramfs. */
+static int write_modules(struct build *b, struct build_kernel *k, const char *dir, const char *log)
+{
+	char *name = stick_modules_name(b->plan, k->v);
+	char *file = xasprintf("%s/%s.gz", dir, name);
+	int ret = write_initrd(b, INITRD_CPIO, &k->modules, file, &k->mod_st, name, log);
+	if (!ret)
+		buf_addf(&b->summary, ", %s %zu KiB, gzip %zu KiB%s", name,
+			 (k->mod_st.raw + 1023) / 1024, (k->mod_st.compressed + 1023) / 1024,
+			 k->mod_st.cached ? " (cached)" : "");
+	free(name);
+	free(file);
+	return ret;
+}
+
 int stage_initrds(struct build *b)
 {
 	const struct plan *plan = b->plan;
@@ -307,13 +347,16 @@ int stage_initrds(struct build *b)
 			buf_adds(&b->summary, ", ");
 		if (r->v->stack)
 			ret = write_stacked(b, r, file, log);
-		else if (!(ret = write_initrd(b, &r->tree, file, &r->st, r->v->name, log)))
+		else if (!(ret = write_initrd(b, plan->initrd_format, &r->tree, file, &r->st, r->v->name, log)))
 			buf_addf(&b->summary, "%s %s %zu KiB, gzip %zu KiB%s", r->v->name,
 				 plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
 				 (r->st.raw + 1023) / 1024, (r->st.compressed + 1023) / 1024,
 				 r->st.cached ? " (cached)" : "");
 		free(file);
 	}
+	for (size_t i = 0; i < plan->n_kvar && !ret; i++)
+		if (b->kernels[i].out.modules)
+			ret = write_modules(b, &b->kernels[i], dir, log);
 	if (!ret) {
 		struct report_initrd *r = build_report_initrds(b);
 		ret = report_check_budgets(plan, r, plan->n_ivar);
@@ -357,7 +400,7 @@ int stage_stick(struct build *b)
 	    (has_help && copy_file(help_src, help_dst, 0644) < 0))
 		goto out;
 	/* One menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
-	if (stick_menu(plan, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_FAT, &text) < 0 ||
+	if (stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_FAT, &text) < 0 ||
 	    write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
 	    image_copy_efi_loader(edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
 		goto out;
@@ -399,7 +442,7 @@ int build_preflight(const struct plan *plan)
 	struct buf menu;
 	int ret;
 	buf_init(&menu);
-	ret = stick_menu(plan, NULL, STICK_FAT, &menu);
+	ret = stick_menu(plan, NULL, NULL, STICK_FAT, &menu);
 	buf_release(&menu);
 	for (size_t i = 0; i < plan->n_kvar && !ret; i++) {
 		const struct kvariant *v = &plan->kvar[i];
@@ -471,8 +514,10 @@ void build_end(struct build *b)
 	}
 	if (b->project_lock >= 0)
 		close(b->project_lock);
-	for (size_t i = 0; b->kernels && i < plan->n_kvar; i++)
+	for (size_t i = 0; b->kernels && i < plan->n_kvar; i++) {
 		kernel_out_release(&b->kernels[i].out);
+		manifest_release(&b->kernels[i].modules);
+	}
 	for (size_t i = 0; b->initrds && i < plan->n_ivar; i++) {
 		busybox_out_release(&b->initrds[i].busybox);
 		manifest_release(&b->initrds[i].tree);

@@ -23,6 +23,8 @@
 struct build_kernel {
 	const struct kvariant *v;
 	struct kernel_out out;
+	struct manifest modules;    /* with modules: lib/modules/RELEASE, as its initrd holds it */
+	struct initrd_stats mod_st; /* that initrd (stick_modules_name), when there are modules */
 };
 
 /* What the stages make of one initrd variant. */

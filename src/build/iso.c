@@ -66,7 +66,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	ret = -1;
 	help = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/boot.txt");
 	cfg = path_join(isolinux, "isolinux.cfg");
-	if (stick_menu(plan, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
+	if (stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
 		       &menu) < 0 ||
 	    write_file_atomic(cfg, menu.data, menu.len, 0644) < 0)
 		goto out;
@@ -118,7 +118,7 @@ int iso_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in
 	inputs_add(in, "label", "%s", plan->fat_label);
 	inputs_add(in, "volume_id", "%08x", plan->volume_id);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
-	ret = stick_menu(plan, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
+	ret = stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
 			 &menu);
 	if (!ret) {
 		sha256_hex(menu.data, menu.len, sum);

@@ -8,6 +8,7 @@
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
+#include "build/modules.h"
 #include "build/stage.h"
 #include "build/wrap.h"
 #include "formats/kconfig.h"
@@ -21,6 +22,8 @@ void kernel_out_release(struct kernel_out *k)
 	free(k->bzimage);
 	free(k->config);
 	free(k->release);
+	free(k->modules);
+	free(k->expected);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -76,7 +79,7 @@ struct kernel_kbuild {
 	struct kbuild k;
 	char stamp[64];
 	const char *env[4];
-	const char *vars[4];
+	const char *vars[8];
 };
 
 static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struct kvariant *v,
@@ -96,6 +99,7 @@ static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struc
 	kk->vars[1] = NULL; /* kernel_build may set these two */
 	kk->vars[2] = NULL;
 	kk->vars[3] = NULL;
+	kk->vars[4] = NULL;
 	kk->k = (struct kbuild){
 		.what = "kernel",
 		.tree = src->tree,
@@ -140,13 +144,16 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	const char *toolchain = kbuild_toolchain(plan);
 	if (!toolchain)
 		return -1;
-	inputs_add(in, "stage", "kernel 3");
+	inputs_add(in, "stage", "kernel 4");
 	inputs_add(in, "source", "%s", src->id);
 	inputs_add(in, "base", "%s", plan->kernel_base);
 	inputs_add(in, "arch", "x86_64");
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
 	inputs_add(in, "toolchain", "%s", toolchain);
 	kbuild_inputs(frag, "kernel.config", in);
+	/* depmod writes the modules' modules.dep and modules.alias */
+	if (!strcmp(kconfig_get(frag, "MODULES"), "y") && inputs_add_tool(in, "depmod") < 0)
+		return error("[kernel] modules = yes needs depmod (Debian package kmod)");
 	return 0;
 }
 
@@ -159,8 +166,62 @@ struct kernel_job {
 	const char *log;
 };
 
+/* The files under lib/modules/RELEASE that only kmod reads (BusyBox's modprobe, lsmod and
+ * modinfo read the text ones), and the links back into the build tree. */
+static int trim_modules(const char *moddir)
+{
+	static const char *const drop[] = {"build", "source", "modules.dep.bin",
+					   "modules.alias.bin", "modules.symbols.bin",
+					   "modules.builtin.bin", "modules.builtin.alias.bin",
+					   "modules.builtin.modinfo"};
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		char *p = path_join(moddir, drop[i]);
+		int ret = remove_tree(p);
+		free(p);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* make modules_install into dir/modules (debug info stripped, modules.dep made by the
+ * host's depmod), then trim it.  Returns 0 or -1 (reported). */
+static int install_modules(struct kernel_kbuild *kk, const char *dir, const char *objdir)
+{
+	const char *targets[] = {"modules_install", NULL};
+	char *depmod = which("depmod"), *path = path_join(dir, "modules");
+	char *var_path = xasprintf("INSTALL_MOD_PATH=%s", path);
+	char *var_depmod = depmod ? xasprintf("DEPMOD=%s", depmod) : NULL;
+	char *rel = path_join(objdir, "include/config/kernel.release"), *release = read_trimmed(rel);
+	char *moddir = release ? xasprintf("%s/lib/modules/%s", path, release) : NULL;
+	size_t n = 1;
+	int ret = -1;
+
+	while (kk->vars[n])
+		n++;
+	kk->vars[n] = var_path;
+	kk->vars[n + 1] = "INSTALL_MOD_STRIP=1";
+	kk->vars[n + 2] = var_depmod;
+	if (!depmod)
+		error("[kernel] modules = yes needs depmod (Debian package kmod)");
+	else if (!release)
+		error("%s: cannot read the kernel release", rel);
+	else if (kbuild_make(&kk->k, targets) == 0)
+		ret = trim_modules(moddir);
+	kk->vars[n] = NULL;
+	free(depmod);
+	free(path);
+	free(var_path);
+	free(var_depmod);
+	free(rel);
+	free(release);
+	free(moddir);
+	return ret;
+}
+
 /* Configure and build the kernel in the source's shared build tree, then copy bzImage, the
- * resolved .config and the release into dir (stage.h). */
+ * resolved .config and the release into dir (stage.h); with CONFIG_MODULES, the modules too,
+ * installed under dir/modules. */
 static int make_kernel(void *ctx, const char *dir)
 {
 	static const char *const files[][2] = {{"arch/x86/boot/bzImage", "bzImage"},
@@ -168,7 +229,8 @@ static int make_kernel(void *ctx, const char *dir)
 					       {"include/config/kernel.release", "release"}};
 	static const unsigned modes[] = {0644, 0644, 0644};
 	const struct kernel_job *j = ctx;
-	const char *targets[] = {"bzImage", NULL};
+	const char *targets[] = {"bzImage", NULL, NULL};
+	int modules;
 	char *objdir = cache_build_dir(j->plan->cache_dir, "kernel", j->src->id), *cmd = NULL;
 	char *version = NULL;
 	struct kernel_kbuild kk;
@@ -189,7 +251,10 @@ static int make_kernel(void *ctx, const char *dir)
 	 * scripts/check-local-export (nm and awk over each object, to catch an exported static
 	 * symbol) has nothing to find, and costs more than a ccache hit.  And most lines of a
 	 * C file's rule have an empty command, for each of which Kbuild's `cmd` starts a shell. */
-	if (!strcmp(kconfig_get(&resolved, "MODULES"), "n"))
+	modules = !strcmp(kconfig_get(&resolved, "MODULES"), "y");
+	if (modules)
+		targets[1] = "modules";
+	else
 		kk.vars[1] = "cmd_check_local_export=";
 	cmd = cmd_skipping_empty(j->src->tree);
 	kk.vars[kk.vars[1] ? 2 : 1] = cmd;
@@ -201,10 +266,16 @@ static int make_kernel(void *ctx, const char *dir)
 	version = path_join(objdir, ".version");
 	if (remove_tree(version) < 0)
 		goto out;
-	info("  make -j%u bzImage%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
-	     *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
-	if (kbuild_make(&kk.k, targets) == 0)
+	info("  make -j%u bzImage%s%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
+	     modules ? " modules" : "", *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
+	if (kbuild_make(&kk.k, targets) == 0 &&
+	    (!modules || install_modules(&kk, dir, objdir) == 0))
 		ret = cache_copy_files(dir, objdir, files, modes, 3);
+	if (!ret && modules) {
+		char *expected = path_join(dir, "modules.expected");
+		ret = modules_expected(j->src->tree, objdir, &resolved, expected);
+		free(expected);
+	}
 out:
 	kconfig_release(&resolved);
 	wrap_release(&w);
@@ -212,6 +283,17 @@ out:
 	free(cmd);
 	free(version);
 	return ret;
+}
+
+/* [kernel] modules = no: every module the fragment asks for is built in instead. */
+static void built_in(struct kconfig *frag)
+{
+	for (size_t i = 0; i < frag->n; i++)
+		if (!strcmp(frag->v[i].value, "m")) {
+			free(frag->v[i].value); /* in place: errors still name its line */
+			frag->v[i].value = xstrdup("y");
+		}
+	kconfig_set(frag, "MODULES", "n");
 }
 
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
@@ -231,8 +313,11 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	inputs_init(&in);
 	/* A variant's own config, or main's plus the variant's fragment. */
 	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
-	    (v->fragment && read_fragment(&frag, v->fragment) < 0) ||
-	    kernel_inputs(plan, src, &frag, &in) < 0 ||
+	    (v->fragment && read_fragment(&frag, v->fragment) < 0))
+		goto out;
+	if (!plan->kernel_modules)
+		built_in(&frag);
+	if (kernel_inputs(plan, src, &frag, &in) < 0 ||
 	    stage_cached(plan, &sc, &in, &entry, &out->cached) < 0)
 		goto out;
 	out->bzimage = path_join(entry, "bzImage");
@@ -240,6 +325,15 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	rel = path_join(entry, "release");
 	out->release = read_trimmed(rel);
 	free(rel);
+	if (out->release) {
+		out->modules = xasprintf("%s/modules/lib/modules/%s", entry, out->release);
+		out->expected = path_join(entry, "modules.expected");
+		if (!is_dir(out->modules)) {
+			free(out->modules);
+			free(out->expected);
+			out->modules = out->expected = NULL;
+		}
+	}
 	ret = out->release ? 0 : -1;
 out:
 	kconfig_release(&frag);

@@ -11,6 +11,8 @@ struct kernel_out {
 	char *bzimage; /* in the cache */
 	char *config;  /* the resolved .config */
 	char *release; /* e.g. "6.1.158" */
+	char *modules; /* with CONFIG_MODULES: lib/modules/RELEASE in the cache, else NULL */
+	char *expected; /* with modules: the module of each =m symbol (modules.h), else NULL */
 	int cached;    /* 1 when nothing was built */
 };
 

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/modules.h"
+
 #include "formats/elf.h"
 #include "formats/elfdeps.h"
 #include "sys/alloc.h"
@@ -36,9 +38,7 @@ void lint_release(struct lint *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Add a line to the findings, unless it is there already. */
-static void finding(struct lint *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void finding(struct lint *l, const char *fmt, ...)
+void lint_finding(struct lint *l, const char *fmt, ...)
 {
 	va_list ap;
 	char *line;
@@ -187,11 +187,11 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 			s += len + (s[len] == '|');
 		}
 		if (!ok && n == 1)
-			finding(l, "kernel '%s': %s %s: %s%s", name, set.data,
+			lint_finding(l, "kernel '%s': %s %s: %s%s", name, set.data,
 				modules.len ? "is a module (=m), and the image loads none" : "is not set",
 				r->why, because);
 		else if (!ok)
-			finding(l, "kernel '%s': none of %s is set%s%s%s: %s%s", name, set.data,
+			lint_finding(l, "kernel '%s': none of %s is set%s%s%s: %s%s", name, set.data,
 				modules.len ? " (" : "", modules.data,
 				modules.len ? " is a module, and the image loads none)" : "", r->why,
 				because);
@@ -394,7 +394,7 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 			if (!strcmp(f[2], inittab_actions[k]))
 				break;
 		if (i < 4 || k == sizeof(inittab_actions) / sizeof(inittab_actions[0])) {
-			finding(l, "initrd '%s': /etc/inittab:%d: not id:runlevels:action:process with "
+			lint_finding(l, "initrd '%s': /etc/inittab:%d: not id:runlevels:action:process with "
 				   "a known action (BusyBox init skips the line)",
 				variant, lineno);
 			continue;
@@ -404,7 +404,7 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 		if (!*p)
 			continue;
 		if (password && (prog = console_shell(p))) {
-			finding(l, "initrd '%s': /etc/inittab line %d starts a shell (%s) without "
+			lint_finding(l, "initrd '%s': /etc/inittab line %d starts a shell (%s) without "
 				   "login: anyone at that console is root without the root password; "
 				   "start /etc/rc.d/rc.console (as the default rootfs/etc/inittab does) "
 				   "or /bin/login instead",
@@ -426,7 +426,7 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 		else
 			ret = exec_problem(m, prog, &why);
 		if (why)
-			finding(l, "initrd '%s': %s (started by /etc/inittab line %d) %s", variant, prog,
+			lint_finding(l, "initrd '%s': %s (started by /etc/inittab line %d) %s", variant, prog,
 				lineno, why);
 		free(why);
 		free(prog);
@@ -456,18 +456,18 @@ static int check_init(struct lint *l, const struct plan *plan, const char *varia
 	l->checks++;
 	ret = exec_problem(m, init, &why);
 	if (why)
-		finding(l, "initrd '%s': %s %s: the kernel starts it from %s", variant, init, why,
+		lint_finding(l, "initrd '%s': %s %s: the kernel starts it from %s", variant, init, why,
 			ext2 ? "an ext2 initrd (root=/dev/ram0)" : "a cpio initrd");
 	free(why);
 
 	l->checks++;
 	e = manifest_resolve(m, "/dev/console");
 	if (!e)
-		finding(l, "initrd '%s': /dev/console is missing: the kernel opens it for init's "
+		lint_finding(l, "initrd '%s': /dev/console is missing: the kernel opens it for init's "
 			   "input and output",
 			variant);
 	else if (e->type != MF_CHR || e->major != 5 || e->minor != 1)
-		finding(l, "initrd '%s': /dev/console is %s, not the console device (character 5:1)",
+		lint_finding(l, "initrd '%s': /dev/console is %s, not the console device (character 5:1)",
 			variant, e->type == MF_CHR ? "another character device" : type_name(e->type));
 
 	/* BusyBox init without an inittab runs a built-in table (/etc/init.d/rcS, shells on
@@ -478,7 +478,7 @@ static int check_init(struct lint *l, const struct plan *plan, const char *varia
 		if (file_exists(skel)) {
 			l->checks++;
 			if (!tab || tab->type != MF_FILE)
-				finding(l, "initrd '%s': /etc/inittab %s: the skeleton has one, and "
+				lint_finding(l, "initrd '%s': /etc/inittab %s: the skeleton has one, and "
 					   "without it BusyBox init runs its built-in table "
 					   "(/etc/init.d/rcS)",
 					variant, tab ? "is not a file" : "is missing");
@@ -524,17 +524,17 @@ static int check_elf(struct lint *l, const char *variant, const struct manifest 
 		buf_init(&b);
 		ret = read_entry(e, &b);
 		if (!ret && elf_parse(b.data, b.len, &info, err, sizeof(err)) < 0) {
-			finding(l, "initrd '%s': %s is a malformed ELF file: %s", variant, e->path, err);
+			lint_finding(l, "initrd '%s': %s is a malformed ELF file: %s", variant, e->path, err);
 		} else if (!ret) {
 			if (info.machine != ELF_EM_X86_64 || !info.class64)
-				finding(l, "initrd '%s': %s is for another architecture (%s, %d-bit), "
+				lint_finding(l, "initrd '%s': %s is for another architecture (%s, %d-bit), "
 					   "not x86-64",
 					variant, e->path,
 					elf_machine_name(info.machine) ? elf_machine_name(info.machine)
 									: "unknown",
 					info.class64 ? 64 : 32);
 			else if (info.type != ELF_ET_EXEC && info.type != ELF_ET_DYN)
-				finding(l, "initrd '%s': %s is executable, but not an ELF program or "
+				lint_finding(l, "initrd '%s': %s is executable, but not an ELF program or "
 					   "library (ELF type %u)",
 					variant, e->path, info.type);
 			else if (info.interp)
@@ -549,12 +549,12 @@ static int check_elf(struct lint *l, const char *variant, const struct manifest 
 						      x->needed_by)
 					  : xasprintf("%s (needed by %s)", x->name, x->needed_by);
 		if (x->why)
-			finding(l, "initrd '%s': %s: %s", variant, what, x->why);
+			lint_finding(l, "initrd '%s': %s: %s", variant, what, x->why);
 		else if (x->searched)
-			finding(l, "initrd '%s': %s is not found (searched %s)", variant, what,
+			lint_finding(l, "initrd '%s': %s is not found (searched %s)", variant, what,
 				x->searched[0] ? x->searched : "nothing");
 		else
-			finding(l, "initrd '%s': %s is missing", variant, what);
+			lint_finding(l, "initrd '%s': %s is missing", variant, what);
 		free(what);
 	}
 	elfdeps_release(&d);
@@ -583,7 +583,7 @@ static int check_scripts(struct lint *l, const char *variant, const struct manif
 		p = head + 2 + strspn(head + 2, " \t");
 		interp = xstrndup(p, strcspn(p, " \t\n"));
 		if (!*interp) {
-			finding(l, "initrd '%s': %s has no interpreter on its #! line", variant, e->path);
+			lint_finding(l, "initrd '%s': %s has no interpreter on its #! line", variant, e->path);
 			free(interp);
 			continue;
 		}
@@ -594,7 +594,7 @@ static int check_scripts(struct lint *l, const char *variant, const struct manif
 		}
 		rc = exec_problem(m, interp, &why);
 		if (why)
-			finding(l, "initrd '%s': %s (the interpreter of %s) %s", variant, interp, e->path,
+			lint_finding(l, "initrd '%s': %s (the interpreter of %s) %s", variant, interp, e->path,
 				why);
 		free(why);
 		free(interp);
@@ -629,16 +629,16 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 			continue;
 		l->checks++;
 		if (e->type != MF_DIR)
-			finding(l, "initrd '%s': %s is %s, not a directory: %s", variant,
+			lint_finding(l, "initrd '%s': %s is %s, not a directory: %s", variant,
 				dir_modes[i].path, type_name(e->type), dir_modes[i].why);
 		else if (e->mode != dir_modes[i].mode)
-			finding(l, "initrd '%s': %s has mode %04o, not %04o: %s", variant,
+			lint_finding(l, "initrd '%s': %s has mode %04o, not %04o: %s", variant,
 				dir_modes[i].path, e->mode, dir_modes[i].mode, dir_modes[i].why);
 	}
 	if ((e = manifest_find(m, "/etc/shadow")) && e->type == MF_FILE) {
 		l->checks++;
 		if (e->mode & 077)
-			finding(l, "initrd '%s': /etc/shadow has mode %04o: other users can read the "
+			lint_finding(l, "initrd '%s': /etc/shadow has mode %04o: other users can read the "
 				   "password hashes in it",
 				variant, e->mode);
 	}
@@ -648,7 +648,7 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 	l->checks += 2;
 	e = manifest_resolve(m, "/etc/passwd");
 	if (!e || e->type != MF_FILE) {
-		finding(l, "initrd '%s': /etc/passwd %s: login cannot find root, whose password "
+		lint_finding(l, "initrd '%s': /etc/passwd %s: login cannot find root, whose password "
 			   "[system] sets",
 			variant, e ? "is not a file" : "is missing");
 	} else {
@@ -659,14 +659,14 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 		for (line = text.data; !ret && *line && strncmp(line, "root:", 5);)
 			line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
 		if (!ret && !*line) {
-			finding(l, "initrd '%s': /etc/passwd has no line for root, whose password "
+			lint_finding(l, "initrd '%s': /etc/passwd has no line for root, whose password "
 				   "[system] sets",
 				variant);
 		} else if (!ret) {
 			/* BusyBox reads /etc/shadow only for a password field of "x" or "*" */
 			size_t n = strcspn(line + 5, ":\n");
 			if (n != 1 || (line[5] != 'x' && line[5] != '*'))
-				finding(l, "initrd '%s': /etc/passwd gives root the password field "
+				lint_finding(l, "initrd '%s': /etc/passwd gives root the password field "
 					   "'%.*s', not 'x': login never reads the hash [system] puts in "
 					   "/etc/shadow",
 					variant, (int)n, line + 5);
@@ -677,7 +677,7 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 		char *why = NULL;
 		ret = exec_problem(m, "/bin/login", &why);
 		if (why)
-			finding(l, "initrd '%s': /bin/login %s: with a root password, the consoles ask "
+			lint_finding(l, "initrd '%s': /bin/login %s: with a root password, the consoles ask "
 				   "for it through login (BusyBox's CONFIG_LOGIN)",
 				variant, why);
 		free(why);
@@ -697,7 +697,8 @@ int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct
 /* ---- the stage ---- */
 
 int lint_image(const struct plan *plan, const char *const *kernel_configs,
-	       const struct manifest *const *trees, struct buf *summary)
+	       const struct manifest *const *trees, const struct lint_modules *modules,
+	       struct buf *summary)
 {
 	struct lint l;
 	int ret = 0;
@@ -713,6 +714,9 @@ int lint_image(const struct plan *plan, const char *const *kernel_configs,
 			ret = kconfig_parse(&config, text.data, kernel_configs[k], 0);
 		if (!ret)
 			lint_kernel(&l, plan, k, &config);
+		if (!ret && modules[k].tree)
+			ret = modules_lint(&l, plan->kvar[k].name, modules[k].tree, modules[k].release,
+					   modules[k].expected);
 		kconfig_release(&config);
 		buf_release(&text);
 	}

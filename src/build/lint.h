@@ -4,8 +4,9 @@
  * Kernel side, per kernel variant, from the .config the kernel build wrote (not the
  * fragment: Kconfig may have dropped a setting): the rules are one table in lint.c, each a
  * symbol (or a choice of symbols), why the image needs it, and when (always, ext2 initrds,
- * the consoles the kernel arguments name).  A symbol counts only when built in (=y): the
- * image loads no modules.
+ * the consoles the kernel arguments name).  A symbol counts only when built in (=y): what
+ * boots the image must not wait for a module.  A kernel with modules has its modules initrd
+ * checked too (modules.h): the module of every =m symbol is in it, and modules.dep matches.
  *
  * Root filesystem side, per initrd variant, over its whole tree as it is at boot (a stacked
  * variant with main's tree under it), following symlinks inside the image, never on the
@@ -50,6 +51,8 @@ struct lint {
 
 void lint_init(struct lint *l);
 void lint_release(struct lint *l);
+/* Add a line to the findings (counted as failed), unless it is there already. */
+void lint_finding(struct lint *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* The kernel rules for plan->kvar[kv], against the .config it was built with. */
 void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struct kconfig *config);
@@ -58,11 +61,20 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
  * when a file the manifest lists cannot be read (reported). */
 int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct manifest *m);
 
+/* A kernel's modules, for lint_image: the tree its modules initrd holds (NULL: it has
+ * none), its release, and the module each =m symbol gives (modules.h). */
+struct lint_modules {
+	const struct manifest *tree;
+	const char *release;
+	const char *expected;
+};
+
 /* Everything, as `mkdistro build` and `mkdistro lint` run it: kernel_configs[k] is the .config
- * of plan->kvar[k], trees[i] the tree of plan->ivar[i].  Each finding is reported as an
+ * of plan->kvar[k], modules[k] its modules, trees[i] the tree of plan->ivar[i].  Each finding is reported as an
  * error ("lint: kernel 'main': ..."), then how many checks failed, and -1 is returned; when
  * all pass, "N checks, all passed" is appended to summary and 0 returned. */
 int lint_image(const struct plan *plan, const char *const *kernel_configs,
-	       const struct manifest *const *trees, struct buf *summary);
+	       const struct manifest *const *trees, const struct lint_modules *modules,
+	       struct buf *summary);
 
 #endif

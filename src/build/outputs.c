@@ -23,6 +23,7 @@
 #include "build/publish.h"
 #include "build/report.h"
 #include "build/sbom.h"
+#include "build/stick.h"
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/interrupt.h"
@@ -126,6 +127,7 @@ static int make_report(const struct build *b)
 	const struct plan *plan = b->plan;
 	struct report_initrd *r = build_report_initrds(b);
 	struct report_kernel *k = xcalloc(plan->n_kvar, sizeof(*k));
+	char **names = xcalloc(plan->n_kvar, sizeof(*names));
 	char *tp = path_join(b->work, "report.txt"), *sp = path_join(b->work, "report.svg");
 	struct buf txt, svg;
 	int ret;
@@ -135,6 +137,13 @@ static int make_report(const struct build *b)
 		struct stat st;
 		k[i].name = b->kernels[i].v->name;
 		k[i].size = stat(b->kernels[i].out.bzimage, &st) == 0 ? (uint64_t)st.st_size : 0;
+		if (b->kernels[i].out.modules) {
+			k[i].modules = &b->kernels[i].modules;
+			names[i] = stick_modules_name(plan, b->kernels[i].v);
+			k[i].modules_name = names[i];
+			k[i].modules_raw = b->kernels[i].mod_st.raw;
+			k[i].modules_gz = b->kernels[i].mod_st.compressed;
+		}
 	}
 	ret = report_render(plan, k, plan->n_kvar, r, plan->n_ivar, &txt, &svg);
 	if (!ret)
@@ -145,6 +154,9 @@ static int make_report(const struct build *b)
 	buf_release(&svg);
 	free(tp);
 	free(sp);
+	for (size_t i = 0; i < plan->n_kvar; i++)
+		free(names[i]);
+	free(names);
 	free(r);
 	free(k);
 	return ret;

@@ -135,6 +135,45 @@ static void render_kernel(struct render *rd, const struct report_kernel *k)
 	rd->y += 30;
 }
 
+/* A kernel's modules: the initrd that holds them, then every module, biggest first, and the
+ * rest (modules.dep and the other indexes, directories, the archive's own bytes). */
+static int render_modules(struct render *rd, const struct report_kernel *k)
+{
+	struct report_part *mods = xcalloc(k->modules->n ? k->modules->n : 1, sizeof(*mods));
+	uint64_t in_mods = 0;
+	size_t n = 0;
+	int err = 0;
+	for (size_t i = 0; i < k->modules->n; i++) {
+		const struct mf_entry *e = &k->modules->v[i];
+		const char *base = strrchr(e->path, '/');
+		size_t len = base ? strlen(++base) : 0;
+		if (e->type != MF_FILE || len < 4 || strcmp(base + len - 3, ".ko"))
+			continue;
+		mods[n].label = xstrndup(base, len - 3);
+		mods[n].bytes = file_size(e, &err);
+		in_mods += mods[n++].bytes;
+	}
+	qsort(mods, n, sizeof(*mods), by_size);
+	buf_addf(rd->txt, "  modules         ");
+	kib(rd->txt, k->modules_gz);
+	buf_addf(rd->txt, "  boot/initrd/%s.gz\n  uncompressed: ", k->modules_name);
+	kib(rd->txt, k->modules_raw);
+	buf_addf(rd->txt, "  cpio, %zu modules:\n", n);
+	rd->total += k->modules_gz;
+	for (size_t j = 0; j < n; j++) {
+		buf_adds(rd->txt, "                ");
+		kib(rd->txt, mods[j].bytes);
+		buf_addf(rd->txt, "  %s\n", mods[j].label);
+		free(mods[j].label);
+	}
+	buf_adds(rd->txt, "                ");
+	kib(rd->txt, k->modules_raw > in_mods ? k->modules_raw - in_mods : 0);
+	buf_adds(rd->txt, "  modules.dep, modules.alias and the other indexes, directories, cpio "
+			  "headers\n");
+	free(mods);
+	return err;
+}
+
 /* One part of an initrd: a line of text, a stretch of its bar, and (for the first eight) a
  * line of the legend under the bar; *x is where the bar has got to. */
 static void render_part(struct render *rd, const struct report_part *p, size_t j, double *x)
@@ -204,8 +243,11 @@ int report_render(const struct plan *plan, const struct report_kernel *k, size_t
 		 60 + 30 * nk + 190 * nr);
 	buf_adds(svg, "<text x=\"10\" y=\"20\" font-size=\"16\">mkdistro: what the stick holds "
 		      "(uncompressed bytes)</text>\n");
-	for (size_t i = 0; i < nk; i++)
+	for (size_t i = 0; i < nk && !ret; i++) {
 		render_kernel(&rd, &k[i]);
+		if (k[i].modules)
+			ret = render_modules(&rd, &k[i]);
+	}
 	for (size_t i = 0; i < nr && !ret; i++)
 		ret = render_initrd(&rd, &r[i]);
 	buf_addf(txt, "\non the stick:   ");

@@ -1,6 +1,7 @@
 /* report.h: what each part of the stick costs, as out/report.txt and out/report.svg.
  *
- * For every kernel its size; for every initrd its size on the stick (gzip) and before
+ * For every kernel its size, and its modules (each one, in its stacked initrd); for every
+ * initrd its size on the stick (gzip) and before
  * compression, and inside it the biggest files (BusyBox, libc, extra binaries, overlay
  * files) with the rest grouped so that the parts add up exactly to the uncompressed size:
  * other files, symlinks, and the archive's own overhead (cpio headers, names and padding,
@@ -29,6 +30,11 @@ struct report_initrd {
 struct report_kernel {
 	const char *name;
 	uint64_t size;
+	/* its modules initrd, when it has modules: the tree, the file's name (stick.h) and
+	 * sizes; every module is listed */
+	const struct manifest *modules;
+	const char *modules_name;
+	uint64_t modules_raw, modules_gz;
 };
 
 struct report_part {

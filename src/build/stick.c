@@ -8,6 +8,7 @@
 #include "formats/bootmenu.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/log.h"
 
 /* Two variants of one kind with the same initial would give two labels one name. */
@@ -97,8 +98,25 @@ static void labels_free(struct boot_label *labels, size_t n)
 	free(labels);
 }
 
-int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
-	       struct buf *out)
+char *stick_modules_name(const struct plan *plan, const struct kvariant *v)
+{
+	return v == &plan->kvar[0] ? xstrdup("modules") : xasprintf("modules-%s", v->name);
+}
+
+/* ",/boot/initrd/NAME.gz" when kernel v's modules initrd is in stick_dir, else "". */
+static char *modules_initrd(const struct plan *plan, const struct kvariant *v,
+			    const char *stick_dir)
+{
+	char *name = stick_modules_name(plan, v);
+	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s.gz", stick_dir, name) : NULL;
+	char *ret = host && file_exists(host) ? xasprintf(",/boot/initrd/%s.gz", name) : xstrdup("");
+	free(name);
+	free(host);
+	return ret;
+}
+
+int stick_menu(const struct plan *plan, const char *stick_dir, const char *display,
+	       enum stick_medium medium, struct buf *out)
 {
 	size_t n = plan->n_kvar * plan->n_ivar, k = 0;
 	struct boot_label *labels = xcalloc(n, sizeof(*labels));
@@ -107,16 +125,18 @@ int stick_menu(const struct plan *plan, const char *display, enum stick_medium m
 	if (check_initials(plan) < 0)
 		goto out;
 	for (size_t i = 0; i < plan->n_kvar; i++) {
+		char *mods = modules_initrd(plan, &plan->kvar[i], stick_dir);
 		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
 			const struct ivariant *iv = &plan->ivar[j];
 			char *name = xasprintf("%c%c", plan->kvar[i].name[0], iv->name[0]);
 			labels[k].name = name;
 			labels[k].kernel = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
 			labels[k].initrd = iv->stack
-				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz", iv->name)
-				: xasprintf("/boot/initrd/%s.gz", iv->name);
+				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz%s", iv->name, mods)
+				: xasprintf("/boot/initrd/%s.gz%s", iv->name, mods);
 			labels[k].append = label_append(plan, name, medium);
 		}
+		free(mods);
 	}
 	if (check_names(plan, labels, n) == 0) {
 		struct boot_menu menu = {

@@ -3,7 +3,7 @@
  * One label per kernel x initrd pair, named by the variants' initials: main and custom give
  * exactly mm, mc, cm and cc (kernel first), plus hd (LOCALBOOT 0x80).  Label NAME boots
  * /boot/kernel/<kernel>.lk with /boot/initrd/<initrd>.gz (for a stacked initrd,
- * main.gz,<initrd>.gz) and [boot] append, the ext2 ramdisk arguments when the initrd is ext2,
+ * main.gz,<initrd>.gz; then the kernel's modules, when it has any) and [boot] append, the ext2 ramdisk arguments when the initrd is ext2,
  * and [label.NAME] append.
  */
 #ifndef MKDISTRO_STICK_H
@@ -18,10 +18,15 @@ enum stick_medium {
 	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
 };
 
-/* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  Returns 0, or
+/* The file name (no .gz) of kernel variant v's modules initrd in boot/initrd: "modules" for
+ * main, "modules-NAME" for the others (malloc'd). */
+char *stick_modules_name(const struct plan *plan, const struct kvariant *v);
+/* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  stick_dir:
+ * the stick tree, where a kernel's modules initrd (stick_modules_name), when there, is
+ * loaded after the initrd by each of its labels; NULL: none is.  Returns 0, or
  * -1 (reported: two variants with one initial, naming both; a [boot] default or a
  * [label.NAME] that names no label; whatever bootmenu_render refuses). */
-int stick_menu(const struct plan *plan, const char *display, enum stick_medium medium,
-	       struct buf *out);
+int stick_menu(const struct plan *plan, const char *stick_dir, const char *display,
+	       enum stick_medium medium, struct buf *out);
 
 #endif

@@ -773,6 +773,7 @@ static void image_all(void **state)
 	char *cfg = path_join(TMP_DIR, "config"), msg[4096];
 	const char *configs[] = {cfg};
 	const struct manifest *trees[] = {&m};
+	const struct lint_modules mods[1] = {{0}};
 	int rc;
 	(void)state;
 	plan_for(&p, "", 1);
@@ -781,7 +782,7 @@ static void image_all(void **state)
 	buf_init(&summary);
 	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config), 0644), 0);
 	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, &summary);
+	rc = lint_image(&p, configs, trees, mods, &summary);
 	stderr_end(&c, msg, sizeof(msg));
 	assert_int_equal(rc, 0);
 	assert_string_equal(msg, "");
@@ -791,7 +792,7 @@ static void image_all(void **state)
 	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config) - 23, 0644), 0);
 	add_data(&m, "/etc/rc.d/rc.S", 0755, "#!/bin/ash\n");
 	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, &summary);
+	rc = lint_image(&p, configs, trees, mods, &summary);
 	stderr_end(&c, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_string_equal(summary.data, "");
@@ -804,7 +805,7 @@ static void image_all(void **state)
 	/* a .config that cannot be read is an error, not a finding */
 	unlink(cfg);
 	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, &summary);
+	rc = lint_image(&p, configs, trees, mods, &summary);
 	stderr_end(&c, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(msg, "tests/tmp/lint/config"));

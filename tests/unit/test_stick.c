@@ -21,7 +21,7 @@ static int menu(const char *conf, struct buf *out, char *msg, size_t len)
 	config_defaults(&p, "/proj");
 	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", conf), 0);
 	stderr_begin(&c);
-	rc = stick_menu(&p, NULL, STICK_FAT, out);
+	rc = stick_menu(&p, NULL, NULL, STICK_FAT, out);
 	stderr_end(&c, msg, len);
 	config_release(&p);
 	return rc;
@@ -94,8 +94,8 @@ static void medium_arguments(void **state)
 	buf_init(&iso);
 	config_defaults(&p, "/proj");
 	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", "[image]\npersist = 16\n"), 0);
-	assert_int_equal(stick_menu(&p, NULL, STICK_FAT, &fat), 0);
-	assert_int_equal(stick_menu(&p, NULL, STICK_ISO, &iso), 0);
+	assert_int_equal(stick_menu(&p, NULL, NULL, STICK_FAT, &fat), 0);
+	assert_int_equal(stick_menu(&p, NULL, NULL, STICK_ISO, &iso), 0);
 	assert_non_null(strstr(fat.data, "APPEND console=tty0 console=ttyS0,115200 "
 					 "mkdistro.stick=UUID=4D4B-4430 mkdistro.persist=UUID=4d4b4430-"));
 	assert_non_null(strstr(iso.data, "APPEND console=tty0 console=ttyS0,115200 "

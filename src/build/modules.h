@@ -1,0 +1,34 @@
+/* modules.h: a kernel's loadable modules, from its build to the image.
+ *
+ * The kernel stage installs them (make modules_install, debug info stripped, modules.dep
+ * made by depmod) under its cache entry, and writes there which module each =m symbol of
+ * the resolved .config gives (modules_expected: from the source tree's Makefiles, the
+ * obj-$(CONFIG_X) lines, kbuildmf.h).  The build packs lib/modules/RELEASE as a stacked
+ * initrd of their own (stick.h), and lint checks that initrd against both lists.
+ */
+#ifndef MKDISTRO_MODULES_H
+#define MKDISTRO_MODULES_H
+
+#include "build/lint.h"
+#include "formats/kconfig.h"
+#include "formats/manifest.h"
+
+/* Write to path one line "SYMBOL MODULE" for each module that an =m symbol of resolved
+ * builds, as the Makefiles (or Kbuild files) of the kernel source tree name them, in each
+ * directory that make modules went into (the directories of objdir's modules.order: the
+ * shared build tree has others, from other configurations).  Returns 0 or -1 (reported). */
+int modules_expected(const char *tree, const char *objdir, const struct kconfig *resolved,
+		     const char *path);
+
+/* m: the modules directory moddir (lib/modules/RELEASE in the cache) as an initrd holds it,
+ * under /lib/modules/RELEASE, stamped epoch.  Returns 0 or -1 (reported). */
+int modules_tree(struct manifest *m, const char *moddir, const char *release, long long epoch);
+
+/* Lint kernel `name`'s modules tree m (modules_tree) against expected (modules_expected's
+ * file): each expected module is there, modules.dep lists every module and only modules
+ * that are there, with dependencies that are there.  Returns 0, or -1 when a file cannot be
+ * read (reported). */
+int modules_lint(struct lint *l, const char *name, const struct manifest *m,
+		 const char *release, const char *expected);
+
+#endif
