@@ -451,7 +451,7 @@ static void private_files(struct manifest *m)
 
 int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct manifest *m)
 {
-	char *hostname;
+	char *hostname, *network;
 	int ret;
 
 	m->mtime = plan->epoch;
@@ -469,6 +469,14 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
 	hostname = xasprintf("%s\n", plan->hostname);
 	ret = manifest_add_data(m, "/etc/hostname", 0644, hostname, strlen(hostname));
 	free(hostname);
+	if (ret < 0)
+		return -1;
+	/* [network] address, for /etc/rc.d/rc.net (config.c checked that it is dhcp, off or
+	 * IP/PREFIX,GATEWAY,DNS, so it needs no quoting) */
+	network = xasprintf("# [network] address of mkdistro.conf; mkdistro.net= on the kernel "
+			    "command line wins\nNET=%s\n", plan->net_address);
+	ret = manifest_add_data(m, "/etc/network.conf", 0644, network, strlen(network));
+	free(network);
 	if (ret < 0)
 		return -1;
 	if (!manifest_find(m, "/etc/mtab") && manifest_add_symlink(m, "/etc/mtab", "/proc/mounts") < 0)

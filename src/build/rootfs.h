@@ -2,7 +2,7 @@
  *
  * The standard directories; BusyBox at /bin/busybox with a symlink for every applet its
  * build listed (busybox.links); the skeleton directory (rootfs/, copied as is, so it can
- * replace anything above); generated files (/etc/hostname, /etc/mtab, /init); the device
+ * replace anything above); generated files (/etc/hostname, /etc/network.conf, /etc/mtab, /init); the device
  * nodes /dev/console and /dev/null; and every shared library the ELF files in the tree
  * need (resolved from their headers, copied with debug info stripped, the ELF interpreter
  * at its PT_INTERP path).  Everything is owned by root and stamped with the plan's epoch.
