@@ -1,0 +1,40 @@
+#!/bin/bash
+# Hotplug (issue 17): a USB stick and a USB NIC plugged in through the QEMU monitor after the
+# shell is up get their drivers, the stick's partitions their fstab lines (one of them is
+# mounted and read), and the NIC a DHCP lease; unplugging the stick takes its lines away.
+# User networking with restrict=on; nothing leaves this machine.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/disks.sh"
+T=$MKDISTRO_TEST_TMP/pc-hotplug
+rm -rf "$T"
+mkdir -p "$T"
+need_project || finish
+export MTOOLS_SKIP_CHECK=1
+make_pc_disk "$T/stick.img" "$T/parts" > "$T/make.txt" 2>&1
+check "a USB stick with ext4, NTFS, exFAT and vfat partitions" test $? -eq 0
+
+python3 "$here/guest.py" --image "$PROJ/out/mkdistro.img" --log "$T/hotplug.serial" \
+	--qemu=-device --qemu qemu-xhci,id=xhci --qemu=-netdev --qemu user,id=n0,restrict=on \
+	--run 'lsmod; grep -c "# rc.disk$" /etc/fstab; ls /sys/class/net' \
+	--monitor "drive_add 0 if=none,id=d1,format=raw,file=$T/stick.img" \
+	--monitor 'device_add usb-storage,bus=xhci.0,drive=d1,id=stick' \
+	--monitor 'device_add usb-net,bus=xhci.0,netdev=n0,id=nic' \
+	--until '[ "$(grep -c "# rc.disk$" /etc/fstab)" -ge 4 ]' \
+	--until 'cat /run/net.*' \
+	--run 'lsmod; cat /etc/fstab' \
+	--run 'mount /mnt/sdb1 && cat /mnt/sdb1/known.txt && umount /mnt/sdb1' \
+	--monitor 'device_del stick' \
+	--until '! grep -q "^/dev/sdb" /etc/fstab' > "$T/hotplug.txt" 2>&1
+rc=$?
+check "the guest ran every step and powered off (exit $rc)" test $rc -eq 0
+sed -n '/^== run: lsmod; grep/,/^== exit/p' "$T/hotplug.txt" > "$T/before.txt"
+check "before: no USB NIC driver, no disk lines (the stick is the boot medium), no eth0" bash -c \
+	"! grep -q '^cdc_ether' '$T/before.txt' && grep -qx 0 '$T/before.txt' && ! grep -q '^eth0' '$T/before.txt'"
+check "the USB NIC got its driver (cdc_ether) on its own" contains "$T/hotplug.txt" '^cdc_ether '
+check "the USB NIC got a DHCP lease" contains "$T/hotplug.txt" '^10\.0\.2\.15/24$'
+check "the USB stick's 4 partitions got their noauto lines" bash -c \
+	"[ \$(grep -Ec '^/dev/sdb[1-4]	/mnt/sdb[1-4]	(ext4|ntfs3|exfat|vfat)	noauto' '$T/hotplug.txt') -eq 4 ]"
+check "mount /mnt/sdb1 reads the stick's known file" contains "$T/hotplug.txt" '^mkdistro known file on ext4'
+check "unplugged: its lines are gone" bash -c "grep -q '^== until: ! grep' '$T/hotplug.txt' && [ $rc -eq 0 ]"
+finish
