@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build/cache.h"
 #include "build/inputs.h"
@@ -137,6 +138,18 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
+/* The host's depmod (kmod), in PATH or in the sbin directories a user's PATH may lack;
+ * NULL when there is none (malloc'd). */
+static char *find_depmod(void)
+{
+	static const char *const sbin[] = {"/usr/sbin/depmod", "/sbin/depmod"};
+	char *path = which("depmod");
+	for (size_t i = 0; !path && i < sizeof(sbin) / sizeof(sbin[0]); i++)
+		if (access(sbin[i], X_OK) == 0)
+			path = xstrdup(sbin[i]);
+	return path;
+}
+
 /* Everything that goes into the variant's kernel. */
 static int kernel_inputs(const struct plan *plan, const struct source *src,
 			 const struct kconfig *frag, struct inputs *in)
@@ -152,8 +165,13 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	inputs_add(in, "toolchain", "%s", toolchain);
 	kbuild_inputs(frag, "kernel.config", in);
 	/* depmod writes the modules' modules.dep and modules.alias */
-	if (!strcmp(kconfig_get(frag, "MODULES"), "y") && inputs_add_tool(in, "depmod") < 0)
-		return error("[kernel] modules = yes needs depmod (Debian package kmod)");
+	if (!strcmp(kconfig_get(frag, "MODULES"), "y")) {
+		char *depmod = find_depmod();
+		int ret = depmod ? inputs_add_file(in, "depmod", depmod) : -1;
+		free(depmod);
+		if (ret < 0)
+			return error("[kernel] modules = yes needs depmod (Debian package kmod)");
+	}
 	return 0;
 }
 
@@ -189,7 +207,7 @@ static int trim_modules(const char *moddir)
 static int install_modules(struct kernel_kbuild *kk, const char *dir, const char *objdir)
 {
 	const char *targets[] = {"modules_install", NULL};
-	char *depmod = which("depmod"), *path = path_join(dir, "modules");
+	char *depmod = find_depmod(), *path = path_join(dir, "modules");
 	char *var_path = xasprintf("INSTALL_MOD_PATH=%s", path);
 	char *var_depmod = depmod ? xasprintf("DEPMOD=%s", depmod) : NULL;
 	char *rel = path_join(objdir, "include/config/kernel.release"), *release = read_trimmed(rel);

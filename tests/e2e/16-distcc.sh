@@ -2,14 +2,15 @@
 # distcc, and a kernel.config change (issue 6): a distccd started here on 127.0.0.1 compiles
 # the part of the kernel that a new CONFIG_LOCALVERSION makes stale; the build says that
 # kernel.config changed and which setting, rebuilds the kernel and not BusyBox, and the
-# kernel it makes carries the new version.  On a copy of the shared project (lib.sh).
+# kernel it makes carries the new version.  On a copy of the shared project (lib.sh), with
+# the small kernel.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/distcc
 rm -rf "$T"
 mkdir -p "$T"
 P=$T/p
-need_project || finish
-cp -a "$PROJ" "$P" # with out/.state: the last build's inputs
+# with out/.state: the last build's inputs; the small kernel (its subject is distcc)
+tiny_project "$P" || finish
 user=nobody
 port=$((20000 + $$ % 10000))
 

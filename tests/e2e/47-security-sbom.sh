@@ -57,10 +57,8 @@ echo 'scratch space' > "$P/rootfs/tmp/README"
 
 # ---- what the default live image allows ----
 daemons='telnetd|httpd|inetd|ftpd|tftpd|udhcpd|dhcpd|dropbear|sshd|ntpd|nc|netcat|dnsd|fakeidentd'
-check "inittab, rc.S and rc.console start no network service" bash -c \
-	"! grep -Ewq '$daemons' '$P/rootfs/etc/inittab' '$P/rootfs/etc/rc.d/rc.S' '$P/rootfs/etc/rc.d/rc.console'"
-check "the kernel has no networking (no CONFIG_NET in kernel.config; tinyconfig leaves it off)" \
-	bash -c "! grep -Eq '^CONFIG_NET=' '$P/kernel.config'"
+check "inittab, rc.S, rc.console, mdev.conf and the scripts it runs start no network service" bash -c \
+	"! grep -Ewq '$daemons' '$P/rootfs/etc/inittab' '$P/rootfs/etc/rc.d/rc.S' '$P/rootfs/etc/rc.d/rc.console' '$P/rootfs/etc/mdev.conf' '$P/rootfs/etc/rc.d/rc.net' '$P/rootfs/etc/rc.d/rc.disk' '$P/rootfs/usr/share/udhcpc/default.script'"
 check "the default skeleton has no /etc/shadow" test ! -e "$P/rootfs/etc/shadow"
 check "the consoles run rc.console, which asks for a password only when there is one" bash -c \
 	"grep -q '^::respawn:/bin/cttyhack /etc/rc.d/rc.console$' '$P/rootfs/etc/inittab' &&

@@ -42,6 +42,8 @@ start=$SECONDS
 for p in a b; do
 	"$MKDISTRO" init "$T/$p" > "$T/init-$p.txt" 2>&1 && sed -i 's/^ccache = no$/ccache = yes/' "$T/$p/mkdistro.conf"
 done
+# the small kernel: the subject is the shared build tree, not the PC kernel
+tiny_kernel "$T/a" && tiny_kernel "$T/b"
 printf '\nCONFIG_LOCALVERSION="-b"\nCONFIG_NLS_CODEPAGE_850=y\n' >> "$T/b/kernel.config"
 printf '\n# CONFIG_CAL is not set\n' >> "$T/b/busybox.config"
 

@@ -69,6 +69,25 @@ cold_kernel() {
 		kernel_seconds "$1" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
 	fi
 }
+# tiny_kernel DIR: the project in DIR builds the small kernel of examples/tiny (no
+# networking, no modules) instead of the default PC kernel.  For the tests whose subject is
+# how mkdistro builds (caches, interrupts, distcc, menuconfig, build history, the ext2
+# format), not the PC kernel: that small kernel builds in a quarter of the time, is built
+# cold once into the tests' cache and ccache, and is taken from there after.
+tiny_kernel() {
+	cp "$(dirname "${BASH_SOURCE[0]}")/../../examples/tiny/kernel.config" "$1/kernel.config"
+}
+# tiny_project DIR: a copy of the shared project in DIR with the small kernel (tiny_kernel),
+# built (the small kernel from the tests' cache after the first time).  Else not ok, and 1.
+tiny_project() {
+	need_project || return 1
+	rm -rf "$1" && cp -a "$PROJ" "$1" && tiny_kernel "$1" || { not_ok "copy $PROJ to $1"; return 1; }
+	if ! "$MKDISTRO" -C "$1" build > "$1.build.txt" 2>&1; then
+		not_ok "the shared project with the small kernel builds ($1)"
+		tail -n 20 "$1.build.txt" | sed 's/^/    /'
+		return 1
+	fi
+}
 # need_project: $PROJ is the default project, built and current.  It is made anew when it is
 # missing or differs from a new default project (the defaults changed, or an older run left
 # another), then built: a no-op when it is current, seconds when the kernel and BusyBox are in

@@ -41,7 +41,7 @@ static void defaults(void **state)
 	assert_string_equal(p.kernel_config, "/proj/kernel.config");
 	assert_string_equal(p.kernel_base, "tinyconfig");
 	assert_string_equal(p.busybox_source, "debian:busybox");
-	assert_int_equal(p.busybox_static, 0);
+	assert_int_equal(p.busybox_static, 1);
 	assert_int_equal(p.initrd_format, INITRD_CPIO);
 	assert_int_equal(p.initrd_size_kib, 5000);
 	assert_int_equal(p.image_size_mib, 64);
@@ -81,14 +81,14 @@ static void values(void **state)
 	struct plan p;
 	(void)state;
 	assert_int_equal(parse(&p, "# comment\n; another\n[system]\nhostname = box-1\n"
-				   "[busybox]\nstatic = yes\nconfig = cfg/bb.config\n"
+				   "[busybox]\nstatic = no\nconfig = cfg/bb.config\n"
 				   "[initrd]\nformat = ext2\nsize = 8192 ; KiB\n"
 				   "[image]\nsize = 128\nlabel = LIVE_1\nvolume_id = DEADBEEF\n"
 				   "[boot]\nappend = console=ttyS0\n  quiet\n"
 				   "[build]\ncache = /var/cache/x\n"),
 			 0);
 	assert_string_equal(p.hostname, "box-1");
-	assert_int_equal(p.busybox_static, 1);
+	assert_int_equal(p.busybox_static, 0);
 	assert_string_equal(p.busybox_config, "/proj/cfg/bb.config");
 	assert_int_equal(p.initrd_format, INITRD_EXT2);
 	assert_int_equal(p.initrd_size_kib, 8192);
