@@ -115,8 +115,9 @@ static size_t count_ko(const struct manifest *m)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->n; i++) {
-		size_t len = strlen(m->v[i].path);
-		n += m->v[i].type == MF_FILE && len > 3 && !strcmp(m->v[i].path + len - 3, ".ko");
+		char *name = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
+		n += name != NULL;
+		free(name);
 	}
 	return n;
 }

@@ -119,14 +119,19 @@ int modules_tree(struct manifest *m, const char *moddir, const char *release, lo
 	return ret;
 }
 
-/* The module name of a path ("/lib/modules/R/kernel/a/e1000.ko" gives "e1000"), or NULL. */
-static char *ko_name(const char *path)
+char *modules_name(const char *path)
 {
+	static const char *const ends[] = {".ko", ".ko.xz", ".ko.gz", ".ko.zst"};
 	const char *base = strrchr(path, '/');
 	size_t n;
 	base = base ? base + 1 : path;
 	n = strlen(base);
-	return n > 3 && !strcmp(base + n - 3, ".ko") ? xstrndup(base, n - 3) : NULL;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t e = strlen(ends[i]);
+		if (n > e && !strcmp(base + n - e, ends[i]))
+			return xstrndup(base, n - e);
+	}
+	return NULL;
 }
 
 static int read_entry(const struct mf_entry *e, struct buf *b)
@@ -147,7 +152,7 @@ static int check_expected(struct lint *l, const char *name, const struct manifes
 	buf_init(&text);
 	strvec_init(&have);
 	for (size_t i = 0; i < m->n; i++) {
-		char *n = m->v[i].type == MF_FILE ? ko_name(m->v[i].path) : NULL;
+		char *n = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
 		if (n)
 			strvec_push(&have, n);
 		free(n);
@@ -223,7 +228,7 @@ static int check_dep(struct lint *l, const char *name, const struct manifest *m,
 		}
 	}
 	for (size_t i = 0; i < m->n; i++) {
-		char *n = m->v[i].type == MF_FILE ? ko_name(m->v[i].path) : NULL;
+		char *n = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
 		modules += n != NULL;
 		free(n);
 	}

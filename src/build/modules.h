@@ -20,6 +20,10 @@
 int modules_expected(const char *tree, const char *objdir, const struct kconfig *resolved,
 		     const char *path);
 
+/* The module name of a path: "/lib/modules/R/kernel/a/e1000.ko" (or .ko.xz, .ko.gz,
+ * .ko.zst) gives "e1000" (malloc'd); NULL for a file that is not a module. */
+char *modules_name(const char *path);
+
 /* m: the modules directory moddir (lib/modules/RELEASE in the cache) as an initrd holds it,
  * under /lib/modules/RELEASE, stamped epoch.  Returns 0 or -1 (reported). */
 int modules_tree(struct manifest *m, const char *moddir, const char *release, long long epoch);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "build/modules.h"
 #include "sys/alloc.h"
 
 static uint64_t file_size(const struct mf_entry *e, int *err)
@@ -145,11 +147,10 @@ static int render_modules(struct render *rd, const struct report_kernel *k)
 	int err = 0;
 	for (size_t i = 0; i < k->modules->n; i++) {
 		const struct mf_entry *e = &k->modules->v[i];
-		const char *base = strrchr(e->path, '/');
-		size_t len = base ? strlen(++base) : 0;
-		if (e->type != MF_FILE || len < 4 || strcmp(base + len - 3, ".ko"))
+		char *name = e->type == MF_FILE ? modules_name(e->path) : NULL;
+		if (!name)
 			continue;
-		mods[n].label = xstrndup(base, len - 3);
+		mods[n].label = name;
 		mods[n].bytes = file_size(e, &err);
 		in_mods += mods[n++].bytes;
 	}

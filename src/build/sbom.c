@@ -17,6 +17,7 @@
 #include "build/inputs.h"
 #include "build/iso.h"
 #include "build/memo.h"
+#include "build/stick.h"
 #include "formats/debcopyright.h"
 #include "formats/deb822.h"
 #include "formats/spdx.h"
@@ -221,6 +222,37 @@ out:
 	return ret;
 }
 
+/* Kernel variant i's modules initrd, when it has modules (stick.h). */
+static int add_modules(struct gather *g, size_t i)
+{
+	const struct kvariant *v = &g->plan->kvar[i];
+	char *name = stick_modules_name(g->plan, v);
+	char *rel = xasprintf("boot/initrd/%s.gz", name);
+	char *file = path_join(g->in->stick, rel), *id = xasprintf("linux-%s-modules", v->name);
+	struct spdx_pkg *p = spdx_add(g->s, id, "linux-modules");
+	int ret = -1;
+
+	p->version = xstrdup(g->in->kernels[i].out.release);
+	p->file = xasprintf("/%s", rel);
+	p->purpose = "OPERATING_SYSTEM";
+	p->license = xstrdup("GPL-2.0-only");
+	p->source_info = xasprintf("the modules of kernel '%s', built and installed with it by "
+				   "mkdistro (modules.dep by depmod)", v->name);
+	p->comment = xasprintf("a cpio initrd that the labels of kernel '%s' load after theirs",
+			       v->name);
+	if (sha256_file(file, p->sha256) < 0)
+		goto out;
+	on_media(g, id);
+	spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
+	ret = 0;
+out:
+	free(name);
+	free(rel);
+	free(file);
+	free(id);
+	return ret;
+}
+
 /* debian:linux-source-X: the installed tarball, or the package that apt-get download
  * fetched and that was unpacked (the tarball is not kept).  NULL on error (reported). */
 static struct spdx_pkg *debian_kernel_source(struct gather *g)
@@ -257,7 +289,8 @@ static int add_kernels(struct gather *g)
 	struct spdx_pkg *p;
 
 	for (size_t i = 0; i < plan->n_kvar; i++)
-		if (add_kernel(g, i) < 0)
+		if (add_kernel(g, i) < 0 ||
+		    (g->in->kernels[i].out.modules && add_modules(g, i) < 0))
 			return -1;
 	if (!strncmp(plan->kernel_source, "debian:", 7)) {
 		if (!(p = debian_kernel_source(g)))
@@ -657,7 +690,7 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	/* Everything the document is made from, in short: the image's inputs name every file
 	 * on the stick (kernels, initrds, Syslinux's) and the tools; the package database
 	 * decides the rest. */
-	inputs_add(key, "stage", "sbom 1");
+	inputs_add(key, "stage", "sbom 2");
 	inputs_add(key, "tool", "%s", in->tool);
 	inputs_add(key, "name", "%s", name);
 	inputs_add(key, "epoch", "%lld", (long long)plan->epoch);

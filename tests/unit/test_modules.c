@@ -158,6 +158,27 @@ static void expected_list(void **state)
 	free(out);
 }
 
+/* The module name of a path, whatever its compression. */
+static void names(void **state)
+{
+	static const char *const in[][2] = {{R "/kernel/a/e1000.ko", "e1000"},
+					    {R "/kernel/a/ne2k-pci.ko.xz", "ne2k-pci"},
+					    {"x.ko.gz", "x"},
+					    {"x.ko.zst", "x"},
+					    {R "/modules.dep", NULL},
+					    {".ko", NULL},
+					    {"x.ko.bz2", NULL}};
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char *got = modules_name(in[i][0]);
+		if (in[i][1])
+			assert_string_equal(got, in[i][1]);
+		else
+			assert_null(got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +186,7 @@ int main(void)
 		cmocka_unit_test(missing),
 		cmocka_unit_test(unlisted_and_no_dep),
 		cmocka_unit_test(expected_list),
+		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
