@@ -94,4 +94,18 @@ python3 "$here/guest.py" --image "$PROJ/out/mkdistro.img" --log "$T/off.serial" 
 	--until 'lsmod | grep -q ^e1000' --run 'sleep 3; ip -4 addr show eth0; ls /run' > "$T/off.txt" 2>&1
 check "mkdistro.net=off: the driver is loaded, eth0 gets no address and no DHCP client runs" bash -c \
 	"grep -q '^== exit 0' '$T/off.txt' && ! grep -q 'inet ' '$T/off.txt' && ! grep -q 'udhcpc' '$T/off.txt'"
+# modprobe.blacklist= keeps a module from loading on its own; the user can still load it,
+# and modinfo reads the compressed module
+python3 "$here/guest.py" --image "$PROJ/out/mkdistro.img" --log "$T/blacklist.serial" \
+	--label 'mm modprobe.blacklist=e1000' \
+	--qemu=-netdev --qemu "$netdev" --qemu=-device --qemu e1000,netdev=n0 \
+	--run 'sleep 8; lsmod; ls /sys/class/net' \
+	--run 'modinfo e1000' --run 'modprobe e1000 && lsmod && ls /sys/class/net' > "$T/blacklist.txt" 2>&1
+sed -n '/^== run: sleep 8; lsmod; ls/,/^== exit/p' "$T/blacklist.txt" > "$T/blacklist-before.txt"
+check "modprobe.blacklist=e1000: e1000 not loaded on its own, no eth0" bash -c \
+	"grep -q '^== exit 0' '$T/blacklist-before.txt' && ! grep -q '^e1000 ' '$T/blacklist-before.txt' && ! grep -q 'eth0' '$T/blacklist-before.txt'"
+check "modinfo finds the module and reads it" bash -c \
+	"grep -Eq '^filename: +/lib/modules/[^/]+/kernel/drivers/net/ethernet/intel/e1000/e1000\.ko$' '$T/blacklist.txt' && grep -q '^description: .*PRO/1000' '$T/blacklist.txt'"
+check "modprobe e1000 by hand loads it, and eth0 appears" bash -c \
+	"sed -n '/^== run: modprobe e1000/,/^== exit/p' '$T/blacklist.txt' | grep -q '^e1000 ' && grep -q '^== exit 0' '$T/blacklist.txt'"
 finish
