@@ -69,13 +69,16 @@ python3 "$here/guest.py" --image "$PROJ/out/mkdistro.img" --log "$T/script.seria
 	--until 'cat /run/net.*' \
 	--run 'interface=eth0 ip=10.0.2.16 mask=24 router="10.0.2.2 10.0.2.1" dns="10.0.2.3 10.0.2.4" domain=example.test /usr/share/udhcpc/default.script bound' \
 	--run 'ip -4 addr show eth0; ip route; cat /etc/resolv.conf /run/net.eth0' \
-	--run 'netstat -ltnu' > "$T/script.txt" 2>&1
+	--run 'netstat -ltnu' \
+	--run 'for a in ip ping ping6 wget nc nslookup ntpd; do command -v $a || exit 1; done' > "$T/script.txt" 2>&1
 check "udhcpc's script: the address from the lease, in place of the old one" bash -c \
 	"grep -q 'inet 10.0.2.16/24' '$T/script.txt' && ! grep -q 'inet 10.0.2.15/' '$T/script.txt'"
 check "udhcpc's script: a default route through each router, the first first" bash -c \
 	"grep -q '^default via 10.0.2.2 dev eth0 *$' '$T/script.txt' && grep -q '^default via 10.0.2.1 dev eth0 *metric 1' '$T/script.txt'"
 check "udhcpc's script: /etc/resolv.conf with the domain and both servers" bash -c \
 	"grep -q '^search example.test' '$T/script.txt' && grep -q '^nameserver 10.0.2.3' '$T/script.txt' && grep -q '^nameserver 10.0.2.4' '$T/script.txt'"
+check "BusyBox gives ip, ping, ping6, wget, nc, nslookup and ntpd" bash -c \
+	"sed -n '/^== run: for a in/,/^== exit/p' '$T/script.txt' | grep -q '^== exit 0'"
 check "with the network up, nothing listens (netstat -ltnu)" bash -c \
 	"grep -q '^== run: netstat' '$T/script.txt' && grep -q '^== exit 0' '$T/script.txt' && ! grep -q LISTEN '$T/script.txt'"
 
