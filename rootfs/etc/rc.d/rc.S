@@ -78,14 +78,9 @@ if grep -q ' # rc.disk$' /etc/fstab; then
 	grep -v ' # rc.disk$' /etc/fstab > /etc/fstab.new && mv /etc/fstab.new /etc/fstab
 fi
 
-# Drivers, the network and the disks, in the background (the shell waits for none of them):
-# mdev becomes the hotplug daemon (its rules: /etc/mdev.conf), then every device already
-# there is announced again as if just plugged in, so that each gets its driver by its
-# modalias, each network interface rc.net and each disk rc.disk (coldplug).
-# (A kernel without networking has neither lo nor the netlink socket mdev -d listens on.)
+# Drivers, the network and the disks: rc.hotplug, in the background at the lowest priority,
+# so that the shell waits for none of them.  (A kernel without networking has no lo.)
 ip link set lo up 2> /dev/null
-(
-	mdev -d && find /sys/devices -name uevent | while read -r uevent; do echo add > "$uevent"; done
-) > /dev/null 2>&1 &
+nice -n 19 /etc/rc.d/rc.hotplug > /dev/null 2>&1 < /dev/null &
 
 echo "mkdistro: $(uname -sr) up; root filesystem is $(awk '$2 == "/" { print $3 }' /proc/mounts | tail -n 1)"
