@@ -56,7 +56,7 @@ as_user "$MKDISTRO" -C "$T/p" build > "$T/warm.txt" 2>&1
 rc=$?
 sed 's/^/    /' "$T/warm.txt"
 check "build as $user after rm -rf of the build cache" test $rc -eq 0
-check "the kernel was built (not taken from a cache entry)" contains "$T/warm.txt" '^  make -j[0-9]+ bzImage \(ccache\)'
+check "the kernel was built (not taken from a cache entry)" contains "$T/warm.txt" '^  make -j[0-9]+ bzImage( modules)? \(ccache\)'
 warm=$(kernel_seconds "$T/warm.txt")
 as_user ccache --show-stats > "$T/stats.txt" 2>&1
 sed 's/^/    /' "$T/stats.txt"

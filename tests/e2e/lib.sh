@@ -65,7 +65,7 @@ default_project() {
 # cold_kernel LOG: when the build in LOG compiled the kernel cold through ccache (its sources
 # unpacked into an empty cache), keep the kernel stage's time for 14-ccache.sh
 cold_kernel() {
-	if grep -q '^  unpacking .*linux-source' "$1" && grep -q '^  make -j[0-9]* bzImage (ccache)' "$1"; then
+	if grep -q '^  unpacking .*linux-source' "$1" && grep -Eq '^  make -j[0-9]* bzImage( modules)? \(ccache\)' "$1"; then
 		kernel_seconds "$1" > "$MKDISTRO_TEST_TMP/kernel-cold-seconds"
 	fi
 }
