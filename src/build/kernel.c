@@ -303,15 +303,20 @@ out:
 	return ret;
 }
 
-/* [kernel] modules = no: every module the fragment asks for is built in instead. */
+/* [kernel] modules = no: every module the fragment asks for is built in instead, and
+ * MODULES is off.  A fragment that asks for neither is left as it is (and so is its kernel's
+ * cache key). */
 static void built_in(struct kconfig *frag)
 {
+	int asked = strcmp(kconfig_get(frag, "MODULES"), "n") != 0;
 	for (size_t i = 0; i < frag->n; i++)
 		if (!strcmp(frag->v[i].value, "m")) {
 			free(frag->v[i].value); /* in place: errors still name its line */
 			frag->v[i].value = xstrdup("y");
+			asked = 1;
 		}
-	kconfig_set(frag, "MODULES", "n");
+	if (asked)
+		kconfig_set(frag, "MODULES", "n");
 }
 
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
