@@ -303,22 +303,6 @@ out:
 	return ret;
 }
 
-/* [kernel] modules = no: every module the fragment asks for is built in instead, and
- * MODULES is off.  A fragment that asks for neither is left as it is (and so is its kernel's
- * cache key). */
-static void built_in(struct kconfig *frag)
-{
-	int asked = strcmp(kconfig_get(frag, "MODULES"), "n") != 0;
-	for (size_t i = 0; i < frag->n; i++)
-		if (!strcmp(frag->v[i].value, "m")) {
-			free(frag->v[i].value); /* in place: errors still name its line */
-			frag->v[i].value = xstrdup("y");
-			asked = 1;
-		}
-	if (asked)
-		kconfig_set(frag, "MODULES", "n");
-}
-
 int kernel_build(const struct plan *plan, const struct kvariant *v, const struct source *src,
 		 const char *log, struct kernel_out *out)
 {
@@ -338,8 +322,10 @@ int kernel_build(const struct plan *plan, const struct kvariant *v, const struct
 	if (read_fragment(&frag, v->config ? v->config : plan->kernel_config) < 0 ||
 	    (v->fragment && read_fragment(&frag, v->fragment) < 0))
 		goto out;
+	/* [kernel] modules = no: every module built in instead (a fragment with none keeps
+	 * its kernel's cache key) */
 	if (!plan->kernel_modules)
-		built_in(&frag);
+		kconfig_builtin_modules(&frag);
 	if (kernel_inputs(plan, src, &frag, &in) < 0 ||
 	    stage_cached(plan, &sc, &in, &entry, &out->cached) < 0)
 		goto out;

@@ -53,6 +53,33 @@ static void set_line(struct kconfig *k, const char *name, size_t nlen, const cha
 	s->path = path;
 }
 
+/* A setting of module support itself, which needs MODULES. */
+static int module_support(const char *name)
+{
+	return !strncmp(name, "MODULE_", 7) || !strcmp(name, "MODVERSIONS");
+}
+
+size_t kconfig_builtin_modules(struct kconfig *k)
+{
+	size_t changed = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		struct kconfig_sym *s = &k->v[i];
+		const char *to = !strcmp(s->value, "m") ? "y"
+				 : (module_support(s->name) || !strcmp(s->name, "MODULES")) &&
+						   strcmp(s->value, "n")
+					   ? "n"
+					   : NULL;
+		if (to) {
+			free(s->value);
+			s->value = xstrdup(to);
+			changed++;
+		}
+	}
+	if (changed && !find(k, "MODULES"))
+		kconfig_set(k, "MODULES", "n");
+	return changed;
+}
+
 void kconfig_set(struct kconfig *k, const char *name, const char *value)
 {
 	set_line(k, name, strlen(name), value, strlen(value), 0, NULL);

@@ -36,6 +36,11 @@ const char *kconfig_get(const struct kconfig *k, const char *name);
 void kconfig_set(struct kconfig *k, const char *name, const char *value);
 /* Set every setting of src in dst (later wins), keeping where each came from. */
 void kconfig_merge(struct kconfig *dst, const struct kconfig *src);
+/* A fragment without loadable modules: each =m becomes =y, MODULES and the settings of
+ * module support itself (MODULE_*, MODVERSIONS) are turned off, each in place (errors still
+ * name its line).  A fragment that asks for none of them is left as it is.  Returns how
+ * many settings changed. */
+size_t kconfig_builtin_modules(struct kconfig *k);
 /* Append the settings as .config lines. */
 void kconfig_render(const struct kconfig *k, struct buf *out);
 /* Check that every setting of want has the same value in got (the .config Kconfig wrote).

@@ -134,10 +134,45 @@ static void check_dropped(void **state)
 	kconfig_release(&got);
 }
 
+/* [kernel] modules = no: =m built in, module support off, lines kept; a fragment with no
+ * modules left as it is. */
+static void builtin_modules(void **state)
+{
+	struct kconfig k;
+	(void)state;
+	kconfig_init(&k);
+	assert_int_equal(kconfig_parse(&k, "CONFIG_MODULES=y\nCONFIG_MODULE_UNLOAD=y\nCONFIG_E1000=m\n"
+					   "CONFIG_NET=y\n# CONFIG_MODVERSIONS is not set\n",
+				       "kernel.config", 1),
+			 0);
+	assert_int_equal(kconfig_builtin_modules(&k), 3);
+	assert_string_equal(kconfig_get(&k, "MODULES"), "n");
+	assert_string_equal(kconfig_get(&k, "MODULE_UNLOAD"), "n");
+	assert_string_equal(kconfig_get(&k, "E1000"), "y");
+	assert_string_equal(kconfig_get(&k, "NET"), "y");
+	assert_int_equal(k.v[2].line, 3); /* E1000: still its line, for errors */
+	kconfig_release(&k);
+
+	kconfig_init(&k);
+	assert_int_equal(kconfig_parse(&k, "CONFIG_NET=y\n", "kernel.config", 1), 0);
+	assert_int_equal(kconfig_builtin_modules(&k), 0);
+	assert_int_equal(k.n, 1);
+	kconfig_release(&k);
+
+	kconfig_init(&k);
+	assert_int_equal(kconfig_parse(&k, "CONFIG_X=m\n", "kernel.config", 1), 0);
+	assert_int_equal(kconfig_builtin_modules(&k), 1);
+	assert_string_equal(kconfig_get(&k, "X"), "y");
+	assert_string_equal(kconfig_get(&k, "MODULES"), "n");
+	assert_int_equal(k.n, 2);
+	kconfig_release(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_fragment),
+		cmocka_unit_test(builtin_modules),
 		cmocka_unit_test(bad_fragments),
 		cmocka_unit_test(lenient_dotconfig),
 		cmocka_unit_test(check_dropped),
