@@ -192,64 +192,56 @@ static void pinned_tarball(struct spdx_pkg *p, const char *section, const char *
 				   section);
 }
 
-/* Kernel variant i, on every medium, made from linux-source. */
+/* A file of kernel variant i's on the stick (rel, under it), on every medium, made from
+ * linux-source: package id, named name, GPL-2.0-only, the kernel's release, the file's
+ * SHA-256.  Takes source_info and comment (malloc'd).  Returns 0 or -1 (reported). */
+static int add_kernel_file(struct gather *g, size_t i, const char *id, const char *name,
+			   const char *rel, char *source_info, char *comment)
+{
+	char *file = path_join(g->in->stick, rel);
+	struct spdx_pkg *p = spdx_add(g->s, id, name);
+	int ret = -1;
+
+	p->version = xstrdup(g->in->kernels[i].out.release);
+	p->file = xasprintf("/%s", rel);
+	p->purpose = "OPERATING_SYSTEM";
+	p->license = xstrdup("GPL-2.0-only");
+	p->source_info = source_info;
+	p->comment = comment;
+	if (sha256_file(file, p->sha256) == 0) {
+		on_media(g, id);
+		spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
+		ret = 0;
+	}
+	free(file);
+	return ret;
+}
+
+/* Kernel variant i, and its modules initrd when it has modules (stick.h). */
 static int add_kernel(struct gather *g, size_t i)
 {
 	const struct plan *plan = g->plan;
 	const struct kvariant *v = &plan->kvar[i];
-	char *rel = xasprintf("boot/kernel/%s.lk", v->name);
-	char *file = path_join(g->in->stick, rel), *id = xasprintf("linux-%s", v->name);
-	struct spdx_pkg *p = spdx_add(g->s, id, "linux");
-	int ret = -1;
-
-	p->version = xstrdup(g->in->kernels[i].out.release);
-	p->file = xasprintf("/%s", rel);
-	p->purpose = "OPERATING_SYSTEM";
-	p->license = xstrdup("GPL-2.0-only");
-	p->source_info = xasprintf("built by mkdistro from %s, %s plus %s%s%s", g->in->kernel_source->id,
-				   plan->kernel_base, v->config ? base_name(v->config) : "kernel.config",
-				   v->fragment ? " and " : "", v->fragment ? base_name(v->fragment) : "");
-	p->comment = xasprintf("kernel '%s' (bzImage)", v->name);
-	if (sha256_file(file, p->sha256) < 0)
-		goto out;
-	on_media(g, id);
-	spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
-	ret = 0;
-out:
+	char *rel = xasprintf("boot/kernel/%s.lk", v->name), *id = xasprintf("linux-%s", v->name);
+	char *mods = stick_modules_name(plan, v);
+	char *mrel = xasprintf("boot/initrd/%s.gz", mods), *mid = xasprintf("linux-%s-modules", v->name);
+	int ret = add_kernel_file(
+		g, i, id, "linux", rel,
+		xasprintf("built by mkdistro from %s, %s plus %s%s%s", g->in->kernel_source->id,
+			  plan->kernel_base, v->config ? base_name(v->config) : "kernel.config",
+			  v->fragment ? " and " : "", v->fragment ? base_name(v->fragment) : ""),
+		xasprintf("kernel '%s' (bzImage)", v->name));
+	if (!ret && g->in->kernels[i].out.modules)
+		ret = add_kernel_file(g, i, mid, "linux-modules", mrel,
+				      xasprintf("the modules of kernel '%s', built and installed with "
+						"it by mkdistro (modules.dep by depmod)", v->name),
+				      xasprintf("a cpio initrd that the labels of kernel '%s' load "
+						"after theirs", v->name));
 	free(rel);
-	free(file);
 	free(id);
-	return ret;
-}
-
-/* Kernel variant i's modules initrd, when it has modules (stick.h). */
-static int add_modules(struct gather *g, size_t i)
-{
-	const struct kvariant *v = &g->plan->kvar[i];
-	char *name = stick_modules_name(g->plan, v);
-	char *rel = xasprintf("boot/initrd/%s.gz", name);
-	char *file = path_join(g->in->stick, rel), *id = xasprintf("linux-%s-modules", v->name);
-	struct spdx_pkg *p = spdx_add(g->s, id, "linux-modules");
-	int ret = -1;
-
-	p->version = xstrdup(g->in->kernels[i].out.release);
-	p->file = xasprintf("/%s", rel);
-	p->purpose = "OPERATING_SYSTEM";
-	p->license = xstrdup("GPL-2.0-only");
-	p->source_info = xasprintf("the modules of kernel '%s', built and installed with it by "
-				   "mkdistro (modules.dep by depmod)", v->name);
-	p->comment = xasprintf("a cpio initrd that the labels of kernel '%s' load after theirs",
-			       v->name);
-	if (sha256_file(file, p->sha256) < 0)
-		goto out;
-	on_media(g, id);
-	spdx_relate(g->s, id, "GENERATED_FROM", "linux-source");
-	ret = 0;
-out:
-	free(name);
-	free(rel);
-	free(file);
-	free(id);
+	free(mods);
+	free(mrel);
+	free(mid);
 	return ret;
 }
 
@@ -289,8 +281,7 @@ static int add_kernels(struct gather *g)
 	struct spdx_pkg *p;
 
 	for (size_t i = 0; i < plan->n_kvar; i++)
-		if (add_kernel(g, i) < 0 ||
-		    (g->in->kernels[i].out.modules && add_modules(g, i) < 0))
+		if (add_kernel(g, i) < 0)
 			return -1;
 	if (!strncmp(plan->kernel_source, "debian:", 7)) {
 		if (!(p = debian_kernel_source(g)))
