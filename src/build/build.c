@@ -110,18 +110,6 @@ out:
 
 /* ---- kernels, BusyBoxes, root filesystems, lint ---- */
 
-/* The modules in a kernel's modules tree. */
-static size_t count_ko(const struct manifest *m)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		char *name = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
-		n += name != NULL;
-		free(name);
-	}
-	return n;
-}
-
 int stage_kernels(struct build *b)
 {
 	char *log = build_log(b, "kernel");
@@ -136,7 +124,7 @@ int stage_kernels(struct build *b)
 			 k->out.cached ? " (cached)" : "");
 		if (k->out.modules) {
 			ret = modules_tree(&k->modules, k->out.modules, k->out.release, b->plan->epoch);
-			buf_addf(&b->summary, " with %zu modules", count_ko(&k->modules));
+			buf_addf(&b->summary, " with %zu modules", modules_count(&k->modules));
 		}
 	}
 	free(log);

@@ -134,6 +134,17 @@ char *modules_name(const char *path)
 	return NULL;
 }
 
+size_t modules_count(const struct manifest *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		char *name = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
+		n += name != NULL;
+		free(name);
+	}
+	return n;
+}
+
 static int read_entry(const struct mf_entry *e, struct buf *b)
 {
 	if (e->source)
@@ -227,11 +238,7 @@ static int check_dep(struct lint *l, const char *name, const struct manifest *m,
 					     "the modules initrd", name, line, tok);
 		}
 	}
-	for (size_t i = 0; i < m->n; i++) {
-		char *n = m->v[i].type == MF_FILE ? modules_name(m->v[i].path) : NULL;
-		modules += n != NULL;
-		free(n);
-	}
+	modules = modules_count(m);
 	l->checks++;
 	if (!ret && listed != modules)
 		lint_finding(l, "kernel '%s': modules.dep lists %zu modules, the modules initrd holds "

@@ -24,6 +24,9 @@ int modules_expected(const char *tree, const char *objdir, const struct kconfig 
  * .ko.zst) gives "e1000" (malloc'd); NULL for a file that is not a module. */
 char *modules_name(const char *path);
 
+/* How many modules (files modules_name names) m holds. */
+size_t modules_count(const struct manifest *m);
+
 /* m: the modules directory moddir (lib/modules/RELEASE in the cache) as an initrd holds it,
  * under /lib/modules/RELEASE, stamped epoch.  Returns 0 or -1 (reported). */
 int modules_tree(struct manifest *m, const char *moddir, const char *release, long long epoch);
