@@ -30,7 +30,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc $(WARN) $(CFLAGS) $(SANFLAGS)
-LIBS     = -ldeflate -larchive -lcrypto -lcrypt -lext2fs -lcom_err -lmount -pthread
+LIBS     = -ldeflate -llzma -larchive -lcrypto -lcrypt -lext2fs -lcom_err -lmount -pthread
 
 SRCS  := $(sort $(wildcard src/*/*.c))
 HDRS  := $(wildcard src/*/*.h)
