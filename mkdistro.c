@@ -3,8 +3,9 @@
  * This file is the command line and the pipeline's table of contents; each stage lives in
  * its own module under src/build/ (see ../shared/DESIGN.md and mkdistro.1):
  *
- *   config ─► sources ─► kernels ─► busyboxes ─► root filesystems (manifest + libraries)
- *          ─► lint ─► initrds (cpio|ext2, gzip; stacked) ─► stick files + menu
+ *   config ─► sources ─► kernels (+ modules, cpio.xz) ─► busyboxes ─► root filesystems
+ *          (manifest + libraries) ─► lint ─► initrds (cpio|ext2, gzip; stacked)
+ *          ─► stick files + menu
  *          ─► image (MBR+FAT+Syslinux), ISO, report and SBOM, published together
  *
  * Each stage runs once per variant: kernels per [kernel] and [kernel.NAME], the rest per
@@ -150,11 +151,11 @@ static const struct {
 	int (*run)(struct build *);
 } stages[] = {
 	{"sources", stage_sources}, /* fetched once, checked against mkdistro.lock, unpacked */
-	{"kernel", stage_kernels},  /* each kernel variant: bzImage, cached by its inputs */
+	{"kernel", stage_kernels},  /* each kernel variant: bzImage and its packed modules, cached */
 	{"busybox", stage_busyboxes}, /* main's BusyBox and each variant's own */
 	{"rootfs", stage_rootfs},   /* each initrd variant's tree: skeleton, BusyBox, libraries */
 	{"lint", stage_lint},       /* does the image hold what it needs to boot? */
-	{"initrd", stage_initrds},  /* each initrd, cpio or ext2, gzip; stacked; budgets */
+	{"initrd", stage_initrds},  /* each initrd, cpio or ext2, gzip; stacked; modules; budgets */
 	{"stick", stage_stick},     /* the kernels, help text and boot menu in the stick tree */
 	{"image", stage_image},     /* image, ISO, report and SBOM, published together */
 };
@@ -601,7 +602,7 @@ static const struct command commands[] = {
 	 "initrd unpack FILE DIR\n"
 	 "       mkdistro initrd pack DIR FILE [--level N]",
 	 "take an initrd apart or put it back together, without root",
-	 "unpack: a cpio or ext2 initrd (gzip or not) into DIR, new or empty; owners,\n"
+	 "unpack: a cpio or ext2 initrd (gzip, xz or not) into DIR, new or empty; owners,\n"
 	 "device nodes, hard links and times go to DIR/.mkdistro-initrd.\n"
 	 "pack: the same bytes back, gzip-compressed when FILE ends in .gz.\n"
 	 "  --level N      (pack) the gzip level, 1 to 12\n"},

@@ -308,17 +308,22 @@ struct report_initrd *build_report_initrds(const struct build *b)
 }
 
 /* A kernel's modules as an initrd of their own (stick.h), stacked after the initrd by every
- * label of that kernel: it is made once per kernel, and a change of the root filesystem does
- * not compress them again.  Always cpio: the kernel unpacks it over any initramfs. */
-static int write_modules(struct build *b, struct build_kernel *k, const char *dir, const char *log)
+ * label of that kernel: the kernel stage packed it once (modules_pack), so a change of the
+ * root filesystem neither reads nor compresses them again; here it is only copied. */
+static int write_modules(struct build *b, struct build_kernel *k, const char *dir)
 {
-	char *name = stick_modules_name(b->plan, k->v);
-	char *file = xasprintf("%s/%s.gz", dir, name);
-	int ret = write_initrd(b, INITRD_CPIO, &k->modules, file, &k->mod_st, name, log);
-	if (!ret)
-		buf_addf(&b->summary, ", %s %zu KiB, gzip %zu KiB%s", name,
-			 (k->mod_st.raw + 1023) / 1024, (k->mod_st.compressed + 1023) / 1024,
-			 k->mod_st.cached ? " (cached)" : "");
+	char *name = stick_modules_name(b->plan, k->v), *file = path_join(dir, name);
+	struct stat sb;
+	int ret = copy_file(k->out.modules_initrd, file, 0644);
+	if (!ret && stat(file, &sb) < 0)
+		ret = error_errno("%s", file);
+	if (!ret) {
+		k->mod_st = (struct initrd_stats){.entries = k->modules.n, .raw = k->out.modules_raw,
+						  .compressed = (size_t)sb.st_size,
+						  .cached = k->out.cached};
+		buf_addf(&b->summary, ", %.*s cpio %zu KiB, xz %zu KiB", (int)(strlen(name) - 3), name,
+			 (k->mod_st.raw + 1023) / 1024, (k->mod_st.compressed + 1023) / 1024);
+	}
 	free(name);
 	free(file);
 	return ret;
@@ -345,7 +350,7 @@ int stage_initrds(struct build *b)
 	}
 	for (size_t i = 0; i < plan->n_kvar && !ret; i++)
 		if (b->kernels[i].out.modules)
-			ret = write_modules(b, &b->kernels[i], dir, log);
+			ret = write_modules(b, &b->kernels[i], dir);
 	if (!ret) {
 		struct report_initrd *r = build_report_initrds(b);
 		ret = report_check_budgets(plan, r, plan->n_ivar);

@@ -13,6 +13,8 @@ struct kernel_out {
 	char *release; /* e.g. "6.1.158" */
 	char *modules; /* with CONFIG_MODULES: lib/modules/RELEASE in the cache, else NULL */
 	char *expected; /* with modules: the module of each =m symbol (modules.h), else NULL */
+	char *modules_initrd; /* with modules: their initrd (modules_pack), else NULL */
+	size_t modules_raw;   /* and the size of its cpio archive */
 	int cached;    /* 1 when nothing was built */
 };
 

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "build/rootfs.h"
+#include "formats/cpio.h"
 #include "formats/kbuildmf.h"
+#include "formats/xz.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
@@ -116,6 +118,23 @@ int modules_tree(struct manifest *m, const char *moddir, const char *release, lo
 	if (!ret)
 		manifest_sort(m);
 	free(prefix);
+	return ret;
+}
+
+int modules_pack(const struct manifest *m, const char *path, size_t *raw)
+{
+	struct buf cpio, xz;
+	int ret;
+	buf_init(&cpio);
+	buf_init(&xz);
+	ret = cpio_write_manifest(m, cpio_sink_buf, &cpio);
+	if (!ret)
+		ret = xz_compress(cpio.data, cpio.len, &xz);
+	if (!ret)
+		ret = write_file_atomic(path, xz.data, xz.len, 0644);
+	*raw = cpio.len;
+	buf_release(&cpio);
+	buf_release(&xz);
 	return ret;
 }
 

@@ -3,8 +3,9 @@
  * The kernel stage installs them (make modules_install, debug info stripped, modules.dep
  * made by depmod) under its cache entry, and writes there which module each =m symbol of
  * the resolved .config gives (modules_expected: from the source tree's Makefiles, the
- * obj-$(CONFIG_X) lines, kbuildmf.h).  The build packs lib/modules/RELEASE as a stacked
- * initrd of their own (stick.h), and lint checks that initrd against both lists.
+ * obj-$(CONFIG_X) lines, kbuildmf.h), and packs lib/modules/RELEASE there as an initrd of
+ * their own (modules_pack), which every label of that kernel stacks after its initrd
+ * (stick.h).  Lint checks the modules against both lists.
  */
 #ifndef MKDISTRO_MODULES_H
 #define MKDISTRO_MODULES_H
@@ -30,6 +31,14 @@ size_t modules_count(const struct manifest *m);
 /* m: the modules directory moddir (lib/modules/RELEASE in the cache) as an initrd holds it,
  * under /lib/modules/RELEASE, stamped epoch.  Returns 0 or -1 (reported). */
 int modules_tree(struct manifest *m, const char *moddir, const char *release, long long epoch);
+
+/* The modules initrd: m (modules_tree) as a newc cpio archive compressed with xz (xz.h: what
+ * the kernel's initramfs decoder reads), written to path atomically; the cpio's size in
+ * *raw.  Why xz, when the root filesystem's initrd is gzip: modules are made once per kernel,
+ * not at each rootfs change, and xz holds them in 30 % less than gzip -9 (692 KiB against
+ * 905 KiB for the PC kernel's), which the BIOS loads and the kernel unpacks in less time
+ * than the difference takes to read.  Returns 0 or -1 (reported). */
+int modules_pack(const struct manifest *m, const char *path, size_t *raw);
 
 /* Lint kernel `name`'s modules tree m (modules_tree) against expected (modules_expected's
  * file): each expected module is there, modules.dep lists every module and only modules

@@ -142,7 +142,7 @@ static int make_report(const struct build *b)
 			names[i] = stick_modules_name(plan, b->kernels[i].v);
 			k[i].modules_name = names[i];
 			k[i].modules_raw = b->kernels[i].mod_st.raw;
-			k[i].modules_gz = b->kernels[i].mod_st.compressed;
+			k[i].modules_packed = b->kernels[i].mod_st.compressed;
 		}
 	}
 	ret = report_render(plan, k, plan->n_kvar, r, plan->n_ivar, &txt, &svg);

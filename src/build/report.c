@@ -156,11 +156,11 @@ static int render_modules(struct render *rd, const struct report_kernel *k)
 	}
 	qsort(mods, n, sizeof(*mods), by_size);
 	buf_addf(rd->txt, "  modules         ");
-	kib(rd->txt, k->modules_gz);
-	buf_addf(rd->txt, "  boot/initrd/%s.gz\n  uncompressed: ", k->modules_name);
+	kib(rd->txt, k->modules_packed);
+	buf_addf(rd->txt, "  boot/initrd/%s\n  uncompressed: ", k->modules_name);
 	kib(rd->txt, k->modules_raw);
 	buf_addf(rd->txt, "  cpio, %zu modules:\n", n);
-	rd->total += k->modules_gz;
+	rd->total += k->modules_packed;
 	for (size_t j = 0; j < n; j++) {
 		buf_adds(rd->txt, "                ");
 		kib(rd->txt, mods[j].bytes);

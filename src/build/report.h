@@ -34,7 +34,7 @@ struct report_kernel {
 	 * sizes; every module is listed */
 	const struct manifest *modules;
 	const char *modules_name;
-	uint64_t modules_raw, modules_gz;
+	uint64_t modules_raw, modules_packed;
 };
 
 struct report_part {

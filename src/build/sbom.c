@@ -224,7 +224,7 @@ static int add_kernel(struct gather *g, size_t i)
 	const struct kvariant *v = &plan->kvar[i];
 	char *rel = xasprintf("boot/kernel/%s.lk", v->name), *id = xasprintf("linux-%s", v->name);
 	char *mods = stick_modules_name(plan, v);
-	char *mrel = xasprintf("boot/initrd/%s.gz", mods), *mid = xasprintf("linux-%s-modules", v->name);
+	char *mrel = xasprintf("boot/initrd/%s", mods), *mid = xasprintf("linux-%s-modules", v->name);
 	int ret = add_kernel_file(
 		g, i, id, "linux", rel,
 		xasprintf("built by mkdistro from %s, %s plus %s%s%s", g->in->kernel_source->id,

@@ -100,16 +100,16 @@ static void labels_free(struct boot_label *labels, size_t n)
 
 char *stick_modules_name(const struct plan *plan, const struct kvariant *v)
 {
-	return v == &plan->kvar[0] ? xstrdup("modules") : xasprintf("modules-%s", v->name);
+	return v == &plan->kvar[0] ? xstrdup("modules.xz") : xasprintf("modules-%s.xz", v->name);
 }
 
-/* ",/boot/initrd/NAME.gz" when kernel v's modules initrd is in stick_dir, else "". */
+/* ",/boot/initrd/NAME" when kernel v's modules initrd is in stick_dir, else "". */
 static char *modules_initrd(const struct plan *plan, const struct kvariant *v,
 			    const char *stick_dir)
 {
 	char *name = stick_modules_name(plan, v);
-	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s.gz", stick_dir, name) : NULL;
-	char *ret = host && file_exists(host) ? xasprintf(",/boot/initrd/%s.gz", name) : xstrdup("");
+	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s", stick_dir, name) : NULL;
+	char *ret = host && file_exists(host) ? xasprintf(",/boot/initrd/%s", name) : xstrdup("");
 	free(name);
 	free(host);
 	return ret;

@@ -18,8 +18,8 @@ enum stick_medium {
 	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
 };
 
-/* The file name (no .gz) of kernel variant v's modules initrd in boot/initrd: "modules" for
- * main, "modules-NAME" for the others (malloc'd). */
+/* The file name of kernel variant v's modules initrd in boot/initrd (modules.h): "modules.xz"
+ * for main, "modules-NAME.xz" for the others (malloc'd). */
 char *stick_modules_name(const struct plan *plan, const struct kvariant *v);
 /* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  stick_dir:
  * the stick tree, where a kernel's modules initrd (stick_modules_name), when there, is

@@ -17,6 +17,7 @@
 #include "formats/cpio.h"
 #include "formats/ext2read.h"
 #include "formats/gz.h"
+#include "formats/xz.h"
 #include "formats/manifest.h"
 #include "formats/mflist.h"
 #include "formats/unpack.h"
@@ -258,7 +259,7 @@ static int find_level(const struct buf *raw, const struct buf *data)
 	return try[0];
 }
 
-/* The file's bytes, gunzipped when it is gzip; level gets the gzip level to pack with again
+/* The file's bytes, uncompressed when it is gzip or xz (a kernel's modules.xz); level gets the gzip level to pack with again
  * (see find_level), 0 for none. */
 static int read_initrd(const char *file, struct buf *out, int *level)
 {
@@ -275,6 +276,9 @@ static int read_initrd(const char *file, struct buf *out, int *level)
 			ret = error("'%s': the gzip data is damaged", file);
 		else
 			*level = find_level(&raw, out);
+	} else if (xz_is_xz(raw.data, raw.len)) {
+		if (xz_decompress(raw.data, raw.len, XZ_MAX_OUTPUT, out) < 0)
+			ret = error("'%s': the xz data is damaged", file);
 	} else {
 		buf_add(out, raw.data, raw.len);
 	}

@@ -1,6 +1,6 @@
 /* initrdfile.h: `mkdistro initrd unpack FILE DIR` and `mkdistro initrd pack DIR FILE`.
  *
- * Unpack writes the directories, files and symlinks of a cpio or ext2 initrd (gzip or not)
+ * Unpack writes the directories, files and symlinks of a cpio or ext2 initrd (gzip, xz or not)
  * under DIR, and everything a user without root cannot put on disk - owners, device nodes,
  * FIFOs, hard links, times, inode numbers, the member order - into DIR/.mkdistro-initrd, a
  * text list (formats/mflist.h).  Pack reads DIR back with that list, so that unpacking and

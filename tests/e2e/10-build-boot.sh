@@ -64,9 +64,20 @@ check "busybox is static (ldd: not a dynamic executable)" bash -c "ldd '$T/root/
 check "mkdistro ldd: busybox needs no library" bash -c "! '$MKDISTRO' ldd '$T/root/bin/busybox' | grep -q '=>'"
 check "the initrd holds no shared library" bash -c "! find '$T/root' -name '*.so*' | grep -q ."
 # The modules: their own stacked initrd, loaded after main.gz by each label
-check "syslinux.cfg: each label loads main.gz, then modules.gz" contains "$T/syslinux.cfg" '^  INITRD /boot/initrd/main.gz,/boot/initrd/modules.gz$'
-check "modules.gz holds the modules and modules.dep" bash -c \
-	"zcat '$P/out/stick/boot/initrd/modules.gz' | cpio -it --quiet 2> /dev/null > '$T/modules.txt' && grep -q '^lib/modules/[^/]*/modules.dep$' '$T/modules.txt' && grep -q 'kernel/drivers/net/ethernet/intel/e1000/e1000.ko$' '$T/modules.txt'"
+check "syslinux.cfg: each label loads main.gz, then modules.xz" contains "$T/syslinux.cfg" '^  INITRD /boot/initrd/main.gz,/boot/initrd/modules.xz$'
+check "modules.xz holds the modules and modules.dep" bash -c \
+	"xz -dc '$P/out/stick/boot/initrd/modules.xz' | cpio -it --quiet 2> /dev/null > '$T/modules.txt' && grep -q '^lib/modules/[^/]*/modules.dep$' '$T/modules.txt' && grep -q 'kernel/drivers/net/ethernet/intel/e1000/e1000.ko$' '$T/modules.txt'"
+check "modules.xz: one stream, CRC32 (the check the kernel reads), a 4 MiB dictionary" bash -c \
+	"xz --robot -lvv '$P/out/stick/boot/initrd/modules.xz' | grep -P '^totals\t1\t1\t.*\tCRC32\t' && xz --robot -lvv '$P/out/stick/boot/initrd/modules.xz' | grep -q 'dict=4MiB'"
+check "mkdistro initrd unpack reads modules.xz" bash -c \
+	"'$MKDISTRO' initrd unpack '$P/out/stick/boot/initrd/modules.xz' '$T/modules-unpacked' > /dev/null && test -s '$T/modules-unpacked/lib/modules/'*/modules.dep"
+# the boot protocol's setup header: setup_sects at 0x1f1, payload_offset at 0x248; zstd's
+# frame magic is 28 B5 2F FD
+check "the kernel's payload is zstd-compressed (CONFIG_KERNEL_ZSTD)" python3 -c '
+import struct, sys
+k = open(sys.argv[1], "rb").read()
+at = (k[0x1f1] + 1) * 512 + struct.unpack_from("<I", k, 0x248)[0]
+sys.exit(k[at:at + 4] != bytes.fromhex("28b52ffd"))' "$P/out/stick/boot/kernel/main.lk"
 
 # Boots
 boot "cpio initrd boots from an IDE disk to a shell" '^rootfs / rootfs ' \

@@ -152,8 +152,8 @@ if b and (digest(b) != sha(tree + '/bin/busybox') or b.get('licenseDeclared') !=
     bad.append('busybox: %r' % b)
 if i and b and (i['SPDXID'], 'CONTAINS', b['SPDXID']) not in rels: bad.append('the initrd does not contain busybox')
 # the kernel's modules: their initrd, made from the kernel's source
-m = one('linux-modules', '/boot/initrd/modules.gz')
-if m and (digest(m) != sha(stick + '/boot/initrd/modules.gz') or m.get('licenseDeclared') != 'GPL-2.0-only' or not m.get('versionInfo')):
+m = one('linux-modules', '/boot/initrd/modules.xz')
+if m and (digest(m) != sha(stick + '/boot/initrd/modules.xz') or m.get('licenseDeclared') != 'GPL-2.0-only' or not m.get('versionInfo')):
     bad.append('linux-modules: %r' % m)
 if m and ('SPDXRef-image', 'CONTAINS', m['SPDXID']) not in rels: bad.append('the image does not contain the modules')
 if m and src and (m['SPDXID'], 'GENERATED_FROM', src[0]['SPDXID']) not in rels: bad.append('the modules are not generated from the kernel source')
