@@ -3,8 +3,9 @@
  * Spec: the .xz file format (tukaani.org/xz/xz-file-format.txt).  The compressor writes what
  * the kernel's own decoder (lib/xz, for an initramfs) reads: one stream, LZMA2 alone (no BCJ
  * filter), a CRC32 check (Documentation/staging/xz.rst: the kernel checks CRC32 or nothing),
- * and a dictionary no larger than the input rounded up to a power of two, so that the kernel
- * allocates what the data needs rather than preset 9's 64 MiB.  liblzma's single-threaded
+ * and a dictionary no larger than the input rounded up to a power of two and at most 4 MiB,
+ * so that the kernel allocates what the data needs rather than preset 9's 64 MiB (and the
+ * encoder at most 45 MB).  liblzma's single-threaded
  * encoder gives the same bytes for the same input and liblzma version.
  */
 #ifndef MKDISTRO_XZ_H

@@ -154,6 +154,16 @@ static void test_xz_tool(void **state)
 	assert_int_equal(read_file(TMP_DIR "/list", &out), 0);
 	assert_non_null(strstr(out.data, "\tCRC32\t"));
 	assert_non_null(strstr(out.data, "--lzma2=dict=512KiB"));
+	/* and at most 4 MiB, for 5 MiB of input */
+	fill(&in, 5 << 20, 1);
+	buf_reset(&z);
+	assert_int_equal(xz_compress(in.data, in.len, &z), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/ours.xz", z.data, z.len, 0644), 0);
+	buf_reset(&out);
+	assert_int_equal(run_tool(list, "/dev/null", TMP_DIR "/list"), 0);
+	assert_int_equal(read_file(TMP_DIR "/list", &out), 0);
+	assert_non_null(strstr(out.data, "--lzma2=dict=4MiB"));
+	fill(&in, 300000, 1);
 
 	assert_int_equal(run_tool(xz9, TMP_DIR "/data", TMP_DIR "/theirs.xz"), 0);
 	buf_reset(&z);
