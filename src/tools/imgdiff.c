@@ -257,10 +257,12 @@ static int diff_initrd(struct diff *d, const char *fa, const char *fb, const cha
 	return ret;
 }
 
+/* An initrd of the stick: boot/initrd/NAME.gz, or a kernel's modules, NAME.xz. */
 static int is_initrd(const char *rel)
 {
 	size_t n = strlen(rel);
-	return !strncmp(rel, "boot/initrd/", 12) && n > 3 && !strcmp(rel + n - 3, ".gz");
+	return !strncmp(rel, "boot/initrd/", 12) && n > 3 &&
+	       (!strcmp(rel + n - 3, ".gz") || !strcmp(rel + n - 3, ".xz"));
 }
 
 static int diff_entry(struct diff *d, const char *pa, const char *pb, const char *rel,
