@@ -259,8 +259,8 @@ static int find_level(const struct buf *raw, const struct buf *data)
 	return try[0];
 }
 
-/* The file's bytes, uncompressed when it is gzip or xz (a kernel's modules.xz); level gets the gzip level to pack with again
- * (see find_level), 0 for none. */
+/* The file's bytes, uncompressed when it is gzip or xz (a kernel's modules.xz); level gets
+ * the gzip level to pack with again (see find_level), 0 for none. */
 static int read_initrd(const char *file, struct buf *out, int *level)
 {
 	struct buf raw;

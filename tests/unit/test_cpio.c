@@ -176,21 +176,7 @@ static void test_parse_back(void **state)
 
 /* ---- GNU cpio(1) as a second reader ---- */
 
-static int run_tool(const char *const *argv, const char *in, const char *out)
-{
-	static const char *const env[] = {"TZ=UTC", "LC_ALL=C", NULL};
-	struct child c = CHILD_INIT;
-	int ret, fd = open(in, O_RDONLY | O_CLOEXEC);
-
-	assert_true(fd >= 0);
-	c.argv = argv;
-	c.env = env;
-	c.in_fd = fd;
-	c.out = out;
-	ret = spawn_run(&c);
-	close(fd);
-	return ret;
-}
+static const char *const cpio_env[] = {"TZ=UTC", "LC_ALL=C", NULL};
 
 static void test_cpio_tool(void **state)
 {
@@ -215,12 +201,12 @@ static void test_cpio_tool(void **state)
 	small_archive(&b);
 	assert_int_equal(write_file_atomic(TMP_DIR "/small.cpio", b.data, b.len, 0644), 0);
 
-	assert_int_equal(run_tool(list, TMP_DIR "/small.cpio", TMP_DIR "/small.list"), 0);
+	assert_int_equal(test_run_tool(list, cpio_env, TMP_DIR "/small.cpio", TMP_DIR "/small.list"), 0);
 	assert_int_equal(read_file(TMP_DIR "/small.list", &got), 0);
 	assert_string_equal(got.data, want_list);
 
 	buf_reset(&got);
-	assert_int_equal(run_tool(extract, TMP_DIR "/small.cpio", TMP_DIR "/motd"), 0);
+	assert_int_equal(test_run_tool(extract, cpio_env, TMP_DIR "/small.cpio", TMP_DIR "/motd"), 0);
 	assert_int_equal(read_file(TMP_DIR "/motd", &got), 0);
 	assert_string_equal(got.data, MOTD);
 	buf_release(&b);

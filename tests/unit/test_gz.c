@@ -23,28 +23,7 @@
 #include "sys/spawn.h"
 
 #define TMP_DIR "tests/tmp/gz"
-
-/* Deterministic test data: random bytes, or text-like runs that compress well. */
-static void fill(struct buf *b, size_t n, int text)
-{
-	static const char *const words[] = {"busybox ", "kernel ", "initramfs ", "cpio\n",
-					    "syslinux ", "/dev/console ", "0000 "};
-	uint64_t x = 0x9e3779b97f4a7c15u;
-	buf_reset(b);
-	while (b->len < n) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		if (text) {
-			const char *w = words[x % 7];
-			size_t len = strlen(w);
-			buf_add(b, w, len < n - b->len ? len : n - b->len);
-		} else {
-			char c = (char)(x >> 24);
-			buf_add(b, &c, 1);
-		}
-	}
-}
+#include "testutil.h"
 
 static void test_header(void **state)
 {
@@ -88,7 +67,7 @@ static void test_roundtrip(void **state)
 	buf_init(&out);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (int text = 0; text <= 1; text++) {
-			fill(&in, sizes[s], text);
+			test_fill(&in, sizes[s], text);
 			for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
 				if (sizes[s] > 65539 && levels[l] == 12)
 					continue; /* slow, and level 12 is covered at smaller sizes */
@@ -118,7 +97,7 @@ static void test_deterministic(void **state)
 	buf_init(&in);
 	buf_init(&a);
 	buf_init(&b);
-	fill(&in, 200000, 1);
+	test_fill(&in, 200000, 1);
 	assert_int_equal(gz_compress(in.data, in.len, 9, &a), 0);
 	assert_int_equal(gz_compress(in.data, in.len, 9, &b), 0);
 	assert_int_equal(a.len, b.len);
@@ -126,20 +105,6 @@ static void test_deterministic(void **state)
 	buf_release(&in);
 	buf_release(&a);
 	buf_release(&b);
-}
-
-static int run_tool(const char *const *argv, const char *in, const char *out)
-{
-	struct child c = CHILD_INIT;
-	int ret, fd = open(in, O_RDONLY | O_CLOEXEC);
-
-	assert_true(fd >= 0);
-	c.argv = argv;
-	c.in_fd = fd;
-	c.out = out;
-	ret = spawn_run(&c);
-	close(fd);
-	return ret;
 }
 
 static void test_gzip_tool(void **state)
@@ -154,13 +119,13 @@ static void test_gzip_tool(void **state)
 	buf_init(&in);
 	buf_init(&z);
 	buf_init(&out);
-	fill(&in, 300000, 1);
+	test_fill(&in, 300000, 1);
 	assert_int_equal(write_file_atomic(TMP_DIR "/data", in.data, in.len, 0644), 0);
 
 	/* ours -> gzip(1) */
 	assert_int_equal(gz_compress(in.data, in.len, 6, &z), 0);
 	assert_int_equal(write_file_atomic(TMP_DIR "/ours.gz", z.data, z.len, 0644), 0);
-	assert_int_equal(run_tool(gunzip, TMP_DIR "/ours.gz", TMP_DIR "/ours.out"), 0);
+	assert_int_equal(test_run_tool(gunzip, NULL, TMP_DIR "/ours.gz", TMP_DIR "/ours.out"), 0);
 	assert_int_equal(read_file(TMP_DIR "/ours.out", &out), 0);
 	assert_int_equal(out.len, in.len);
 	assert_memory_equal(out.data, in.data, in.len);
@@ -168,7 +133,7 @@ static void test_gzip_tool(void **state)
 	/* gzip(1) -> ours */
 	buf_reset(&z);
 	buf_reset(&out);
-	assert_int_equal(run_tool(gzip_named, "/dev/null", TMP_DIR "/theirs.gz"), 0);
+	assert_int_equal(test_run_tool(gzip_named, NULL, "/dev/null", TMP_DIR "/theirs.gz"), 0);
 	assert_int_equal(read_file(TMP_DIR "/theirs.gz", &z), 0);
 	assert_true(z.data[3] & 0x08); /* FLG.FNAME is set, so the test means something */
 	assert_int_equal(gz_decompress(z.data, z.len, &out), 0);
@@ -191,8 +156,8 @@ static void test_multi_member(void **state)
 	buf_init(&out);
 	/* The first member is much bigger than the second, whose ISIZE ends the input: the
 	 * size hint is wrong for the first and the output has to grow. */
-	fill(&a, 2 << 20, 1);
-	fill(&b, 1000, 0);
+	test_fill(&a, 2 << 20, 1);
+	test_fill(&b, 1000, 0);
 	assert_int_equal(gz_compress(a.data, a.len, 6, &z), 0);
 	buf_add(&z, zeros, 7); /* NUL padding between members, as in an initramfs */
 	assert_int_equal(gz_compress(b.data, b.len, 1, &z), 0);
@@ -239,7 +204,7 @@ static void test_bad_input(void **state)
 	buf_init(&in);
 	buf_init(&z);
 	buf_init(&bad);
-	fill(&in, 50000, 1);
+	test_fill(&in, 50000, 1);
 	assert_int_equal(gz_compress(in.data, in.len, 6, &z), 0);
 
 	expect_fail("", 0);

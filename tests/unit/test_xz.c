@@ -23,28 +23,7 @@
 #include "sys/spawn.h"
 
 #define TMP_DIR "tests/tmp/xz"
-
-/* Deterministic test data: random bytes, or text-like runs that compress well. */
-static void fill(struct buf *b, size_t n, int text)
-{
-	static const char *const words[] = {"modprobe ", "e1000.ko ", "modules.dep ", "cpio\n",
-					    "alias pci:v00008086 ", "/lib/modules/ ", "0000 "};
-	uint64_t x = 0x9e3779b97f4a7c15u;
-	buf_reset(b);
-	while (b->len < n) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		if (text) {
-			const char *w = words[x % 7];
-			size_t len = strlen(w);
-			buf_add(b, w, len < n - b->len ? len : n - b->len);
-		} else {
-			char c = (char)(x >> 24);
-			buf_add(b, &c, 1);
-		}
-	}
-}
+#include "testutil.h"
 
 static void test_header(void **state)
 {
@@ -74,7 +53,7 @@ static void test_roundtrip(void **state)
 	buf_init(&out);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (int text = 0; text <= 1; text++) {
-			fill(&in, sizes[s], text);
+			test_fill(&in, sizes[s], text);
 			buf_reset(&z);
 			buf_adds(&z, "prefix"); /* appended after what is there */
 			assert_int_equal(xz_compress(in.data, in.len, &z), 0);
@@ -100,7 +79,7 @@ static void test_deterministic(void **state)
 	buf_init(&in);
 	buf_init(&a);
 	buf_init(&b);
-	fill(&in, 200000, 1);
+	test_fill(&in, 200000, 1);
 	assert_int_equal(xz_compress(in.data, in.len, &a), 0);
 	assert_int_equal(xz_compress(in.data, in.len, &b), 0);
 	assert_int_equal(a.len, b.len);
@@ -108,20 +87,6 @@ static void test_deterministic(void **state)
 	buf_release(&in);
 	buf_release(&a);
 	buf_release(&b);
-}
-
-static int run_tool(const char *const *argv, const char *in, const char *out)
-{
-	struct child c = CHILD_INIT;
-	int ret, fd = open(in, O_RDONLY | O_CLOEXEC);
-
-	assert_true(fd >= 0);
-	c.argv = argv;
-	c.in_fd = fd;
-	c.out = out;
-	ret = spawn_run(&c);
-	close(fd);
-	return ret;
 }
 
 /* xz(1) reads ours, and reports its check and dictionary; we read xz(1)'s, two streams
@@ -139,33 +104,33 @@ static void test_xz_tool(void **state)
 	buf_init(&in);
 	buf_init(&z);
 	buf_init(&out);
-	fill(&in, 300000, 1);
+	test_fill(&in, 300000, 1);
 	assert_int_equal(write_file_atomic(TMP_DIR "/data", in.data, in.len, 0644), 0);
 
 	assert_int_equal(xz_compress(in.data, in.len, &z), 0);
 	assert_int_equal(write_file_atomic(TMP_DIR "/ours.xz", z.data, z.len, 0644), 0);
-	assert_int_equal(run_tool(unxz, TMP_DIR "/ours.xz", TMP_DIR "/back"), 0);
+	assert_int_equal(test_run_tool(unxz, NULL, TMP_DIR "/ours.xz", TMP_DIR "/back"), 0);
 	assert_int_equal(read_file(TMP_DIR "/back", &out), 0);
 	assert_int_equal(out.len, in.len);
 	assert_memory_equal(out.data, in.data, in.len);
 	/* CRC32, and a dictionary of 512 KiB: 300000 bytes rounded up, not preset 9's 64 MiB */
 	buf_reset(&out);
-	assert_int_equal(run_tool(list, "/dev/null", TMP_DIR "/list"), 0);
+	assert_int_equal(test_run_tool(list, NULL, "/dev/null", TMP_DIR "/list"), 0);
 	assert_int_equal(read_file(TMP_DIR "/list", &out), 0);
 	assert_non_null(strstr(out.data, "\tCRC32\t"));
 	assert_non_null(strstr(out.data, "--lzma2=dict=512KiB"));
 	/* and at most 4 MiB, for 5 MiB of input */
-	fill(&in, 5 << 20, 1);
+	test_fill(&in, 5 << 20, 1);
 	buf_reset(&z);
 	assert_int_equal(xz_compress(in.data, in.len, &z), 0);
 	assert_int_equal(write_file_atomic(TMP_DIR "/ours.xz", z.data, z.len, 0644), 0);
 	buf_reset(&out);
-	assert_int_equal(run_tool(list, "/dev/null", TMP_DIR "/list"), 0);
+	assert_int_equal(test_run_tool(list, NULL, "/dev/null", TMP_DIR "/list"), 0);
 	assert_int_equal(read_file(TMP_DIR "/list", &out), 0);
 	assert_non_null(strstr(out.data, "--lzma2=dict=4MiB"));
-	fill(&in, 300000, 1);
+	test_fill(&in, 300000, 1);
 
-	assert_int_equal(run_tool(xz9, TMP_DIR "/data", TMP_DIR "/theirs.xz"), 0);
+	assert_int_equal(test_run_tool(xz9, NULL, TMP_DIR "/data", TMP_DIR "/theirs.xz"), 0);
 	buf_reset(&z);
 	assert_int_equal(read_file(TMP_DIR "/theirs.xz", &z), 0);
 	buf_add(&z, zeros, 4); /* stream padding: a multiple of four NULs */
@@ -204,7 +169,7 @@ static void test_bad_input(void **state)
 	buf_init(&in);
 	buf_init(&z);
 	buf_init(&bad);
-	fill(&in, 50000, 1);
+	test_fill(&in, 50000, 1);
 	assert_int_equal(xz_compress(in.data, in.len, &z), 0);
 
 	expect_fail("", 0, XZ_MAX_OUTPUT);

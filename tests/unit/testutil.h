@@ -3,6 +3,8 @@
 #ifndef MKDISTRO_TESTUTIL_H
 #define MKDISTRO_TESTUTIL_H
 
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
+#include "sys/spawn.h"
 
 #ifndef GOLDEN_DIR
 #define GOLDEN_DIR "tests/golden"
@@ -122,6 +125,47 @@ static inline void stderr_end(struct stderr_capture *c, char *msg, size_t len)
 	n = fread(msg, 1, len - 1, c->tmp);
 	msg[n] = '\0';
 	fclose(c->tmp);
+}
+
+/* Deterministic test data for the compressors: n random bytes, or (text) word runs that
+ * compress well. */
+static inline void test_fill(struct buf *b, size_t n, int text)
+{
+	static const char *const words[] = {"busybox ", "kernel ", "initramfs ", "cpio\n",
+					    "syslinux ", "/dev/console ", "0000 "};
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	buf_reset(b);
+	while (b->len < n) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (text) {
+			const char *w = words[x % 7];
+			size_t len = strlen(w);
+			buf_add(b, w, len < n - b->len ? len : n - b->len);
+		} else {
+			char c = (char)(x >> 24);
+			buf_add(b, &c, 1);
+		}
+	}
+}
+
+/* Run the tool argv (a gzip, an xz, a cpio) with the environment env (NULL: ours), stdin
+ * from file in and stdout to file out: its exit status. */
+static inline int test_run_tool(const char *const *argv, const char *const *env, const char *in,
+				const char *out)
+{
+	struct child c = CHILD_INIT;
+	int ret, fd = open(in, O_RDONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	c.argv = argv;
+	c.env = env;
+	c.in_fd = fd;
+	c.out = out;
+	ret = spawn_run(&c);
+	close(fd);
+	return ret;
 }
 
 #endif
