@@ -2,8 +2,8 @@
 # Reproducible outputs: the same inputs give byte-identical initrds, stick images and ISOs,
 # whatever the project's directory, user (root, or an unprivileged one), umask, time zone and
 # locale.  The kernel and BusyBox come from the build cache here, copied into B's (that they
-# are the same bytes whoever builds them is 14-ccache.sh's check, and whatever their build
-# tree built before 91-build-history.sh's); B has a cache of its own for everything after
+# are the same bytes whoever builds them, and whatever their build tree built before, is
+# 14-ccache.sh's check); B has a cache of its own for everything after
 # them, so that B's libraries, initrd and image are its own work, not A's reused.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/reproducible
