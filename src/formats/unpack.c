@@ -5,7 +5,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -319,17 +321,17 @@ static int extract_member(const char *archive, struct archive *in, struct archiv
 	return 0;
 }
 
-int unpack_archive(const char *archive, const char *dest)
+/* Extract every member of in into dest, as unpack_archive does; archive names it in
+ * messages.  Frees in.  Returns 0 or -1 (reported). */
+static int extract_all(const char *archive, struct archive *in, const char *dest)
 {
 	struct guard g = {.archive = archive, .dest = dest};
-	struct archive *in, *out = NULL;
+	struct archive *out;
 	struct archive_entry *e;
 	int ret = -1, r, cwd = -1, written = 0;
 	const int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 			  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
-	if (!(in = open_archive(archive)))
-		return -1;
 	out = archive_write_disk_new();
 	archive_write_disk_set_options(out, flags);
 	if (mkdir_p(dest, 0755) < 0)
@@ -368,5 +370,135 @@ out:
 	guard_release(&g);
 	archive_read_free(in);
 	archive_write_free(out);
+	return ret;
+}
+
+int unpack_archive(const char *archive, const char *dest)
+{
+	struct archive *in = open_archive(archive);
+	return in ? extract_all(archive, in, dest) : -1;
+}
+
+/* ---- a tar inside an ar archive (a .deb's control.tar.* and data.tar.*) ---- */
+
+/* The outer archive, positioned at the member being read: the inner one's source. */
+struct outer {
+	struct archive *a;
+	char data[1 << 16];
+};
+
+static la_ssize_t outer_read(struct archive *inner, void *ctx, const void **block)
+{
+	struct outer *o = ctx;
+	la_ssize_t n = archive_read_data(o->a, o->data, sizeof(o->data));
+	const char *why = archive_error_string(o->a);
+	if (n < 0)
+		archive_set_error(inner, EIO, "%s", why ? why : "read error");
+	*block = o->data;
+	return n;
+}
+
+/* Free what open_member opened: inner (may be NULL), then outer. */
+static void close_member(struct outer *outer, struct archive *inner)
+{
+	if (inner)
+		archive_read_free(inner);
+	archive_read_free(outer->a);
+	free(outer);
+}
+
+/* The ar archive `ar` opened and positioned at its member named member, and that member
+ * opened as a tar (plain or compressed as open_archive takes) in *inner.  label names it in
+ * messages, "AR(MEMBER)".  Returns the outer archive, or NULL (reported). */
+static struct outer *open_member(const char *ar, const char *member, const char *label,
+				  struct archive **inner)
+{
+	struct outer *outer = xcalloc(1, sizeof(*outer));
+	struct archive_entry *e;
+	int r;
+
+	outer->a = archive_read_new();
+	archive_read_support_format_ar(outer->a);
+	if (archive_read_open_filename(outer->a, ar, 1 << 16) != ARCHIVE_OK) {
+		read_failed(ar, outer->a, 1);
+		close_member(outer, NULL);
+		return NULL;
+	}
+	while ((r = archive_read_next_header(outer->a, &e)) == ARCHIVE_OK &&
+	       strcmp(archive_entry_pathname(e), member))
+		;
+	if (r != ARCHIVE_OK) {
+		if (r == ARCHIVE_EOF)
+			error("'%s' has no member '%s'", ar, member);
+		else
+			read_failed(ar, outer->a, 0);
+		close_member(outer, NULL);
+		return NULL;
+	}
+	*inner = archive_read_new();
+	archive_read_support_filter_gzip(*inner);
+	archive_read_support_filter_bzip2(*inner);
+	archive_read_support_filter_xz(*inner);
+	archive_read_support_filter_zstd(*inner);
+	archive_read_support_format_tar(*inner);
+	if (archive_read_open(*inner, outer, NULL, outer_read, NULL) != ARCHIVE_OK) {
+		read_failed(label, *inner, 1);
+		close_member(outer, *inner);
+		return NULL;
+	}
+	return outer;
+}
+
+int unpack_ar_member(const char *ar, const char *member, const char *dest)
+{
+	char *label = xasprintf("%s(%s)", ar, member);
+	struct archive *inner = NULL;
+	struct outer *outer = open_member(ar, member, label, &inner);
+	int ret = outer ? extract_all(label, inner, dest) : -1; /* frees inner */
+	if (outer)
+		close_member(outer, NULL);
+	free(label);
+	return ret;
+}
+
+int unpack_ar_file(const char *ar, const char *member, const char *name, size_t max,
+		   struct buf *out)
+{
+	char *label = xasprintf("%s(%s)", ar, member);
+	struct archive *inner = NULL;
+	struct outer *outer = open_member(ar, member, label, &inner);
+	struct archive_entry *e;
+	int ret = -1, r = ARCHIVE_FATAL;
+
+	if (!outer)
+		goto out;
+	while ((r = archive_read_next_header(inner, &e)) == ARCHIVE_OK) {
+		char *n = normalize(archive_entry_pathname(e));
+		int found = !strcmp(n, name);
+		free(n);
+		if (found)
+			break;
+	}
+	if (r == ARCHIVE_EOF) {
+		error("'%s' has no file '%s'", label, name);
+	} else if (r != ARCHIVE_OK) {
+		read_failed(label, inner, 0);
+	} else if (archive_entry_filetype(e) != AE_IFREG || archive_entry_size(e) < 0 ||
+		   (uint64_t)archive_entry_size(e) > max) {
+		error("'%s': '%s' is not a regular file of at most %zu bytes", label, name, max);
+	} else {
+		size_t n = (size_t)archive_entry_size(e), start = out->len;
+		buf_grow(out, n);
+		if (archive_read_data(inner, out->data + start, n) != (la_ssize_t)n) {
+			read_failed(label, inner, 0);
+		} else {
+			buf_setlen(out, start + n);
+			ret = 0;
+		}
+	}
+out:
+	if (outer)
+		close_member(outer, inner);
+	free(label);
 	return ret;
 }

@@ -17,10 +17,23 @@
 #ifndef MKDISTRO_UNPACK_H
 #define MKDISTRO_UNPACK_H
 
+#include <stddef.h>
+
+#include "sys/buf.h"
+
 /* Extract archive into dest (created if missing).  Returns 0 or -1 (reported).  A damaged
  * archive, and one that ends early (cut short), is an error too; on any error dest may hold
  * the members before the bad one, all inside it. */
 int unpack_archive(const char *archive, const char *dest);
+/* As unpack_archive, for the tar (plain or compressed) that is the member named member of
+ * the ar archive ar: a Debian package's data.tar.* (deb(5)).  Messages name it
+ * "AR(MEMBER)".  Returns 0 or -1 (reported). */
+int unpack_ar_member(const char *ar, const char *member, const char *dest);
+/* Append to out the contents of the regular file name ("./control" or "control": "." parts
+ * do not count) in that tar, of at most max bytes: a package's control file.  Returns 0 or -1
+ * (reported: no such member or file, not a regular file, too big, damaged). */
+int unpack_ar_file(const char *ar, const char *member, const char *name, size_t max,
+		   struct buf *out);
 /* Read the archive's members, with the checks of unpack_archive, writing nothing: for an
  * archive that another tool extracts (dpkg-source's tar).  Returns 0 or -1 (reported). */
 int unpack_check(const char *archive);
