@@ -604,7 +604,7 @@ static const struct command commands[] = {
 	 "take an initrd apart or put it back together, without root",
 	 "unpack: a cpio or ext2 initrd (gzip, xz or not) into DIR, new or empty; owners,\n"
 	 "device nodes, hard links and times go to DIR/.mkdistro-initrd.\n"
-	 "pack: the same bytes back, gzip-compressed when FILE ends in .gz.\n"
+	 "pack: the same bytes back, gzip-compressed when FILE ends in .gz, xz when .xz.\n"
 	 "  --level N      (pack) the gzip level, 1 to 12\n"},
 	{"lock", cmd_lock, 1, "lock [--update]",
 	 "fetch the sources, check them against mkdistro.lock",

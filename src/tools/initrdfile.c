@@ -433,19 +433,24 @@ static int check_listed(const char *dir, const struct mflist_item *it)
 }
 
 /* Write data to file: gzip-compressed at level when file ends in .gz (0: the list's level,
- * else 6).  Returns 0 or -1 (reported). */
+ * else 6), xz-compressed as a kernel's modules initrd is when it ends in .xz.  Returns 0 or -1
+ * (reported). */
 static int write_output(const char *file, const struct buf *data, int level, const struct mflist *l)
 {
 	size_t n = strlen(file);
-	struct buf gz;
+	int gz = n > 3 && !strcmp(file + n - 3, ".gz"), xz = n > 3 && !strcmp(file + n - 3, ".xz");
+	struct buf z;
 	int ret;
-	if (n <= 3 || strcmp(file + n - 3, ".gz"))
+	if (!gz && !xz)
 		return write_file_atomic(file, data->data, data->len, 0644);
-	buf_init(&gz);
-	ret = gz_compress(data->data, data->len, level ? level : l->level > 0 ? l->level : 6, &gz);
+	buf_init(&z);
+	if (xz)
+		ret = xz_compress(data->data, data->len, &z);
+	else
+		ret = gz_compress(data->data, data->len, level ? level : l->level > 0 ? l->level : 6, &z);
 	if (!ret)
-		ret = write_file_atomic(file, gz.data, gz.len, 0644);
-	buf_release(&gz);
+		ret = write_file_atomic(file, z.data, z.len, 0644);
+	buf_release(&z);
 	return ret;
 }
 

@@ -69,7 +69,9 @@ check "modules.xz holds the modules and modules.dep" bash -c \
 check "modules.xz: one stream, CRC32 (the check the kernel reads), a 4 MiB dictionary" bash -c \
 	"xz --robot -lvv '$P/out/stick/boot/initrd/modules.xz' | grep -P '^totals\t1\t1\t.*\tCRC32\t' && xz --robot -lvv '$P/out/stick/boot/initrd/modules.xz' | grep -q 'dict=4MiB'"
 check "mkdistro initrd unpack reads modules.xz" bash -c \
-	"'$MKDISTRO' initrd unpack '$P/out/stick/boot/initrd/modules.xz' '$T/modules-unpacked' > /dev/null && test -s '$T/modules-unpacked/lib/modules/'*/modules.dep"
+	"rm -rf '$T/modules-unpacked' && '$MKDISTRO' initrd unpack '$P/out/stick/boot/initrd/modules.xz' '$T/modules-unpacked' > /dev/null && test -s '$T/modules-unpacked/lib/modules/'*/modules.dep"
+check "and packs it back byte for byte" bash -c \
+	"'$MKDISTRO' initrd pack '$T/modules-unpacked' '$T/modules-again.xz' && cmp '$T/modules-again.xz' '$P/out/stick/boot/initrd/modules.xz'"
 # the boot protocol's setup header: setup_sects at 0x1f1, payload_offset at 0x248; zstd's
 # frame magic is 28 B5 2F FD
 check "the kernel's payload is zstd-compressed (CONFIG_KERNEL_ZSTD)" python3 -c '
