@@ -321,6 +321,16 @@ static int extract_member(const char *archive, struct archive *in, struct archiv
 	return 0;
 }
 
+/* Back to the working directory that cwd (open(".")) holds.  Without one (a working
+ * directory that this user cannot search, such as root's checkout for a build run as
+ * nobody), to "/": no relative path worked there before either, and mkdistro's are all
+ * absolute. */
+static void leave(int cwd)
+{
+	if (cwd >= 0 ? fchdir(cwd) < 0 : chdir("/") < 0)
+		die("cannot return to the working directory");
+}
+
 /* Extract every member of in into dest, as unpack_archive does; archive names it in
  * messages.  Frees in.  Returns 0 or -1 (reported). */
 static int extract_all(const char *archive, struct archive *in, const char *dest)
@@ -328,7 +338,7 @@ static int extract_all(const char *archive, struct archive *in, const char *dest
 	struct guard g = {.archive = archive, .dest = dest};
 	struct archive *out;
 	struct archive_entry *e;
-	int ret = -1, r, cwd = -1, written = 0;
+	int ret = -1, r, cwd = -1, written = 0, entered = 0;
 	const int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 			  ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
@@ -338,11 +348,12 @@ static int extract_all(const char *archive, struct archive *in, const char *dest
 		goto out;
 	/* Names stay relative to dest, so that the SECURE checks look only inside it (an
 	 * ancestor of dest may well be a symlink, such as a linked home directory). */
-	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0 || chdir(dest) < 0) {
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (chdir(dest) < 0) {
 		error_errno("cannot enter '%s'", dest);
 		goto out;
 	}
+	entered = 1;
 	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
 		/* the kernel's 80,000 members take half a minute: Ctrl-C stops between two */
 		if (interrupt_check() < 0 || guard_member(&g, e) < 0 ||
@@ -362,11 +373,10 @@ static int extract_all(const char *archive, struct archive *in, const char *dest
 	}
 	ret = 0;
 out:
-	if (cwd >= 0) {
-		if (fchdir(cwd) < 0)
-			die("cannot return to the working directory");
+	if (entered)
+		leave(cwd);
+	if (cwd >= 0)
 		close(cwd);
-	}
 	guard_release(&g);
 	archive_read_free(in);
 	archive_write_free(out);

@@ -109,6 +109,7 @@ sum=$(sha256sum < "$img")
 sed -i 's/^format = cpio/format = ext2/; s/^size = 5000/size = 1000/' "$P/mkdistro.conf"
 "$MKDISTRO" -C "$P" build > "$T/small.txt" 2>&1
 check "ext2 initrd too small: build fails" test $? -ne 0
+tiny_compiled "$T/small.txt"
 check "ext2 too small: the error names the size needed" contains "$T/small.txt" 'needs about [0-9]+ KiB, but \[initrd\] size is 1000 KiB'
 check "ext2 too small: the previous image is intact" test "$(sha256sum < "$img")" = "$sum"
 need=$(sed -n 's/.*needs about \([0-9]*\) KiB.*/\1/p' "$T/small.txt")

@@ -80,8 +80,12 @@ tiny_project() {
 		tail -n 20 "$1.build.txt" | sed 's/^/    /'
 		return 1
 	fi
-	# the small kernel compiled through the tests' ccache: 14-ccache.sh needs it there
-	if grep -Eq '^  make -j[0-9]+ bzImage \(ccache\)' "$1.build.txt"; then
+	tiny_compiled "$1.build.txt"
+}
+# tiny_compiled LOG: when the build in LOG compiled the small kernel through the tests'
+# ccache, say so for 14-ccache.sh, which needs its compiles there
+tiny_compiled() {
+	if grep -Eq '^  make -j[0-9]+ bzImage \(ccache\)' "$1"; then
 		touch "$MKDISTRO_TEST_TMP/tiny-kernel-compiled"
 	fi
 }
