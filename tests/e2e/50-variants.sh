@@ -2,7 +2,8 @@
 # Variants and the full boot menu: the example project (examples/custom) with a custom
 # kernel and a custom, stacked initrd.  Every label in the generated menu boots, typed at
 # the boot: prompt, and shows the right kernel (uname -r) and the right initrd (a marker
-# file from the overlay, and strace, added as an extra host binary).
+# file from the overlay, and strace, added as an extra host binary).  The kernels are the
+# small one of examples/tiny and a custom one on top of it.
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/variants
 P=$T/proj
@@ -11,6 +12,11 @@ rm -rf "$T"
 mkdir -p "$T"
 cp -a "$repo/examples/custom" "$P"
 sed -i "s|\.\./\.\./|$repo/|" "$P/mkdistro.conf"
+# the small kernel of examples/tiny as main's (lib.sh): the subject is the variants, and the
+# custom kernel is then a small rebuild of it, not of the PC kernel and its modules
+sed -i "s|^config = $repo/kernel.config$|config = $repo/examples/tiny/kernel.config|" "$P/mkdistro.conf"
+# and through the tests' ccache, as the shared project (lib.sh)
+printf '\n[build]\nccache = yes\n' >> "$P/mkdistro.conf"
 
 "$MKDISTRO" -C "$P" build > "$T/build.txt" 2>&1
 rc=$?
