@@ -12,6 +12,8 @@
 #ifndef MKDISTRO_FUZZ_H
 #define MKDISTRO_FUZZ_H
 
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -163,6 +165,27 @@ static inline int fuzz_add_entry(struct manifest *m, const struct fuzz_part *p, 
 		*file = rc == 0 && is_file ? xstrdup(path) : NULL;
 	free(line);
 	return rc;
+}
+
+/* Abort when fuzz_dir holds anything but the names in allowed (NULL-terminated): an
+ * extractor wrote outside its destination. */
+static inline void fuzz_check_scratch(const char *const *allowed)
+{
+	DIR *d = opendir(fuzz_dir);
+	struct dirent *de;
+	assert(d);
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		int ok = !strcmp(n, ".") || !strcmp(n, "..");
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = !strcmp(n, allowed[i]);
+		if (!ok) {
+			fprintf(stderr, "fuzz: '%s/%s' was written outside the destination\n",
+				fuzz_dir, n);
+			abort();
+		}
+	}
+	closedir(d);
 }
 
 #endif

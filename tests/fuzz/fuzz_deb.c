@@ -24,22 +24,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void check_scratch(void)
-{
-	DIR *d = opendir(fuzz_dir);
-	struct dirent *de;
-	assert(d);
-	while ((de = readdir(d))) {
-		const char *n = de->d_name;
-		if (strcmp(n, ".") && strcmp(n, "..") && strcmp(n, "in.deb") && strcmp(n, "dest")) {
-			fprintf(stderr, "fuzz: '%s/%s' was written outside the destination\n",
-				fuzz_dir, n);
-			abort();
-		}
-	}
-	closedir(d);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct deb d;
@@ -53,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	deb_release(&d);
 	buf_release(&control);
-	check_scratch();
+	fuzz_check_scratch((const char *const[]){"in.deb", "dest", NULL});
 	remove_tree(dest);
 	return 0;
 }

@@ -27,23 +27,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Nothing but the input and DIR (and the repacked archive) in the scratch directory. */
-static void check_scratch(void)
-{
-	DIR *d = opendir(fuzz_dir);
-	struct dirent *de;
-	assert(d);
-	while ((de = readdir(d))) {
-		const char *n = de->d_name;
-		if (strcmp(n, ".") && strcmp(n, "..") && strcmp(n, "initrd") && strcmp(n, "dir") &&
-		    strcmp(n, "again.cpio")) {
-			fprintf(stderr, "fuzz: '%s/%s' was written outside the unpack directory\n",
-				fuzz_dir, n);
-			abort();
-		}
-	}
-	closedir(d);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_write(input, data, size);
@@ -55,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			initrdfile_pack(dir, again, 0);
 		buf_release(&text);
 	}
-	check_scratch();
+	fuzz_check_scratch((const char *const[]){"initrd", "dir", "again.cpio", NULL});
 	remove_tree(dir);
 	unlink(again);
 	return 0;
