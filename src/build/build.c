@@ -205,7 +205,6 @@ int stage_lint(struct build *b)
 /* What make_initrd needs. */
 struct initrd_job {
 	const struct plan *plan;
-	enum initrd_format format;
 	const struct manifest *m;
 	const char *work, *log;
 };
@@ -219,7 +218,7 @@ static int make_initrd(void *ctx, const char *dir)
 	struct buf text;
 	int ret;
 	buf_init(&text);
-	ret = initrd_write(j->plan, j->format, j->m, j->work, j->log, gz, &st);
+	ret = initrd_write(j->plan, j->m, j->work, j->log, gz, &st);
 	if (!ret) {
 		buf_addf(&text, "raw %zu\n", st.raw);
 		ret = write_file_atomic(stats, text.data, text.len, 0644);
@@ -233,10 +232,10 @@ static int make_initrd(void *ctx, const char *dir)
 /* The initrd of m, from the cache entry for its inputs (made first when missing), copied to
  * file unless that is NULL; its sizes in *st.  name: the variant, whose rebuild is announced
  * and whose inputs are recorded; NULL for neither. */
-static int write_initrd(struct build *b, enum initrd_format format, const struct manifest *m,
+static int write_initrd(struct build *b, const struct manifest *m,
 			const char *file, struct initrd_stats *st, const char *name, const char *log)
 {
-	struct initrd_job job = {b->plan, format, m, b->work, log};
+	struct initrd_job job = {b->plan, m, b->work, log};
 	char *what = name ? xasprintf("initrd %s", name) : NULL;
 	char *record = name ? xasprintf("initrd-%s", name) : NULL;
 	struct stage_cache sc = {.kind = "initrd", .what = what, .record = record,
@@ -251,7 +250,7 @@ static int write_initrd(struct build *b, enum initrd_format format, const struct
 	memset(st, 0, sizeof(*st));
 	inputs_init(&in);
 	buf_init(&text);
-	if (initrd_inputs(b->plan, format, m, &in) < 0 || stage_cached(b->plan, &sc, &in, &entry, &st->cached) < 0)
+	if (initrd_inputs(b->plan, m, &in) < 0 || stage_cached(b->plan, &sc, &in, &entry, &st->cached) < 0)
 		goto out;
 	gz = path_join(entry, "initrd.gz");
 	stats = path_join(entry, "stats");
@@ -278,11 +277,11 @@ out:
 static int write_stacked(struct build *b, struct build_initrd *r, const char *file, const char *log)
 {
 	struct initrd_stats whole;
-	int ret = write_initrd(b, b->plan->initrd_format, &r->tree, NULL, &whole, NULL, log);
+	int ret = write_initrd(b, &r->tree, NULL, &whole, NULL, log);
 	if (!ret)
 		ret = rootfs_diff(&b->initrds[0].tree, &r->tree, &r->added);
 	if (!ret)
-		ret = write_initrd(b, b->plan->initrd_format, &r->added, file, &r->st, r->v->name, log);
+		ret = write_initrd(b, &r->added, file, &r->st, r->v->name, log);
 	if (!ret)
 		buf_addf(&b->summary, "%s %zu KiB stacked on main (%zu entries; %zu KiB saved)%s",
 			 r->v->name, (r->st.compressed + 1023) / 1024, r->added.n,
@@ -341,7 +340,7 @@ int stage_initrds(struct build *b)
 			buf_adds(&b->summary, ", ");
 		if (r->v->stack)
 			ret = write_stacked(b, r, file, log);
-		else if (!(ret = write_initrd(b, plan->initrd_format, &r->tree, file, &r->st, r->v->name, log)))
+		else if (!(ret = write_initrd(b, &r->tree, file, &r->st, r->v->name, log)))
 			buf_addf(&b->summary, "%s %s %zu KiB, gzip %zu KiB%s", r->v->name,
 				 plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
 				 (r->st.raw + 1023) / 1024, (r->st.compressed + 1023) / 1024,

@@ -64,22 +64,21 @@ static int write_ext2(const struct plan *plan, const struct manifest *m, const c
 	return ret;
 }
 
-int initrd_write(const struct plan *plan, enum initrd_format format, const struct manifest *m,
-		 const char *workdir, const char *log, const char *out_path, struct initrd_stats *st)
+int initrd_write(const struct plan *plan, const struct manifest *m, const char *workdir,
+		 const char *log, const char *out_path, struct initrd_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->entries = m->n;
 	if (mkdir_p(workdir, 0755) < 0)
 		return -1;
-	if (format == INITRD_EXT2)
+	if (plan->initrd_format == INITRD_EXT2)
 		return write_ext2(plan, m, workdir, log, out_path, st);
 	return write_cpio(plan, m, out_path, st);
 }
 
-int initrd_inputs(const struct plan *plan, enum initrd_format format, const struct manifest *m,
-		  struct inputs *in)
+int initrd_inputs(const struct plan *plan, const struct manifest *m, struct inputs *in)
 {
-	int ext2 = format == INITRD_EXT2;
+	int ext2 = plan->initrd_format == INITRD_EXT2;
 	inputs_add(in, "stage", "initrd 2");
 	inputs_add(in, "format", "%s", ext2 ? "ext2" : "cpio");
 	inputs_add(in, "level", "%d", plan->gzip_level);

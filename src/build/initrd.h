@@ -23,16 +23,14 @@ struct initrd_stats {
 	int cached;        /* copied from the build cache, not written */
 };
 
-/* Write m (sorted) to out_path atomically, in format (the plan's [initrd] format, or cpio for
- * a kernel's modules).  workdir is scratch space; log gets the tools'
- * output.  Returns 0 or -1 (reported; for an ext2 tree that does not fit, naming the size it
- * needs). */
-int initrd_write(const struct plan *plan, enum initrd_format format, const struct manifest *m,
-		 const char *workdir, const char *log, const char *out_path, struct initrd_stats *st);
+/* Write m (sorted) to out_path atomically, in the plan's [initrd] format.  workdir is
+ * scratch space; log gets the tools' output.  Returns 0 or -1 (reported; for an ext2 tree
+ * that does not fit, naming the size it needs). */
+int initrd_write(const struct plan *plan, const struct manifest *m, const char *workdir,
+		 const char *log, const char *out_path, struct initrd_stats *st);
 
 /* Everything initrd_write's file is made from: each entry of m (contents by SHA-256), the
  * [initrd] settings, mke2fs for ext2, and mkdistro itself.  Returns 0 or -1 (reported). */
-int initrd_inputs(const struct plan *plan, enum initrd_format format, const struct manifest *m,
-		  struct inputs *in);
+int initrd_inputs(const struct plan *plan, const struct manifest *m, struct inputs *in);
 
 #endif
