@@ -81,9 +81,14 @@ as_user ccache --show-stats > "$T/stats.txt" 2>&1
 sed 's/^/    /' "$T/stats.txt"
 hits=$(sed -n 's/^ *Hits: *\([0-9]*\).*/\1/p' "$T/stats.txt" | head -n 1)
 misses=$(sed -n 's/^ *Misses: *\([0-9]*\).*/\1/p' "$T/stats.txt" | head -n 1)
-# all but a few of the compiles (at most 1 %) are hits
+# all but a few of the compiles (at most 2.5 %) are hits.  The few: on a fresh checkout the
+# small kernel is first compiled in 10-build-boot.sh by the build tree that had just built
+# the PC kernel, and Kbuild recompiled only the objects that depend on an option that
+# changed; the others (20 of 1878 in a fresh-checkout run) were never compiled through
+# ccache with the small configuration, and are misses here, in a fresh tree.  When this test
+# compiled the kernel itself into a fresh tree, there was 1 miss.
 check "ccache served the compiles (hits: ${hits:-none}, misses: ${misses:-none})" \
-	awk -v h="${hits:-0}" -v m="${misses:-1}" 'BEGIN { exit !(h > 100 && m <= 0.01 * (h + m)) }'
+	awk -v h="${hits:-0}" -v m="${misses:-1}" 'BEGIN { exit !(h > 100 && m <= 0.025 * (h + m)) }'
 echo "# ccache-warm kernel build: $(kernel_seconds "$T/warm.txt") s (its ratio to a cold build is checked by bench/run)"
 check "the kernel built twice (root, then $user from ccache) is byte-identical" \
 	test "$(sha "$T/p/out/stick/boot/kernel/main.lk")" = "$kernel0"
