@@ -17,14 +17,26 @@
 #include "sys/log.h"
 #include "sys/spawn.h"
 
-void apt_init(struct apt *a, const char *cache_dir)
+static void init_dir(struct apt *a, const char *cache_dir, const char *name, int binary)
 {
 	static const char *const names[] = {"Dir::Etc::SourceList=%s/sources.list",
 					    "Dir::Etc::SourceParts=%s/sources.list.d",
-					    "Dir::State::Lists=%s/lists", "Dir::Cache=%s/cache"};
-	a->dir = path_join(cache_dir, "apt");
+					    "Dir::State::Lists=%s/lists", "Dir::Cache=%s/cache",
+					    "Dir::State::status=%s/status"};
+	a->dir = path_join(cache_dir, name);
+	a->binary = binary;
 	for (size_t i = 0; i < APT_DIRS; i++)
 		a->opt[i] = xasprintf(names[i], a->dir);
+}
+
+void apt_init(struct apt *a, const char *cache_dir)
+{
+	init_dir(a, cache_dir, "apt", 0);
+}
+
+void apt_init_binary(struct apt *a, const char *cache_dir)
+{
+	init_dir(a, cache_dir, "apt-bin", 1);
 }
 
 void apt_release(struct apt *a)
@@ -42,6 +54,7 @@ int apt_configure(const struct apt *a, const char *etc)
 	char *parts = path_join(a->dir, "sources.list.d");
 	char *list = path_join(a->dir, "sources.list");
 	char *deb822 = path_join(parts, "mkdistro.sources");
+	char *status = path_join(a->dir, "status");
 	struct buf lines, paras;
 	int n = -1;
 
@@ -49,9 +62,10 @@ int apt_configure(const struct apt *a, const char *etc)
 	buf_init(&paras);
 	if (mkdir_p(partial, 0755) < 0 || mkdir_p(archives, 0755) < 0 || mkdir_p(parts, 0755) < 0)
 		goto out;
-	n = apt_debsrc_lines(etc, &lines, &paras);
+	n = apt_twin_lines(etc, a->binary ? "deb" : "deb-src", &lines, &paras);
 	if (n > 0 && (write_file_atomic(list, lines.data, lines.len, 0644) < 0 ||
-		      write_file_atomic(deb822, paras.data, paras.len, 0644) < 0))
+		      write_file_atomic(deb822, paras.data, paras.len, 0644) < 0 ||
+		      write_file_atomic(status, "", 0, 0644) < 0))
 		n = -1;
 out:
 	buf_release(&lines);
@@ -61,6 +75,7 @@ out:
 	free(parts);
 	free(list);
 	free(deb822);
+	free(status);
 	return n;
 }
 
@@ -74,7 +89,8 @@ static const char **apt_argv(const struct apt *a, const char *const *args)
 		n++;
 	argv = xcalloc(1 + 2 * (APT_DIRS + 1) + n + 1, sizeof(*argv));
 	argv[k++] = "apt-get";
-	for (size_t i = 0; a && i < APT_DIRS; i++) {
+	/* the source configuration has no use for a dpkg status of its own */
+	for (size_t i = 0; a && i < (a->binary ? APT_DIRS : APT_DIRS - 1); i++) {
 		argv[k++] = "-o";
 		argv[k++] = a->opt[i];
 	}
@@ -110,6 +126,11 @@ int apt_get(const struct apt *a, const char *const *args, const char *cwd, const
 	return run_apt(a, args, cwd, log, 1);
 }
 
+int apt_run(const struct apt *a, const char *const *args, const char *cwd, const char *log)
+{
+	return run_apt(a, args, cwd, log, 0);
+}
+
 int apt_update(const struct apt *a, const char *log)
 {
 	static const char *const update[] = {"update", NULL};
@@ -135,7 +156,7 @@ static int read_sources_file(const char *path, struct buf *b)
 	return read_file(path, b);
 }
 
-int apt_debsrc_of_list(const char *text, struct buf *out)
+int apt_twins_of_list(const char *text, const char *type, struct buf *out)
 {
 	char *copy = xstrdup(text), *save = NULL;
 	int n = 0;
@@ -151,7 +172,7 @@ int apt_debsrc_of_list(const char *text, struct buf *out)
 			uri = strchr(uri, ']') + 1 + strspn(strchr(uri, ']') + 1, " \t");
 		if (!remote_uri(uri))
 			continue;
-		buf_addf(out, "deb-src %s\n", line + 4);
+		buf_addf(out, "%s %s\n", type, line + 4);
 		n++;
 	}
 	free(copy);
@@ -176,9 +197,9 @@ static size_t count_words(const char *list, int (*test)(const char *), size_t *n
 	return yes;
 }
 
-/* Append a deb-src copy of one deb822 paragraph, if it is an enabled, remote "deb" one:
- * every field as it is written (an inline Signed-By key included), but Types: deb-src. */
-static int debsrc_paragraph(const struct deb822_para *para, struct buf *out)
+/* Append a copy of one deb822 paragraph, if it is an enabled, remote "deb" one: every field
+ * as it is written (an inline Signed-By key included), but Types: type. */
+static int twin_paragraph(const struct deb822_para *para, const char *type, struct buf *out)
 {
 	const char *types = deb822_get(para, "Types");
 	const char *uris = deb822_get(para, "URIs");
@@ -187,58 +208,77 @@ static int debsrc_paragraph(const struct deb822_para *para, struct buf *out)
 	if (!types || !count_words(types, is_deb, &n) || !uris ||
 	    count_words(uris, remote_uri, &n) != n || (enabled && !strcasecmp(enabled, "no")))
 		return 0;
-	for (size_t i = 0; i < para->n; i++)
-		buf_adds(out, strcasecmp(para->f[i].name, "Types") ? para->f[i].raw : "Types: deb-src\n");
+	for (size_t i = 0; i < para->n; i++) {
+		if (strcasecmp(para->f[i].name, "Types"))
+			buf_adds(out, para->f[i].raw);
+		else
+			buf_addf(out, "Types: %s\n", type);
+	}
 	buf_adds(out, "\n");
 	return 1;
 }
 
-int apt_debsrc_of_deb822(const char *text, struct buf *out)
+int apt_twins_of_deb822(const char *text, const char *type, struct buf *out)
 {
 	struct deb822 d;
 	int n = 0;
 	deb822_parse(&d, text);
 	for (size_t i = 0; i < d.n; i++)
-		n += debsrc_paragraph(&d.v[i], out);
+		n += twin_paragraph(&d.v[i], type, out);
 	deb822_release(&d);
 	return n;
 }
 
 /* Read the apt sources file path (see read_sources_file) and append what parse makes of it. */
-static int debsrc_from_file(const char *path, int (*parse)(const char *, struct buf *),
-			    struct buf *out)
+static int twins_from_file(const char *path, const char *type,
+			   int (*parse)(const char *, const char *, struct buf *), struct buf *out)
 {
 	struct buf b;
 	int n = 0;
 	buf_init(&b);
 	if (read_sources_file(path, &b) == 0)
-		n = parse(b.data, out);
+		n = parse(b.data, type, out);
 	buf_release(&b);
 	return n;
 }
 
 /* The same for each file under etc that matches pattern. */
-static int debsrc_from_files(const char *etc, const char *pattern,
-			     int (*parse)(const char *, struct buf *), struct buf *out)
+static int twins_from_files(const char *etc, const char *pattern, const char *type,
+			    int (*parse)(const char *, const char *, struct buf *), struct buf *out)
 {
 	char *full = path_join(etc, pattern);
 	glob_t g;
 	int n = 0;
 	if (glob(full, 0, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			n += debsrc_from_file(g.gl_pathv[i], parse, out);
+			n += twins_from_file(g.gl_pathv[i], type, parse, out);
 		globfree(&g);
 	}
 	free(full);
 	return n;
 }
 
-int apt_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
+int apt_twin_lines(const char *etc, const char *type, struct buf *list, struct buf *deb822)
 {
 	char *file = path_join(etc, "sources.list");
-	int n = debsrc_from_file(file, apt_debsrc_of_list, list);
+	int n = twins_from_file(file, type, apt_twins_of_list, list);
 	free(file);
-	n += debsrc_from_files(etc, "sources.list.d/*.list", apt_debsrc_of_list, list);
-	n += debsrc_from_files(etc, "sources.list.d/*.sources", apt_debsrc_of_deb822, deb822);
+	n += twins_from_files(etc, "sources.list.d/*.list", type, apt_twins_of_list, list);
+	n += twins_from_files(etc, "sources.list.d/*.sources", type, apt_twins_of_deb822, deb822);
 	return n;
+}
+
+int apt_debsrc_lines(const char *etc, struct buf *list, struct buf *deb822)
+{
+	return apt_twin_lines(etc, "deb-src", list, deb822);
+}
+
+int apt_debsrc_of_list(const char *text, struct buf *out)
+{
+	return apt_twins_of_list(text, "deb-src", out);
+}
+
+int apt_debsrc_of_deb822(const char *text, struct buf *out)
+{
+	return apt_twins_of_deb822(text, "deb-src", out);
 }

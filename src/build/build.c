@@ -55,6 +55,7 @@ static int fetch_sources(struct build *b, struct lockfile *lock, int *written)
 	char *log = build_log(b, "sources");
 	int ret = sources_get(b->plan, "kernel", lock, log, &b->ksrc) < 0 ||
 			  sources_get(b->plan, "busybox", lock, log, &b->bsrc) < 0 ||
+			  packages_get(b->plan, lock, log, &b->pkgs) < 0 ||
 			  lockfile_save(lock, written) < 0
 		  ? -1
 		  : 0;
@@ -73,6 +74,9 @@ int stage_sources(struct build *b)
 		info("  pinned %zu source files in %s (keep it with the project)", lock.nfound, path);
 	if (!ret)
 		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
+	if (!ret && b->pkgs.n)
+		buf_addf(&b->summary, "; %zu Debian packages (%s)", b->pkgs.n,
+			 b->pkgs.fetched ? "fetched" : "from the cache, as mkdistro.lock pins them");
 	lockfile_release(&lock);
 	free(path);
 	return ret;
@@ -169,7 +173,11 @@ int stage_rootfs(struct build *b)
 			.busybox_links = r->busybox.links,
 			.log = log,
 			.variant = i ? r->v : NULL,
+			.packages = &b->pkgs,
 		};
+		free(r->pkg_bytes);
+		r->pkg_bytes = xcalloc(b->pkgs.n ? b->pkgs.n : 1, sizeof(*r->pkg_bytes));
+		in.pkg_bytes = r->pkg_bytes;
 		ret = rootfs_build(b->plan, &in, &r->tree);
 		if (!ret)
 			buf_addf(&b->summary, "%s%s %zu entries", i ? ", " : "", r->v->name, r->tree.n);
@@ -302,6 +310,8 @@ struct report_initrd *build_report_initrds(const struct build *b)
 		r[i].stacked = in->v->stack;
 		r[i].budget_kib = in->v->budget_kib;
 		r[i].budget_line = in->v->budget_line;
+		r[i].pkgs = &b->pkgs;
+		r[i].pkg_bytes = in->pkg_bytes;
 	}
 	return r;
 }
@@ -515,7 +525,9 @@ void build_end(struct build *b)
 		busybox_out_release(&b->initrds[i].busybox);
 		manifest_release(&b->initrds[i].tree);
 		manifest_release(&b->initrds[i].added);
+		free(b->initrds[i].pkg_bytes);
 	}
+	packages_release(&b->pkgs);
 	free(b->kernels);
 	free(b->initrds);
 	source_release(&b->ksrc);

@@ -13,6 +13,7 @@
 #include "build/config.h"
 #include "build/initrd.h"
 #include "build/kernel.h"
+#include "build/packages.h"
 #include "build/sources.h"
 #include "formats/manifest.h"
 #include "sys/buf.h"
@@ -35,12 +36,14 @@ struct build_initrd {
 	struct manifest tree;       /* the root filesystem as it is at boot */
 	struct manifest added;      /* stacked: what its file holds, the part main lacks */
 	struct initrd_stats st;     /* the file on the stick */
+	uint64_t *pkg_bytes;        /* what each of build.pkgs added to its tree, in bytes */
 };
 
 struct build {
 	const struct plan *plan;
 	char *logdir, *work, *stick; /* out/log, out/.work, and the new stick tree in it */
 	struct source ksrc, bsrc;
+	struct packages pkgs; /* the Debian packages the variants take (packages.h) */
 	struct build_kernel *kernels; /* one per plan->kvar */
 	struct build_initrd *initrds; /* one per plan->ivar */
 	struct buf summary;           /* the current stage's progress line */
@@ -66,7 +69,7 @@ char *build_log(const struct build *b, const char *name);
 struct report_initrd;
 struct report_initrd *build_report_initrds(const struct build *b);
 
-int stage_sources(struct build *b);   /* kernel and BusyBox sources */
+int stage_sources(struct build *b);   /* kernel and BusyBox sources, Debian packages */
 int stage_kernels(struct build *b);   /* every kernel variant */
 int stage_busyboxes(struct build *b); /* main's BusyBox and each variant's own */
 int stage_rootfs(struct build *b);    /* every initrd variant's tree */

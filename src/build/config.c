@@ -78,6 +78,12 @@ static const struct key keys[] = {
 	{{"rootfs", "skeleton", CONFIG_PATH, 1, 0, "rootfs",
 	  "the tree copied into every root filesystem"},
 	 .offset = P(rootfs_dir)},
+	{{"rootfs", "packages", CONFIG_PACKAGES, 0, 0, NULL,
+	  "Debian packages whose files go into the image, with the libraries they need"},
+	 .offset = P(packages), .count_offset = P(n_packages), .line_offset = P(packages_line)},
+	{{"packages", "keep", CONFIG_KEEP, 0, 0, NULL,
+	  "what packages keep that is left out by default: docs, man, info, locale"},
+	 .offset = P(packages_keep)},
 	{{"initrd", "format", CONFIG_FORMAT, 0, 0, "cpio", "cpio (an initramfs) or ext2 (a ramdisk)"},
 	 .offset = P(initrd_format)},
 	{{"initrd", "size", CONFIG_UINT, 64, 4u << 20, "5000", "the ext2 ramdisk's size in KiB"},
@@ -143,6 +149,10 @@ static const struct key keys[] = {
 	  "host programs to add, with every library they need"},
 	 .offset = IV(binaries), .count_offset = IV(n_binaries),
 	 .line_offset = IV(binaries_line)},
+	{{"initrd.NAME", "packages", CONFIG_PACKAGES, 0, 0, NULL,
+	  "Debian packages to add (with main's), with the libraries they need"},
+	 .offset = IV(packages), .count_offset = IV(n_packages),
+	 .line_offset = IV(packages_line)},
 	{{"initrd.NAME", "busybox_config", CONFIG_PATH, 0, 0, NULL,
 	  "a BusyBox of its own, built from this fragment"},
 	 .offset = IV(busybox_config)},
@@ -291,6 +301,55 @@ static char *bad_host(const char *v, size_t *count)
 	return bad;
 }
 
+/* A Debian package name (Debian Policy 5.6.1): lowercase letters, digits, '+', '-' and '.',
+ * at least two, starting with a letter or digit. */
+static int is_package_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == n;
+}
+
+/* Split a list of package names; the first that is not one (malloc'd), or NULL. */
+static char *split_packages(const char *list, char ***v, size_t *n)
+{
+	char *copy = xstrdup(list), *save = NULL, *bad = NULL;
+	size_t cap = 0;
+	*v = NULL;
+	*n = 0;
+	for (char *t = strtok_r(copy, " \t", &save); t && !bad; t = strtok_r(NULL, " \t", &save)) {
+		if (!is_package_name(t)) {
+			bad = xstrdup(t);
+			break;
+		}
+		for (size_t i = 0; i < *n; i++)
+			if (!strcmp((*v)[i], t))
+				goto next;
+		XGROW(*v, cap, *n + 1);
+		(*v)[(*n)++] = xstrdup(t);
+	next:;
+	}
+	free(copy);
+	if (bad) {
+		for (size_t i = 0; i < *n; i++)
+			free((*v)[i]);
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return bad;
+}
+
+unsigned config_keep_bit(const char *w)
+{
+	static const char *const words[] = {"docs", "man", "info", "locale"};
+	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(w, words[i]))
+			return 1u << i;
+	return 0;
+}
+
 /* Up to 8 hex digits; -1 for anything else. */
 static int parse_hex32(const char *v, uint32_t *x)
 {
@@ -395,6 +454,29 @@ static char *store(const struct key *k, void *base, const char *v, const char *d
 		if (parse_hex32(v, field) < 0)
 			return xasprintf("'%s' must be up to 8 hex digits, not '%s'", d->name, v);
 		return NULL;
+	case CONFIG_PACKAGES: {
+		char *bad = split_packages(v, (char ***)field, (size_t *)((char *)base + k->count_offset));
+		char *why = NULL;
+		if (bad)
+			why = xasprintf("'%s': '%s' is not a Debian package name (lowercase letters, "
+					"digits, '+', '-' and '.')", d->name, bad);
+		free(bad);
+		return why;
+	}
+	case CONFIG_KEEP: {
+		char *copy = xstrdup(v), *save = NULL, *why = NULL;
+		unsigned bits = 0;
+		for (char *t = strtok_r(copy, " \t", &save); t && !why; t = strtok_r(NULL, " \t", &save))
+			if (!config_keep_bit(t))
+				why = xasprintf("'%s' may hold docs, man, info and locale, not '%s'",
+						d->name, t);
+			else
+				bits |= config_keep_bit(t);
+		free(copy);
+		if (!why)
+			*(unsigned *)field = bits;
+		return why;
+	}
 	}
 	return NULL;
 }
@@ -425,7 +507,8 @@ static void release_value(const struct key *k, void *base)
 	case CONFIG_HOSTS:
 		free(*(char **)field);
 		break;
-	case CONFIG_PATHS: {
+	case CONFIG_PATHS:
+	case CONFIG_PACKAGES: {
 		char **v = *(char ***)field;
 		size_t n = *(size_t *)((char *)base + k->count_offset);
 		for (size_t i = 0; i < n; i++)
@@ -661,9 +744,9 @@ static int check_initrd(struct parse *p, const struct variant_read *v, const voi
 {
 	const struct ivariant *iv = entry;
 	if (!vset(v, "overlay")->value && !vset(v, "binaries")->value &&
-	    !vset(v, "busybox_config")->value)
-		return fail(p, v->line, "[initrd.%s] adds nothing to main: set overlay, binaries or "
-			    "busybox_config", v->name);
+	    !vset(v, "busybox_config")->value && !vset(v, "packages")->value)
+		return fail(p, v->line, "[initrd.%s] adds nothing to main: set overlay, binaries, "
+			    "packages or busybox_config", v->name);
 	if (iv->stack && p->plan->initrd_format != INITRD_CPIO)
 		return fail(p, vset(v, "stack")->line, "'stack' needs [initrd] format = cpio (the "
 			    "kernel loads only one ext2 ramdisk)");
@@ -689,6 +772,11 @@ static int apply_main(struct parse *p)
 	pl->kvar[0].config = xstrdup(pl->kernel_config);
 	pl->ivar[0].budget_kib = pl->initrd_budget_kib;
 	pl->ivar[0].budget_line = p->main[find_key("initrd", "budget")].line;
+	pl->ivar[0].packages = xcalloc(pl->n_packages ? pl->n_packages : 1, sizeof(char *));
+	for (size_t i = 0; i < pl->n_packages; i++)
+		pl->ivar[0].packages[i] = xstrdup(pl->packages[i]);
+	pl->ivar[0].n_packages = pl->n_packages;
+	pl->ivar[0].packages_line = pl->packages_line;
 	return 0;
 }
 

@@ -14,6 +14,16 @@
 
 enum initrd_format { INITRD_CPIO, INITRD_EXT2 };
 
+/* What [packages] keep keeps of a package's files that are left out by default. */
+enum {
+	PACKAGES_KEEP_DOCS = 1,   /* /usr/share/doc */
+	PACKAGES_KEEP_MAN = 2,    /* /usr/share/man */
+	PACKAGES_KEEP_INFO = 4,   /* /usr/share/info */
+	PACKAGES_KEEP_LOCALE = 8, /* /usr/share/locale */
+};
+/* The bit of a keep word ("docs"), or 0. */
+unsigned config_keep_bit(const char *word);
+
 /* A kernel variant: main is [kernel]; [kernel.NAME] is main's fragment plus `fragment`, or
  * `config`, a fragment of its own.  Built to boot/kernel/NAME.lk. */
 struct kvariant {
@@ -35,7 +45,9 @@ struct ivariant {
 	char *busybox_config; /* absolute path, or NULL: main's BusyBox */
 	int stack;
 	unsigned budget_kib; /* 0: no size budget */
-	int line, overlay_line, binaries_line, budget_line;
+	char **packages; /* Debian binary packages, by name ([rootfs] packages for main) */
+	size_t n_packages;
+	int line, overlay_line, binaries_line, budget_line, packages_line;
 };
 
 /* Extra kernel arguments for one boot label ([label.NAME] append). */
@@ -67,6 +79,10 @@ struct plan {
 	int busybox_static;
 
 	char *rootfs_dir; /* skeleton, absolute path */
+	char **packages;  /* [rootfs] packages (copied to ivar[0]) */
+	size_t n_packages;
+	int packages_line;
+	unsigned packages_keep; /* [packages] keep: PACKAGES_KEEP_* bits */
 
 	enum initrd_format initrd_format;
 	unsigned initrd_size_kib; /* ext2 only */
@@ -121,6 +137,8 @@ enum config_type {
 	CONFIG_SECONDS, /* seconds since 1970, from min to max */
 	CONFIG_FORMAT,  /* cpio or ext2 */
 	CONFIG_HEX32,   /* up to 8 hex digits */
+	CONFIG_PACKAGES, /* Debian package names, separated by spaces or tabs */
+	CONFIG_KEEP,    /* words of docs, man, info, locale (what packages keep) */
 };
 
 /* A key of mkdistro.conf. */

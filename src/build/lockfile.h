@@ -8,7 +8,8 @@
  *
  * Format: plain text, '#' comments, one line per source file:
  *   ROLE FILE VERSION SIZE SHA-256
- * ROLE is kernel or busybox; FILE the file's name without its directory (%-escaped: space,
+ * ROLE is kernel, busybox or deb (a Debian binary package the image takes, packages.h);
+ * FILE the file's name without its directory (%-escaped: space,
  * '%' and control characters as %XX); VERSION the Debian version it came from, or "-"; SIZE
  * in bytes; SHA-256 in 64 lowercase hex digits.  A source can have several files (a Debian
  * source package: its .dsc and tarballs); a pin is found by ROLE and FILE.
@@ -24,7 +25,7 @@
 #define LOCKFILE_NAME "mkdistro.lock"
 
 struct lockfile_pin {
-	char *role;    /* "kernel", "busybox" */
+	char *role;    /* "kernel", "busybox", "deb" */
 	char *file;    /* the name, without directory */
 	char *version; /* Debian version, "-" for none */
 	uint64_t size;

@@ -104,6 +104,7 @@ static int make_sbom(const struct build *b, const struct output *img, const stru
 		.busybox_source = &b->bsrc,
 		.kernels = b->kernels,
 		.initrds = b->initrds,
+		.pkgs = &b->pkgs,
 		.stick = b->stick,
 		.image = img->same ? published : img->work,
 		.image_key = img_key,

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "build/modules.h"
+#include "build/packages.h"
 #include "sys/alloc.h"
 
 static uint64_t file_size(const struct mf_entry *e, int *err)
@@ -198,6 +199,26 @@ static void render_part(struct render *rd, const struct report_part *p, size_t j
 	*x += w;
 }
 
+/* The packages of one initrd, each with what it added (uncompressed). */
+static void render_packages(struct render *rd, const struct report_initrd *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; r->pkgs && r->pkg_bytes && i < r->pkgs->n; i++)
+		n += r->pkg_bytes[i] != 0;
+	if (!n)
+		return;
+	buf_addf(rd->txt, "  Debian packages (what each added, uncompressed; counted in the "
+		 "lines above), %zu:\n", n);
+	for (size_t i = 0; i < r->pkgs->n; i++) {
+		const struct package *k = &r->pkgs->v[i];
+		if (!r->pkg_bytes[i])
+			continue;
+		buf_adds(rd->txt, "                ");
+		kib(rd->txt, r->pkg_bytes[i]);
+		buf_addf(rd->txt, "  %s %s\n", k->name, k->version);
+	}
+}
+
 static int render_initrd(struct render *rd, const struct report_initrd *r)
 {
 	struct report_part *parts;
@@ -220,6 +241,7 @@ static int render_initrd(struct render *rd, const struct report_initrd *r)
 	buf_addf(rd->svg, "</text>\n");
 	for (size_t j = 0; j < n; j++)
 		render_part(rd, &parts[j], j, &x);
+	render_packages(rd, r);
 	rd->y += 190;
 	report_parts_free(parts, n);
 	return 0;

@@ -5,7 +5,8 @@
  * compression, and inside it the biggest files (BusyBox, libc, extra binaries, overlay
  * files) with the rest grouped so that the parts add up exactly to the uncompressed size:
  * other files, symlinks, and the archive's own overhead (cpio headers, names and padding,
- * or the ext2 filesystem's metadata and free space).  Budgets ([initrd] budget,
+ * or the ext2 filesystem's metadata and free space); then the Debian packages it takes, each
+ * with the bytes of files and libraries it added.  Budgets ([initrd] budget,
  * [initrd.NAME] budget, in KiB of gzip) are checked here.
  */
 #ifndef MKDISTRO_REPORT_H
@@ -18,6 +19,8 @@
 #include "formats/manifest.h"
 #include "sys/buf.h"
 
+struct packages;
+
 struct report_initrd {
 	const char *name;
 	const struct manifest *m; /* what the file holds (for a stacked one, only its additions) */
@@ -25,6 +28,8 @@ struct report_initrd {
 	int stacked;
 	unsigned budget_kib;
 	int budget_line;
+	const struct packages *pkgs; /* the Debian packages fetched, or NULL */
+	const uint64_t *pkg_bytes;   /* what each added to this initrd's tree (0: not in it) */
 };
 
 struct report_kernel {

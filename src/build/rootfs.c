@@ -15,6 +15,7 @@
 #include "build/stage.h"
 #include "build/password.h"
 #include "formats/elf.h"
+#include "build/pkgtree.h"
 #include "formats/elfdeps.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -245,7 +246,9 @@ static int add_libraries(const struct plan *plan, struct manifest *m, const stru
 	elfdeps_init(&d);
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct mf_entry *e = &m->v[i];
-		if (e->type == MF_FILE && e->source && (e->mode & 0111) && is_elf(e->source) &&
+		/* a package's programs have their libraries from the packages (pkgtree.h) */
+		if (e->type == MF_FILE && e->source && (e->mode & 0111) &&
+		    !pkgtree_is_package_file(plan, e->source) && is_elf(e->source) &&
 		    elfdeps_add_binary(&d, e->source) < 0)
 			goto out;
 	}
@@ -256,6 +259,9 @@ static int add_libraries(const struct plan *plan, struct manifest *m, const stru
 		size_t j;
 		int rc;
 
+		const struct mf_entry *had = manifest_find(m, dep->image_path);
+		if (had && had->type == MF_FILE && pkgtree_is_package_file(plan, had->source))
+			continue; /* a package's copy of the library: stored once */
 		if (stat(dep->host_path, &seen[i]) < 0) {
 			error_errno("cannot stat '%s'", dep->host_path);
 			goto out;
@@ -486,6 +492,9 @@ int rootfs_build(const struct plan *plan, const struct rootfs_in *in, struct man
 		return -1;
 	if (manifest_add_node(m, "/dev/console", MF_CHR, 0600, 5, 1) < 0 ||
 	    manifest_add_node(m, "/dev/null", MF_CHR, 0666, 1, 3) < 0)
+		return -1;
+	/* the packages before a variant's overlays, which can replace their files */
+	if (in->packages && pkgtree_add(plan, in->packages, in->variant, m, in->pkg_bytes) < 0)
 		return -1;
 	if (in->variant && add_variant(plan, in->variant, m) < 0)
 		return -1;

@@ -15,14 +15,20 @@
 #ifndef MKDISTRO_ROOTFS_H
 #define MKDISTRO_ROOTFS_H
 
+#include <stdint.h>
+
 #include "build/config.h"
 #include "formats/manifest.h"
+
+struct packages;
 
 struct rootfs_in {
 	const char *busybox;      /* the BusyBox binary */
 	const char *busybox_links; /* its busybox.links */
 	const char *log;          /* objcopy's output */
 	const struct ivariant *variant; /* overlays and extra binaries, or NULL (main) */
+	const struct packages *packages; /* the Debian packages fetched, or NULL (pkgtree.h) */
+	uint64_t *pkg_bytes;            /* gets what each of them added, or NULL */
 };
 
 /* Fill m: the common tree, then the variant's overlays (in order, each over the last) and

@@ -17,6 +17,7 @@
 #include "build/inputs.h"
 #include "build/iso.h"
 #include "build/memo.h"
+#include "build/packages.h"
 #include "build/stick.h"
 #include "formats/debcopyright.h"
 #include "formats/deb822.h"
@@ -502,13 +503,50 @@ static void relate_initrds(struct gather *g, const struct hostfiles *h)
 	}
 }
 
-/* The initrds; in each, its BusyBox, the libraries and the extra binaries. */
+/* The Debian packages that put something in an initrd, and which initrds they are in. */
+static void add_debs(struct gather *g)
+{
+	const struct packages *pk = g->in->pkgs;
+	const struct plan *plan = g->plan;
+	for (size_t k = 0; pk && k < pk->n; k++) {
+		const struct package *d = &pk->v[k];
+		char *id = xasprintf("deb-%s", d->name);
+		struct spdx_pkg *p = NULL;
+		for (size_t i = 0; i < plan->n_ivar; i++) {
+			const uint64_t *bytes = g->in->initrds[i].pkg_bytes;
+			char *initrd;
+			if (!bytes || !bytes[k])
+				continue;
+			if (!p) {
+				p = spdx_add(g->s, id, d->name);
+				p->version = xstrdup(d->version);
+				p->file = xstrdup(d->file);
+				memcpy(p->sha256, d->sha256, sizeof(p->sha256));
+				p->purl = spdx_deb_purl(d->name, d->version, d->arch);
+				p->license = d->copyright ? debcopyright_license(g->s, d->name, d->copyright)
+							  : NULL;
+				p->source_info = xasprintf("Debian binary package %s %s (%s), fetched with "
+							   "apt-get (checked against the archive's signed "
+							   "index) and pinned in mkdistro.lock; read, not "
+							   "installed", d->name, d->version, d->arch);
+			}
+			initrd = xasprintf("initrd-%s", plan->ivar[i].name);
+			spdx_relate(g->s, initrd, "CONTAINS", id);
+			free(initrd);
+		}
+		free(id);
+	}
+}
+
+/* The initrds; in each, its BusyBox, the libraries and the extra binaries, and the Debian
+ * packages. */
 static int add_initrds(struct gather *g)
 {
 	struct hostfiles h = {0};
 	int ret = -1;
 	if (add_initrd_files(g) < 0 || add_busyboxes(g) < 0)
 		return -1;
+	add_debs(g);
 	find_hostfiles(g, &h);
 	if (add_hostfiles(g, &h) == 0) {
 		relate_initrds(g, &h);
@@ -681,7 +719,7 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 	/* Everything the document is made from, in short: the image's inputs name every file
 	 * on the stick (kernels, initrds, Syslinux's) and the tools; the package database
 	 * decides the rest. */
-	inputs_add(key, "stage", "sbom 2");
+	inputs_add(key, "stage", "sbom 3");
 	inputs_add(key, "tool", "%s", in->tool);
 	inputs_add(key, "name", "%s", name);
 	inputs_add(key, "epoch", "%lld", (long long)plan->epoch);
@@ -690,6 +728,8 @@ int sbom_make(const struct plan *plan, const struct sbom_in *in, struct sbom_doc
 		inputs_add(key, "iso", "%s", in->iso_key);
 	inputs_add(key, "kernel.source", "%s", in->kernel_source->id);
 	inputs_add(key, "busybox.source", "%s", in->busybox_source->id);
+	for (size_t k = 0; in->pkgs && k < in->pkgs->n; k++)
+		inputs_add(key, "deb", "%s", in->pkgs->v[k].sha256);
 	if (stat("/var/lib/dpkg/status", &st) == 0)
 		inputs_add(key, "dpkg", "%llu %llu %lld %lld.%09ld %lld.%09ld",
 			   (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,

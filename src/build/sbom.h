@@ -13,6 +13,9 @@
  *   - Syslinux's files (syslinux, GPL-2.0-or-later): the MBR boot code, ldlinux.sys and
  *     ldlinux.c32 as `syslinux --install` wrote them into the FAT (read back from the image),
  *     the EFI loader and ldlinux.e64, and ISOLINUX's files in the ISO.
+ * Each Debian package fetched for the image ([rootfs] packages, packages.h) that put something
+ * in an initrd is an SPDX package of its own: its name, version, .deb file and that file's
+ * SHA-256 (as mkdistro.lock pins it), a purl, and the license its copyright file declares.
  * A file that a Debian package installed on the build host gets that package's name and
  * version (dpkg-query -S, then -W) as a purl and in sourceInfo, and the license its
  * /usr/share/doc/PACKAGE/copyright declares when that file is machine-readable (DEP-5,
@@ -42,6 +45,7 @@ struct sbom_in {
 	const struct build_kernel *kernels; /* one per plan->kvar */
 	const struct build_initrd *initrds; /* one per plan->ivar: its BusyBox, and what its file
 					     * holds (a stacked one only its additions) */
+	const struct packages *pkgs;        /* the Debian packages fetched (packages.h) */
 	const char *stick;     /* the stick tree about to be published */
 	const char *image;     /* the image about to be published (or out/mkdistro.img, unchanged) */
 	const char *image_key; /* the image's inputs key (inputs.h); and the ISO's, or NULL */

@@ -93,6 +93,11 @@ int deb_control(const struct deb *d, struct buf *out)
 	return unpack_ar_file(d->path, d->control_member, "control", DEB_CONTROL_MAX, out);
 }
 
+int deb_control_file(const struct deb *d, const char *name, struct buf *out)
+{
+	return unpack_ar_file_if(d->path, d->control_member, name, DEB_CONTROL_MAX, out);
+}
+
 int deb_extract(const struct deb *d, const char *dest)
 {
 	return unpack_ar_member(d->path, d->data_member, dest);

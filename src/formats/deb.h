@@ -32,6 +32,9 @@ int deb_open(const char *path, struct deb *d);
 /* Append the package's control file (deb822 text: Package, Version, Depends...) to out.
  * Returns 0 or -1 (reported). */
 int deb_control(const struct deb *d, struct buf *out);
+/* Append the control archive's file name ("postinst", "conffiles") to out, if it has one.
+ * Returns 0, 1 when it has none, or -1 (reported). */
+int deb_control_file(const struct deb *d, const char *name, struct buf *out);
 /* Extract the package's files (data.tar) into dest.  Returns 0 or -1 (reported). */
 int deb_extract(const struct deb *d, const char *dest);
 void deb_release(struct deb *d);

@@ -471,8 +471,9 @@ int unpack_ar_member(const char *ar, const char *member, const char *dest)
 	return ret;
 }
 
-int unpack_ar_file(const char *ar, const char *member, const char *name, size_t max,
-		   struct buf *out)
+/* unpack_ar_file, or with absent_ok, 1 when there is no such file (not reported). */
+static int ar_file(const char *ar, const char *member, const char *name, size_t max,
+		   struct buf *out, int absent_ok)
 {
 	char *label = xasprintf("%s(%s)", ar, member);
 	struct archive *inner = NULL;
@@ -490,7 +491,10 @@ int unpack_ar_file(const char *ar, const char *member, const char *name, size_t 
 			break;
 	}
 	if (r == ARCHIVE_EOF) {
-		error("'%s' has no file '%s'", label, name);
+		if (absent_ok)
+			ret = 1;
+		else
+			error("'%s' has no file '%s'", label, name);
 	} else if (r != ARCHIVE_OK) {
 		read_failed(label, inner, 0);
 	} else if (archive_entry_filetype(e) != AE_IFREG || archive_entry_size(e) < 0 ||
@@ -511,4 +515,16 @@ out:
 		close_member(outer, inner);
 	free(label);
 	return ret;
+}
+
+int unpack_ar_file(const char *ar, const char *member, const char *name, size_t max,
+		   struct buf *out)
+{
+	return ar_file(ar, member, name, max, out, 0);
+}
+
+int unpack_ar_file_if(const char *ar, const char *member, const char *name, size_t max,
+		      struct buf *out)
+{
+	return ar_file(ar, member, name, max, out, 1);
 }

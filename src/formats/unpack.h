@@ -34,6 +34,9 @@ int unpack_ar_member(const char *ar, const char *member, const char *dest);
  * (reported: no such member or file, not a regular file, too big, damaged). */
 int unpack_ar_file(const char *ar, const char *member, const char *name, size_t max,
 		   struct buf *out);
+/* The same, but a tar without that file is no error: 1 (not reported). */
+int unpack_ar_file_if(const char *ar, const char *member, const char *name, size_t max,
+		      struct buf *out);
 /* Read the archive's members, with the checks of unpack_archive, writing nothing: for an
  * archive that another tool extracts (dpkg-source's tar).  Returns 0 or -1 (reported). */
 int unpack_check(const char *archive);

@@ -7,6 +7,8 @@ export PATH
 # Mount everything in /etc/fstab except network filesystems.  BusyBox's mount -a skips a
 # mount point that is already in use (the kernel mounts /dev itself on an ext2 ramdisk).
 /bin/mount -a -t nonfs
+# Pseudo-terminals (an SSH login, script(1)) on /dev/pts, which devtmpfs does not make
+mkdir -p /dev/pts && mount -t devpts -o mode=0620,ptmxmode=0666 devpts /dev/pts 2> /dev/null
 
 # Messages from the kernel stay on the console only at warning level and above
 [ -w /proc/sys/kernel/printk ] && echo 4 > /proc/sys/kernel/printk
@@ -82,5 +84,11 @@ fi
 # so that the shell waits for none of them.  (A kernel without networking has no lo.)
 ip link set lo up 2> /dev/null
 nice -n 19 /etc/rc.d/rc.hotplug > /dev/null 2>&1 < /dev/null &
+
+# What the image's Debian packages need at start-up (mkdistro's rules, docs/packages.md),
+# such as an SSH host key made on this stick
+for f in /etc/rc.d/pkg/*; do
+	[ -x "$f" ] && "$f"
+done
 
 echo "mkdistro: $(uname -sr) up; root filesystem is $(awk '$2 == "/" { print $3 }' /proc/mounts | tail -n 1)"

@@ -1,0 +1,533 @@
+/* packages.c: Debian binary packages fetched, pinned, cached and read (see packages.h).
+ * References: apt-get(8) (install --download-only, --no-install-recommends), apt.conf(5)
+ * (APT::Architecture, Dir::Cache::archives), deb(5), Debian Policy 7 (relationships).
+ */
+#include "build/packages.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/apt.h"
+#include "build/lockfile.h"
+#include "build/memo.h"
+#include "build/pkgrules.h"
+#include "formats/deb.h"
+#include "formats/deb822.h"
+#include "formats/debdeps.h"
+#include "sys/alloc.h"
+#include "sys/buf.h"
+#include "sys/fs.h"
+#include "sys/log.h"
+#include "sys/strvec.h"
+
+#define RULE_ROUNDS 4 /* rules that bring packages that have rules that bring packages... */
+
+static int has(const struct strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return 1;
+	return 0;
+}
+
+static void add_once(struct strvec *sv, const char *s)
+{
+	if (!has(sv, s))
+		strvec_push(sv, s);
+}
+
+/* The package name of a .deb file name: up to the first '_' (malloc'd). */
+static char *name_of_file(const char *file)
+{
+	return xstrndup(file, strcspn(file, "_"));
+}
+
+/* Where mkdistro.conf names package name: "mkdistro.conf:LINE: [SECTION] packages" (malloc'd),
+ * or the configuration file alone when no variant names it (a rule brought it). */
+static char *where_named(const struct plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->n_ivar; i++) {
+		const struct ivariant *v = &plan->ivar[i];
+		for (size_t j = 0; j < v->n_packages; j++)
+			if (!strcmp(v->packages[j], name)) {
+				if (i == 0)
+					return xasprintf("%s:%d: [rootfs] packages", plan->conf_path,
+							 v->packages_line);
+				return xasprintf("%s:%d: [initrd.%s] packages", plan->conf_path,
+						 v->packages_line, v->name);
+			}
+	}
+	return xasprintf("%s: a rule of mkdistro (docs/packages.md)", plan->conf_path);
+}
+
+/* ---- fetching ---- */
+
+/* What apt said of a name it could not give, as an error with the config line.  Returns -1,
+ * or 0 when the log names nothing it knows. */
+static int apt_refusal(const struct plan *plan, const char *log, const char *arch)
+{
+	static const struct {
+		const char *before, *after, *what;
+	} says[] = {
+		{"E: Unable to locate package ", "\n", "is not a package of the archive"},
+		{"E: Package '", "' has no installation candidate", "has no installation candidate"},
+		{"E: Version '", "' was not found", "is not in the archive at the pinned version"},
+	};
+	struct buf b;
+	int ret = 0;
+	buf_init(&b);
+	if (read_file(log, &b) < 0) {
+		buf_release(&b);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]) && !ret; i++) {
+		const char *s = b.data, *hit = NULL, *p;
+		while ((p = strstr(s, says[i].before))) /* the last run's */
+			hit = p, s = p + 1;
+		if (!hit)
+			continue;
+		hit += strlen(says[i].before);
+		char *name = xstrndup(hit, strcspn(hit, i == 0 ? "\n" : "'"));
+		if (i == 2) { /* Version 'V' for 'NAME' was not found */
+			const char *f = strstr(hit, "' for '");
+			free(name);
+			name = f ? xstrndup(f + 7, strcspn(f + 7, "'")) : xstrdup("?");
+		}
+		name[strcspn(name, ":=")] = '\0';
+		char *where = where_named(plan, name);
+		ret = error("%s: '%s' %s for %s (apt-get's words are in %s)%s", where, name,
+			    says[i].what, arch, log,
+			    i == 2 ? "; mkdistro lock --update pins what the archive has now" : "");
+		free(where);
+		free(name);
+	}
+	buf_release(&b);
+	return ret;
+}
+
+/* apt-get install --download-only of names (NAME or NAME=VERSION) into the empty directory
+ * dir.  Returns 0 or -1 (reported). */
+static int download(const struct plan *plan, const struct strvec *names, const char *arch,
+		    const char *dir, const char *log)
+{
+	struct apt apt;
+	struct strvec args;
+	char *archives = xasprintf("Dir::Cache::archives=%s", dir);
+	char *archopt = xasprintf("APT::Architecture=%s", arch);
+	char *archesopt = xasprintf("APT::Architectures=%s", arch);
+	char *partial = path_join(dir, "partial");
+	int n, ret = -1;
+
+	apt_init_binary(&apt, plan->cache_dir);
+	strvec_init(&args);
+	if ((n = apt_configure(&apt, "/etc/apt")) < 0)
+		goto out;
+	if (n == 0) {
+		error("no Debian archive ('deb' entry) in /etc/apt/sources.list or sources.list.d: "
+		      "cannot fetch the packages mkdistro.conf names");
+		goto out;
+	}
+	if (remove_tree(dir) < 0 || mkdir_p(partial, 0755) < 0)
+		goto out;
+	info("  fetching %zu packages and what they need with apt-get (private apt configuration "
+	     "in %s)", names->n, apt.dir);
+	if (apt_update(&apt, log) != 0)
+		warning("apt-get update reported errors (see %s); trying the download anyway", log);
+	strvec_pushl(&args, "-o", archives, "-o", archopt, "-o", archesopt, "-q", "-y",
+		     "--no-install-recommends", "install", "--download-only", NULL);
+	for (size_t i = 0; i < names->n; i++)
+		strvec_push(&args, names->v[i]);
+	if (apt_run(&apt, args.v, NULL, log) != 0) {
+		if (apt_refusal(plan, log, arch) == 0)
+			error("apt-get could not fetch the packages (see %s)", log);
+		goto out;
+	}
+	ret = 0;
+out:
+	strvec_clear(&args);
+	apt_release(&apt);
+	free(archives);
+	free(archopt);
+	free(archesopt);
+	free(partial);
+	return ret;
+}
+
+/* The .deb files in dir, sorted (malloc'd names). */
+static int deb_files(const char *dir, struct strvec *files)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return error_errno("cannot read '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+		if (len > 4 && !strcmp(names[i]->d_name + len - 4, ".deb"))
+			strvec_push(files, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* Fetch names into <cache>/deb: each pinned one at its pinned version. */
+static int fetch(const struct plan *plan, const struct lockfile *lock, const struct strvec *roots,
+		 const char *arch, const char *debdir, const char *log, struct strvec *files)
+{
+	char *tmp = path_join(debdir, "fetch.tmp");
+	struct strvec names;
+	int ret = -1;
+	strvec_init(&names);
+	for (size_t i = 0; i < roots->n; i++) {
+		const char *version = NULL;
+		for (size_t j = 0; lock && j < lock->n && !version; j++) {
+			char *name = name_of_file(lock->pins[j].file);
+			if (!strcmp(lock->pins[j].role, "deb") && !strcmp(name, roots->v[i]) &&
+			    !lock->update)
+				version = lock->pins[j].version;
+			free(name);
+		}
+		if (version)
+			strvec_pushf(&names, "%s=%s", roots->v[i], version);
+		else
+			strvec_push(&names, roots->v[i]);
+	}
+	if (download(plan, &names, arch, tmp, log) < 0 || deb_files(tmp, files) < 0)
+		goto out;
+	for (size_t i = 0; i < files->n; i++) {
+		char *from = path_join(tmp, files->v[i]), *to = path_join(debdir, files->v[i]);
+		int rc = rename(from, to);
+		if (rc < 0)
+			error_errno("cannot move '%s' to '%s'", from, to);
+		free(from);
+		free(to);
+		if (rc < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	remove_tree(tmp);
+	free(tmp);
+	strvec_clear(&names);
+	return ret;
+}
+
+/* When the lock pins every root and the cache holds every pinned file: those files (and 1);
+ * else 0. */
+static int from_lock(const struct lockfile *lock, const struct strvec *roots, const char *debdir,
+		     struct strvec *files)
+{
+	struct strvec pinned;
+	int ok = lock && lock->exists && !lock->update;
+	strvec_init(&pinned);
+	for (size_t i = 0; ok && i < lock->n; i++) {
+		const struct lockfile_pin *p = &lock->pins[i];
+		char *path, *name;
+		if (strcmp(p->role, "deb"))
+			continue;
+		path = path_join(debdir, p->file);
+		ok = file_exists(path);
+		free(path);
+		name = name_of_file(p->file);
+		add_once(&pinned, name);
+		free(name);
+		if (ok)
+			strvec_push(files, p->file);
+	}
+	for (size_t i = 0; ok && i < roots->n; i++)
+		ok = has(&pinned, roots->v[i]);
+	strvec_clear(&pinned);
+	if (!ok)
+		strvec_clear(files);
+	return ok;
+}
+
+/* ---- reading ---- */
+
+/* Does this maintainer script add users or groups? */
+static int script_adds_users(const char *text)
+{
+	static const char *const words[] = {"adduser", "useradd", "addgroup", "groupadd",
+					    "systemd-sysusers"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(text, words[i]))
+			return 1;
+	return 0;
+}
+
+/* The package's files, extracted once to <debdir>/tree/SHA256. */
+static int extract(const struct deb *d, const char *debdir, struct package *p)
+{
+	char *name = xasprintf("tree/%s", p->sha256);
+	char *tmp;
+	int ret = 0;
+	p->tree = path_join(debdir, name);
+	free(name);
+	if (is_dir(p->tree))
+		return 0;
+	tmp = xasprintf("%s.tmp", p->tree);
+	if (remove_tree(tmp) < 0 || mkdir_p(tmp, 0755) < 0 || deb_extract(d, tmp) < 0)
+		ret = -1;
+	else if (rename(tmp, p->tree) < 0)
+		ret = error_errno("cannot rename '%s' to '%s'", tmp, p->tree);
+	if (ret)
+		remove_tree(tmp);
+	free(tmp);
+	return ret;
+}
+
+static char *field(const struct deb822_para *para, const char *name)
+{
+	const char *v = deb822_get(para, name);
+	return v ? xstrdup(v) : NULL;
+}
+
+/* Read the control file and the maintainer scripts of p->deb. */
+static int read_control(const struct deb *d, struct package *p)
+{
+	static const char *const scripts[] = {"preinst", "postinst"};
+	struct buf b;
+	struct deb822 c;
+	int ret = -1;
+	buf_init(&b);
+	if (deb_control(d, &b) < 0)
+		goto out;
+	deb822_parse(&c, b.data);
+	if (c.n) {
+		p->name = field(&c.v[0], "Package");
+		p->version = field(&c.v[0], "Version");
+		p->arch = field(&c.v[0], "Architecture");
+		p->depends = field(&c.v[0], "Depends");
+		p->pre_depends = field(&c.v[0], "Pre-Depends");
+		p->provides = field(&c.v[0], "Provides");
+	}
+	deb822_release(&c);
+	if (!p->name || !p->version || !p->arch) {
+		error("'%s': its control file has no Package, Version or Architecture", p->deb);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
+		int rc;
+		buf_setlen(&b, 0);
+		if ((rc = deb_control_file(d, scripts[i], &b)) < 0)
+			goto out;
+		if (rc == 0 && script_adds_users(b.data))
+			p->adds_users = 1;
+	}
+	ret = 0;
+out:
+	buf_release(&b);
+	return ret;
+}
+
+/* One .deb of the cache: checked against its pin, read, its files extracted. */
+static int load(const struct plan *plan, struct lockfile *lock, const char *debdir,
+		const char *file, struct package *p)
+{
+	struct lockfile_pin actual = {.role = "deb"};
+	struct deb d = {0};
+	struct stat st;
+	char *hint, *copyright;
+	struct buf b;
+	int ret = -1;
+
+	p->file = xstrdup(file);
+	p->deb = path_join(debdir, file);
+	if (stat(p->deb, &st) < 0)
+		return error_errno("cannot stat '%s'", p->deb);
+	p->size = (uint64_t)st.st_size;
+	if (memo_sha256(plan->cache_dir, p->deb, 0, p->sha256) < 0)
+		return -1;
+	if (deb_open(p->deb, &d) < 0 || read_control(&d, p) < 0)
+		goto out;
+	actual.file = p->file;
+	actual.version = p->version;
+	actual.size = p->size;
+	memcpy(actual.sha256, p->sha256, 65);
+	hint = xasprintf("delete '%s' so that it is fetched again", p->deb);
+	ret = lock ? lockfile_check(lock, &actual, p->deb, NULL, hint) : 0;
+	free(hint);
+	if (ret < 0 || (ret = extract(&d, debdir, p)) < 0)
+		goto out;
+	buf_init(&b);
+	copyright = xasprintf("%s/usr/share/doc/%s/copyright", p->tree, p->name);
+	if (file_exists(copyright) && read_file(copyright, &b) == 0)
+		p->copyright = buf_detach(&b, NULL);
+	buf_release(&b);
+	free(copyright);
+out:
+	deb_release(&d);
+	return ret;
+}
+
+static void package_release(struct package *p)
+{
+	free(p->name);
+	free(p->version);
+	free(p->arch);
+	free(p->file);
+	free(p->deb);
+	free(p->tree);
+	free(p->depends);
+	free(p->pre_depends);
+	free(p->provides);
+	free(p->copyright);
+}
+
+void packages_release(struct packages *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		package_release(&p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+const struct package *packages_find(const struct packages *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i].name, name))
+			return &p->v[i];
+	return NULL;
+}
+
+/* Add the packages the rules of the set's packages bring; returns how many were new. */
+static size_t rule_roots(const struct packages *p, struct strvec *roots)
+{
+	size_t before = roots->n;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pkgrule *r = pkgrule_find(p->v[i].name);
+		char *copy, *save = NULL;
+		if (!r || !r->brings)
+			continue;
+		copy = xstrdup(r->brings);
+		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			add_once(roots, t);
+		free(copy);
+	}
+	return roots->n - before;
+}
+
+/* A package that adds users in its maintainer scripts, with no rule: an error. */
+static int check_rules(const struct plan *plan, const struct packages *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct package *k = &p->v[i];
+		if (k->adds_users && !pkgrule_find(k->name)) {
+			char *where = where_named(plan, k->name);
+			error("%s: package %s adds users or groups in its maintainer scripts, which "
+			      "mkdistro does not run, and mkdistro has no rule for it yet (the rules are "
+			      "listed in docs/packages.md); its programs would not find them", where,
+			      k->name);
+			free(where);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Load files (their names in debdir) into out. */
+static int load_all(const struct plan *plan, struct lockfile *lock, const char *debdir,
+		    const struct strvec *files, struct packages *out)
+{
+	packages_release(out);
+	out->arch = "amd64";
+	out->v = xcalloc(files->n ? files->n : 1, sizeof(*out->v));
+	for (size_t i = 0; i < files->n; i++) {
+		out->n++;
+		if (load(plan, lock, debdir, files->v[i], &out->v[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int packages_get(const struct plan *plan, struct lockfile *lock, const char *log,
+		 struct packages *out)
+{
+	char *debdir = path_join(plan->cache_dir, "deb");
+	struct strvec roots, files;
+	int ret = -1, fetched = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->arch = "amd64";
+	strvec_init(&roots);
+	strvec_init(&files);
+	for (size_t i = 0; i < plan->n_ivar; i++)
+		for (size_t j = 0; j < plan->ivar[i].n_packages; j++)
+			add_once(&roots, plan->ivar[i].packages[j]);
+	if (!roots.n) {
+		ret = 0;
+		goto out;
+	}
+	if (mkdir_p(debdir, 0755) < 0)
+		goto out;
+	for (int round = 0; round < RULE_ROUNDS; round++) {
+		strvec_clear(&files);
+		if (!from_lock(lock, &roots, debdir, &files)) {
+			if (fetch(plan, lock, &roots, out->arch, debdir, log, &files) < 0)
+				goto out;
+			fetched = 1;
+		}
+		if (load_all(plan, lock, debdir, &files, out) < 0)
+			goto out;
+		if (!rule_roots(out, &roots))
+			break;
+	}
+	out->fetched = fetched;
+	ret = check_rules(plan, out);
+out:
+	strvec_clear(&roots);
+	strvec_clear(&files);
+	free(debdir);
+	return ret;
+}
+
+/* ---- one variant's share ---- */
+
+int packages_of_variant(const struct plan *plan, const struct packages *p,
+			const struct ivariant *v, unsigned char *need, unsigned char *root)
+{
+	struct debpkg *set = xcalloc(p->n ? p->n : 1, sizeof(*set));
+	struct strvec roots;
+	char *why = NULL;
+	int ret = 0;
+
+	strvec_init(&roots);
+	for (size_t j = 0; j < plan->ivar[0].n_packages; j++)
+		add_once(&roots, plan->ivar[0].packages[j]);
+	for (size_t j = 0; v && v != &plan->ivar[0] && j < v->n_packages; j++)
+		add_once(&roots, v->packages[j]);
+	for (size_t i = 0; i < p->n; i++)
+		set[i] = (struct debpkg){p->v[i].name, p->v[i].arch, p->v[i].depends,
+					 p->v[i].pre_depends, p->v[i].provides};
+	memset(need, 0, p->n);
+	memset(root, 0, p->n);
+	/* the closure, then what the rules of its packages bring, until nothing is new */
+	for (size_t before = (size_t)-1; ret == 0 && before != roots.n;) {
+		before = roots.n;
+		if (debdeps_closure(set, p->n, roots.v, roots.n, need, &why) < 0) {
+			ret = error("%s (run with the network, or mkdistro lock --update)", why);
+			break;
+		}
+		for (size_t i = 0; i < p->n; i++) {
+			const struct pkgrule *r = need[i] ? pkgrule_find(p->v[i].name) : NULL;
+			char *copy, *save = NULL;
+			if (!r || !r->brings)
+				continue;
+			copy = xstrdup(r->brings);
+			for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+				add_once(&roots, t);
+			free(copy);
+		}
+	}
+	for (size_t i = 0; i < p->n; i++)
+		root[i] = need[i] && has(&roots, p->v[i].name);
+	free(why);
+	free(set);
+	strvec_clear(&roots);
+	return ret;
+}
