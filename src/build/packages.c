@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,8 +135,9 @@ static int download(const struct plan *plan, const struct strvec *names, const c
 	}
 	if (remove_tree(dir) < 0 || mkdir_p(partial, 0755) < 0)
 		goto out;
-	info("  fetching %zu packages and what they need with apt-get (private apt configuration "
-	     "in %s)", names->n, apt.dir);
+	info("  fetching %zu package%s and what %s need%s with apt-get (private apt configuration "
+	     "in %s)", names->n, names->n == 1 ? "" : "s", names->n == 1 ? "it" : "they",
+	     names->n == 1 ? "s" : "", apt.dir);
 	if (apt_update(&apt, log) != 0)
 		warning("apt-get update reported errors (see %s); trying the download anyway", log);
 	strvec_pushl(&args, "-o", archives, "-o", archopt, "-o", archesopt, "-q", "-y",
@@ -325,34 +327,64 @@ out:
 	return ret;
 }
 
-/* One .deb of the cache: checked against its pin, read, its files extracted. */
+/* The version in a .deb file's name (NAME_VERSION_ARCH.deb, an epoch's ':' as %3a), malloc'd;
+ * "-" when the name is not of that form. */
+static char *version_of_file(const char *file)
+{
+	const char *a = strchr(file, '_'), *b = a ? strchr(a + 1, '_') : NULL;
+	struct buf v;
+	if (!b)
+		return xstrdup("-");
+	buf_init(&v);
+	for (const char *c = a + 1; c < b; c++) {
+		if (!strncasecmp(c, "%3a", 3)) {
+			buf_adds(&v, ":");
+			c += 2;
+		} else {
+			buf_add(&v, c, 1);
+		}
+	}
+	return buf_detach(&v, NULL);
+}
+
+/* One .deb of the cache: checked against its pin (before anything of it is read), read, its
+ * files extracted. */
 static int load(const struct plan *plan, struct lockfile *lock, const char *debdir,
 		const char *file, struct package *p)
 {
 	struct lockfile_pin actual = {.role = "deb"};
 	struct deb d = {0};
 	struct stat st;
-	char *hint, *copyright;
+	char *hint, *copyright, *version = version_of_file(file);
 	struct buf b;
 	int ret = -1;
 
 	p->file = xstrdup(file);
 	p->deb = path_join(debdir, file);
-	if (stat(p->deb, &st) < 0)
+	if (stat(p->deb, &st) < 0) {
+		free(version);
 		return error_errno("cannot stat '%s'", p->deb);
+	}
 	p->size = (uint64_t)st.st_size;
-	if (memo_sha256(plan->cache_dir, p->deb, 0, p->sha256) < 0)
+	if (memo_sha256(plan->cache_dir, p->deb, 0, p->sha256) < 0) {
+		free(version);
 		return -1;
-	if (deb_open(p->deb, &d) < 0 || read_control(&d, p) < 0)
-		goto out;
+	}
 	actual.file = p->file;
-	actual.version = p->version;
+	actual.version = version;
 	actual.size = p->size;
 	memcpy(actual.sha256, p->sha256, 65);
 	hint = xasprintf("delete '%s' so that it is fetched again", p->deb);
 	ret = lock ? lockfile_check(lock, &actual, p->deb, NULL, hint) : 0;
 	free(hint);
-	if (ret < 0 || (ret = extract(&d, debdir, p)) < 0)
+	if (ret < 0 || (ret = deb_open(p->deb, &d)) < 0 || (ret = read_control(&d, p)) < 0)
+		goto out;
+	if (strcmp(p->version, version)) {
+		ret = error("'%s' holds version %s of %s, not the version its name says", p->deb,
+			    p->version, p->name);
+		goto out;
+	}
+	if ((ret = extract(&d, debdir, p)) < 0)
 		goto out;
 	buf_init(&b);
 	copyright = xasprintf("%s/usr/share/doc/%s/copyright", p->tree, p->name);
@@ -361,6 +393,7 @@ static int load(const struct plan *plan, struct lockfile *lock, const char *debd
 	buf_release(&b);
 	free(copyright);
 out:
+	free(version);
 	deb_release(&d);
 	return ret;
 }
@@ -412,12 +445,15 @@ static size_t rule_roots(const struct packages *p, struct strvec *roots)
 	return roots->n - before;
 }
 
-/* A package that adds users in its maintainer scripts, with no rule: an error. */
-static int check_rules(const struct plan *plan, const struct packages *p)
+/* A package named in mkdistro.conf that adds users in its maintainer scripts, with no rule:
+ * an error.  (What it needs, such as adduser itself, is not asked: its scripts serve its
+ * own installation.) */
+static int check_rules(const struct plan *plan, const struct packages *p,
+		       const struct strvec *roots)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct package *k = &p->v[i];
-		if (k->adds_users && !pkgrule_find(k->name)) {
+		if (k->adds_users && has(roots, k->name) && !pkgrule_find(k->name)) {
 			char *where = where_named(plan, k->name);
 			error("%s: package %s adds users or groups in its maintainer scripts, which "
 			      "mkdistro does not run, and mkdistro has no rule for it yet (the rules are "
@@ -478,7 +514,7 @@ int packages_get(const struct plan *plan, struct lockfile *lock, const char *log
 			break;
 	}
 	out->fetched = fetched;
-	ret = check_rules(plan, out);
+	ret = check_rules(plan, out, &roots);
 out:
 	strvec_clear(&roots);
 	strvec_clear(&files);
