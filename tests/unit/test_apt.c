@@ -38,6 +38,12 @@ static void one_line(void **state)
 			    "deb-src [signed-by=/k.gpg arch=amd64] https://a.example/ x y\n"
 			    "deb-src http://security.debian.org/ bookworm-security main\n");
 	buf_reset(&out);
+	assert_int_equal(apt_twins_of_list(text, "deb", &out), 3);
+	assert_string_equal(out.data,
+			    "deb http://deb.debian.org/debian bookworm main\n"
+			    "deb [signed-by=/k.gpg arch=amd64] https://a.example/ x y\n"
+			    "deb http://security.debian.org/ bookworm-security main\n");
+	buf_reset(&out);
 	assert_int_equal(apt_debsrc_of_list("", &out), 0);
 	assert_int_equal(out.len, 0);
 	buf_release(&out);
@@ -241,6 +247,29 @@ static void configuration(void **state)
 	assert_int_equal(apt_get(&a, download, NULL, log), -1);
 	stderr_end(&c, msg, sizeof(msg));
 	assert_non_null(strstr(msg, "apt-get failed (exit 100)"));
+	/* apt_run: the status, not reported */
+	stderr_begin(&c);
+	assert_int_equal(apt_run(&a, download, NULL, log), 100);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_string_equal(msg, "");
+	apt_release(&a);
+
+	/* The binary configuration: "deb" lists of its own, and an empty dpkg status that every
+	 * command is given */
+	apt_init_binary(&a, root);
+	assert_int_equal(apt_configure(&a, TMP_DIR "/etc"), 1);
+	buf_reset(&b);
+	assert_int_equal(read_file(TMP_DIR "/apt-bin/sources.list", &b), 0);
+	assert_string_equal(b.data, "deb http://main.example/ m main\n");
+	assert_true(file_exists(TMP_DIR "/apt-bin/status"));
+	assert_int_equal(write_file_atomic(TMP_DIR "/status", "0\n", 2, 0644), 0);
+	assert_int_equal(apt_run(&a, download, NULL, log), 0);
+	expect_args(xasprintf("%s\n-o\nDir::Etc::SourceList=%s/apt-bin/sources.list\n"
+			      "-o\nDir::Etc::SourceParts=%s/apt-bin/sources.list.d\n"
+			      "-o\nDir::State::Lists=%s/apt-bin/lists\n-o\nDir::Cache=%s/apt-bin/cache\n"
+			      "-o\nDir::State::status=%s/apt-bin/status\n"
+			      "-o\nDebug::NoLocking=1\ndownload\nlinux-source-6.1\n",
+			      cwd, root, root, root, root, root));
 
 	setenv("PATH", saved, 1);
 	apt_release(&a);

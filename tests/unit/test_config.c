@@ -264,6 +264,41 @@ static const struct bad bad_variants[] = {
 	{"[kernel.]\nfragment = x\n", "bad name in '[kernel.]'"},
 };
 
+/* [rootfs] packages for main (copied to ivar[0]), [initrd.NAME] packages, [packages] keep. */
+static void packages(void **state)
+{
+	struct plan p;
+	char msg[1024];
+	(void)state;
+	assert_int_equal(parse(&p, "[rootfs]\npackages = pciutils  htop\tpciutils\n"
+				   "[packages]\nkeep = docs man\n"
+				   "[initrd.tools]\npackages = e2fsprogs dropbear-bin libstdc++6 pci.ids\n"),
+			 0);
+	assert_int_equal(p.n_packages, 2);
+	assert_int_equal(p.ivar[0].n_packages, 2);
+	assert_string_equal(p.ivar[0].packages[0], "pciutils");
+	assert_string_equal(p.ivar[0].packages[1], "htop");
+	assert_int_equal(p.ivar[0].packages_line, 2);
+	assert_int_equal(p.packages_keep, PACKAGES_KEEP_DOCS | PACKAGES_KEEP_MAN);
+	assert_int_equal(p.ivar[1].n_packages, 4);
+	assert_string_equal(p.ivar[1].packages[2], "libstdc++6");
+	assert_int_equal(p.ivar[1].packages_line, 6);
+	config_release(&p);
+	/* a variant with packages alone adds something */
+	assert_int_equal(parse(&p, "[initrd.t]\npackages = htop\n"), 0);
+	assert_int_equal(p.ivar[0].n_packages, 0);
+	config_release(&p);
+	assert_int_equal(parse_err(&p, "[initrd.t]\npackages = htop Bad_Name\n", msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "mkdistro.conf:2: 'packages': 'Bad_Name' is not a Debian package name"));
+	config_release(&p);
+	assert_int_equal(parse_err(&p, "[rootfs]\npackages = x\n", msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "'x' is not a Debian package name"));
+	config_release(&p);
+	assert_int_equal(parse_err(&p, "[packages]\nkeep = docs manpages\n", msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "mkdistro.conf:2: 'keep' may hold docs, man, info and locale, not 'manpages'"));
+	config_release(&p);
+}
+
 static void bad_variant_sections(void **state)
 {
 	(void)state;
@@ -453,6 +488,7 @@ int main(void)
 		cmocka_unit_test(ini_rules),
 		cmocka_unit_test(nul_byte),
 		cmocka_unit_test(variants),
+		cmocka_unit_test(packages),
 		cmocka_unit_test(bad_variant_sections),
 		cmocka_unit_test(key_table),
 		cmocka_unit_test(keys_documented),

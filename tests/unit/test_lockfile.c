@@ -20,7 +20,8 @@
 static const char text[] = "# a comment\n"
 			   "\n"
 			   "kernel linux-source-6.1.tar.xz 6.1.192-2 1000 " SHA_A "\n"
-			   "busybox my%20busybox.tar.bz2 - 50 " SHA_B "\n";
+			   "busybox my%20busybox.tar.bz2 - 50 " SHA_B "\n"
+			   "deb htop_3.2.2-2_amd64.deb 3.2.2-2 152412 " SHA_A "\n";
 
 static void load(struct lockfile *l)
 {
@@ -36,7 +37,8 @@ static void parse(void **state)
 	const struct lockfile_pin *p;
 	(void)state;
 	load(&l);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(l.n, 3);
+	assert_non_null(lockfile_find(&l, "deb", "htop_3.2.2-2_amd64.deb"));
 	p = lockfile_find(&l, "busybox", "my busybox.tar.bz2");
 	assert_non_null(p);
 	assert_int_equal(p->size, 50);
@@ -151,6 +153,14 @@ static void mismatches(void **state)
 	       "'/src/f' (the busybox source) is not pinned in /p/mkdistro.lock; if you trust it, "
 	       "pin it with 'mkdistro lock --update' (or delete /p/mkdistro.lock to pin every "
 	       "source anew)");
+	/* a Debian binary package the image takes */
+	passes(check("deb", "htop_3.2.2-2_amd64.deb", "3.2.2-2", 152412, SHA_A, NULL));
+	expect(check("deb", "htop_3.2.2-2_amd64.deb", "3.2.2-2", 152412, SHA_B, NULL),
+	       "/p/mkdistro.lock:5: '/src/f' was tampered with");
+	expect(check("deb", "pci.ids_0.0~2023.04.11-1_all.deb", "0.0~2023.04.11-1", 9, SHA_B, NULL),
+	       "'/src/f' (a Debian package the image takes) is not pinned in /p/mkdistro.lock; if "
+	       "you trust it (apt checked it against the archive's signed index), pin it with "
+	       "'mkdistro lock --update'");
 }
 
 static void missing(void **state)
