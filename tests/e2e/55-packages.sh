@@ -188,6 +188,19 @@ check "the image is kept" test "$(sha256sum < "$img")" = "$sum"
 "$MKDISTRO" -C "$P" build > "$T/restored.txt" 2>&1
 check "the pinned file back: the build passes" test $? -eq 0
 
+# Main's packages ([rootfs] packages) with a dynamic BusyBox: every initrd has them, and libc,
+# which BusyBox and the packages both need, is there once: the package's
+cp -a "$P" "$T/main" && rm -rf "$T/main/out"
+sed -i 's/^static = yes$/static = no/; s/^skeleton = rootfs$/&\npackages = pciutils/' "$T/main/mkdistro.conf"
+"$MKDISTRO" -C "$T/main" build > "$T/main.txt" 2>&1
+check "[rootfs] packages, with a dynamic BusyBox: built" test $? -eq 0
+"$MKDISTRO" initrd unpack "$T/main/out/stick/boot/initrd/main.gz" "$T/main-root" > /dev/null 2>&1
+check "main's initrd has lspci and pci.ids" test -x "$T/main-root/usr/bin/lspci" -a -s "$T/main-root/usr/share/misc/pci.ids"
+check "BusyBox is dynamic there" bash -c "readelf -l '$T/main-root/bin/busybox' | grep -q 'Requesting program interpreter'"
+check "libc.so.6 is stored once, the package's" \
+	bash -c "test \$(find '$T/main-root' -name 'libc.so.6*' | wc -l) -eq 1 && cmp -s '$T/libc.so.6' '$T/main-root/lib/x86_64-linux-gnu/libc.so.6'"
+check "the variant has main's packages too" bash -c "$MKDISTRO initrd unpack '$T/main/out/stick/boot/initrd/tools.gz' '$T/main-tools' > /dev/null 2>&1 && test -x '$T/main-tools/usr/bin/lspci'"
+
 # A package the archive does not have: the config line
 cp -a "$P" "$T/bad" && rm -rf "$T/bad/out"
 printf '\n[initrd.bad]\npackages = mkdistro-no-such-package\n' >> "$T/bad/mkdistro.conf"
