@@ -63,6 +63,21 @@ static int fetch_sources(struct build *b, struct lockfile *lock, int *written)
 	return ret;
 }
 
+/* "4 source files and 30 Debian packages", of the files this run met (static). */
+static const char *pinned_what(const struct lockfile *lock)
+{
+	static char text[96];
+	size_t debs = 0;
+	for (size_t i = 0; i < lock->nfound; i++)
+		debs += !strcmp(lock->found[i].role, "deb");
+	if (debs)
+		snprintf(text, sizeof(text), "%zu source files and %zu Debian packages",
+			 lock->nfound - debs, debs);
+	else
+		snprintf(text, sizeof(text), "%zu source files", lock->nfound);
+	return text;
+}
+
 int stage_sources(struct build *b)
 {
 	char *path = path_join(b->plan->dir, LOCKFILE_NAME);
@@ -71,7 +86,7 @@ int stage_sources(struct build *b)
 	/* a project without a lock file gets it now, from the sources as first fetched */
 	int ret = lockfile_load(&lock, path) < 0 || fetch_sources(b, &lock, &written) < 0 ? -1 : 0;
 	if (written)
-		info("  pinned %zu source files in %s (keep it with the project)", lock.nfound, path);
+		info("  pinned %s in %s (keep it with the project)", pinned_what(&lock), path);
 	if (!ret)
 		buf_addf(&b->summary, "%s; %s", b->ksrc.id, b->bsrc.id);
 	if (!ret && b->pkgs.n)
@@ -98,11 +113,11 @@ int build_lock(const struct plan *plan, int update)
 	}
 	if (build_begin(&b, plan) == 0 && fetch_sources(&b, &lock, &written) == 0) {
 		if (written)
-			printf("%s: pinned %zu source files (%s; %s)\n", path, lock.nfound, b.ksrc.id,
+			printf("%s: pinned %s (%s; %s)\n", path, pinned_what(&lock), b.ksrc.id,
 			       b.bsrc.id);
 		else
-			printf("%s: all %zu source files match (%s; %s)\n", path, lock.nfound,
-			       b.ksrc.id, b.bsrc.id);
+			printf("%s: all %s match (%s; %s)\n", path, pinned_what(&lock), b.ksrc.id,
+			       b.bsrc.id);
 		ret = 0;
 	}
 	build_end(&b);
