@@ -428,20 +428,25 @@ const struct package *packages_find(const struct packages *p, const char *name)
 	return NULL;
 }
 
+/* Add to roots what the rule of package name brings. */
+static void add_brought(const char *name, struct strvec *roots)
+{
+	const struct pkgrule *r = pkgrule_find(name);
+	char *copy, *save = NULL;
+	if (!r || !r->brings)
+		return;
+	copy = xstrdup(r->brings);
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		add_once(roots, t);
+	free(copy);
+}
+
 /* Add the packages the rules of the set's packages bring; returns how many were new. */
 static size_t rule_roots(const struct packages *p, struct strvec *roots)
 {
 	size_t before = roots->n;
-	for (size_t i = 0; i < p->n; i++) {
-		const struct pkgrule *r = pkgrule_find(p->v[i].name);
-		char *copy, *save = NULL;
-		if (!r || !r->brings)
-			continue;
-		copy = xstrdup(r->brings);
-		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			add_once(roots, t);
-		free(copy);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		add_brought(p->v[i].name, roots);
 	return roots->n - before;
 }
 
@@ -549,16 +554,9 @@ int packages_of_variant(const struct plan *plan, const struct packages *p,
 			ret = error("%s (run with the network, or mkdistro lock --update)", why);
 			break;
 		}
-		for (size_t i = 0; i < p->n; i++) {
-			const struct pkgrule *r = need[i] ? pkgrule_find(p->v[i].name) : NULL;
-			char *copy, *save = NULL;
-			if (!r || !r->brings)
-				continue;
-			copy = xstrdup(r->brings);
-			for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-				add_once(&roots, t);
-			free(copy);
-		}
+		for (size_t i = 0; i < p->n; i++)
+			if (need[i])
+				add_brought(p->v[i].name, &roots);
 	}
 	for (size_t i = 0; i < p->n; i++)
 		root[i] = need[i] && has(&roots, p->v[i].name);

@@ -79,14 +79,7 @@ static uint64_t size_of(const char *path)
 
 static int is_elf(const char *path)
 {
-	unsigned char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	if (fd < 0)
-		return 0;
-	n = read(fd, magic, 4);
-	close(fd);
-	return n == 4 && !memcmp(magic, "\177ELF", 4);
+	return file_starts_with(path, "ELF", 4);
 }
 
 /* May a package's entry take the place of what m has at its path?  Nothing there, a BusyBox

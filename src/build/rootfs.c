@@ -179,14 +179,7 @@ static int add_applets(struct manifest *m, const char *links)
 
 static int is_elf(const char *path)
 {
-	unsigned char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	if (fd < 0)
-		return 0;
-	n = read(fd, magic, 4);
-	close(fd);
-	return n == 4 && !memcmp(magic, "\177ELF", 4);
+	return file_starts_with(path, "ELF", 4);
 }
 
 #define LIBS_KEPT 64 /* stripped libraries kept in the cache */

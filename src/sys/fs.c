@@ -246,3 +246,15 @@ char *which(const char *prog)
 	}
 	return NULL;
 }
+
+int file_starts_with(const char *path, const void *magic, size_t n)
+{
+	unsigned char head[64];
+	int fd;
+	ssize_t got;
+	if (n > sizeof(head) || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	got = read(fd, head, n);
+	close(fd);
+	return got == (ssize_t)n && !memcmp(head, magic, n);
+}

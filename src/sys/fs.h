@@ -35,6 +35,8 @@ int fsync_parent(const char *path);
 int fsync_path(const char *path);
 int file_exists(const char *path);
 int is_dir(const char *path);
+/* Does the file at path start with the n bytes of magic?  0 when it cannot be read. */
+int file_starts_with(const char *path, const void *magic, size_t n);
 /* Join two path parts with one '/'. */
 char *path_join(const char *a, const char *b);
 /* Find an executable in $PATH; returns a malloc'd path or NULL. */

@@ -60,11 +60,25 @@ static void proc_file(void **state)
 	buf_release(&b);
 }
 
+/* file_starts_with: the magic of an ELF file, and what is too short or not there. */
+static void starts_with(void **state)
+{
+	(void)state;
+	assert_true(file_starts_with("/bin/true", "\177ELF", 4));
+	assert_false(file_starts_with("/bin/true", "\177ELX", 4));
+	assert_int_equal(mkdir_p(TMP_DIR, 0755), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/short", "\177E", 2, 0644), 0);
+	assert_false(file_starts_with(TMP_DIR "/short", "\177ELF", 4));
+	assert_false(file_starts_with(TMP_DIR "/none", "\177ELF", 4));
+	remove_tree(TMP_DIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(proc_file),
+		cmocka_unit_test(starts_with),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
