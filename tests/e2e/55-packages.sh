@@ -209,8 +209,14 @@ line=$(grep -n '^packages = mkdistro-no-such-package' "$T/bad/mkdistro.conf" | c
 check "a package the archive does not have fails the build" test $? -ne 0
 check "... naming mkdistro.conf:$line and the package" contains "$T/nosuch.txt" \
 	"mkdistro\.conf:$line: \[initrd\.bad\] packages: 'mkdistro-no-such-package' is not a package of the archive for amd64"
+# A name with no installation candidate (a virtual package, which apt will not choose for us)
+sed -i 's/^packages = mkdistro-no-such-package/packages = mail-transport-agent/' "$T/bad/mkdistro.conf"
+"$MKDISTRO" -C "$T/bad" build > "$T/nocandidate.txt" 2>&1
+check "a package with no installation candidate fails the build" test $? -ne 0
+check "... naming mkdistro.conf:$line, the package and the architecture" contains "$T/nocandidate.txt" \
+	"mkdistro\.conf:$line: \[initrd\.bad\] packages: 'mail-transport-agent' has no installation candidate for amd64"
 # A package that adds a user in its maintainer scripts (tcpdump), with no rule in mkdistro
-sed -i 's/^packages = mkdistro-no-such-package/packages = tcpdump/' "$T/bad/mkdistro.conf"
+sed -i 's/^packages = mail-transport-agent/packages = tcpdump/' "$T/bad/mkdistro.conf"
 rm -f "$T/bad/mkdistro.lock"
 "$MKDISTRO" -C "$T/bad" build > "$T/norule.txt" 2>&1
 check "a package that needs a rule mkdistro lacks fails the build" test $? -ne 0
