@@ -26,6 +26,13 @@ static const struct pkgrule rules[] = {
 		.why = "its host key is made at start-up (dropbear-run's postinst makes it at install "
 		       "time, which a stick must not share)",
 	},
+	{
+		.package = "tcpdump",
+		.passwd = "tcpdump:x:101:101:tcpdump:/nonexistent:/bin/false\n",
+		.group = "tcpdump:x:101:\n",
+		.why = "run as root, it gives up root for the user tcpdump once the capture is open "
+		       "(its postinst makes that user with adduser)",
+	},
 };
 
 const struct pkgrule *pkgrule_at(unsigned i)

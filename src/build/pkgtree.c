@@ -14,6 +14,7 @@
 #include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/log.h"
+#include "sys/strvec.h"
 
 /* Left out of every package: what only Debian's own tools read, and systemd's units (the
  * image's init is BusyBox's). */
@@ -82,14 +83,15 @@ static int is_elf(const char *path)
 	return file_starts_with(path, "ELF", 4);
 }
 
-/* May a package's entry take the place of what m has at its path?  Nothing there, a BusyBox
- * applet, or another package's file. */
-static int may_replace(const struct plan *plan, const struct mf_entry *old)
+/* May a package's entry take the place of what m has at its path?  Nothing there, or
+ * another package's file; and for a package named in mkdistro.conf, a BusyBox applet (an
+ * architecture-independent package that one needs, such as adduser, leaves them be). */
+static int may_replace(const struct plan *plan, const struct mf_entry *old, int named)
 {
 	if (!old)
 		return 1;
 	if (old->type == MF_SYMLINK)
-		return strstr(old->target, "busybox") != NULL;
+		return named && strstr(old->target, "busybox") != NULL;
 	return old->type == MF_FILE && pkgtree_is_package_file(plan, old->source);
 }
 
@@ -119,9 +121,11 @@ static char *lacks_interpreter(const char *source, const struct manifest *m,
 
 /* All of one package's files (but those left out) into m; bytes += their size.  A script
  * whose interpreter the image will not have (bash, perl: Essential packages, which no
- * Depends names) is left out, and said in skipped. */
-static int add_package(const struct plan *plan, const struct package *k, struct manifest *m,
-		       const struct manifest *taken, uint64_t *bytes, struct buf *skipped)
+ * Depends names) is left out, and said in skipped, and so are the package's symlinks to it.
+ * named: the package is named in mkdistro.conf (or brought by a rule). */
+static int add_package(const struct plan *plan, const struct package *k, int named,
+		       struct manifest *m, const struct manifest *taken, uint64_t *bytes,
+		       struct strvec *skipped)
 {
 	struct manifest pm;
 	int ret = 0;
@@ -140,14 +144,21 @@ static int add_package(const struct plan *plan, const struct package *k, struct 
 				ret = manifest_add_dir(m, e->path, e->mode);
 			continue;
 		}
-		if (!may_replace(plan, old))
-			continue; /* the skeleton's */
+		if (!may_replace(plan, old, named))
+			continue; /* the skeleton's, or an applet */
 		if (e->type == MF_SYMLINK) {
-			ret = manifest_add_symlink(m, e->path, e->target);
+			const struct mf_entry *to = manifest_resolve(taken, e->path);
+			char *interp = to && to->type == MF_FILE && to->source
+					       ? lacks_interpreter(to->source, m, taken)
+					       : NULL;
+			if (!interp)
+				ret = manifest_add_symlink(m, e->path, e->target);
+			free(interp);
 		} else {
 			char *interp = lacks_interpreter(e->source, m, taken);
 			if (interp) {
-				buf_addf(skipped, "%s%s (%s)", skipped->len ? ", " : "", e->path, interp);
+				strvec_push(skipped, interp);
+				strvec_push(skipped, e->path);
 				free(interp);
 				continue;
 			}
@@ -157,6 +168,35 @@ static int add_package(const struct plan *plan, const struct package *k, struct 
 	}
 	manifest_release(&pm);
 	return ret;
+}
+
+/* Say which scripts were left out (pairs of interpreter and path in skipped), by
+ * interpreter, the first few of each named. */
+static void say_skipped(const char *initrd, const struct strvec *skipped)
+{
+	struct buf b;
+	buf_init(&b);
+	for (size_t i = 0; i + 1 < skipped->n; i += 2) {
+		size_t n = 0, shown = 0, j;
+		for (j = 0; j < i && strcmp(skipped->v[j], skipped->v[i]); j += 2)
+			;
+		if (j < i)
+			continue; /* this interpreter was said */
+		buf_addf(&b, "%s%s for ", b.len ? "; " : "", skipped->v[i]);
+		for (j = i; j + 1 < skipped->n; j += 2) {
+			if (strcmp(skipped->v[j], skipped->v[i]))
+				continue;
+			if (shown < 3)
+				buf_addf(&b, "%s%s", shown++ ? ", " : "", skipped->v[j + 1]);
+			n++;
+		}
+		if (n > shown)
+			buf_addf(&b, " and %zu more", n - shown);
+	}
+	if (b.len)
+		info("  initrd '%s': left out %zu scripts whose interpreter the image lacks (add its "
+		     "package to have them): %s", initrd, skipped->n / 2, b.data);
+	buf_release(&b);
 }
 
 /* Every ELF file m has from a package: the libraries it needs, found in avail (all the
@@ -284,10 +324,10 @@ static int apply_rule(const struct pkgrule *r, struct manifest *m)
 int pkgtree_add(const struct plan *plan, const struct packages *p, const struct ivariant *v,
 		struct manifest *m, uint64_t *bytes)
 {
-	unsigned char *need, *root;
+	unsigned char *need, *root, *data = NULL;
 	uint64_t *own = NULL;
 	struct manifest avail, taken;
-	struct buf skipped;
+	struct strvec skipped;
 	int ret = -1;
 
 	if (!p || !p->n)
@@ -299,23 +339,24 @@ int pkgtree_add(const struct plan *plan, const struct packages *p, const struct 
 	memset(bytes, 0, p->n * sizeof(*bytes));
 	manifest_init(&avail);
 	manifest_init(&taken);
-	buf_init(&skipped);
+	strvec_init(&skipped);
 	if (packages_of_variant(plan, p, v ? v : &plan->ivar[0], need, root) < 0)
 		goto out;
-	/* all: root[] or architecture-independent, for their files; need[], for libraries */
+	/* all files: of root[] (named) and of the architecture-independent packages they need
+	 * (data[]); of every package they need (need[]), the libraries */
+	data = xcalloc(p->n, 1);
 	for (size_t i = 0; i < p->n; i++) {
 		if (need[i] && rootfs_add_tree(&avail, p->v[i].tree, "/") < 0)
 			goto out;
-		root[i] = need[i] && (root[i] || !strcmp(p->v[i].arch, "all"));
-		if (root[i] && rootfs_add_tree(&taken, p->v[i].tree, "/") < 0)
+		data[i] = need[i] && !root[i] && !strcmp(p->v[i].arch, "all");
+		if ((root[i] || data[i]) && rootfs_add_tree(&taken, p->v[i].tree, "/") < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < p->n; i++)
-		if (root[i] && add_package(plan, &p->v[i], m, &taken, &bytes[i], &skipped) < 0)
+		if ((root[i] || data[i]) &&
+		    add_package(plan, &p->v[i], root[i], m, &taken, &bytes[i], &skipped) < 0)
 			goto out;
-	if (skipped.len)
-		info("  initrd '%s': left out scripts whose interpreter the image lacks (add its "
-		     "package to have them): %s", v ? v->name : "main", skipped.data);
+	say_skipped(v ? v->name : "main", &skipped);
 	if (add_libraries(plan, p, &avail, m, bytes) < 0)
 		goto out;
 	for (size_t i = 0; i < p->n; i++) {
@@ -327,7 +368,8 @@ int pkgtree_add(const struct plan *plan, const struct packages *p, const struct 
 out:
 	manifest_release(&avail);
 	manifest_release(&taken);
-	buf_release(&skipped);
+	strvec_clear(&skipped);
+	free(data);
 	free(need);
 	free(root);
 	free(own);

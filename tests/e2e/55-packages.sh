@@ -1,8 +1,9 @@
 #!/bin/bash
 # Debian's archive as the image's extension repository (issue 18): an initrd variant with
-# e2fsprogs, pciutils, htop and dropbear-bin, fetched through the private apt configuration,
+# e2fsprogs, pciutils, htop, dropbear-bin and tcpdump, fetched through the private apt configuration,
 # pinned in mkdistro.lock, read (never installed) and booted in QEMU: lspci names the
-# devices, mke2fs and e2fsck work on a RAM disk, htop draws on a pseudo-terminal, and the
+# devices, mke2fs and e2fsck work on a RAM disk, tcpdump captures as the user a rule makes
+# for it, htop draws on a pseudo-terminal, and the
 # image's own dropbear takes an SSH login by key from this machine through a hostfwd on
 # 127.0.0.1.  Then: a rebuild with no apt at all (the cache and the lock), a tampered and a
 # truncated cached .deb, a package the archive does not have, a package that needs a rule
@@ -29,7 +30,7 @@ cp "$T/key.pub" "$P/overlay/root/.ssh/authorized_keys"
 cat >> "$P/mkdistro.conf" << 'EOF'
 
 [initrd.tools]
-packages = e2fsprogs pciutils htop dropbear-bin
+packages = e2fsprogs pciutils htop dropbear-bin tcpdump
 overlay = overlay
 
 [initrd.e2fs]
@@ -80,7 +81,11 @@ libc6=$(ls "$MKDISTRO_CACHE"/deb/libc6_*.deb | head -n 1)
 dpkg-deb --fsys-tarfile "$libc6" | tar -xO ./lib/x86_64-linux-gnu/libc.so.6 > "$T/libc.so.6"
 check "libc.so.6 is the one of $(basename "$libc6")" cmp -s "$T/libc.so.6" "$T/tools/lib/x86_64-linux-gnu/libc.so.6"
 check "the build said which scripts it left out (bash is not in the image)" \
-	contains "$T/build.txt" "left out scripts whose interpreter the image lacks.*/sbin/e2scrub \(/bin/bash\)"
+	contains "$T/build.txt" "left out [0-9]+ scripts whose interpreter the image lacks .*/bin/bash for /sbin/e2scrub"
+check "tcpdump's user and group, from mkdistro's rule" bash -c \
+	"grep -q '^tcpdump:x:101:101:' '$T/tools/etc/passwd' && grep -q '^tcpdump:x:101:' '$T/tools/etc/group' && grep -q '^root:x:0:0:' '$T/tools/etc/passwd'"
+check "BusyBox's addgroup applet is kept (adduser, which tcpdump needs, is perl: left out)" \
+	bash -c "test \"\$(readlink '$T/tools/usr/sbin/addgroup')\" = ../../bin/busybox"
 
 # The report and the SBOM
 rep=$P/out/report.txt
@@ -139,6 +144,7 @@ python3 "$here/guest.py" --image "$img" --label mt --log "$T/serial.txt" --step-
 	--run 'lspci' \
 	--run 'mke2fs -q -F /dev/ram0 && e2fsck -f -n /dev/ram0' \
 	--run 'TERM=xterm timeout 6 script -q -c htop /tmp/htop.txt > /dev/null; grep -c "Tasks:" /tmp/htop.txt' \
+	--run 'tcpdump -i lo -n -c 2 icmp > /tmp/td.txt 2>&1 & sleep 2; ps -o user,args | grep "[t]cpdump -i"; ping -c 3 127.0.0.1 > /dev/null; wait; cat /tmp/td.txt' \
 	--run 'dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key | grep "^ssh-ed25519"' \
 	--run 'dropbear -s -p 22' \
 	--until 'test -e /tmp/ssh-done' > "$T/guest.txt" 2>&1
@@ -151,6 +157,8 @@ check "lspci names QEMU's devices (it found pci.ids)" contains "$T/guest.txt" \
 	'^00:01\.1 IDE interface: Intel Corporation 82371SB PIIX3 IDE'
 check "mke2fs formats a RAM disk and e2fsck -f passes" contains "$T/guest.txt" \
 	'^/dev/ram0: 11/[0-9]+ files'
+check "tcpdump captures, as the user tcpdump once the capture is open (the rule's user)" \
+	bash -c "grep -q '^tcpdump *tcpdump -i lo' '$T/guest.txt' && grep -q '^2 packets captured' '$T/guest.txt'"
 check "htop draws its screen on a pseudo-terminal (it found terminfo)" \
 	bash -c "awk '/^== run: TERM=xterm/ { on = 1; next } on && /^== exit/ { exit } on' '$T/guest.txt' | grep -qx '[1-9][0-9]*'"
 check "an SSH login by key to the image's dropbear, through 127.0.0.1:$port" \
@@ -215,11 +223,11 @@ sed -i 's/^packages = mkdistro-no-such-package/packages = mail-transport-agent/'
 check "a package with no installation candidate fails the build" test $? -ne 0
 check "... naming mkdistro.conf:$line, the package and the architecture" contains "$T/nocandidate.txt" \
 	"mkdistro\.conf:$line: \[initrd\.bad\] packages: 'mail-transport-agent' has no installation candidate for amd64"
-# A package that adds a user in its maintainer scripts (tcpdump), with no rule in mkdistro
-sed -i 's/^packages = mail-transport-agent/packages = tcpdump/' "$T/bad/mkdistro.conf"
+# A package that adds a user in its maintainer scripts (uuid-runtime: uuidd), with no rule
+sed -i 's/^packages = mail-transport-agent/packages = uuid-runtime/' "$T/bad/mkdistro.conf"
 rm -f "$T/bad/mkdistro.lock"
 "$MKDISTRO" -C "$T/bad" build > "$T/norule.txt" 2>&1
 check "a package that needs a rule mkdistro lacks fails the build" test $? -ne 0
 check "... saying so, with its config line" contains "$T/norule.txt" \
-	"mkdistro\.conf:$line: \[initrd\.bad\] packages: package tcpdump adds users or groups in its maintainer scripts.*no rule for it yet"
+	"mkdistro\.conf:$line: \[initrd\.bad\] packages: package uuid-runtime adds users or groups in its maintainer scripts.*no rule for it yet"
 finish

@@ -83,6 +83,7 @@ static void base(struct manifest *m)
 	manifest_init(m);
 	assert_int_equal(manifest_add_file(m, "/bin/busybox", 0755, "/bin/true"), 0);
 	assert_int_equal(manifest_add_symlink(m, "/sbin/mkfs.x", "../bin/busybox"), 0);
+	assert_int_equal(manifest_add_symlink(m, "/sbin/mkfs.y", "../bin/busybox"), 0);
 	assert_int_equal(manifest_add_symlink(m, "/bin/sh", "busybox"), 0);
 	assert_int_equal(manifest_add_data(m, "/etc/motd", 0644, "skeleton\n", 9), 0);
 }
@@ -118,6 +119,8 @@ static void tree(void **state)
 	put("libc6", "/usr/lib/x86_64-linux-gnu/gconv/BIG.so", "not needed\n");
 	put("libc6", "/usr/share/doc/libc6/copyright", "text\n");
 	put("data", "/usr/share/misc/data.ids", "ids\n");
+	put("data", "/sbin/mkfs.y", "#!/bin/sh\nnot named\n");
+	put_link("tool", "/usr/bin/to-bash", "needs-bash");
 	put_copy("other", "/usr/bin/other", "/usr/bin/true", 0755);
 
 	p.n = 4;
@@ -153,13 +156,17 @@ static void tree(void **state)
 	/* the applet replaced, the skeleton's file kept */
 	assert_int_equal(has(&m, "/sbin/mkfs.x")->type, MF_FILE);
 	assert_int_equal(has(&m, "/etc/motd")->size, 9);
-	/* a script whose interpreter the image lacks is left out, one it has is kept */
+	/* a package that is only needed does not replace an applet */
+	assert_int_equal(has(&m, "/sbin/mkfs.y")->type, MF_SYMLINK);
+	/* a script whose interpreter the image lacks is left out, with its links; one it has
+	 * is kept */
 	assert_null(has(&m, "/usr/bin/needs-bash"));
+	assert_null(has(&m, "/usr/bin/to-bash"));
 	assert_non_null(has(&m, "/usr/bin/needs-sh"));
 	/* what each added */
 	assert_true(bytes[0] > 0);
 	assert_true(bytes[1] > 0);
-	assert_int_equal(bytes[2], 4);
+	assert_int_equal(bytes[2], 4); /* data.ids; mkfs.y was not taken */
 	assert_int_equal(bytes[3], 0);
 	manifest_release(&m);
 
