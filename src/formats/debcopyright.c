@@ -194,8 +194,45 @@ static int by_expr(const void *a, const void *b)
 	return strcmp(((const struct term *)a)->expr, ((const struct term *)b)->expr);
 }
 
-/* Each Files paragraph's license (without any, the header paragraph's), each once, into
- * terms (of *n). */
+/* Add expr to terms unless it is there; takes expr. */
+static void add_term(struct term **terms, size_t *n, size_t *cap, char *expr, int has_or)
+{
+	for (size_t j = 0; j < *n; j++)
+		if (!strcmp((*terms)[j].expr, expr)) {
+			free(expr);
+			return;
+		}
+	XGROW(*terms, *cap, *n + 1);
+	(*terms)[*n].expr = expr;
+	(*terms)[(*n)++].has_or = has_or;
+}
+
+/* Add an expression with no OR at its top as its AND-ed parts, each once (a part may be a
+ * parenthesised "(A OR B)"): "MIT AND BSD-3-Clause" and "BSD-3-Clause" add up to two
+ * licenses, not three.  Takes expr. */
+static void add_parts(struct term **terms, size_t *n, size_t *cap, char *expr)
+{
+	int depth = 0;
+	const char *start = expr;
+	for (const char *c = expr;; c++) {
+		if (*c == '(')
+			depth++;
+		else if (*c == ')')
+			depth--;
+		if (!*c || (depth == 0 && !strncmp(c, " AND ", 5))) {
+			if (c > start)
+				add_term(terms, n, cap, xstrndup(start, (size_t)(c - start)), 0);
+			if (!*c)
+				break;
+			start = c + 5;
+			c += 4;
+		}
+	}
+	free(expr);
+}
+
+/* Each Files paragraph's license (without any, the header paragraph's), each license once,
+ * into terms (of *n). */
 static void files_licenses(const struct reading *r, struct term **terms, size_t *n, size_t *cap)
 {
 	const struct deb822 *d = r->d;
@@ -203,21 +240,18 @@ static void files_licenses(const struct reading *r, struct term **terms, size_t 
 		for (size_t i = header ? 0 : 1; i < (header ? 1 : d->n); i++) {
 			const char *lic = deb822_get(&d->v[i], "License");
 			char *first, *expr;
-			int has_or, seen = 0;
+			int has_or;
 			if (!lic || (!header && !deb822_get(&d->v[i], "Files")))
 				continue;
 			first = xstrndup(lic, strcspn(lic, "\n"));
 			expr = expression(r, first, &has_or);
 			free(first);
-			for (size_t j = 0; j < *n && !seen; j++)
-				seen = !strcmp((*terms)[j].expr, expr);
-			if (!*expr || seen) {
+			if (!*expr)
 				free(expr);
-				continue;
-			}
-			XGROW(*terms, *cap, *n + 1);
-			(*terms)[*n].expr = expr;
-			(*terms)[(*n)++].has_or = has_or;
+			else if (has_or)
+				add_term(terms, n, cap, expr, 1);
+			else
+				add_parts(terms, n, cap, expr);
 		}
 	}
 }

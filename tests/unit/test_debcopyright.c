@@ -51,6 +51,11 @@ static void copyright_files(void **state)
 		 "AGPL-3.0-or-later AND BSD-3-Clause AND GFDL-1.3-or-later AND GPL-3.0-only AND "
 		 "LGPL-2.1-only",
 		 ""},
+		/* licenses AND-ed in one paragraph count one by one: each once in all */
+		{FORMAT "\nFiles: *\nLicense: MIT\n\nFiles: a\nLicense: MIT and BSD-3-clause\n\n"
+			"Files: b\nLicense: ISC and BSD-2-clause and BSD-3-clause\n\n"
+			"Files: c\nLicense: GPL-2 or Artistic-2.0, and MIT\n\nFiles: d\nLicense: ISC\n",
+		 "(GPL-2.0-only OR Artistic-2.0) AND BSD-2-Clause AND BSD-3-Clause AND ISC AND MIT", ""},
 		/* a choice: alone as it is, among others in parentheses */
 		{FORMAT "\nFiles: *\nLicense: GPL-1+ or Artistic\n", "GPL-1.0-or-later OR Artistic-1.0", ""},
 		{FORMAT "\nFiles: *\nLicense: GPL-1+ or Artistic\n\nFiles: x\nLicense: Zlib\n",
