@@ -4,6 +4,7 @@
 # how long each took (out/boot-matrix.txt); the live system finds and mounts its boot medium,
 # or says within the time limit that it did not; the persistence partition keeps /etc and
 # /root across a reboot.
+# tests/run: parallel (QEMU boots of the shared image, never changed, or of its own)
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/everywhere
 P=$T/proj

@@ -7,6 +7,7 @@
 # Nothing leaves this machine: QEMU's user networking with restrict=on, and the test server
 # on 127.0.0.1, reached from the guest only through a guestfwd rule (10.0.2.100:80).  The
 # guest fetches by address; no name is looked up.
+# tests/run: parallel (QEMU boots of the shared image, never changed, or of its own)
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 T=$MKDISTRO_TEST_TMP/pc-network

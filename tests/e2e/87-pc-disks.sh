@@ -6,6 +6,7 @@
 # In the guest every partition has its noauto fstab line (nothing is mounted on its own),
 # mounts with `mount /mnt/NAME`, reads known.txt and writes written.txt; after the guest
 # powers off, each file system passes its own checker and written.txt reads back.
+# tests/run: parallel (QEMU boots of the shared image, never changed, or of its own)
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/disks.sh"

@@ -3,6 +3,7 @@
 # shell is up get their drivers, the stick's partitions their fstab lines (one of them is
 # mounted and read), and the NIC a DHCP lease; unplugging the stick takes its lines away.
 # User networking with restrict=on; nothing leaves this machine.
+# tests/run: parallel (QEMU boots of the shared image, never changed, or of its own)
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/disks.sh"

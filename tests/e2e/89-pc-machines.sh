@@ -1,6 +1,7 @@
 #!/bin/bash
 # The default image boots to a shell with BIOS and with UEFI, on QEMU's i440FX PC (-M pc)
 # and on its Q35 (-M q35, where the stick is on AHCI), under TCG (issue 17).
+# tests/run: parallel (QEMU boots of the shared image, never changed, or of its own)
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 T=$MKDISTRO_TEST_TMP/pc-machines

@@ -93,7 +93,17 @@ tiny_compiled() {
 # missing or differs from a new default project (the defaults changed, or an older run left
 # another), then built: a no-op when it is current, seconds when the kernel and BusyBox are in
 # the tests' cache, and once, cold, when they are not.  Else not ok, and 1.
+# Tests that run side by side (tests/run: parallel) take turns here (flock).
 need_project() {
+	local lock ret
+	exec {lock}> "$MKDISTRO_TEST_TMP/proj.lock"
+	flock "$lock"
+	need_project_locked
+	ret=$?
+	exec {lock}>&-
+	return $ret
+}
+need_project_locked() {
 	local fresh=$MKDISTRO_TEST_TMP/proj.new log=$MKDISTRO_TEST_TMP/proj.build.txt t0=$SECONDS
 	rm -rf "$fresh"
 	if ! default_project "$fresh" > "$log" 2>&1; then
