@@ -112,9 +112,9 @@ static int apt_refusal(const struct plan *plan, const char *log, const char *arc
 }
 
 /* apt-get install --download-only of names (NAME or NAME=VERSION) into the empty directory
- * dir.  Returns 0 or -1 (reported). */
+ * dir, after apt-get update unless *updated (which it sets).  Returns 0 or -1 (reported). */
 static int download(const struct plan *plan, const struct strvec *names, const char *arch,
-		    const char *dir, const char *log)
+		    const char *dir, const char *log, int *updated)
 {
 	struct apt apt;
 	struct strvec args;
@@ -138,8 +138,9 @@ static int download(const struct plan *plan, const struct strvec *names, const c
 	info("  fetching %zu package%s and what %s need%s with apt-get (private apt configuration "
 	     "in %s)", names->n, names->n == 1 ? "" : "s", names->n == 1 ? "it" : "they",
 	     names->n == 1 ? "s" : "", apt.dir);
-	if (apt_update(&apt, log) != 0)
+	if (!*updated && apt_update(&apt, log) != 0)
 		warning("apt-get update reported errors (see %s); trying the download anyway", log);
+	*updated = 1;
 	strvec_pushl(&args, "-o", archives, "-o", archopt, "-o", archesopt, "-q", "-y",
 		     "--no-install-recommends", "install", "--download-only", NULL);
 	for (size_t i = 0; i < names->n; i++)
@@ -177,9 +178,11 @@ static int deb_files(const char *dir, struct strvec *files)
 	return 0;
 }
 
-/* Fetch names into <cache>/deb: each pinned one at its pinned version. */
+/* Fetch names into <cache>/deb: each pinned one at its pinned version.  updated: as for
+ * download. */
 static int fetch(const struct plan *plan, const struct lockfile *lock, const struct strvec *roots,
-		 const char *arch, const char *debdir, const char *log, struct strvec *files)
+		 const char *arch, const char *debdir, const char *log, int *updated,
+		 struct strvec *files)
 {
 	char *tmp = path_join(debdir, "fetch.tmp");
 	struct strvec names;
@@ -199,7 +202,7 @@ static int fetch(const struct plan *plan, const struct lockfile *lock, const str
 		else
 			strvec_push(&names, roots->v[i]);
 	}
-	if (download(plan, &names, arch, tmp, log) < 0 || deb_files(tmp, files) < 0)
+	if (download(plan, &names, arch, tmp, log, updated) < 0 || deb_files(tmp, files) < 0)
 		goto out;
 	for (size_t i = 0; i < files->n; i++) {
 		char *from = path_join(tmp, files->v[i]), *to = path_join(debdir, files->v[i]);
@@ -490,10 +493,11 @@ int packages_get(const struct plan *plan, struct lockfile *lock, const char *log
 		 struct packages *out)
 {
 	char *debdir = path_join(plan->cache_dir, "deb");
-	struct strvec roots, files;
+	struct strvec roots, files, want;
 	int ret = -1, fetched = 0;
 
 	memset(out, 0, sizeof(*out));
+	strvec_init(&want);
 	out->arch = "amd64";
 	strvec_init(&roots);
 	strvec_init(&files);
@@ -506,23 +510,38 @@ int packages_get(const struct plan *plan, struct lockfile *lock, const char *log
 	}
 	if (mkdir_p(debdir, 0755) < 0)
 		goto out;
-	for (int round = 0; round < RULE_ROUNDS; round++) {
-		strvec_clear(&files);
-		if (!from_lock(lock, &roots, debdir, &files)) {
-			if (fetch(plan, lock, &roots, out->arch, debdir, log, &files) < 0)
-				goto out;
-			fetched = 1;
+	/* Fetch the roots; then, as long as the rules of what came bring packages that did not
+	 * come, those (and what they need) too */
+	for (size_t i = 0; i < roots.n; i++)
+		strvec_push(&want, roots.v[i]);
+	for (int round = 0; round < RULE_ROUNDS && want.n; round++) {
+		struct strvec got;
+		size_t before;
+		strvec_init(&got);
+		if (from_lock(lock, &roots, debdir, &got)) {
+			strvec_clear(&files);
+		} else if (fetch(plan, lock, &want, out->arch, debdir, log, &fetched, &got) < 0) {
+			strvec_clear(&got);
+			goto out;
 		}
+		for (size_t i = 0; i < got.n; i++)
+			add_once(&files, got.v[i]);
+		strvec_clear(&got);
 		if (load_all(plan, lock, debdir, &files, out) < 0)
 			goto out;
-		if (!rule_roots(out, &roots))
-			break;
+		before = roots.n;
+		rule_roots(out, &roots);
+		strvec_clear(&want);
+		for (size_t i = before; i < roots.n; i++)
+			if (!packages_find(out, roots.v[i]))
+				strvec_push(&want, roots.v[i]);
 	}
 	out->fetched = fetched;
 	ret = check_rules(plan, out, &roots);
 out:
 	strvec_clear(&roots);
 	strvec_clear(&files);
+	strvec_clear(&want);
 	free(debdir);
 	return ret;
 }
