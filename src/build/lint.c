@@ -239,14 +239,6 @@ static ssize_t read_head(const struct mf_entry *e, char *out, size_t n)
 	return got;
 }
 
-/* The whole contents of a file entry, appended to b.  Returns 0 or -1 (reported). */
-static int read_entry(const struct mf_entry *e, struct buf *b)
-{
-	if (e->source)
-		return read_file(e->source, b);
-	buf_add(b, e->data, e->size);
-	return 0;
-}
 
 static const char *type_name(enum mf_type t)
 {
@@ -370,7 +362,7 @@ static int check_inittab(struct lint *l, const char *variant, const struct manif
 	struct buf text;
 	int lineno = 0, ret = 0;
 	buf_init(&text);
-	if (read_entry(tab, &text) < 0) {
+	if (manifest_entry_read(tab, &text) < 0) {
 		buf_release(&text);
 		return -1;
 	}
@@ -522,7 +514,7 @@ static int check_elf(struct lint *l, const char *variant, const struct manifest 
 			continue;
 		l->checks++;
 		buf_init(&b);
-		ret = read_entry(e, &b);
+		ret = manifest_entry_read(e, &b);
 		if (!ret && elf_parse(b.data, b.len, &info, err, sizeof(err)) < 0) {
 			lint_finding(l, "initrd '%s': %s is a malformed ELF file: %s", variant, e->path, err);
 		} else if (!ret) {
@@ -655,7 +647,7 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 		struct buf text;
 		const char *line;
 		buf_init(&text);
-		ret = read_entry(e, &text);
+		ret = manifest_entry_read(e, &text);
 		for (line = text.data; !ret && *line && strncmp(line, "root:", 5);)
 			line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
 		if (!ret && !*line) {

@@ -164,13 +164,6 @@ size_t modules_count(const struct manifest *m)
 	return n;
 }
 
-static int read_entry(const struct mf_entry *e, struct buf *b)
-{
-	if (e->source)
-		return read_file(e->source, b);
-	buf_add(b, e->data, e->size);
-	return 0;
-}
 
 /* Each module named in expected is in m. */
 static int check_expected(struct lint *l, const char *name, const struct manifest *m,
@@ -235,7 +228,7 @@ static int check_dep(struct lint *l, const char *name, const struct manifest *m,
 		lint_finding(l, "kernel '%s': %s is missing: modprobe cannot load anything", name, path);
 		goto out;
 	}
-	ret = read_entry(dep, &text);
+	ret = manifest_entry_read(dep, &text);
 	for (char *line = text.data, *end; !ret && *line; line = end + 1) {
 		char *colon, *tok, *save;
 		end = strchr(line, '\n');

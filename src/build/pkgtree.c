@@ -250,13 +250,7 @@ out:
 static int entry_text(const struct manifest *m, const char *path, struct buf *b)
 {
 	const struct mf_entry *e = manifest_find(m, path);
-	if (!e || e->type != MF_FILE)
-		return 0;
-	if (e->data) {
-		buf_add(b, e->data, e->size);
-		return 0;
-	}
-	return e->source ? read_file(e->source, b) : 0;
+	return e && e->type == MF_FILE ? manifest_entry_read(e, b) : 0;
 }
 
 /* Does text have a line whose first field (up to ':') is the name line's n bytes? */

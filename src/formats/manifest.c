@@ -6,6 +6,7 @@
 
 #include "sys/alloc.h"
 #include "sys/buf.h"
+#include "sys/fs.h"
 #include "sys/log.h"
 
 void manifest_init(struct manifest *m)
@@ -284,4 +285,12 @@ void manifest_sort(struct manifest *m)
 {
 	if (m->n) /* an empty manifest has no array, and qsort's may not be NULL */
 		qsort(m->v, m->n, sizeof(*m->v), by_path);
+}
+
+int manifest_entry_read(const struct mf_entry *e, struct buf *b)
+{
+	if (e->source)
+		return read_file(e->source, b);
+	buf_add(b, e->data, e->size);
+	return 0;
 }

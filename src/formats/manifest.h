@@ -61,6 +61,10 @@ int manifest_add_node(struct manifest *m, const char *path, enum mf_type type, u
 
 /* A hard link at path to the file entry link_to (listed before it).  Returns 0 or -1. */
 int manifest_add_hardlink(struct manifest *m, const char *path, unsigned mode, const char *link_to);
+/* The whole contents of file entry e (its source on the host, or its data), appended to b.
+ * Returns 0 or -1 (reported). */
+struct buf;
+int manifest_entry_read(const struct mf_entry *e, struct buf *b);
 /* The entry for path, or NULL. */
 struct mf_entry *manifest_find(const struct manifest *m, const char *path);
 /* The entry that path leads to in the image, as the booted kernel would find it: symlinks
