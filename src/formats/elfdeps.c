@@ -28,31 +28,25 @@
 #include "sys/log.h"
 #include "sys/strvec.h"
 
-/* This host's ELF machine and Debian multiarch triplet: the image gets the host's libraries,
- * so the programs must be for the host. */
+/* This host's ELF machine and Debian multiarch triplet: the default target. */
 #if defined(__x86_64__) && defined(__LP64__)
-#define HOST_MACHINE ELF_EM_X86_64
-#define HOST_TRIPLET "x86_64-linux-gnu"
-#define HOST_PLATFORM "x86_64"
+const struct elfdeps_target elfdeps_host = {ELF_EM_X86_64, 1, "x86_64-linux-gnu", "x86_64"};
 #elif defined(__aarch64__) && defined(__LP64__)
-#define HOST_MACHINE ELF_EM_AARCH64
-#define HOST_TRIPLET "aarch64-linux-gnu"
-#define HOST_PLATFORM "aarch64"
+const struct elfdeps_target elfdeps_host = {ELF_EM_AARCH64, 1, "aarch64-linux-gnu", "aarch64"};
 #else
 #error "elfdeps.c: add this host's ELF machine and multiarch triplet"
 #endif
-#define HOST_CLASS64 1
-#define HOST_LITTLE_ENDIAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define TARGET_LITTLE_ENDIAN 1 /* every target so far */
 
-/* What $LIB expands to in Debian's ld.so, and its built-in search path. */
-#define DST_LIB "lib/" HOST_TRIPLET
-static const char *const system_dirs[] = {
-	"/lib/" HOST_TRIPLET,
-	"/usr/lib/" HOST_TRIPLET,
-	"/lib",
-	"/usr/lib",
-};
-#define N_SYSTEM_DIRS (sizeof(system_dirs) / sizeof(system_dirs[0]))
+/* Debian's ld.so's built-in search path for target t: /lib/<triplet>, /usr/lib/<triplet>,
+ * /lib, /usr/lib.  $LIB is lib/<triplet>. */
+#define N_SYSTEM_DIRS 4
+static const char *system_dir(const struct elfdeps_target *t, size_t i, char *s, size_t n)
+{
+	static const char *const fmt[N_SYSTEM_DIRS] = {"/lib/%s", "/usr/lib/%s", "/lib", "/usr/lib"};
+	snprintf(s, n, fmt[i], t->triplet);
+	return s;
+}
 
 #define NONE SIZE_MAX
 
@@ -138,7 +132,8 @@ static size_t is_dst(const char *p, const char *ref)
 
 /* s with $ORIGIN, $LIB and $PLATFORM (or ${...}) replaced; other '$'s stay.  *from_origin
  * says s starts with $ORIGIN, so the result is a host path, not one inside root. */
-static char *expand_dst(const char *s, const char *origin, int *from_origin)
+static char *expand_dst(const struct elfdeps_target *t, const char *s, const char *origin,
+			int *from_origin)
 {
 	struct buf b;
 	buf_init(&b);
@@ -152,10 +147,10 @@ static char *expand_dst(const char *s, const char *origin, int *from_origin)
 			buf_adds(&b, origin);
 			p += 1 + n;
 		} else if ((n = is_dst(p + 1, "LIB"))) {
-			buf_adds(&b, DST_LIB);
+			buf_addf(&b, "lib/%s", t->triplet);
 			p += 1 + n;
 		} else if ((n = is_dst(p + 1, "PLATFORM"))) {
-			buf_adds(&b, HOST_PLATFORM);
+			buf_adds(&b, t->platform);
 			p += 1 + n;
 		} else {
 			buf_add(&b, p++, 1);
@@ -175,12 +170,12 @@ static void describe_arch(char *s, size_t n, unsigned machine, int class64, int 
 		name = num;
 	}
 	snprintf(s, n, "%s, %d-bit%s", name, class64 ? 64 : 32,
-		 le == HOST_LITTLE_ENDIAN ? "" : le ? ", little-endian" : ", big-endian");
+		 le == TARGET_LITTLE_ENDIAN ? "" : le ? ", little-endian" : ", big-endian");
 }
 
 /* Parse size bytes at p into *info, for probe. */
-static enum probe probe_data(const void *p, size_t size, struct elf_info *info, char *why,
-			     size_t whylen)
+static enum probe probe_data(const struct elfdeps_target *t, const void *p, size_t size,
+			     struct elf_info *info, char *why, size_t whylen)
 {
 	char err[200];
 	if (elf_parse(p, size, info, err, sizeof(err)) < 0) {
@@ -190,8 +185,8 @@ static enum probe probe_data(const void *p, size_t size, struct elf_info *info, 
 			snprintf(why, whylen, "is a malformed ELF file: %s", err);
 		return PROBE_BAD;
 	}
-	if (info->class64 != HOST_CLASS64 || info->little_endian != HOST_LITTLE_ENDIAN ||
-	    info->machine != HOST_MACHINE) {
+	if (info->class64 != t->class64 || info->little_endian != TARGET_LITTLE_ENDIAN ||
+	    info->machine != (unsigned)t->machine) {
 		describe_arch(why, whylen, info->machine, info->class64, info->little_endian);
 		return PROBE_OTHER_ARCH;
 	}
@@ -219,7 +214,7 @@ static enum probe probe(const struct walk *w, const char *host, struct elf_info 
 	case FILEVIEW_OK:
 		*dev = f.dev;
 		*ino = f.ino;
-		rc = probe_data(f.data, f.size, info, why, whylen);
+		rc = probe_data(w->d->target, f.data, f.size, info, why, whylen);
 		fileview_close(&f);
 		break;
 	case FILEVIEW_ABSENT:
@@ -252,10 +247,11 @@ static void conf_load(struct elfdeps *d, const struct fileview *v)
 	ldsoconf_read(&d->conf, v, "/etc/ld.so.conf");
 }
 
-static int is_system_dir(const char *dir)
+static int is_system_dir(const struct elfdeps_target *t, const char *dir)
 {
+	char s[128];
 	for (size_t i = 0; i < N_SYSTEM_DIRS; i++)
-		if (strcmp(dir, system_dirs[i]) == 0)
+		if (strcmp(dir, system_dir(t, i, s, sizeof(s))) == 0)
 			return 1;
 	return 0;
 }
@@ -478,7 +474,7 @@ static int try_list(struct walk *w, size_t li, size_t owner, const char *list, c
 		size_t n = strcspn(p, ":");
 		char *elem = xstrndup(p, n), *dir, *host_dir;
 		int from_origin;
-		dir = expand_dst(elem, w->v[owner].origin, &from_origin);
+		dir = expand_dst(w->d->target, elem, w->v[owner].origin, &from_origin);
 		if (from_origin) {
 			host_dir = dir;
 			dir = xstrdup(fileview_root_path(&w->view, host_dir));
@@ -517,15 +513,17 @@ static int search(struct walk *w, size_t li, const char *name)
 	for (size_t i = 0; rc == 0 && i < w->d->conf.dirs.n; i++) {
 		const char *dir = w->d->conf.dirs.v[i];
 		char *host_dir;
-		if (nodeflib && is_system_dir(dir))
+		if (nodeflib && is_system_dir(w->d->target, dir))
 			continue;
 		host_dir = fileview_host_path(&w->view, dir);
 		rc = try_dir(w, li, host_dir, dir, name, 1);
 		free(host_dir);
 	}
 	for (size_t i = 0; rc == 0 && !nodeflib && i < N_SYSTEM_DIRS; i++) {
-		char *host_dir = fileview_host_path(&w->view, system_dirs[i]);
-		rc = try_dir(w, li, host_dir, system_dirs[i], name, 0);
+		char sd[128];
+		const char *dir = system_dir(w->d->target, i, sd, sizeof(sd));
+		char *host_dir = fileview_host_path(&w->view, dir);
+		rc = try_dir(w, li, host_dir, dir, name, 0);
 		free(host_dir);
 	}
 	if (rc != 0)
@@ -580,7 +578,7 @@ static int load_path(struct walk *w, size_t li, const char *name, int from_origi
 static int need(struct walk *w, size_t li, const char *raw)
 {
 	int from_origin, rc = 0;
-	char *name = expand_dst(raw, w->v[li].origin, &from_origin);
+	char *name = expand_dst(w->d->target, raw, w->v[li].origin, &from_origin);
 	size_t i = find_loaded(w, name);
 	const char *interp = w->v[0].info.interp;
 
@@ -656,9 +654,10 @@ static int add_program(struct walk *w)
 			    : error_errno("cannot open '%s'", w->binary);
 		break;
 	case PROBE_OTHER_ARCH:
-		describe_arch(arch, sizeof(arch), HOST_MACHINE, HOST_CLASS64, HOST_LITTLE_ENDIAN);
-		rc = error("'%s' is for another architecture (%s), not this host's (%s)", w->binary,
-			   why, arch);
+		describe_arch(arch, sizeof(arch), (unsigned)w->d->target->machine, w->d->target->class64,
+			      TARGET_LITTLE_ENDIAN);
+		rc = error("'%s' is for another architecture (%s), not %s (%s)", w->binary, why,
+			   w->d->target == &elfdeps_host ? "this host's" : "the image's", arch);
 		break;
 	case PROBE_BAD:
 		rc = error("'%s' %s", w->binary, why);
@@ -747,6 +746,7 @@ void elfdeps_init(struct elfdeps *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->root = "/";
+	d->target = &elfdeps_host;
 	ldsoconf_init(&d->conf);
 }
 

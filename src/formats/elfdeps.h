@@ -61,6 +61,16 @@ struct elf_missing {
 
 struct manifest;
 
+/* The machine the programs are for: what ld.so on it would load and search. */
+struct elfdeps_target {
+	int machine;          /* ELF e_machine: 62 x86-64, 3 i386, 183 AArch64 */
+	int class64;          /* 1: ELFCLASS64 */
+	const char *triplet;  /* Debian's multiarch triplet: /lib/<triplet>, $LIB */
+	const char *platform; /* $PLATFORM */
+};
+/* This host's: the default. */
+extern const struct elfdeps_target elfdeps_host;
+
 struct elfdeps {
 	struct elf_dep *v; /* every dependency found so far, each image_path once */
 	size_t n, cap;
@@ -83,6 +93,9 @@ struct elfdeps {
 	 * "/"; change it before the first elfdeps_add_binary.  Not owned.
 	 * Absolute symlinks under it still point at the host. */
 	const char *root;
+	/* The programs' machine; elfdeps_init sets it to this host's (elfdeps_host).  A file
+	 * for another machine is passed over when found in a search, an error when named. */
+	const struct elfdeps_target *target;
 	/* private: the directories of /etc/ld.so.conf, read on first use */
 	struct ldsoconf conf;
 	int conf_read;
@@ -94,7 +107,7 @@ void elfdeps_release(struct elfdeps *d);
 /* Add what the program or shared library at path needs: its interpreter and its libraries,
  * recursively; each image path is added once across calls.  A static program adds nothing.
  * Returns 0, or -1 with the error reported: the file is unreadable, not ELF, malformed, for
- * another architecture than this host, not an executable or shared library, or (unless
+ * another architecture than the target, not an executable or shared library, or (unless
  * keep_going) one of its libraries or its interpreter cannot be found.  On error d is
  * unchanged. */
 int elfdeps_add_binary(struct elfdeps *d, const char *path);

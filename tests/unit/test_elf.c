@@ -1133,6 +1133,43 @@ static void test_resolve_keep_going(void **state)
 	free(half);
 }
 
+/* Another CPU's image (build/arch.h's i686 row): its ELF machine and class, its multiarch
+ * directories, $LIB and $PLATFORM; the host's x86-64 files are passed over, and an x86-64
+ * program is refused. */
+static void test_resolve_target(void **state)
+{
+	struct fixture *f = *state;
+	static const struct elfdeps_target i386 = {ELF_EM_386, 0, "i386-linux-gnu", "i686"};
+	struct spec lib = {.c64 = 0, .le = 1, .machine = ELF_EM_386};
+	write_base(f);
+	f->d.target = &i386;
+	lib.soname = "ld-linux.so.2";
+	write_obj(f, "/lib/ld-linux.so.2", lib);
+	lib.soname = "libc.so.6";
+	write_obj(f, "/lib/i386-linux-gnu/libc.so.6", lib);
+	/* an x86-64 libm first in the search, the i386 one after it */
+	write_obj(f, "/lib/i386-linux-gnu/libm.so.6", (struct spec){.soname = "libm.so.6"});
+	lib.soname = "libm.so.6";
+	write_obj(f, "/usr/lib/libm.so.6", lib);
+	lib.soname = "libplat.so.1";
+	write_obj(f, "/opt/i686/lib/i386-linux-gnu/libplat.so.1", lib);
+	lib.soname = NULL;
+	lib.interp = "/lib/ld-linux.so.2";
+	lib.needed[0] = "libc.so.6";
+	lib.needed[1] = "libm.so.6";
+	lib.needed[2] = "libplat.so.1";
+	lib.runpath = "/opt/$PLATFORM/$LIB";
+	write_obj(f, "/bin/prog32", lib);
+	add_ok(f, "/bin/prog32");
+	expect_dep(f, "libc.so.6", "/lib/i386-linux-gnu/libc.so.6");
+	expect_dep(f, "libm.so.6", "/usr/lib/libm.so.6");
+	expect_dep(f, "libplat.so.1", "/opt/i686/lib/i386-linux-gnu/libplat.so.1");
+	write_obj(f, "/bin/prog64", (struct spec){.interp = "/lib64/ld-linux-x86-64.so.2",
+						   .needed = {"libc.so.6"}});
+	add_fails(f, "/bin/prog64",
+		  "is for another architecture (x86-64, 64-bit), not the image's (Intel 80386, 32-bit)");
+}
+
 static void test_resolve_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -1266,6 +1303,7 @@ int main(void)
 						teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_nodeflib, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_resolve_target, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_resolve_keep_going, setup_root, teardown_root),
 		cmocka_unit_test(test_host_ls_deps),
 		cmocka_unit_test(test_host_qemu_deps),
