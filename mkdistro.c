@@ -314,7 +314,7 @@ static int boot_options(int argc, char **argv, int test, struct qemu_opts *o, co
 static int boot(struct cmd_ctx *c, int argc, char **argv, int test)
 {
 	const struct plan *plan = c->plan;
-	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto"};
+	struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = "auto", .arch = plan->arch};
 	const char *image = NULL;
 	char *img = NULL, *logdir = path_join(plan->out_dir, "log"), *transcript = NULL;
 	struct stat st;

@@ -7,6 +7,7 @@
 
 #include "boot/export.h"
 #include "boot/qemu.h"
+#include "build/arch.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
@@ -26,23 +27,24 @@ struct cell {
  * tests/e2e/85-boot-everywhere.sh). */
 #define NA_UEFI_CD "n/a: Syslinux's EFI loader cannot boot from a CD"
 
-#define HEADER_FORMAT "%-8s %-6s %-6s %-6s %s\n"
+#define HEADER_FORMAT "%-6s %-8s %-6s %-6s %-6s %s\n"
 
-size_t matrix_table_without(const char *table, const char *format, struct buf *out)
+size_t matrix_table_without(const char *table, const char *arch, const char *format,
+			    struct buf *out)
 {
 	struct buf old;
 	char *line, *save = NULL;
 	size_t kept = 0;
 	buf_init(&old);
-	buf_addf(out, HEADER_FORMAT, "firmware", "medium", "initrd", "result", "shell after");
+	buf_addf(out, HEADER_FORMAT, "arch", "firmware", "medium", "initrd", "result", "shell after");
 	if (!file_exists(table) || read_file(table, &old) < 0) {
 		buf_release(&old);
 		return 0;
 	}
 	for (line = strtok_r(old.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char fw[16], med[16], fmt[16];
-		if (sscanf(line, "%15s %15s %15s", fw, med, fmt) == 3 && strcmp(fw, "firmware") &&
-		    strcmp(fmt, format)) {
+		char ar[16], fw[16], med[16], fmt[16];
+		if (sscanf(line, "%15s %15s %15s %15s", ar, fw, med, fmt) == 4 && arch_find(ar) &&
+		    (strcmp(ar, arch) || strcmp(fmt, format))) {
 			buf_addf(out, "%s\n", line);
 			kept++;
 		}
@@ -61,7 +63,8 @@ static size_t boot_cells(const struct plan *plan, const char *accel, const char 
 	size_t n = 0, failed = 0;
 	for (size_t f = 0; f < 2; f++) {
 		for (size_t m = 0; m < 4; m++, n++) {
-			struct qemu_opts o = {.memory_mb = plan->qemu_memory_mib, .accel = accel};
+			struct qemu_opts o = {
+				.memory_mb = plan->qemu_memory_mib, .accel = accel, .arch = plan->arch};
 			struct cell *c = &cells[n];
 			char *tlog;
 			c->firmware = firmwares[f];
@@ -117,9 +120,10 @@ int matrix_run(const struct plan *plan, const char *accel)
 	    export_image(img, "vdi", vdi, log) < 0)
 		goto out;
 	failed = boot_cells(plan, accel, img, iso, vdi, logdir, cells);
-	matrix_table_without(table, format, &text);
+	matrix_table_without(table, plan->arch->name, format, &text);
 	for (size_t i = 0; i < n; i++) {
-		buf_addf(&text, "%-8s %-6s %-6s %-6s ", cells[i].firmware, cells[i].medium, format,
+		buf_addf(&text, "%-6s %-8s %-6s %-6s %-6s ", plan->arch->name, cells[i].firmware,
+			 cells[i].medium, format,
 			 cells[i].na ? "n/a" : cells[i].ok ? "ok" : "FAIL");
 		if (cells[i].na)
 			buf_addf(&text, "%s\n", cells[i].na + 5);

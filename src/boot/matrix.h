@@ -20,10 +20,12 @@
  * when every cell reached the shell, else -1 (the failing cells reported). */
 int matrix_run(const struct plan *plan, const char *accel);
 
-/* The table at path (out/boot-matrix.txt) without the rows of initrd format ("cpio",
- * "ext2"), header first, into out; a build whose image changed keeps only these, since the
- * others describe an image that is gone.  Returns how many rows were kept (0 also when there
- * is no table). */
-size_t matrix_table_without(const char *table, const char *format, struct buf *out);
+/* The table at path (out/boot-matrix.txt) without the rows of CPU arch ("x86_64", "i686")
+ * and initrd format ("cpio", "ext2"), header first, into out; a build whose image changed
+ * keeps only these, since the others describe an image that is gone.  Rows of a table
+ * written before the arch column are dropped.  Returns how many rows were kept (0 also when
+ * there is no table). */
+size_t matrix_table_without(const char *table, const char *arch, const char *format,
+			    struct buf *out);
 
 #endif

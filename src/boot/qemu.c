@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "boot/accel.h"
+#include "build/arch.h"
 #include "formats/termesc.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -44,10 +45,6 @@
 #include "sys/spawn.h"
 #include "sys/strvec.h"
 
-#define QEMU_BIN "qemu-system-x86_64"
-/* Debian's ovmf package: the 4 MiB flash layout, the one its QEMU machine types expect */
-#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE_4M.fd"
-#define OVMF_VARS "/usr/share/OVMF/OVMF_VARS_4M.fd"
 #define DEFAULT_CMD "uname -a; cat /proc/mounts"
 /* The shell computes the number, so our own echoed input never matches the marker. */
 #define PROBE "echo MKD_READY_$((6*7))\n"
@@ -116,10 +113,20 @@ static void push_drive_spec(struct strvec *a, const struct qemu_opts *o)
 	buf_release(&b);
 }
 
+/* The CPU emulated: the plan's (build/arch.h), x86_64 when the caller names none. */
+static const struct arch *arch_of(const struct qemu_opts *o)
+{
+	return o->arch ? o->arch : arch_default();
+}
+
 static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *accel,
 		      int interactive)
 {
-	strvec_pushl(a, QEMU_BIN, "-accel", accel, "-m", NULL);
+	const struct arch *arch = arch_of(o);
+	strvec_pushl(a, arch->qemu, "-accel", accel, NULL);
+	if (arch->qemu_cpu)
+		strvec_pushl(a, "-cpu", arch->qemu_cpu, NULL);
+	strvec_push(a, "-m");
 	strvec_pushf(a, "%u", o->memory_mb ? o->memory_mb : 256);
 	if (!o->writable)
 		strvec_push(a, "-snapshot");
@@ -131,12 +138,19 @@ static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *a
 			     "-mon", "chardev=con,mode=readline", NULL);
 	else
 		strvec_pushl(a, "-serial", "stdio", "-monitor", "none", NULL);
-	if (o->uefi)
-		/* OVMF's code and its variable store, which -snapshot keeps unchanged */
-		strvec_pushl(a, "-drive", "if=pflash,format=raw,readonly=on,file=" OVMF_CODE, "-drive",
-			     o->writable ? "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS
-					 : "if=pflash,format=raw,file=" OVMF_VARS,
-			     NULL);
+	if (o->uefi && arch->uefi_machine)
+		strvec_pushl(a, "-machine", arch->uefi_machine, NULL);
+	if (o->uefi && arch->uefi_secure_flash)
+		strvec_pushl(a, "-global", "driver=cfi.pflash01,property=secure,value=on", NULL);
+	if (o->uefi) {
+		/* OVMF's code and its variable store, which -snapshot keeps unchanged (Debian's
+		 * 4 MiB flash layout, the one its QEMU machine types expect) */
+		strvec_push(a, "-drive");
+		strvec_pushf(a, "if=pflash,format=raw,readonly=on,file=%s", arch->ovmf_code);
+		strvec_push(a, "-drive");
+		strvec_pushf(a, "if=pflash,format=raw,%sfile=%s", o->writable ? "snapshot=on," : "",
+			     arch->ovmf_vars);
+	}
 	strvec_push(a, "-drive");
 	push_drive_spec(a, o);
 	if (o->usb)
@@ -146,12 +160,20 @@ static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *a
 		strvec_pushl(a, "-device", "ide-cd,drive=cd,bootindex=0", NULL);
 }
 
-static int check_image(const char *image, int uefi)
+static int check_image(const struct qemu_opts *o)
 {
+	const struct arch *arch = arch_of(o);
+	const char *image = o->image;
 	struct stat st;
-	if (uefi && (!file_exists(OVMF_CODE) || !file_exists(OVMF_VARS)))
-		return error("UEFI firmware '%s' not found; install the Debian package 'ovmf'",
-			     OVMF_CODE);
+	char *bin = which(arch->qemu);
+	int have_bin = bin != NULL;
+	free(bin);
+	if (!have_bin)
+		return error("'%s' not found; install the Debian package '%s'", arch->qemu,
+			     arch->qemu_package);
+	if (o->uefi && (!file_exists(arch->ovmf_code) || !file_exists(arch->ovmf_vars)))
+		return error("UEFI firmware '%s' not found; install the Debian package '%s'",
+			     arch->ovmf_code, arch->ovmf_package);
 	if (!image)
 		return error("no image to boot");
 	if (stat(image, &st) < 0)
@@ -170,7 +192,7 @@ int qemu_run(const struct qemu_opts *o)
 	struct accel accel;
 	int ret;
 
-	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
+	if (check_image(o) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
 	strvec_init(&a);
 	qemu_args(&a, o, accel.name, 1);
@@ -676,7 +698,7 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 
 	if (seconds_to_shell)
 		*seconds_to_shell = -1;
-	if (check_image(o->image, o->uefi) < 0 || accel_choose(o->accel, &accel) < 0)
+	if (check_image(o) < 0 || accel_choose(o->accel, &accel) < 0)
 		return -1;
 	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o), accel.name, accel.why);
 

@@ -13,6 +13,8 @@
 #ifndef MKDISTRO_QEMU_H
 #define MKDISTRO_QEMU_H
 
+struct arch;
+
 struct qemu_opts {
 	const char *image;      /* the stick image: raw (MBR + FAT), or as mkdistro export wrote it */
 	const char *format;     /* QEMU's name for image's format; NULL: from its name's suffix,
@@ -32,6 +34,8 @@ struct qemu_opts {
 	                         * /proc/mounts" */
 	const char *transcript; /* qemu_test: also save the transcript to this file; NULL: don't */
 	int quiet;              /* qemu_test: no transcript on stdout (errors still reported) */
+	const struct arch *arch; /* the CPU to emulate: its QEMU binary, CPU model and UEFI
+	                         * firmware (build/arch.h); NULL: x86_64 */
 };
 
 /* Boot the image with the serial console on this terminal, as with -nographic but

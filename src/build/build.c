@@ -420,7 +420,7 @@ int stage_stick(struct build *b)
 	/* One menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
 	if (stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_FAT, &text) < 0 ||
 	    write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
-	    image_copy_efi_loader(edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
+	    image_copy_efi_loader(plan->arch, edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
 		goto out;
 	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
 		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",

@@ -1,7 +1,8 @@
 /* busybox.c: the BusyBox stage (see busybox.h).
  * BusyBox uses the kernel's Kconfig/Kbuild (out-of-tree with O=, .config fragments); its
  * Kconfig predates olddefconfig, so `oldconfig` completes the merged .config (every symbol
- * is already set by defconfig, so it asks nothing; stdin is /dev/null regardless).
+ * is already set by defconfig or allnoconfig, so it asks nothing; stdin is /dev/null
+ * regardless).
  */
 #include "build/busybox.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build/arch.h"
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
@@ -32,7 +34,9 @@ void busybox_out_release(struct busybox_out *b)
 struct busybox_kbuild {
 	struct kbuild k;
 	char epoch[48];
+	char cross[80];
 	const char *env[3];
+	const char *vars[2];
 };
 
 static void setup(struct busybox_kbuild *bk, const struct plan *plan, const char *config,
@@ -43,13 +47,17 @@ static void setup(struct busybox_kbuild *bk, const struct plan *plan, const char
 	bk->env[0] = bk->epoch;
 	bk->env[1] = "KCONFIG_NOTIMESTAMP=1";
 	bk->env[2] = NULL;
+	snprintf(bk->cross, sizeof(bk->cross), "CROSS_COMPILE=%s", arch_cross(plan->arch));
+	bk->vars[0] = *arch_cross(plan->arch) ? bk->cross : NULL;
+	bk->vars[1] = NULL;
 	bk->k = (struct kbuild){
 		.what = "busybox",
 		.tree = src->tree,
 		.objdir = objdir,
 		.log = log,
 		.env = bk->env,
-		.base = "defconfig",
+		.vars = bk->vars,
+		.base = plan->busybox_base,
 		.update = "oldconfig",
 		.fragment = frag,
 		.fragment_path = config,
@@ -77,7 +85,7 @@ int busybox_menuconfig(const struct plan *plan, const char *config, const struct
 {
 	struct kconfig frag;
 	struct busybox_kbuild bk;
-	char *objdir = cache_build_dir(plan->cache_dir, "busybox", src->id);
+	char *objdir = arch_build_dir(plan->arch, plan->cache_dir, "busybox", src->id);
 	int ret = -1;
 	kconfig_init(&frag);
 	if (read_config(plan, config, &frag) == 0) {
@@ -100,7 +108,8 @@ static int busybox_inputs(const struct plan *plan, const struct source *src,
 		return -1;
 	inputs_add(in, "stage", "busybox 2");
 	inputs_add(in, "source", "%s", src->id);
-	inputs_add(in, "base", "defconfig");
+	inputs_add(in, "base", "%s", plan->busybox_base);
+	inputs_add(in, "arch", "%s", plan->arch->name);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
 	inputs_add(in, "toolchain", "%s", toolchain);
 	kbuild_inputs(frag, "mkdistro.conf", in);
@@ -139,7 +148,7 @@ static int make_busybox(void *ctx, const char *dir)
 	static const unsigned modes[] = {0755, 0644, 0644};
 	const struct busybox_job *j = ctx;
 	const char *targets[] = {"busybox", "busybox.links", NULL};
-	char *objdir = cache_build_dir(j->plan->cache_dir, "busybox", j->src->id);
+	char *objdir = arch_build_dir(j->plan->arch, j->plan->cache_dir, "busybox", j->src->id);
 	struct busybox_kbuild bk;
 	struct wrap w = {0};
 	int ret = -1;

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/password.h"
 #include "formats/ini.h"
 #include "sys/alloc.h"
@@ -44,6 +45,9 @@ struct key {
 static const struct key keys[] = {
 	{{"system", "hostname", CONFIG_NAME, 1, 63, "mkdistro", "the image's host name"},
 	 .offset = P(hostname)},
+	{{"system", "arch", CONFIG_ARCH, 0, 0, "x86_64",
+	  "the CPU the image is for: x86_64, or i686 (32-bit PCs, built with a cross compiler)"},
+	 .offset = P(arch)},
 	{{"system", "root_password_hash", CONFIG_TEXT, 0, 0, NULL,
 	  "root's password as a crypt(3) SHA-512 hash"},
 	 .offset = P(root_password_hash)},
@@ -72,6 +76,10 @@ static const struct key keys[] = {
 	{{"busybox", "config", CONFIG_PATH, 1, 0, "busybox.config",
 	  "BusyBox's Kconfig fragment, over defconfig"},
 	 .offset = P(busybox_config)},
+	{{"busybox", "base", CONFIG_TEXT, 0, 0, "defconfig",
+	  "what the fragment goes over: defconfig (every applet) or allnoconfig (only the "
+	  "fragment's)"},
+	 .offset = P(busybox_base)},
 	{{"busybox", "static", CONFIG_BOOL, 0, 0, "yes",
 	  "yes for a static BusyBox, no for one with glibc's shared libraries"},
 	 .offset = P(busybox_static)},
@@ -449,6 +457,10 @@ static char *store(const struct key *k, void *base, const char *v, const char *d
 		if (strcmp(v, "cpio") && strcmp(v, "ext2"))
 			return xasprintf("'%s' must be cpio or ext2, not '%s'", d->name, v);
 		*(enum initrd_format *)field = strcmp(v, "cpio") ? INITRD_EXT2 : INITRD_CPIO;
+		return NULL;
+	case CONFIG_ARCH:
+		if (!(*(const struct arch **)field = arch_find(v)))
+			return xasprintf("'%s' must be one of %s, not '%s'", d->name, arch_names(), v);
 		return NULL;
 	case CONFIG_HEX32:
 		if (parse_hex32(v, field) < 0)
@@ -882,6 +894,9 @@ static void check_plan(struct parse *p)
 	if (strcmp(pl->kernel_base, "tinyconfig") && strcmp(pl->kernel_base, "allnoconfig"))
 		fail(p, 0, "[kernel] base must be tinyconfig or allnoconfig, not '%s'",
 		     pl->kernel_base);
+	if (strcmp(pl->busybox_base, "defconfig") && strcmp(pl->busybox_base, "allnoconfig"))
+		fail(p, p->main[find_key("busybox", "base")].line,
+		     "[busybox] base must be defconfig or allnoconfig, not '%s'", pl->busybox_base);
 	if (strncmp(pl->kernel_source, "debian:", 7) && !pl->kernel_sha256)
 		fail(p, 0, "[kernel] source '%s' is a tarball: set [kernel] sha256 to its SHA-256",
 		     pl->kernel_source);

@@ -26,6 +26,8 @@ unsigned config_keep_bit(const char *word);
 
 /* A kernel variant: main is [kernel]; [kernel.NAME] is main's fragment plus `fragment`, or
  * `config`, a fragment of its own.  Built to boot/kernel/NAME.lk. */
+struct arch;
+
 struct kvariant {
 	char *name;
 	char *fragment; /* absolute path, or NULL */
@@ -64,6 +66,7 @@ struct plan {
 	char *cache_dir; /* build cache: [build] cache, $MKDISTRO_CACHE, $XDG_CACHE_HOME/mkdistro */
 
 	char *hostname;
+	const struct arch *arch; /* [system] arch: the CPU the image is for */
 	char *root_password_hash; /* [system] root_password_hash: a crypt(3) hash, or NULL */
 	char *root_password_file; /* [system] root_password_file: absolute path, or NULL */
 
@@ -76,6 +79,7 @@ struct plan {
 	char *busybox_source; /* "debian:busybox" or a tarball path */
 	char *busybox_sha256;
 	char *busybox_config; /* absolute path */
+	char *busybox_base;   /* defconfig or allnoconfig: what the config goes over */
 	int busybox_static;
 
 	char *rootfs_dir; /* skeleton, absolute path */
@@ -139,6 +143,7 @@ enum config_type {
 	CONFIG_HEX32,   /* up to 8 hex digits */
 	CONFIG_PACKAGES, /* Debian package names, separated by spaces or tabs */
 	CONFIG_KEEP,    /* words of docs, man, info, locale (what packages keep) */
+	CONFIG_ARCH,    /* a row of build/arch.h's table, by name */
 };
 
 /* A key of mkdistro.conf. */

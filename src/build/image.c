@@ -46,14 +46,24 @@ static char *find_one(const char *const *candidates, size_t n, const char *what,
 	return NULL;
 }
 
-int image_efi_loader_files(char **loader, char **ldlinux)
+int image_efi_loader_files(const struct arch *a, char **loader, char **ldlinux)
 {
-	static const char *const efi[] = {"/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi",
-					  "/usr/share/syslinux/efi64/syslinux.efi"};
-	static const char *const ldl[] = {"/usr/lib/syslinux/modules/efi64/ldlinux.e64",
-					  "/usr/share/syslinux/efi64/ldlinux.e64"};
-	*loader = find_one(efi, 2, "EFI loader syslinux.efi", "syslinux-efi");
-	*ldlinux = *loader ? find_one(ldl, 2, "ldlinux.e64", "syslinux-common") : NULL;
+	char *efi[2], *ldl[2];
+	*loader = *ldlinux = NULL;
+	if (!a->efi_loader)
+		return error("Syslinux has no UEFI loader for %s", a->name);
+	efi[0] = xasprintf("/usr/lib/SYSLINUX.EFI/%s", a->efi_loader);
+	efi[1] = xasprintf("/usr/share/syslinux/%s", a->efi_loader);
+	ldl[0] = xasprintf("/usr/lib/syslinux/modules/%s", a->efi_ldlinux);
+	ldl[1] = xasprintf("/usr/share/syslinux/%s", a->efi_ldlinux);
+	*loader = find_one((const char *const *)efi, 2, "EFI loader syslinux.efi", "syslinux-efi");
+	*ldlinux = *loader ? find_one((const char *const *)ldl, 2, a->efi_ldlinux_name,
+				      "syslinux-common")
+			   : NULL;
+	for (size_t i = 0; i < 2; i++) {
+		free(efi[i]);
+		free(ldl[i]);
+	}
 	if (*ldlinux)
 		return 0;
 	free(*loader);
@@ -61,11 +71,11 @@ int image_efi_loader_files(char **loader, char **ldlinux)
 	return -1;
 }
 
-int image_copy_efi_loader(const char *dir)
+int image_copy_efi_loader(const struct arch *a, const char *dir)
 {
 	char *loader, *ldlinux;
-	char *to1 = path_join(dir, "BOOTX64.EFI"), *to2 = path_join(dir, "ldlinux.e64");
-	int ret = image_efi_loader_files(&loader, &ldlinux) == 0 && mkdir_p(dir, 0755) == 0 &&
+	char *to1 = path_join(dir, a->efi_name), *to2 = path_join(dir, a->efi_ldlinux_name);
+	int ret = image_efi_loader_files(a, &loader, &ldlinux) == 0 && mkdir_p(dir, 0755) == 0 &&
 			  copy_file(loader, to1, 0644) == 0 && copy_file(ldlinux, to2, 0644) == 0
 		      ? 0
 		      : -1;
@@ -378,6 +388,7 @@ int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *
 	if (!mbr)
 		return -1;
 	inputs_add(in, "stage", "image 2");
+	inputs_add(in, "arch", "%s", plan->arch->name);
 	inputs_add(in, "size", "%u MiB", plan->image_size_mib);
 	inputs_add(in, "label", "%s", plan->fat_label);
 	inputs_add(in, "volume_id", "%08x", plan->volume_id);

@@ -6,6 +6,7 @@
 #ifndef MKDISTRO_IMAGE_H
 #define MKDISTRO_IMAGE_H
 
+#include "build/arch.h"
 #include "build/config.h"
 #include "build/inputs.h"
 
@@ -35,13 +36,13 @@ int image_run(const struct plan *plan, const char *const *argv, const char *log)
 int image_put(const struct plan *plan, const char *fat, const char *host, const char *target,
 	      const char *log);
 
-/* Copy Syslinux's 64-bit EFI loader (syslinux-efi: syslinux.efi, as BOOTX64.EFI) and its
- * ldlinux.e64 (syslinux-common) into dir.  Returns 0, or -1 (reported, naming the Debian
- * package to install). */
-int image_copy_efi_loader(const char *dir);
-/* The host files image_copy_efi_loader copies: Syslinux's EFI loader and its ldlinux.e64
+/* Copy Syslinux's EFI loader for CPU a (syslinux-efi: efi64/syslinux.efi as BOOTX64.EFI,
+ * efi32/syslinux.efi as BOOTIA32.EFI) and its ldlinux.e64 or .e32 (syslinux-common) into
+ * dir.  Returns 0, or -1 (reported, naming the Debian package to install). */
+int image_copy_efi_loader(const struct arch *a, const char *dir);
+/* The host files image_copy_efi_loader copies: Syslinux's EFI loader and its ldlinux
  * (malloc'd).  Returns 0, or -1 (reported, naming the Debian package) with both NULL. */
-int image_efi_loader_files(char **loader, char **ldlinux);
+int image_efi_loader_files(const struct arch *a, char **loader, char **ldlinux);
 
 /* The persistence partition's ext2 UUID, made from the volume id. */
 void image_persist_uuid(const struct plan *plan, char out[37]);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "build/arch.h"
 #include "build/ext2image.h"
 #include "formats/cpio.h"
 #include "formats/gz.h"
@@ -80,6 +81,7 @@ int initrd_inputs(const struct plan *plan, const struct manifest *m, struct inpu
 {
 	int ext2 = plan->initrd_format == INITRD_EXT2;
 	inputs_add(in, "stage", "initrd 2");
+	inputs_add(in, "arch", "%s", plan->arch->name);
 	inputs_add(in, "format", "%s", ext2 ? "ext2" : "cpio");
 	inputs_add(in, "level", "%d", plan->gzip_level);
 	if (ext2)

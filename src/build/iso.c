@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "build/arch.h"
 #include "build/image.h"
 #include "build/stick.h"
 #include "sys/alloc.h"
@@ -115,6 +116,7 @@ int iso_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in
 	int ret;
 	buf_init(&menu);
 	inputs_add(in, "stage", "iso 2");
+	inputs_add(in, "arch", "%s", plan->arch->name);
 	inputs_add(in, "label", "%s", plan->fat_label);
 	inputs_add(in, "volume_id", "%08x", plan->volume_id);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);

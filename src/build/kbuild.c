@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/memo.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -167,31 +168,48 @@ out:
 
 const char *kbuild_toolchain(const struct plan *plan)
 {
-	static char *id;
+	/* one per CPU a run builds for (a run has one; the unit tests more) */
+	static struct {
+		const struct arch *arch;
+		char *id;
+	} known[4];
 	static const char *const tools[][2] = {{"gcc", "--version"}, {"ld", "--version"}};
-	const char *path = getenv("PATH");
-	char *key = xasprintf("toolchain 1 PATH=%s", path ? path : ""), *real[2] = {NULL, NULL};
+	const char *path = getenv("PATH"), *cross = arch_cross(plan->arch);
+	char *key = xasprintf("toolchain 1 PATH=%s%s%s", path ? path : "", *cross ? " " : "", cross);
+	char *real[2] = {NULL, NULL}, *names[2] = {NULL, NULL}, *id = NULL;
 	const char *deps[] = {"/var/lib/dpkg/status", NULL, NULL, NULL};
+	size_t slot = 0;
 	struct buf all;
-	if (id)
+	while (slot < sizeof(known) / sizeof(known[0]) - 1 && known[slot].arch &&
+	       known[slot].arch != plan->arch)
+		slot++;
+	if (known[slot].arch == plan->arch && known[slot].id)
 		goto out;
 	/* gcc --version and ld --version take a few tens of ms: remembered while the programs
 	 * (and the package database) are unchanged */
 	for (size_t i = 0; i < 2; i++) {
-		char *p = which(tools[i][0]);
+		char *p;
+		names[i] = xasprintf("%s%s", cross, tools[i][0]);
+		p = which(names[i]);
 		real[i] = p ? realpath(p, NULL) : NULL;
 		deps[i + 1] = real[i] ? real[i] : "/nonexistent";
 		free(p);
 	}
-	if ((id = memo_get(plan->cache_dir, key, deps)))
+	if (*cross && !real[0]) {
+		error("[system] arch = %s needs the cross compiler %sgcc; install the Debian packages "
+		      "%s and %s (scripts/install-deps --arch %s)", plan->arch->name, cross,
+		      plan->arch->cross_package, plan->arch->sysroot_package, plan->arch->name);
 		goto out;
+	}
+	if ((id = memo_get(plan->cache_dir, key, deps)))
+		goto keep;
 	buf_init(&all);
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-		const char *argv[] = {tools[i][0], tools[i][1], NULL};
+		const char *argv[] = {names[i], tools[i][1], NULL};
 		struct buf o;
 		buf_init(&o);
 		if (spawn_capture(argv, &o) != 0) {
-			error("cannot run '%s %s' to identify the toolchain", tools[i][0], tools[i][1]);
+			error("cannot run '%s %s' to identify the toolchain", names[i], tools[i][1]);
 			buf_release(&o);
 			buf_release(&all);
 			goto out;
@@ -201,11 +219,17 @@ const char *kbuild_toolchain(const struct plan *plan)
 	}
 	id = buf_detach(&all, NULL);
 	memo_put(plan->cache_dir, key, deps, id);
+keep:
+	free(known[slot].id);
+	known[slot].arch = plan->arch;
+	known[slot].id = id;
 out:
 	free(key);
-	free(real[0]);
-	free(real[1]);
-	return id;
+	for (size_t i = 0; i < 2; i++) {
+		free(real[i]);
+		free(names[i]);
+	}
+	return known[slot].arch == plan->arch ? known[slot].id : NULL;
 }
 
 void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inputs *in)

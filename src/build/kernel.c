@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
@@ -81,8 +82,9 @@ static char *cmd_skipping_empty(const char *tree)
 struct kernel_kbuild {
 	struct kbuild k;
 	char stamp[64];
+	char arch[32], cross[80];
 	const char *env[4];
-	const char *vars[8];
+	const char *vars[10];
 };
 
 static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struct kvariant *v,
@@ -98,11 +100,12 @@ static void setup(struct kernel_kbuild *kk, const struct plan *plan, const struc
 	kk->env[1] = "KBUILD_BUILD_USER=mkdistro";
 	kk->env[2] = "KBUILD_BUILD_HOST=mkdistro";
 	kk->env[3] = NULL;
-	kk->vars[0] = "ARCH=x86_64";
-	kk->vars[1] = NULL; /* kernel_build may set these two */
-	kk->vars[2] = NULL;
-	kk->vars[3] = NULL;
-	kk->vars[4] = NULL;
+	snprintf(kk->arch, sizeof(kk->arch), "ARCH=%s", plan->arch->kernel_arch);
+	snprintf(kk->cross, sizeof(kk->cross), "CROSS_COMPILE=%s", arch_cross(plan->arch));
+	memset(kk->vars, 0, sizeof(kk->vars)); /* make_kernel adds more (add_var) */
+	kk->vars[0] = kk->arch;
+	if (*arch_cross(plan->arch))
+		kk->vars[1] = kk->cross;
 	kk->k = (struct kbuild){
 		.what = "kernel",
 		.tree = src->tree,
@@ -123,7 +126,7 @@ int kernel_menuconfig(const struct plan *plan, const struct kvariant *v, const s
 {
 	struct kconfig frag;
 	struct kernel_kbuild kk;
-	char *objdir = cache_build_dir(plan->cache_dir, "kernel", src->id);
+	char *objdir = arch_build_dir(plan->arch, plan->cache_dir, "kernel", src->id);
 	const char *to = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config;
 	int ret = -1;
 	kconfig_init(&frag);
@@ -162,7 +165,7 @@ static int kernel_inputs(const struct plan *plan, const struct source *src,
 	inputs_add(in, "stage", "kernel 5");
 	inputs_add(in, "source", "%s", src->id);
 	inputs_add(in, "base", "%s", plan->kernel_base);
-	inputs_add(in, "arch", "x86_64");
+	inputs_add(in, "arch", "%s", plan->arch->name);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
 	inputs_add(in, "toolchain", "%s", toolchain);
 	kbuild_inputs(frag, "kernel.config", in);
@@ -277,19 +280,29 @@ static int pack_modules(const struct kernel_job *j, const char *dir, const char 
 	return ret;
 }
 
+/* Add make variable v (may be NULL: nothing) after the others. */
+static void add_var(struct kernel_kbuild *kk, const char *v)
+{
+	size_t n = 0;
+	while (kk->vars[n])
+		n++;
+	kk->vars[n] = v;
+}
+
 /* Configure and build the kernel in the source's shared build tree, then copy bzImage, the
  * resolved .config and the release into dir (stage.h); with CONFIG_MODULES, the modules too,
  * installed under dir/modules and packed (pack_modules). */
 static int make_kernel(void *ctx, const char *dir)
 {
-	static const char *const files[][2] = {{"arch/x86/boot/bzImage", "bzImage"},
-					       {".config", "config"},
-					       {"include/config/kernel.release", "release"}};
-	static const unsigned modes[] = {0644, 0644, 0644};
 	const struct kernel_job *j = ctx;
-	const char *targets[] = {"bzImage", NULL, NULL};
+	const char *const files[][2] = {{j->plan->arch->kernel_image, "bzImage"},
+					{".config", "config"},
+					{"include/config/kernel.release", "release"}};
+	static const unsigned modes[] = {0644, 0644, 0644};
+	const char *targets[] = {j->plan->arch->kernel_target, NULL, NULL};
 	int modules;
-	char *objdir = cache_build_dir(j->plan->cache_dir, "kernel", j->src->id), *cmd = NULL;
+	char *objdir = arch_build_dir(j->plan->arch, j->plan->cache_dir, "kernel", j->src->id);
+	char *cmd = NULL;
 	char *version = NULL;
 	struct kernel_kbuild kk;
 	struct kconfig resolved;
@@ -313,9 +326,9 @@ static int make_kernel(void *ctx, const char *dir)
 	modules = !strcmp(kconfig_get(&resolved, "MODULES"), "y");
 	if (modules)
 		targets[1] = "modules";
-	kk.vars[1] = "cmd_check_local_export=";
+	add_var(&kk, "cmd_check_local_export=");
 	cmd = cmd_skipping_empty(j->src->tree);
-	kk.vars[2] = cmd;
+	add_var(&kk, cmd);
 	/* Kbuild numbers each link (#N in uname -v and the banner) from the build tree's
 	 * .version, so a kernel's bytes would depend on what the shared tree linked before.
 	 * Without the file the link is #1, as in a cold tree.  (KBUILD_BUILD_VERSION=1 is not
@@ -324,8 +337,8 @@ static int make_kernel(void *ctx, const char *dir)
 	version = path_join(objdir, ".version");
 	if (remove_tree(version) < 0)
 		goto out;
-	info("  make -j%u bzImage%s%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
-	     modules ? " modules" : "", *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
+	info("  make -j%u %s%s%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
+	     targets[0], modules ? " modules" : "", *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
 	if (kbuild_make(&kk.k, targets) == 0 &&
 	    (!modules || install_modules(&kk, dir, objdir) == 0))
 		ret = cache_copy_files(dir, objdir, files, modes, 3);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/modules.h"
 
 #include "formats/elf.h"
@@ -67,6 +68,8 @@ enum when {
 	SERIAL,     /* the kernel arguments name a serial console (console=ttyS...) */
 	VT,         /* they name a virtual terminal (console=tty0, tty1, ...) */
 	NO_CONSOLE, /* they name neither */
+	X86_64,     /* [system] arch = x86_64 */
+	I686,       /* [system] arch = i686 */
 };
 
 /* What the image needs of every kernel: a symbol, or several separated by '|' of which any
@@ -97,7 +100,8 @@ static const struct kernel_rule {
 	{"VFAT_FS", "the stick's partition is FAT, mounted as vfat", ALWAYS},
 	{"NLS_CODEPAGE_437", "vfat mounts with codepage 437 unless told otherwise", ALWAYS},
 	{"NLS_ISO8859_1", "vfat mounts with iocharset iso8859-1 unless told otherwise", ALWAYS},
-	{"64BIT", "BusyBox and its libraries are x86-64 programs", ALWAYS},
+	{"64BIT", "BusyBox and its libraries are x86-64 programs", X86_64},
+	{"X86_32", "BusyBox and its libraries are i386 programs ([system] arch = i686)", I686},
 };
 
 /* The console= argument in args that names a serial line or a virtual terminal (the last
@@ -169,6 +173,11 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 			break;
 		case NO_CONSOLE:
 			if (serial || vt)
+				continue;
+			break;
+		case X86_64:
+		case I686:
+			if (strcmp(plan->arch->name, r->when == X86_64 ? "x86_64" : "i686"))
 				continue;
 			break;
 		}
@@ -483,17 +492,20 @@ static int check_init(struct lint *l, const struct plan *plan, const char *varia
 	return ret;
 }
 
-/* Every executable ELF file is for x86-64, and each dynamically linked program (one with
+/* Every executable ELF file is for the image's CPU, and each dynamically linked program (one with
  * an interpreter; libc.so.6 is one too) finds its interpreter and libraries in the tree, as
  * elfdeps finds them.  A shared library is checked as part of the programs that load it,
  * where the interpreter answers to its soname, as in ld.so; on its own, libm.so.6 would
  * seem to miss the ld-linux-x86-64.so.2 it names. */
-static int check_elf(struct lint *l, const char *variant, const struct manifest *m)
+static int check_elf(struct lint *l, const struct plan *plan, const char *variant,
+		     const struct manifest *m)
 {
+	const struct elfdeps_target *t = &plan->arch->elf;
 	struct elfdeps d;
 	int ret = 0;
 
 	elfdeps_init(&d);
+	d.target = t;
 	d.tree = m;
 	d.keep_going = 1;
 	for (size_t i = 0; i < m->n && !ret; i++) {
@@ -518,13 +530,13 @@ static int check_elf(struct lint *l, const char *variant, const struct manifest 
 		if (!ret && elf_parse(b.data, b.len, &info, err, sizeof(err)) < 0) {
 			lint_finding(l, "initrd '%s': %s is a malformed ELF file: %s", variant, e->path, err);
 		} else if (!ret) {
-			if (info.machine != ELF_EM_X86_64 || !info.class64)
+			if (info.machine != (unsigned)t->machine || info.class64 != t->class64)
 				lint_finding(l, "initrd '%s': %s is for another architecture (%s, %d-bit), "
-					   "not x86-64",
+					   "not %s",
 					variant, e->path,
 					elf_machine_name(info.machine) ? elf_machine_name(info.machine)
 									: "unknown",
-					info.class64 ? 64 : 32);
+					info.class64 ? 64 : 32, plan->arch->elf_name);
 			else if (info.type != ELF_ET_EXEC && info.type != ELF_ET_DYN)
 				lint_finding(l, "initrd '%s': %s is executable, but not an ELF program or "
 					   "library (ELF type %u)",
@@ -680,7 +692,7 @@ static int check_security(struct lint *l, const struct plan *plan, const char *v
 int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct manifest *m)
 {
 	const char *variant = plan->ivar[iv].name;
-	if (check_init(l, plan, variant, m) < 0 || check_elf(l, variant, m) < 0 ||
+	if (check_init(l, plan, variant, m) < 0 || check_elf(l, plan, variant, m) < 0 ||
 	    check_scripts(l, variant, m) < 0 || check_security(l, plan, variant, m) < 0)
 		return -1;
 	return 0;

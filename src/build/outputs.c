@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "boot/matrix.h"
+#include "build/arch.h"
 #include "build/build.h"
 #include "build/image.h"
 #include "build/inputs.h"
@@ -163,7 +164,7 @@ static int make_report(const struct build *b)
 	return ret;
 }
 
-/* A new image makes out/boot-matrix.txt's rows for this initrd format stale: the table
+/* A new image makes out/boot-matrix.txt's rows for this CPU and initrd format stale: the table
  * goes on without them (or goes, when no other rows are left). */
 static int matrix_rows(const struct build *b, struct publish *pub)
 {
@@ -174,8 +175,8 @@ static int matrix_rows(const struct build *b, struct publish *pub)
 	int ret = 0;
 	buf_init(&text);
 	if (file_exists(table)) {
-		if (!matrix_table_without(table, plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio",
-					  &text))
+		if (!matrix_table_without(table, plan->arch->name,
+					  plan->initrd_format == INITRD_EXT2 ? "ext2" : "cpio", &text))
 			publish_drop(pub, "boot-matrix.txt");
 		else if (!(ret = write_file_atomic(work, text.data, text.len, 0644)))
 			publish_add(pub, "boot-matrix.txt", work);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build/apt.h"
+#include "build/arch.h"
 #include "build/lockfile.h"
 #include "build/memo.h"
 #include "build/pkgrules.h"
@@ -138,7 +139,8 @@ static int download(const struct plan *plan, const struct strvec *names, const c
 	info("  fetching %zu package%s and what %s need%s with apt-get (private apt configuration "
 	     "in %s)", names->n, names->n == 1 ? "" : "s", names->n == 1 ? "it" : "they",
 	     names->n == 1 ? "s" : "", apt.dir);
-	if (!*updated && apt_update(&apt, log) != 0)
+	const char *update[] = {"-o", archopt, "-o", archesopt, "update", NULL};
+	if (!*updated && apt_run(&apt, update, NULL, log) != 0)
 		warning("apt-get update reported errors (see %s); trying the download anyway", log);
 	*updated = 1;
 	strvec_pushl(&args, "-o", archives, "-o", archopt, "-o", archesopt, "-q", "-y",
@@ -479,7 +481,7 @@ static int load_all(const struct plan *plan, struct lockfile *lock, const char *
 		    const struct strvec *files, struct packages *out)
 {
 	packages_release(out);
-	out->arch = "amd64";
+	out->arch = plan->arch->debian;
 	out->v = xcalloc(files->n ? files->n : 1, sizeof(*out->v));
 	for (size_t i = 0; i < files->n; i++) {
 		out->n++;
@@ -498,7 +500,7 @@ int packages_get(const struct plan *plan, struct lockfile *lock, const char *log
 
 	memset(out, 0, sizeof(*out));
 	strvec_init(&want);
-	out->arch = "amd64";
+	out->arch = plan->arch->debian;
 	strvec_init(&roots);
 	strvec_init(&files);
 	for (size_t i = 0; i < plan->n_ivar; i++)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/pkgrules.h"
 #include "build/rootfs.h"
 #include "formats/elfdeps.h"
@@ -208,6 +209,7 @@ static int add_libraries(const struct plan *plan, const struct packages *p,
 	int ret = -1;
 	size_t n = m->n;
 	elfdeps_init(&d);
+	d.target = &plan->arch->elf;
 	d.tree = avail;
 	d.keep_going = 1;
 	for (size_t i = 0; i < n; i++) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/cache.h"
 #include "build/inputs.h"
 #include "build/kbuild.h"
@@ -186,15 +187,15 @@ static int is_elf(const char *path)
 
 /* What make_stripped needs. */
 struct strip_job {
-	const char *host, *log;
+	const char *host, *log, *objcopy;
 };
 
-/* objcopy --strip-debug of the host file into dir/lib (stage.h). */
+/* objcopy --strip-debug of the host file into dir/lib (stage.h); the image's CPU's objcopy. */
 static int make_stripped(void *ctx, const char *dir)
 {
 	const struct strip_job *j = ctx;
 	char *to = path_join(dir, "lib");
-	const char *argv[] = {"objcopy", "--strip-debug", j->host, to, NULL};
+	const char *argv[] = {j->objcopy, "--strip-debug", j->host, to, NULL};
 	struct child c = CHILD_INIT;
 	int ret;
 	c.argv = argv;
@@ -208,7 +209,8 @@ static int make_stripped(void *ctx, const char *dir)
  * into the cache.  Returns the path (malloc'd), or NULL (reported). */
 static char *stripped(const struct plan *plan, const char *host, const char *log)
 {
-	struct strip_job job = {host, log};
+	char *objcopy = xasprintf("%sobjcopy", arch_cross(plan->arch));
+	struct strip_job job = {host, log, objcopy};
 	struct stage_cache sc = {.kind = "lib", .keep = LIBS_KEPT, .make = make_stripped, .ctx = &job};
 	const char *toolchain = kbuild_toolchain(plan);
 	struct inputs in;
@@ -218,15 +220,17 @@ static char *stripped(const struct plan *plan, const char *host, const char *log
 	inputs_init(&in);
 	inputs_add(&in, "stage", "strip 1");
 	inputs_add(&in, "toolchain", "%s", toolchain ? toolchain : "");
-	if (toolchain && inputs_add_tool(&in, "objcopy") == 0 && inputs_add_file(&in, "lib", host) == 0 &&
+	if (toolchain && inputs_add_tool(&in, objcopy) == 0 && inputs_add_file(&in, "lib", host) == 0 &&
 	    stage_cached(plan, &sc, &in, &entry, &cached) == 0)
 		file = path_join(entry, "lib");
 	inputs_release(&in);
 	free(entry);
+	free(objcopy);
 	return file;
 }
 
-/* Every library the ELF files in m need, stripped of debug info (kept in the cache).  A host
+/* Every library the ELF files in m need, stripped of debug info (kept in the cache): the
+ * host's for a host CPU's image, else those of the cross C library's root.  A host
  * file reached by two paths (on a usr-merged host /lib/x86_64-linux-gnu/libc.so.6 and
  * /usr/lib/x86_64-linux-gnu/libc.so.6 are one file) is added once; the other path becomes
  * a symlink to it. */
@@ -237,6 +241,9 @@ static int add_libraries(const struct plan *plan, struct manifest *m, const stru
 	int ret = -1;
 	size_t nfiles = m->n;
 	elfdeps_init(&d);
+	d.target = &plan->arch->elf;
+	if (*arch_cross(plan->arch))
+		d.root = plan->arch->sysroot;
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct mf_entry *e = &m->v[i];
 		/* a package's programs have their libraries from the packages (pkgtree.h) */
@@ -284,7 +291,7 @@ out:
 	return ret;
 }
 
-/* A binary for the image must be an x86-64 ELF file. */
+/* A binary for the image must be an ELF file for its CPU. */
 static int check_binary(const struct plan *plan, const struct ivariant *v, const char *path)
 {
 	struct buf b;
@@ -303,11 +310,13 @@ static int check_binary(const struct plan *plan, const struct ivariant *v, const
 	if (elf_parse(b.data, b.len, &info, err, sizeof(err)) < 0)
 		ret = error("%s:%d: [initrd.%s] binaries: '%s' is not an ELF binary (%s)",
 			    plan->conf_path, v->binaries_line, v->name, path, err);
-	else if (info.machine != ELF_EM_X86_64 || !info.class64)
+	else if (info.machine != (unsigned)plan->arch->elf.machine ||
+		 info.class64 != plan->arch->elf.class64)
 		ret = error("%s:%d: [initrd.%s] binaries: '%s' is for another architecture (%s, "
-			    "%d-bit), not x86-64",
+			    "%d-bit), not %s ([system] arch = %s)",
 			    plan->conf_path, v->binaries_line, v->name, path,
-			    elf_machine_name(info.machine), info.class64 ? 64 : 32);
+			    elf_machine_name(info.machine), info.class64 ? 64 : 32,
+			    plan->arch->elf_name, plan->arch->name);
 	if (!ret)
 		elf_info_release(&info);
 	buf_release(&b);

@@ -383,8 +383,8 @@ static int add_busyboxes(struct gather *g)
 		p->file = xstrdup("/bin/busybox");
 		p->purpose = "APPLICATION";
 		p->license = xstrdup("GPL-2.0-only");
-		p->source_info = xasprintf("built by mkdistro from %s, defconfig plus %s (%s)",
-					   g->in->busybox_source->id,
+		p->source_info = xasprintf("built by mkdistro from %s, %s plus %s (%s)",
+					   g->in->busybox_source->id, plan->busybox_base,
 					   base_name(i ? plan->ivar[i].busybox_config : plan->busybox_config),
 					   plan->busybox_static ? "static" : "dynamic");
 		r = sha256_file(g->in->initrds[i].busybox.binary, p->sha256);
@@ -586,11 +586,11 @@ static void host_syslinux_release(struct host_syslinux *h)
 	free(h->e64);
 }
 
-static int find_host_syslinux(struct host_syslinux *h)
+static int find_host_syslinux(const struct arch *a, struct host_syslinux *h)
 {
 	h->mbr = image_find_mbr_bin();
 	h->installer = which("syslinux");
-	if (!h->mbr || !h->installer || image_efi_loader_files(&h->efi, &h->e64) < 0)
+	if (!h->mbr || !h->installer || image_efi_loader_files(a, &h->efi, &h->e64) < 0)
 		return h->installer ? -1 : error("'syslinux' is not found in PATH");
 	return 0;
 }
@@ -598,12 +598,26 @@ static int find_host_syslinux(struct host_syslinux *h)
 /* On the stick: the MBR code, what `syslinux --install` wrote into the FAT (read back into
  * dir: ldlinux.sys is patched with its own location as it is installed, and the installer
  * carries its own ldlinux.c32), the EFI loader. */
+/* The SPDX id of the stick's EFI loader: syslinux-bootx64.efi, syslinux-bootia32.efi. */
+static char *efi_spdx_id(const struct arch *a)
+{
+	char *id = xasprintf("syslinux-%s", a->efi_name);
+	for (char *c = id; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return id;
+}
+
 static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, const char *dir)
 {
 	char *fat = xasprintf("%s@@%llu", g->in->image, (unsigned long long)IMAGE_PART_LBA * 512);
 	char *sys = path_join(dir, "ldlinux.sys"), *c32 = path_join(dir, "ldlinux.c32");
-	char *bootx64 = path_join(g->in->stick, IMAGE_EFI_DIR "/BOOTX64.EFI");
-	char *ldl64 = path_join(g->in->stick, IMAGE_EFI_DIR "/ldlinux.e64");
+	const struct arch *a = g->plan->arch;
+	char *efi_rel = xasprintf("%s/%s", IMAGE_EFI_DIR, a->efi_name);
+	char *ldl_rel = xasprintf("%s/%s", IMAGE_EFI_DIR, a->efi_ldlinux_name);
+	char *efi_at = xasprintf("/%s", efi_rel), *ldl_at = xasprintf("/%s", ldl_rel);
+	char *bootx64 = path_join(g->in->stick, efi_rel), *ldl64 = path_join(g->in->stick, ldl_rel);
+	char *efi_id = efi_spdx_id(a), *ldl_id = xasprintf("syslinux-%s", a->efi_ldlinux_name);
+	char *ldl_how = xasprintf("the build host's %s", a->efi_ldlinux_name);
 	const char *mcopy[] = {"mcopy", "-n", "-i", fat, "::" IMAGE_SYSLINUX_DIR "/ldlinux.sys",
 			       "::" IMAGE_SYSLINUX_DIR "/ldlinux.c32", dir, NULL};
 	int ret = remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0 ||
@@ -622,11 +636,11 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 					    c32, h->installer,
 					    "written into the FAT by the build host's syslinux --install",
 					    0) < 0 ||
-			  add_syslinux_file(g, "syslinux-bootx64.efi", "/" IMAGE_EFI_DIR "/BOOTX64.EFI",
-					    bootx64, h->efi,
-					    "the build host's 64-bit EFI loader, syslinux.efi", 0) < 0 ||
-			  add_syslinux_file(g, "syslinux-ldlinux.e64", "/" IMAGE_EFI_DIR "/ldlinux.e64",
-					    ldl64, h->e64, "the build host's ldlinux.e64", 0) < 0
+			  add_syslinux_file(g, efi_id, efi_at, bootx64, h->efi,
+					    a->elf.class64 ? "the build host's 64-bit EFI loader, syslinux.efi"
+							   : "the build host's 32-bit EFI loader, syslinux.efi",
+					    0) < 0 ||
+			  add_syslinux_file(g, ldl_id, ldl_at, ldl64, h->e64, ldl_how, 0) < 0
 		      ? -1
 		      : 0;
 	free(fat);
@@ -634,14 +648,25 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 	free(c32);
 	free(bootx64);
 	free(ldl64);
+	free(efi_rel);
+	free(ldl_rel);
+	free(efi_at);
+	free(ldl_at);
+	free(efi_id);
+	free(ldl_id);
+	free(ldl_how);
 	return ret;
 }
 
 /* In the ISO: the stick's EFI files, and ISOLINUX's. */
 static int add_iso_syslinux(struct gather *g)
 {
-	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-bootx64.efi");
-	spdx_relate(g->s, "iso", "CONTAINS", "syslinux-ldlinux.e64");
+	char *efi_id = efi_spdx_id(g->plan->arch);
+	char *ldl_id = xasprintf("syslinux-%s", g->plan->arch->efi_ldlinux_name);
+	spdx_relate(g->s, "iso", "CONTAINS", efi_id);
+	spdx_relate(g->s, "iso", "CONTAINS", ldl_id);
+	free(efi_id);
+	free(ldl_id);
 	return add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
 				 ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
 				 "the build host's isolinux.bin, as it is before xorriso writes the "
@@ -665,7 +690,7 @@ static int add_syslinux(struct gather *g)
 {
 	struct host_syslinux h = {0};
 	char *dir = path_join(g->in->work, "sbom-syslinux");
-	int ret = find_host_syslinux(&h) < 0 || add_stick_syslinux(g, &h, dir) < 0 ||
+	int ret = find_host_syslinux(g->plan->arch, &h) < 0 || add_stick_syslinux(g, &h, dir) < 0 ||
 			  (g->plan->iso && add_iso_syslinux(g) < 0)
 		      ? -1
 		      : 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
@@ -60,6 +61,18 @@ int wrap_setup(const struct plan *plan, struct wrap *w)
 	if (plan->distcc && !file_exists(DISTCC_DIR_BIN "/gcc"))
 		return error("[build] distcc is set, but %s/gcc is missing; install the Debian "
 			     "package 'distcc'", DISTCC_DIR_BIN);
+	if (*arch_cross(plan->arch)) {
+		/* Debian's ccache and distcc link each compiler they know of in their directory
+		 * (update-ccache-symlinks, update-distcc-symlinks), the cross ones too */
+		char *cc = xasprintf("%s/%sgcc", first ? first : "", arch_cross(plan->arch));
+		int missing = first && !file_exists(cc);
+		free(cc);
+		if (missing)
+			return error("[build] %s: %s/%sgcc is missing; install the Debian package %s, "
+				     "then run update-%s-symlinks as root", plan->ccache ? "ccache = yes" : "distcc",
+				     first, arch_cross(plan->arch), plan->arch->cross_package,
+				     plan->ccache ? "ccache" : "distcc");
+	}
 	if (first)
 		w->env[n++] = xasprintf("PATH=%s:%s", first, path ? path : "/usr/bin:/bin");
 	if (plan->ccache) {

@@ -78,14 +78,14 @@ sed -i 's/^format = cpio/format = ext2/; s/^size = 5000/size = 8000/' "$P/mkdist
 check "build with an ext2 initrd" test $? -eq 0
 matrix ext2
 cat "$P/out/boot-matrix.txt"
-check "out/boot-matrix.txt: 14 cells ok with their times" test "$(grep -cE '^(bios|uefi) +(ide|usb|cd|vdi) +(cpio|ext2) +ok +[0-9.]+ s$' "$P/out/boot-matrix.txt")" = 14
+check "out/boot-matrix.txt: 14 cells ok with their times" test "$(grep -cE '^x86_64 +(bios|uefi) +(ide|usb|cd|vdi) +(cpio|ext2) +ok +[0-9.]+ s$' "$P/out/boot-matrix.txt")" = 14
 for fw in bios uefi; do
 	for m in ide usb cd vdi; do
 		for f in cpio ext2; do
 			if [ $fw-$m = uefi-cd ]; then
-				check "matrix: $fw $m $f cannot work, and says why" grep -qE "^$fw +$m +$f +n/a +Syslinux's EFI loader cannot boot from a CD" "$P/out/boot-matrix.txt"
+				check "matrix: $fw $m $f cannot work, and says why" grep -qE "^x86_64 +$fw +$m +$f +n/a +Syslinux's EFI loader cannot boot from a CD" "$P/out/boot-matrix.txt"
 			else
-				check "matrix: $fw $m $f" grep -qE "^$fw +$m +$f +ok " "$P/out/boot-matrix.txt"
+				check "matrix: $fw $m $f" grep -qE "^x86_64 +$fw +$m +$f +ok " "$P/out/boot-matrix.txt"
 			fi
 		done
 	done

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "build/arch.h"
 #include "build/config.h"
 #define TMP_DIR "tests/tmp/config"
 #include "testutil.h"
@@ -51,7 +52,31 @@ static void defaults(void **state)
 	assert_string_equal(p.out_dir, "/proj/out");
 	assert_int_equal(p.kernel_modules, 1);
 	assert_string_equal(p.net_address, "dhcp");
+	assert_string_equal(p.arch->name, "x86_64");
+	assert_string_equal(p.busybox_base, "defconfig");
 	config_release(&p);
+}
+
+/* [system] arch names a row of arch.c's table; [busybox] base is defconfig or allnoconfig. */
+static void arch_and_base(void **state)
+{
+	struct plan p;
+	(void)state;
+	assert_int_equal(parse(&p, "[system]\narch = i686\n[busybox]\nbase = allnoconfig\n"), 0);
+	assert_string_equal(p.arch->name, "i686");
+	assert_string_equal(p.arch->kernel_arch, "i386");
+	assert_string_equal(p.arch->debian, "i386");
+	assert_int_equal(p.arch->elf.machine, 3);
+	assert_int_equal(p.arch->elf.class64, 0);
+	assert_string_equal(p.busybox_base, "allnoconfig");
+	config_release(&p);
+	assert_int_equal(parse(&p, "[system]\narch = x86_64\n"), 0);
+	assert_ptr_equal(p.arch, arch_default());
+	assert_string_equal(arch_cross(p.arch), "");
+	config_release(&p);
+	assert_non_null(arch_find("i686"));
+	assert_string_equal(arch_cross(arch_find("i686")), "i686-linux-gnu-");
+	assert_null(arch_find("i386"));
 }
 
 /* [network] address's good values; modules default to no with ext2. */
@@ -120,6 +145,9 @@ static const struct bad bad_inputs[] = {
 	{"[image]\njust words\n", "mkdistro.conf:2: syntax error"},
 	{"[busybox]\nstatic = perhaps\n", "mkdistro.conf:2: 'static' must be yes or no"},
 	{"[initrd]\nformat = zip\n", "mkdistro.conf:2: 'format' must be cpio or ext2, not 'zip'"},
+	{"[system]\narch = sparc\n", "mkdistro.conf:2: 'arch' must be one of x86_64, i686, not 'sparc'"},
+	{"[busybox]\nbase = tinyconfig\n",
+	 "mkdistro.conf:2: [busybox] base must be defconfig or allnoconfig, not 'tinyconfig'"},
 	{"[initrd]\nlevel = 13\n", "mkdistro.conf:2: 'level' must be a whole number from 1 to 12"},
 	{"[image]\nvolume_id = xyz\n", "mkdistro.conf:2: 'volume_id' must be up to 8 hex digits"},
 	{"[image]\nlabel = toolonglabel1\n", "mkdistro.conf:2: 'label' must be 1 to 11 characters"},
@@ -481,6 +509,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
+		cmocka_unit_test(arch_and_base),
 		cmocka_unit_test(values),
 		cmocka_unit_test(network_and_modules),
 		cmocka_unit_test(bad),

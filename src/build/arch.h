@@ -1,0 +1,55 @@
+/* arch.h: the CPUs an image can be built for, one row each: what the kernel's Kbuild, the
+ * cross toolchain, Debian's archive, the ELF checks, the boot loader and QEMU call it.
+ *
+ * [system] arch names a row (x86_64 by default).  Every stage that depends on the CPU reads
+ * its row, so adding a CPU is adding a row; the cache keys name the row, so each CPU's
+ * kernels, BusyBoxes and initrds are cached apart.
+ */
+#ifndef MKDISTRO_ARCH_H
+#define MKDISTRO_ARCH_H
+
+#include "formats/elfdeps.h"
+
+struct arch {
+	const char *name;        /* [system] arch: x86_64, i686, arm64 */
+	const char *debian;      /* Debian's architecture: amd64, i386, arm64 */
+	const char *uname;       /* what `uname -m` says on it: x86_64, i686, aarch64 */
+	const char *kernel_arch; /* Kbuild's ARCH=: x86_64, i386, arm64 */
+	const char *kernel_image; /* the boot image, in the build tree */
+	const char *kernel_target; /* make target that writes it */
+	const char *cross;       /* CROSS_COMPILE= when the host is not this CPU: "i686-linux-gnu-" */
+	const char *cross_package; /* the Debian package of the cross compiler */
+	const char *sysroot;     /* the cross C library's root, for a dynamic BusyBox */
+	const char *sysroot_package;
+	struct elfdeps_target elf; /* ELF machine, class, multiarch triplet, $PLATFORM */
+	const char *elf_name;    /* in messages: "x86-64", "i386", "AArch64" */
+	/* UEFI: the loader as the firmware's default (EFI/BOOT/<efi_name>) and Syslinux's
+	 * ldlinux module beside it; NULL when Syslinux has none for this CPU */
+	const char *efi_name, *efi_loader, *efi_ldlinux, *efi_ldlinux_name;
+	int bios;                /* Syslinux's BIOS boot works on it */
+	const char *qemu;        /* the QEMU binary that runs it, and its Debian package */
+	const char *qemu_package;
+	const char *qemu_cpu;    /* -cpu, or NULL for QEMU's default */
+	const char *ovmf_code, *ovmf_vars, *ovmf_package; /* its UEFI firmware in QEMU */
+	/* the machine that firmware needs, or NULL for QEMU's default: Debian's only ia32 OVMF
+	 * is the Secure Boot build, which runs only on q35 with SMM and a secure flash */
+	const char *uefi_machine;
+	int uefi_secure_flash;
+};
+
+/* The row named name, or NULL. */
+const struct arch *arch_find(const char *name);
+/* The default row (x86_64). */
+const struct arch *arch_default(void);
+/* The names of every row, "x86_64, i686, arm64", for messages and --help. */
+const char *arch_names(void);
+/* The prefix of the tools that build for a (CROSS_COMPILE), "" when the host runs a's
+ * programs natively. */
+const char *arch_cross(const struct arch *a);
+
+/* The shared build tree of source id for what ("kernel", "busybox") in the cache: the one
+ * of cache.h for the default CPU, and one per other CPU beside it (malloc'd). */
+char *arch_build_dir(const struct arch *a, const char *cache_dir, const char *what,
+		     const char *id);
+
+#endif
