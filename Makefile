@@ -87,7 +87,7 @@ test-build: $(TEST_BIN)
 
 # Debian packages that mkdistro and its tests need; installed when missing.
 deps:
-	@scripts/install-deps
+	@scripts/install-deps --tests
 
 demo: deps mkdistro
 	./mkdistro build

@@ -5,6 +5,7 @@
  */
 #include "build/arch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,12 @@ const struct arch *arch_default(void)
 
 const char *arch_names(void)
 {
-	return "x86_64, i686";
+	static char names[64];
+	if (!names[0])
+		for (size_t i = 0; i < N_ARCH; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", table[i].name);
+	return names;
 }
 
 const char *arch_cross(const struct arch *a)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build/arch.h"
 #include "build/modules.h"
 #include "build/packages.h"
 #include "sys/alloc.h"
@@ -259,8 +260,8 @@ int report_render(const struct plan *plan, const struct report_kernel *k, size_t
 	for (size_t i = 0; i < nr; i++)
 		if (r[i].raw > rd.widest)
 			rd.widest = r[i].raw;
-	buf_addf(txt, "mkdistro size report: %s/mkdistro.img (%u MiB)\n\n", plan->out_dir,
-		 plan->image_size_mib);
+	buf_addf(txt, "mkdistro size report: %s/mkdistro.img (%u MiB, for %s)\n\n", plan->out_dir,
+		 plan->image_size_mib, plan->arch->name);
 	buf_addf(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%zu\" "
 		      "font-family=\"sans-serif\" font-size=\"12\">\n",
 		 60 + 30 * nk + 190 * nr);
