@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/run: parallel
 # Another CPU (issue 19): examples/i686's project ([system] arch = i686) with the tests' small
-# kernel and BusyBox (tests/e2e/small/: a cold build of examples/i686's kernel for real PCs
-# takes 8 minutes here), the kernel built with ARCH=i386 and Debian's i686-linux-gnu-gcc,
+# kernel and BusyBox (tests/e2e/small/: the kernel without the drivers only real PCs need,
+# BusyBox over allnoconfig), the kernel built with ARCH=i386 and Debian's i686-linux-gnu-gcc,
 # BusyBox (over allnoconfig) cross-built static and then dynamic, its libraries from the
 # cross C library.  Checked from the outside (ELF machines, the boot
 # protocol's flags, the stick's 32-bit EFI loader, the SBOM), booted under TCG with
