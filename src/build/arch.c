@@ -1,4 +1,5 @@
 /* arch.c: the table of CPUs (see arch.h).
+ * Only the table: no other module is linked in (boot/qemu.c's test harness uses it alone).
  * References: the kernel's Documentation/kbuild/kbuild.rst (ARCH, CROSS_COMPILE), Debian's
  * multiarch triplets (https://wiki.debian.org/Multiarch/Tuples), Syslinux's efi32 and efi64
  * loaders (syslinux-efi), QEMU's system emulators and Debian's OVMF/AAVMF firmware.
@@ -6,12 +7,9 @@
 #include "build/arch.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "build/cache.h"
 #include "formats/elf.h"
-#include "sys/alloc.h"
 
 static const struct arch table[] = {
 	{
@@ -94,21 +92,17 @@ const char *arch_names(void)
 	return names;
 }
 
+/* The row this host's own compiler builds for. */
+#if defined(__x86_64__) && defined(__LP64__)
+#define HOST_ARCH "x86_64"
+#elif defined(__i386__)
+#define HOST_ARCH "i686"
+#else
+#define HOST_ARCH ""
+#endif
+
 const char *arch_cross(const struct arch *a)
 {
-	return a->elf.machine == elfdeps_host.machine && a->elf.class64 == elfdeps_host.class64
-		       ? ""
-		       : a->cross;
+	return strcmp(a->name, HOST_ARCH) ? a->cross : "";
 }
 
-char *arch_build_dir(const struct arch *a, const char *cache_dir, const char *what,
-		     const char *id)
-{
-	char *kind, *dir;
-	if (a == arch_default())
-		return cache_build_dir(cache_dir, what, id);
-	kind = xasprintf("%s-%s", what, a->name);
-	dir = cache_build_dir(cache_dir, kind, id);
-	free(kind);
-	return dir;
-}

@@ -47,9 +47,4 @@ const char *arch_names(void);
  * programs natively. */
 const char *arch_cross(const struct arch *a);
 
-/* The shared build tree of source id for what ("kernel", "busybox") in the cache: the one
- * of cache.h for the default CPU, and one per other CPU beside it (malloc'd). */
-char *arch_build_dir(const struct arch *a, const char *cache_dir, const char *what,
-		     const char *id);
-
 #endif

@@ -85,7 +85,7 @@ int busybox_menuconfig(const struct plan *plan, const char *config, const struct
 {
 	struct kconfig frag;
 	struct busybox_kbuild bk;
-	char *objdir = arch_build_dir(plan->arch, plan->cache_dir, "busybox", src->id);
+	char *objdir = kbuild_tree(plan, "busybox", src->id);
 	int ret = -1;
 	kconfig_init(&frag);
 	if (read_config(plan, config, &frag) == 0) {
@@ -148,7 +148,7 @@ static int make_busybox(void *ctx, const char *dir)
 	static const unsigned modes[] = {0755, 0644, 0644};
 	const struct busybox_job *j = ctx;
 	const char *targets[] = {"busybox", "busybox.links", NULL};
-	char *objdir = arch_build_dir(j->plan->arch, j->plan->cache_dir, "busybox", j->src->id);
+	char *objdir = kbuild_tree(j->plan, "busybox", j->src->id);
 	struct busybox_kbuild bk;
 	struct wrap w = {0};
 	int ret = -1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "build/arch.h"
+#include "build/cache.h"
 #include "build/memo.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -164,6 +165,17 @@ out:
 	buf_release(&out);
 	free(config);
 	return ret;
+}
+
+char *kbuild_tree(const struct plan *plan, const char *what, const char *id)
+{
+	char *kind, *dir;
+	if (plan->arch == arch_default())
+		return cache_build_dir(plan->cache_dir, what, id);
+	kind = xasprintf("%s-%s", what, plan->arch->name);
+	dir = cache_build_dir(plan->cache_dir, kind, id);
+	free(kind);
+	return dir;
 }
 
 const char *kbuild_toolchain(const struct plan *plan)

@@ -49,6 +49,10 @@ void kbuild_inputs(const struct kconfig *frag, const char *fallback, struct inpu
  * nothing when the command is empty, as a make variable: "cmd=@$(if $(cmd_$(1)),set -e; ...)".
  * NULL when the tree defines `cmd` in a way this does not know (then leave it alone). */
 char *kbuild_cmd_skipping_empty(const char *include_text);
+/* The shared build tree of source id for what ("kernel", "busybox") in the cache: the one
+ * of cache.h for the plan's CPU if it is the default one (x86_64), else one per CPU beside
+ * it, "kernel-i686-..." (malloc'd). */
+char *kbuild_tree(const struct plan *plan, const char *what, const char *id);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
 

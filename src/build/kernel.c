@@ -126,7 +126,7 @@ int kernel_menuconfig(const struct plan *plan, const struct kvariant *v, const s
 {
 	struct kconfig frag;
 	struct kernel_kbuild kk;
-	char *objdir = arch_build_dir(plan->arch, plan->cache_dir, "kernel", src->id);
+	char *objdir = kbuild_tree(plan, "kernel", src->id);
 	const char *to = v->fragment ? v->fragment : v->config ? v->config : plan->kernel_config;
 	int ret = -1;
 	kconfig_init(&frag);
@@ -301,7 +301,7 @@ static int make_kernel(void *ctx, const char *dir)
 	static const unsigned modes[] = {0644, 0644, 0644};
 	const char *targets[] = {j->plan->arch->kernel_target, NULL, NULL};
 	int modules;
-	char *objdir = arch_build_dir(j->plan->arch, j->plan->cache_dir, "kernel", j->src->id);
+	char *objdir = kbuild_tree(j->plan, "kernel", j->src->id);
 	char *cmd = NULL;
 	char *version = NULL;
 	struct kernel_kbuild kk;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The QEMU module (src/boot/qemu.c) on its own: a stick made here by hand (sfdisk, mkfs.fat,
 # mcopy, syslinux) from a kernel and an initrd, driven by a small test program that calls
-# qemu_test() and accel_choose() directly.  Checks the paths that the build-and-boot test
-# does not: a bogus label, a time limit, the exit status of a command, the transcript.
+# qemu_test() and accel_choose() directly (linked with the CPU table, build/arch.c, that
+# qemu.c picks the emulator by).  Checks the paths that the build-and-boot test does not: a
+# bogus label, a time limit, the exit status of a command, the transcript.
 # About 30 s with TCG.
 #
 # Kernel and initrd: MKDISTRO_TEST_KERNEL / MKDISTRO_TEST_INITRD, by default those of the
@@ -103,7 +104,7 @@ check "the test program builds" ${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -
 	-iquote "$SRC/src" -o "$H" "$T/harness.c" "$SRC/src/boot/qemu.c" "$SRC/src/boot/accel.c" \
 	"$SRC/src/formats/termesc.c" "$SRC/src/sys/strvec.c" "$SRC/src/sys/spawn.c" \
 	"$SRC/src/sys/log.c" "$SRC/src/sys/fs.c" "$SRC/src/sys/buf.c" "$SRC/src/sys/alloc.c" \
-	"$SRC/src/sys/hash.c" "$SRC/src/sys/interrupt.c" -lcrypto
+	"$SRC/src/sys/hash.c" "$SRC/src/sys/interrupt.c" "$SRC/src/build/arch.c" -lcrypto
 [ -x "$H" ] || finish
 
 # run NAME EXPECT_RC PATTERN MAX_SECONDS ARGS...: exit status, output and time all as expected
