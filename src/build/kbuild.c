@@ -320,13 +320,16 @@ int kbuild_configure(const struct kbuild *k, struct kconfig *resolved)
 	kconfig_init(&base_cfg);
 	if (mkdir_p(k->objdir, 0755) < 0 || make(k, base, 0, -1) < 0)
 		goto out;
-	/* Merge in place: each fragment setting replaces the base's line for that symbol.
-	 * (The kernel's Kconfig would also take a second, later line, but BusyBox's older one
-	 * calls that "trying to reassign symbol" and loses the whole configuration.) */
+	/* Merge: each fragment setting replaces the base's line for that symbol and moves after
+	 * the base's lines, as the kernel's merge_config.sh has it.  Kconfig reads the file in
+	 * order, and of two members of a choice set to y the later wins: the fragment's
+	 * (CONFIG_M586MMX over tinyconfig's CONFIG_M686).  A symbol appears once: the kernel's
+	 * Kconfig would take a second line, but BusyBox's older one calls that "trying to
+	 * reassign symbol" and loses the whole configuration. */
 	if (read_file(config, &b) < 0 || kconfig_parse(&base_cfg, b.data, config, 0) < 0)
 		goto out;
 	for (size_t i = 0; i < k->fragment->n; i++)
-		kconfig_set(&base_cfg, k->fragment->v[i].name, k->fragment->v[i].value);
+		kconfig_append(&base_cfg, k->fragment->v[i].name, k->fragment->v[i].value);
 	buf_reset(&b);
 	buf_addf(&b, "# base: make %s; then the settings of %s\n", k->base, k->fragment_path);
 	kconfig_render(&base_cfg, &b);

@@ -85,6 +85,19 @@ void kconfig_set(struct kconfig *k, const char *name, const char *value)
 	set_line(k, name, strlen(name), value, strlen(value), 0, NULL);
 }
 
+void kconfig_append(struct kconfig *k, const char *name, const char *value)
+{
+	struct kconfig_sym *s = find(k, name);
+	if (s) {
+		size_t i = (size_t)(s - k->v);
+		free(s->name);
+		free(s->value);
+		memmove(&k->v[i], &k->v[i + 1], (k->n - i - 1) * sizeof(k->v[0]));
+		k->n--;
+	}
+	kconfig_set(k, name, value);
+}
+
 static size_t symbol_len(const char *s)
 {
 	size_t n = 0;

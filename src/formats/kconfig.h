@@ -34,6 +34,9 @@ int kconfig_parse(struct kconfig *k, const char *text, const char *path, int str
 const char *kconfig_get(const struct kconfig *k, const char *name);
 /* Set name to value, replacing an earlier setting. */
 void kconfig_set(struct kconfig *k, const char *name, const char *value);
+/* Set name to value after every other setting: an earlier setting of it is removed, so that
+ * a tool reading the file in order (Kconfig) meets this one last. */
+void kconfig_append(struct kconfig *k, const char *name, const char *value);
 /* Set every setting of src in dst (later wins), keeping where each came from. */
 void kconfig_merge(struct kconfig *dst, const struct kconfig *src);
 /* A fragment without loadable modules: each =m becomes =y, MODULES and the settings of

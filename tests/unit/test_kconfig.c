@@ -55,6 +55,29 @@ static void parse_fragment(void **state)
 	kconfig_release(&k);
 }
 
+/* A setting appended moves after every other (kbuild_configure: a fragment's choice member
+ * is read after the base's and wins) */
+static void append_moves_last(void **state)
+{
+	struct kconfig k;
+	struct buf b;
+	(void)state;
+	kconfig_init(&k);
+	assert_int_equal(kconfig_parse(&k, "# CONFIG_M586MMX is not set\nCONFIG_M686=y\nCONFIG_X=y\n",
+				       ".config", 0),
+			 0);
+	kconfig_append(&k, "M586MMX", "y");
+	kconfig_append(&k, "NEW", "m");
+	kconfig_append(&k, "X", "y");
+	buf_init(&b);
+	kconfig_render(&k, &b);
+	assert_string_equal(b.data, "CONFIG_M686=y\nCONFIG_M586MMX=y\nCONFIG_NEW=m\nCONFIG_X=y\n");
+	assert_int_equal(k.n, 4);
+	assert_string_equal(kconfig_get(&k, "M586MMX"), "y");
+	buf_release(&b);
+	kconfig_release(&k);
+}
+
 static void bad_fragments(void **state)
 {
 	static const struct {
@@ -172,6 +195,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_fragment),
+		cmocka_unit_test(append_moves_last),
 		cmocka_unit_test(builtin_modules),
 		cmocka_unit_test(bad_fragments),
 		cmocka_unit_test(lenient_dotconfig),
