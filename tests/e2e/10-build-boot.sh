@@ -100,16 +100,17 @@ check "a failing command fails the test" test $? -ne 0
 # the size it needs, old image kept), then right
 cp -a "$P" "$T/ext2"
 P=$T/ext2
-# ext2 has no stacked modules initrd, so its kernel has every driver built in; the small
-# kernel here (tests/e2e/lib.sh, tiny_kernel) keeps that second kernel build short
-tiny_kernel "$P"
+# ext2 has no stacked modules initrd, so its kernel has every driver built in: the tests'
+# small system (tests/e2e/lib.sh, small_system: i686, the small kernel and BusyBox that
+# 84-i686.sh and the tests of how mkdistro builds share) keeps that second kernel build short
+small_system "$P"
 img=$P/out/mkdistro.img
 initrd=$P/out/stick/boot/initrd/main.gz
 sum=$(sha256sum < "$img")
 sed -i 's/^format = cpio/format = ext2/; s/^size = 5000/size = 1000/' "$P/mkdistro.conf"
 "$MKDISTRO" -C "$P" build > "$T/small.txt" 2>&1
 check "ext2 initrd too small: build fails" test $? -ne 0
-tiny_compiled "$T/small.txt"
+small_compiled "$T/small.txt"
 check "ext2 too small: the error names the size needed" contains "$T/small.txt" 'needs about [0-9]+ KiB, but \[initrd\] size is 1000 KiB'
 check "ext2 too small: the previous image is intact" test "$(sha256sum < "$img")" = "$sum"
 need=$(sed -n 's/.*needs about \([0-9]*\) KiB.*/\1/p' "$T/small.txt")

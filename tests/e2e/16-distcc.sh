@@ -3,14 +3,15 @@
 # the part of the kernel that a new CONFIG_LOCALVERSION makes stale; the build says that
 # kernel.config changed and which setting, rebuilds the kernel and not BusyBox, and the
 # kernel it makes carries the new version.  On a copy of the shared project (lib.sh), with
-# the small kernel.
+# the small system (i686).
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/distcc
 rm -rf "$T"
 mkdir -p "$T"
 P=$T/p
-# with out/.state: the last build's inputs; the small kernel (its subject is distcc)
-tiny_project "$P" || finish
+# with out/.state: the last build's inputs; the small system (its subject is distcc; lib.sh),
+# cross-compiled: i686-linux-gnu-gcc through distcc
+small_project "$P" || finish
 user=nobody
 port=$((20000 + $$ % 10000))
 

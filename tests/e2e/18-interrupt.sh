@@ -17,8 +17,8 @@ P=$T/p
 rm -rf "$T"
 mkdir -p "$T"
 need_testbuild || finish
-# the small kernel: what is interrupted is the kernel stage, not a PC kernel
-tiny_project "$P" || finish
+# the small system (lib.sh): what is interrupted is the kernel stage, not a PC kernel
+small_project "$P" || finish
 sha() { sha256sum < "$1" | cut -c1-64; }
 img=$P/out/mkdistro.img
 # Temporary files anywhere in out/ or the cache, and a work directory left in out/

@@ -2,8 +2,11 @@
 # Variants and the full boot menu: the example project (examples/custom) with a custom
 # kernel and a custom, stacked initrd.  Every label in the generated menu boots, typed at
 # the boot: prompt, and shows the right kernel (uname -r) and the right initrd (a marker
-# file from the overlay, and strace, added as an extra host binary).  The kernels are the
-# small one of examples/tiny and a custom one on top of it.
+# file from the overlay, and a program added as an extra binary, with its libraries).  On the
+# tests' small system (lib.sh: i686, its small kernel and BusyBox): the kernels are the small
+# one and a custom one on top of it, and the extra binary is a small i386 program compiled
+# here with i686-linux-gnu-gcc, dynamically linked (its libraries come from the cross C
+# library).
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/variants
 P=$T/proj
@@ -12,11 +15,21 @@ rm -rf "$T"
 mkdir -p "$T"
 cp -a "$repo/examples/custom" "$P"
 sed -i "s|\.\./\.\./|$repo/|" "$P/mkdistro.conf"
-# the small kernel of examples/tiny as main's (lib.sh): the subject is the variants, and the
-# custom kernel is then a small rebuild of it, not of the PC kernel and its modules
-sed -i "s|^config = $repo/kernel.config$|config = $repo/examples/tiny/kernel.config|" "$P/mkdistro.conf"
-# and through the tests' ccache, as the shared project (lib.sh)
-printf '\n[build]\nccache = yes\n' >> "$P/mkdistro.conf"
+# the tests' small system (lib.sh): the subject is the variants, and the custom kernel is
+# then a small rebuild of the small kernel, not of the PC kernel and its modules
+sed -i -e "s|^config = $repo/kernel.config$|config = $repo/tests/e2e/small/i686/kernel.config|" \
+	-e "s|^config = $repo/busybox.config$|config = $repo/tests/e2e/small/busybox.config\nbase = allnoconfig|" "$P/mkdistro.conf"
+# the extra binary: an i386 program, dynamically linked
+bin=$T/bin/hello-i686
+mkdir -p "$T/bin"
+printf '#include <stdio.h>\nint main(void) { printf("hello-i686 1.0, %%u-bit\\n", (unsigned)sizeof(void *) * 8); return 0; }\n' > "$T/hello.c"
+i686-linux-gnu-gcc -O2 -o "$bin" "$T/hello.c"
+check "an i386 program to add: $(file -b "$bin" | cut -d, -f1-2)" bash -c "file -b '$bin' | grep -q '^ELF 32-bit LSB .*Intel 80386.*dynamically linked'"
+sed -i "s|^binaries = /usr/bin/strace$|binaries = $bin|" "$P/mkdistro.conf"
+# through the tests' ccache, as the shared project (lib.sh), for i686
+printf '\n[build]\nccache = yes\n\n[system]\narch = i686\n' >> "$P/mkdistro.conf"
+check "the project is the small system's, with the program as its binary" bash -c \
+	"grep -qx 'binaries = $bin' '$P/mkdistro.conf' && grep -qx 'base = allnoconfig' '$P/mkdistro.conf' && grep -q '^config = .*/small/i686/kernel.config' '$P/mkdistro.conf'"
 
 "$MKDISTRO" -C "$P" build > "$T/build.txt" 2>&1
 rc=$?
@@ -32,8 +45,8 @@ saved=$(sed -n 's/.*custom [0-9]* KiB stacked on main ([0-9]* entries; \([0-9]*\
 check "stacking saves more than half of main.gz (${saved:-?} KiB)" \
 	test "${saved:-0}" -gt $(($(stat -c %s "$S/boot/initrd/main.gz") / 2048))
 zcat "$S/boot/initrd/custom.gz" | cpio -it --quiet > "$T/custom.txt" 2>/dev/null
-check "the stacked initrd has the overlay, strace and its libraries, not BusyBox" bash -c \
-	"grep -qx etc/variant '$T/custom.txt' && grep -qx usr/bin/strace '$T/custom.txt' && ! grep -qx bin/busybox '$T/custom.txt'"
+check "the stacked initrd has the overlay, the program and its i386 libraries, not BusyBox" bash -c \
+	"grep -qx etc/variant '$T/custom.txt' && grep -qx '${bin#/}' '$T/custom.txt' && grep -qx lib/ld-linux.so.2 '$T/custom.txt' && grep -qx lib/libc.so.6 '$T/custom.txt' && ! grep -qx bin/busybox '$T/custom.txt'"
 cfg=$S/boot/syslinux/syslinux.cfg
 labels=$(awk '/^LABEL/ { print $2 }' "$cfg" | tr '\n' ' ')
 check "the menu is exactly mm mc cm cc hd ($labels)" test "$labels" = "mm mc cm cc hd "
@@ -52,12 +65,12 @@ for v in main custom; do
 	check "report: the parts of initrd $v add up to its uncompressed size ($sum = $raw)" test "$sum" = "$raw"
 	check "report: initrd $v uncompressed size is the real one" test "$raw" = "$(zcat "$S/boot/initrd/$v.gz" | wc -c)"
 done
-check "report names the biggest parts (libc, busybox, strace)" bash -c "grep -q 'libc.so.6\$' '$R' && grep -q '/bin/busybox\$' '$R' && grep -q '/usr/bin/strace\$' '$R'"
+check "report names the biggest parts (libc, busybox, the program)" bash -c "grep -q 'libc.so.6\$' '$R' && grep -q '/bin/busybox\$' '$R' && grep -q '/hello-i686\$' '$R'"
 
 # Every label boots and shows its kernel and initrd
 for l in mm mc cm cc; do
 	"$MKDISTRO" -C "$P" test --timeout 120 --label "$l" \
-		--cmd 'echo "kernel=$(uname -r) initrd=$(cat /etc/variant 2>/dev/null || echo main)"; if [ -x /usr/bin/strace ]; then strace -V | head -n 1; fi' \
+		--cmd 'echo "kernel=$(uname -r) initrd=$(cat /etc/variant 2>/dev/null || echo main)"; if [ -x '"$bin"' ]; then '"$bin"'; fi' \
 		> "$T/boot-$l.txt" 2>&1
 	rc=$?
 	k=main
@@ -72,20 +85,20 @@ for l in mm mc cm cc; do
 		tail -n 15 "$T/boot-$l.txt" | sed 's/^/    /'
 	fi
 done
-check "strace, an extra host binary, runs in the custom initrd" contains "$T/boot-cc.txt" '^strace -- version'
+check "the i386 program, an extra binary, runs in the custom initrd" contains "$T/boot-cc.txt" '^hello-i686 1\.0, 32-bit'
 check "hd is in the menu" contains "$cfg" '^LABEL hd'
 
-# An initrd variant with a BusyBox of its own (main's settings less vi)
+# An initrd variant with a BusyBox of its own (main's settings less awk)
 O=$T/own-busybox
 cp -a "$P" "$O"
 rm -rf "$O/out"
-{ cat "$repo/busybox.config"; echo '# CONFIG_VI is not set'; } > "$O/small-busybox.config"
+sed 's/^CONFIG_AWK=y$/# CONFIG_AWK is not set/' "$repo/tests/e2e/small/busybox.config" > "$O/small-busybox.config"
 printf '\n[initrd.small]\nbusybox_config = small-busybox.config\n' >> "$O/mkdistro.conf"
 "$MKDISTRO" -C "$O" build > "$T/own.txt" 2>&1
 check "an initrd variant with its own busybox.config builds" test $? -eq 0
 zcat "$O/out/stick/boot/initrd/small.gz" | cpio -it --quiet > "$T/small.txt" 2>/dev/null
 zcat "$O/out/stick/boot/initrd/main.gz" | cpio -it --quiet > "$T/main.txt" 2>/dev/null
-check "its BusyBox has no vi, main's has" bash -c "! grep -qx bin/vi '$T/small.txt' && grep -qx bin/busybox '$T/small.txt' && grep -qx bin/vi '$T/main.txt'"
+check "its BusyBox has no awk, main's has" bash -c "! grep -qx usr/bin/awk '$T/small.txt' && grep -qx bin/busybox '$T/small.txt' && grep -qx usr/bin/awk '$T/main.txt'"
 check "the menu grows to every pair (mm mc ms cm cc cs hd)" test \
 	"$(awk '/^LABEL/ { print $2 }' "$O/out/stick/boot/syslinux/syslinux.cfg" | tr '\n' ' ')" = "mm mc ms cm cc cs hd "
 
@@ -127,7 +140,7 @@ reset_bad
 sed -i 's|^stack = yes|stack = yes\nbudget = 100|' "$B/mkdistro.conf"
 sum=$(sha256sum < "$P/out/mkdistro.img")
 expect_fail "an initrd over its budget fails the build, naming what is over" \
-	"mkdistro.conf:[0-9]+: initrd 'custom' is [0-9]+ KiB, over its budget of 100 KiB by [0-9]+ KiB; its biggest parts \(uncompressed\): /usr/bin/strace"
+	"mkdistro.conf:[0-9]+: initrd 'custom' is [0-9]+ KiB, over its budget of 100 KiB by [0-9]+ KiB; its biggest parts \(uncompressed\): /lib/libc.so.6"
 check "a build over budget writes no image" test ! -e "$B/out/mkdistro.img"
 reset_bad
 sed -i 's|^stack = yes|stack = yes\nbudget = 5000|' "$B/mkdistro.conf"

@@ -8,7 +8,7 @@ P=$T/proj
 rm -rf "$T"
 mkdir -p "$T"
 "$MKDISTRO" init "$P" > /dev/null 2>&1
-tiny_kernel "$P" # the small kernel: the subject is menuconfig
+small_system "$P" # the small system (lib.sh): the subject is menuconfig
 before=$(cat "$P/kernel.config")
 s=mkdistro-test-$$
 screen() { tmux capture-pane -t "$s" -p; }

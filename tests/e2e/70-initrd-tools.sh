@@ -35,7 +35,7 @@ done
 
 # An ext2 initrd (as 10-build-boot.sh builds one): the same, through libext2fs
 cp -a "$PROJ" "$T/ext2proj"
-tiny_kernel "$T/ext2proj" # the small kernel: ext2 has no modules initrd (lib.sh)
+small_system "$T/ext2proj" # the small system: ext2 has no modules initrd (lib.sh)
 sed -i 's/^format = cpio$/format = ext2/; s/^size = 5000$/size = 8000/' "$T/ext2proj/mkdistro.conf"
 "$MKDISTRO" -C "$T/ext2proj" build > "$T/ext2build.txt" 2>&1
 rc=$?

@@ -62,31 +62,52 @@ default_project() {
 	"$MKDISTRO" init "$1" && sed -i 's/^ccache = no$/ccache = yes/' "$1/mkdistro.conf" &&
 		grep -q '^ccache = yes$' "$1/mkdistro.conf"
 }
-# tiny_kernel DIR: the project in DIR builds the small kernel of examples/tiny (no
-# networking, no modules) instead of the default PC kernel.  For the tests whose subject is
-# how mkdistro builds (caches, interrupts, distcc, menuconfig, build history, the ext2
-# format), not the PC kernel: that small kernel builds in a quarter of the time, is built
-# cold once into the tests' cache and ccache, and is taken from there after.
-tiny_kernel() {
-	cp "$(dirname "${BASH_SOURCE[0]}")/../../examples/tiny/kernel.config" "$1/kernel.config"
+# small_system DIR: the project in DIR builds the tests' small system instead of the default
+# PC one: [system] arch = i686, the small kernel of tests/e2e/small/i686 (no networking, no
+# modules) and the small BusyBox of tests/e2e/small (over allnoconfig).  For the tests whose
+# subject is how mkdistro builds (caches, interrupts, distcc, menuconfig, the ext2 format),
+# not the PC.  84-i686.sh boots the same kernel and BusyBox, so a fresh checkout builds one
+# small kernel, cold, once, into the tests' cache and ccache, and every test after takes it
+# from there (a second CPU's kernel is cheaper shared than a second x86_64 one: issue 19).
+small_system() {
+	local small
+	small=$(dirname "${BASH_SOURCE[0]}")/small
+	cp "$small/i686/kernel.config" "$1/kernel.config" && cp "$small/busybox.config" "$1/busybox.config" &&
+		sed -i -e 's/^\[system\]$/&\narch = i686/' \
+			-e 's/^config = busybox.config$/&\nbase = allnoconfig/' "$1/mkdistro.conf" &&
+		grep -qx 'arch = i686' "$1/mkdistro.conf" && grep -qx 'base = allnoconfig' "$1/mkdistro.conf"
 }
-# tiny_project DIR: a copy of the shared project in DIR with the small kernel (tiny_kernel),
-# built (the small kernel from the tests' cache after the first time).  Else not ok, and 1.
-tiny_project() {
+# arch_example CPU DIR: a project in DIR from examples/CPU's mkdistro.conf with the tests'
+# small kernel for CPU and small BusyBox (tests/e2e/small/), the repository's root
+# filesystem, ccache; checked (ok/not ok), and 1 when it is not right
+arch_example() {
+	local root
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	cp "$root/examples/$1/mkdistro.conf" "$2/" && cp "$root/tests/e2e/small/$1/kernel.config" "$2/" &&
+		cp "$root/tests/e2e/small/busybox.config" "$2/" &&
+		sed -i -e 's|^config = ../../busybox.config$|config = busybox.config\nbase = allnoconfig|' \
+			-e "s|^skeleton = ../../rootfs\$|skeleton = $root/rootfs|" "$2/mkdistro.conf" &&
+		printf '\n[build]\nccache = yes\n' >> "$2/mkdistro.conf"
+	check "the project names arch = $1 and the small BusyBox" bash -c \
+		"grep -qx 'arch = $1' '$2/mkdistro.conf' && grep -qx 'base = allnoconfig' '$2/mkdistro.conf' && grep -qx 'skeleton = $root/rootfs' '$2/mkdistro.conf'"
+}
+# small_project DIR: a copy of the shared project in DIR with the small system
+# (small_system), built (from the tests' cache after the first time).  Else not ok, and 1.
+small_project() {
 	need_project || return 1
-	rm -rf "$1" && cp -a "$PROJ" "$1" && tiny_kernel "$1" || { not_ok "copy $PROJ to $1"; return 1; }
+	rm -rf "$1" && cp -a "$PROJ" "$1" && small_system "$1" || { not_ok "copy $PROJ to $1 with the small system"; return 1; }
 	if ! "$MKDISTRO" -C "$1" build > "$1.build.txt" 2>&1; then
-		not_ok "the shared project with the small kernel builds ($1)"
+		not_ok "the shared project with the small system builds ($1)"
 		tail -n 20 "$1.build.txt" | sed 's/^/    /'
 		return 1
 	fi
-	tiny_compiled "$1.build.txt"
+	small_compiled "$1.build.txt"
 }
-# tiny_compiled LOG: when the build in LOG compiled the small kernel through the tests'
+# small_compiled LOG: when the build in LOG compiled the small kernel through the tests'
 # ccache, say so for 14-ccache.sh, which needs its compiles there
-tiny_compiled() {
+small_compiled() {
 	if grep -Eq '^  make -j[0-9]+ bzImage \(ccache\)' "$1"; then
-		touch "$MKDISTRO_TEST_TMP/tiny-kernel-compiled"
+		touch "$MKDISTRO_TEST_TMP/small-kernel-compiled"
 	fi
 }
 # need_project: $PROJ is the default project, built and current.  It is made anew when it is
