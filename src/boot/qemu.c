@@ -37,6 +37,7 @@
 
 #include "boot/accel.h"
 #include "build/arch.h"
+#include "formats/grubcfg.h"
 #include "formats/termesc.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
@@ -85,14 +86,35 @@ static int is_cdrom(const struct qemu_opts *o)
 	return o->cdrom || (!o->usb && dot && !strcasecmp(dot, ".iso"));
 }
 
+/* The CPU emulated: the plan's (build/arch.h), x86_64 when the caller names none. */
+static const struct arch *arch_of(const struct qemu_opts *o)
+{
+	return o->arch ? o->arch : arch_default();
+}
+
+/* UEFI: asked for, or the only firmware the CPU has (arm64) */
+static int uefi(const struct qemu_opts *o)
+{
+	return o->uefi || !arch_of(o)->bios;
+}
+
+/* A disk that is neither a USB stick nor a CD: IDE on a PC; virtio on a machine without IDE
+ * (arm64's virt) */
+static int virtio_disk(const struct qemu_opts *o)
+{
+	return !arch_of(o)->bios && !o->usb && !is_cdrom(o);
+}
+
 /* How the image is attached, for messages. */
 static const char *medium_name(const struct qemu_opts *o)
 {
 	if (o->usb)
-		return o->uefi ? "a USB stick, with UEFI" : "a USB stick";
+		return uefi(o) ? "a USB stick, with UEFI" : "a USB stick";
 	if (is_cdrom(o))
-		return o->uefi ? "a CD, with UEFI" : "a CD";
-	return o->uefi ? "an IDE disk, with UEFI" : "an IDE disk";
+		return uefi(o) ? "a CD, with UEFI" : "a CD";
+	if (virtio_disk(o))
+		return "a virtio disk, with UEFI";
+	return uefi(o) ? "an IDE disk, with UEFI" : "an IDE disk";
 }
 
 /* "file=<path with , doubled>,format=F,if=..." */
@@ -107,16 +129,12 @@ static void push_drive_spec(struct strvec *a, const struct qemu_opts *o)
 		buf_add(&b, p, 1);
 	}
 	buf_addf(&b, ",format=%s,%s", drive_format(o),
-		 o->usb ? "if=none,id=stick" : is_cdrom(o) ? "if=none,id=cd,media=cdrom,readonly=on"
-							   : "if=ide");
+		 o->usb ? "if=none,id=stick"
+		 : is_cdrom(o) ? "if=none,id=cd,media=cdrom,readonly=on"
+		 : virtio_disk(o) ? "if=none,id=disk"
+				  : "if=ide");
 	strvec_push(a, b.data);
 	buf_release(&b);
-}
-
-/* The CPU emulated: the plan's (build/arch.h), x86_64 when the caller names none. */
-static const struct arch *arch_of(const struct qemu_opts *o)
-{
-	return o->arch ? o->arch : arch_default();
 }
 
 static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *accel,
@@ -138,11 +156,15 @@ static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *a
 			     "-mon", "chardev=con,mode=readline", NULL);
 	else
 		strvec_pushl(a, "-serial", "stdio", "-monitor", "none", NULL);
-	if (o->uefi && arch->uefi_machine)
+	if (arch->machine)
+		strvec_pushl(a, "-machine", arch->machine, NULL);
+	if (arch->qemu_boot)
+		strvec_pushl(a, "-boot", arch->qemu_boot, NULL);
+	else if (uefi(o) && arch->uefi_machine)
 		strvec_pushl(a, "-machine", arch->uefi_machine, NULL);
-	if (o->uefi && arch->uefi_secure_flash)
+	if (uefi(o) && arch->uefi_secure_flash)
 		strvec_pushl(a, "-global", "driver=cfi.pflash01,property=secure,value=on", NULL);
-	if (o->uefi) {
+	if (uefi(o)) {
 		/* OVMF's code and its variable store, which -snapshot keeps unchanged (Debian's
 		 * 4 MiB flash layout, the one its QEMU machine types expect) */
 		strvec_push(a, "-drive");
@@ -158,6 +180,19 @@ static void qemu_args(struct strvec *a, const struct qemu_opts *o, const char *a
 			     "usb-storage,bus=xhci.0,drive=stick,bootindex=0", NULL);
 	else if (is_cdrom(o))
 		strvec_pushl(a, "-device", "ide-cd,drive=cd,bootindex=0", NULL);
+	else if (virtio_disk(o))
+		strvec_pushl(a, "-device", "virtio-blk-pci,drive=disk,bootindex=0", NULL);
+}
+
+/* KVM or TCG (accel.h); TCG without asking when the host's CPU cannot run the guest's */
+static int choose_accel(const struct qemu_opts *o, struct accel *accel)
+{
+	if (arch_native(arch_of(o)))
+		return accel_choose(o->accel, accel);
+	if (accel_choose("tcg", accel) < 0)
+		return -1;
+	snprintf(accel->why, sizeof(accel->why), "emulating %s on this host", arch_of(o)->name);
+	return 0;
 }
 
 static int check_image(const struct qemu_opts *o)
@@ -171,9 +206,12 @@ static int check_image(const struct qemu_opts *o)
 	if (!have_bin)
 		return error("'%s' not found; install the Debian package '%s'", arch->qemu,
 			     arch->qemu_package);
-	if (o->uefi && (!file_exists(arch->ovmf_code) || !file_exists(arch->ovmf_vars)))
+	if (uefi(o) && (!file_exists(arch->ovmf_code) || !file_exists(arch->ovmf_vars)))
 		return error("UEFI firmware '%s' not found; install the Debian package '%s'",
 			     arch->ovmf_code, arch->ovmf_package);
+	if (!arch->bios && is_cdrom(o))
+		return error("%s has no CD to boot from here (QEMU's %s machine has no IDE); boot "
+			     "the stick image as a disk or a USB stick", arch->name, arch->machine);
 	if (!image)
 		return error("no image to boot");
 	if (stat(image, &st) < 0)
@@ -192,7 +230,7 @@ int qemu_run(const struct qemu_opts *o)
 	struct accel accel;
 	int ret;
 
-	if (check_image(o) < 0 || accel_choose(o->accel, &accel) < 0)
+	if (check_image(o) < 0 || choose_accel(o, &accel) < 0)
 		return -1;
 	strvec_init(&a);
 	qemu_args(&a, o, accel.name, 1);
@@ -245,6 +283,7 @@ struct session {
 	size_t from;         /* where in text the next marker is looked for */
 	/* waiting for the shell */
 	int answered;        /* the boot loader's prompt was answered */
+	int escaped;         /* Esc was sent for GRUB's boot: prompt */
 	int init_started;    /* the kernel said it runs init: the console keeps what we type */
 	int prompt_probes;   /* probes sent because a prompt appeared */
 	size_t probed_len;   /* text's length when the last probe went out */
@@ -530,8 +569,18 @@ static int boot_loader(struct session *s)
 		double now = log_now();
 		if (r == 0)
 			continue;
+		if (!s->escaped && find(&s->text, s->from, GRUBCFG_ESC_HINT)) {
+			/* GRUB's menu (formats/grubcfg.h) gives its boot: prompt on Esc or F4.
+			 * Esc: F4's bytes (ESC O S) sent at once reached GRUB as three keys
+			 * here, and "OS" became the label; a lone Esc reaches it after the
+			 * firmware's wait for the rest of an escape sequence, about 2 s */
+			session_send(s, "\x1b");
+			s->escaped = 1;
+			continue;
+		}
 		if ((p = find(&s->text, s->from, "boot:"))) {
-			/* Syslinux reads the line raw: Enter is a carriage return */
+			/* Syslinux reads the line raw: Enter is a carriage return (GRUB's read
+			 * takes it too) */
 			if (label)
 				session_send(s, label);
 			session_send(s, "\r");
@@ -698,7 +747,7 @@ int qemu_test(const struct qemu_opts *o, double *seconds_to_shell)
 
 	if (seconds_to_shell)
 		*seconds_to_shell = -1;
-	if (check_image(o) < 0 || accel_choose(o->accel, &accel) < 0)
+	if (check_image(o) < 0 || choose_accel(o, &accel) < 0)
 		return -1;
 	info("booting '%s' as %s with %s (%s)", o->image, medium_name(o), accel.name, accel.why);
 

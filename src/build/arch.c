@@ -66,6 +66,37 @@ static const struct arch table[] = {
 		.uefi_machine = "q35,smm=on",
 		.uefi_secure_flash = 1,
 	},
+	{
+		/* 64-bit Arm with UEFI: QEMU's virt machine, VirtualBox and UTM on Apple silicon,
+		 * cloud VMs, boards with UEFI firmware.  Syslinux has no arm64 loader: the
+		 * stick boots through GRUB (EFI/BOOT/BOOTAA64.EFI), and the kernel's Image is an
+		 * EFI program itself (CONFIG_EFI_STUB). */
+		.name = "arm64",
+		.debian = "arm64",
+		.uname = "aarch64",
+		.kernel_arch = "arm64",
+		.kernel_image = "arch/arm64/boot/Image",
+		.kernel_target = "Image",
+		.cross = "aarch64-linux-gnu-",
+		.cross_package = "gcc-aarch64-linux-gnu",
+		.sysroot = "/usr/aarch64-linux-gnu",
+		.sysroot_package = "libc6-dev-arm64-cross",
+		.elf = {ELF_EM_AARCH64, 1, "aarch64-linux-gnu", "aarch64"},
+		.elf_name = "AArch64",
+		.efi_name = "BOOTAA64.EFI",
+		.grub_platform = "arm64-efi",
+		.grub_package = "grub-efi-arm64-bin",
+		.bios = 0,
+		.qemu = "qemu-system-aarch64",
+		.qemu_package = "qemu-system-arm",
+		.qemu_cpu = "cortex-a57",
+		.machine = "virt",
+		.qemu_boot = "menu=on,splash-time=0",
+		.console = "ttyAMA0",
+		.ovmf_code = "/usr/share/AAVMF/AAVMF_CODE.fd",
+		.ovmf_vars = "/usr/share/AAVMF/AAVMF_VARS.fd",
+		.ovmf_package = "qemu-efi-aarch64",
+	},
 };
 #define N_ARCH (sizeof(table) / sizeof(table[0]))
 
@@ -97,6 +128,8 @@ const char *arch_names(void)
 #define HOST_ARCH "x86_64"
 #elif defined(__i386__)
 #define HOST_ARCH "i686"
+#elif defined(__aarch64__)
+#define HOST_ARCH "arm64"
 #else
 #define HOST_ARCH ""
 #endif
@@ -104,5 +137,11 @@ const char *arch_names(void)
 const char *arch_cross(const struct arch *a)
 {
 	return strcmp(a->name, HOST_ARCH) ? a->cross : "";
+}
+
+int arch_native(const struct arch *a)
+{
+	return !strcmp(a->name, HOST_ARCH) ||
+	       (!strcmp(HOST_ARCH, "x86_64") && !strcmp(a->name, "i686"));
 }
 

@@ -26,10 +26,20 @@ struct arch {
 	/* UEFI: the loader as the firmware's default (EFI/BOOT/<efi_name>) and Syslinux's
 	 * ldlinux module beside it; NULL when Syslinux has none for this CPU */
 	const char *efi_name, *efi_loader, *efi_ldlinux, *efi_ldlinux_name;
+	/* Where Syslinux has no loader for the CPU (efi_loader NULL): GRUB, made by the host's
+	 * grub-mkimage for this platform from the modules of the Debian package named, fetched
+	 * for the CPU's architecture through the project's apt configuration */
+	const char *grub_platform, *grub_package;
 	int bios;                /* Syslinux's BIOS boot works on it */
 	const char *qemu;        /* the QEMU binary that runs it, and its Debian package */
 	const char *qemu_package;
 	const char *qemu_cpu;    /* -cpu, or NULL for QEMU's default */
+	const char *machine;     /* -machine, always (NULL: QEMU's default PC) */
+	/* -boot, or NULL: for AAVMF, menu=on,splash-time=0 ends its hidden 5-second wait for a
+	 * key before the first boot entry (it shows nothing on the serial line meanwhile) */
+	const char *qemu_boot;
+	/* the serial console in [boot] append's default, when not the PC's ttyS0 */
+	const char *console;
 	const char *ovmf_code, *ovmf_vars, *ovmf_package; /* its UEFI firmware in QEMU */
 	/* the machine that firmware needs, or NULL for QEMU's default: Debian's only ia32 OVMF
 	 * is the Secure Boot build, which runs only on q35 with SMM and a secure flash */
@@ -46,5 +56,8 @@ const char *arch_names(void);
 /* The prefix of the tools that build for a (CROSS_COMPILE), "" when the host runs a's
  * programs natively. */
 const char *arch_cross(const struct arch *a);
+/* Whether this host's CPU runs a's programs itself, so that KVM can run a's machine
+ * (x86_64 runs i686's too); else QEMU emulates it (TCG). */
+int arch_native(const struct arch *a);
 
 #endif

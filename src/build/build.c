@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/arch.h"
+#include "build/grub.h"
 #include "build/image.h"
 #include "build/lint.h"
 #include "build/lockfile.h"
@@ -56,6 +58,7 @@ static int fetch_sources(struct build *b, struct lockfile *lock, int *written)
 	int ret = sources_get(b->plan, "kernel", lock, log, &b->ksrc) < 0 ||
 			  sources_get(b->plan, "busybox", lock, log, &b->bsrc) < 0 ||
 			  packages_get(b->plan, lock, log, &b->pkgs) < 0 ||
+			  (b->plan->arch->grub_platform && grub_fetch(b->plan, lock, log, &b->grub) < 0) ||
 			  lockfile_save(lock, written) < 0
 		  ? -1
 		  : 0;
@@ -69,10 +72,10 @@ static const char *pinned_what(const struct lockfile *lock)
 	static char text[96];
 	size_t debs = 0;
 	for (size_t i = 0; i < lock->nfound; i++)
-		debs += !strcmp(lock->found[i].role, "deb");
+		debs += !strcmp(lock->found[i].role, "deb") || !strcmp(lock->found[i].role, GRUB_ROLE);
 	if (debs)
-		snprintf(text, sizeof(text), "%zu source files and %zu Debian packages",
-			 lock->nfound - debs, debs);
+		snprintf(text, sizeof(text), "%zu source files and %zu Debian package%s",
+			 lock->nfound - debs, debs, debs == 1 ? "" : "s");
 	else
 		snprintf(text, sizeof(text), "%zu source files", lock->nfound);
 	return text;
@@ -401,6 +404,26 @@ static int copy_kernels(const struct build *b)
 	return ret;
 }
 
+/* The GRUB stick (CPUs without Syslinux): EFI/BOOT/<efi_name> and grub.cfg beside it. */
+static int grub_stick(struct build *b)
+{
+	char *edir = path_join(b->stick, IMAGE_EFI_DIR), *cfg = path_join(edir, "grub.cfg");
+	char *log = build_log(b, "stick");
+	struct buf text;
+	int ret;
+	buf_init(&text);
+	ret = stick_menu(b->plan, b->stick, NULL, STICK_FAT, &text) < 0 ||
+			      grub_make_loader(b->plan, &b->grub, edir, log) < 0 ||
+			      write_file_atomic(cfg, text.data, text.len, 0644) < 0
+		      ? -1
+		      : 0;
+	buf_release(&text);
+	free(edir);
+	free(cfg);
+	free(log);
+	return ret;
+}
+
 int stage_stick(struct build *b)
 {
 	const struct plan *plan = b->plan;
@@ -414,14 +437,21 @@ int stage_stick(struct build *b)
 	int has_help = file_exists(help_src), ret = -1;
 
 	buf_init(&text);
-	if (copy_kernels(b) < 0 || mkdir_p(sdir, 0755) < 0 ||
-	    (has_help && copy_file(help_src, help_dst, 0644) < 0))
+	if (copy_kernels(b) < 0)
 		goto out;
-	/* One menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
-	if (stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_FAT, &text) < 0 ||
-	    write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
-	    image_copy_efi_loader(plan->arch, edir) < 0 || write_file_atomic(ecfg, text.data, text.len, 0644) < 0)
+	if (plan->arch->grub_platform) {
+		if (grub_stick(b) < 0)
+			goto out;
+	} else if (mkdir_p(sdir, 0755) < 0 || (has_help && copy_file(help_src, help_dst, 0644) < 0)) {
 		goto out;
+	} else if (stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
+			      STICK_FAT, &text) < 0 ||
+		   write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
+		   image_copy_efi_loader(plan->arch, edir) < 0 ||
+		   write_file_atomic(ecfg, text.data, text.len, 0644) < 0) {
+		/* one menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
+		goto out;
+	}
 	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
 		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
 		 plan->n_kvar * plan->n_ivar + 1);
@@ -543,6 +573,7 @@ void build_end(struct build *b)
 		free(b->initrds[i].pkg_bytes);
 	}
 	packages_release(&b->pkgs);
+	packages_release_one(&b->grub);
 	free(b->kernels);
 	free(b->initrds);
 	source_release(&b->ksrc);

@@ -44,6 +44,7 @@ struct build {
 	char *logdir, *work, *stick; /* out/log, out/.work, and the new stick tree in it */
 	struct source ksrc, bsrc;
 	struct packages pkgs; /* the Debian packages the variants take (packages.h) */
+	struct package grub;  /* GRUB's modules, where the CPU boots through GRUB (grub.h) */
 	struct build_kernel *kernels; /* one per plan->kvar */
 	struct build_initrd *initrds; /* one per plan->ivar */
 	struct buf summary;           /* the current stage's progress line */
@@ -69,7 +70,7 @@ char *build_log(const struct build *b, const char *name);
 struct report_initrd;
 struct report_initrd *build_report_initrds(const struct build *b);
 
-int stage_sources(struct build *b);   /* kernel and BusyBox sources, Debian packages */
+int stage_sources(struct build *b);   /* kernel and BusyBox sources, Debian packages, GRUB */
 int stage_kernels(struct build *b);   /* every kernel variant */
 int stage_busyboxes(struct build *b); /* main's BusyBox and each variant's own */
 int stage_rootfs(struct build *b);    /* every initrd variant's tree */

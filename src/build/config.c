@@ -46,7 +46,8 @@ static const struct key keys[] = {
 	{{"system", "hostname", CONFIG_NAME, 1, 63, "mkdistro", "the image's host name"},
 	 .offset = P(hostname)},
 	{{"system", "arch", CONFIG_ARCH, 0, 0, "x86_64",
-	  "the CPU the image is for: x86_64, or i686 (32-bit PCs, built with a cross compiler)"},
+	  "the CPU the image is for: x86_64, i686 (32-bit PCs) or arm64 (UEFI only); another "
+	  "CPU than the host's is built with a cross compiler"},
 	 .offset = P(arch)},
 	{{"system", "root_password_hash", CONFIG_TEXT, 0, 0, NULL,
 	  "root's password as a crypt(3) SHA-512 hash"},
@@ -906,6 +907,17 @@ static void check_plan(struct parse *p)
 	for (const char *c = pl->boot_append; *c; c++)
 		if (*c == '\n' || (unsigned char)*c < 0x20)
 			fail(p, 0, "[boot] append has a control character");
+	/* A CPU without BIOS boot (arm64) boots the stick through UEFI and GRUB: the ISO's
+	 * isolinux is the PC's; and its serial console, when append is the default, is its own */
+	if (pl->iso && !pl->arch->bios)
+		fail(p, p->main[find_key("image", "iso")].line,
+		     "[image] iso = yes: an ISO boots through Syslinux's isolinux, which %s has not; "
+		     "boot the stick image (out/mkdistro.img) with UEFI",
+		     pl->arch->name);
+	if (pl->arch->console && !p->main[find_key("boot", "append")].value) {
+		free(pl->boot_append);
+		pl->boot_append = xasprintf("console=%s", pl->arch->console);
+	}
 	check_password(p);
 }
 

@@ -110,12 +110,13 @@ int image_put(const struct plan *plan, const char *fat, const char *host, const 
 	return image_run(plan, mcopy, log);
 }
 
-/* The MBR: Syslinux's boot code, one active FAT partition up to fat_end, and the
+/* The MBR: Syslinux's boot code (none when the CPU has no BIOS boot: its UEFI firmware
+ * reads the partition table alone), one active FAT partition up to fat_end, and the
  * persistence partition after it when persist is not 0. */
-static int write_mbr(const char *img, uint64_t fat_end, uint64_t persist, uint8_t part_type,
-		     uint32_t disk_sig)
+static int write_mbr(const char *img, int bios, uint64_t fat_end, uint64_t persist,
+		     uint8_t part_type, uint32_t disk_sig)
 {
-	char *mbr_bin = image_find_mbr_bin();
+	char *mbr_bin = bios ? image_find_mbr_bin() : NULL;
 	struct buf code;
 	uint8_t sector[MBR_SECTOR_SIZE];
 	uint64_t total = fat_end + persist;
@@ -134,10 +135,10 @@ static int write_mbr(const char *img, uint64_t fat_end, uint64_t persist, uint8_
 	};
 	int fd, ret = -1;
 
-	if (!mbr_bin)
+	if (bios && !mbr_bin)
 		return -1;
 	buf_init(&code);
-	if (read_file(mbr_bin, &code) < 0)
+	if (bios && read_file(mbr_bin, &code) < 0)
 		goto out;
 	if (mbr_build(sector, (const uint8_t *)code.data, code.len, disk_sig, part, persist ? 2 : 1) < 0)
 		goto out;
@@ -359,7 +360,8 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(part_bytes / 1024));
 	snprintf(fat_arg, sizeof(fat_arg), "%d", fat_bits);
 	snprintf(volid, sizeof(volid), "%08x", plan->volume_id);
-	if (write_mbr(img, total, (uint64_t)plan->persist_mib << 20, part_type, plan->volume_id) < 0 ||
+	if (write_mbr(img, plan->arch->bios, total, (uint64_t)plan->persist_mib << 20, part_type,
+		      plan->volume_id) < 0 ||
 	    (plan->persist_mib && make_persist(plan, img, total, log) < 0))
 		goto out;
 	{
@@ -369,8 +371,9 @@ int image_build(const struct plan *plan, const char *stick_dir, const char *img,
 				      fat_arg, "-n", plan->fat_label, "-i", volid, img, kib, NULL};
 		const char *syslinux[] = {"syslinux", "--offset", offset_bytes, "--install",
 					  "--directory", IMAGE_SYSLINUX_DIR, img, NULL};
+		/* Syslinux for BIOS boot, on the CPUs that have it */
 		if (image_run(plan, mkfs, log) < 0 || copy_tree(plan, fat, stick_dir, "", log) < 0 ||
-		    image_run(plan, syslinux, log) < 0)
+		    (plan->arch->bios && image_run(plan, syslinux, log) < 0))
 			goto out;
 	}
 	if (fsync_path(img) < 0)
@@ -383,9 +386,9 @@ out:
 
 int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in)
 {
-	char *mbr = image_find_mbr_bin();
+	char *mbr = plan->arch->bios ? image_find_mbr_bin() : NULL;
 	int ret;
-	if (!mbr)
+	if (plan->arch->bios && !mbr)
 		return -1;
 	inputs_add(in, "stage", "image 2");
 	inputs_add(in, "arch", "%s", plan->arch->name);
@@ -394,9 +397,9 @@ int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *
 	inputs_add(in, "volume_id", "%08x", plan->volume_id);
 	inputs_add(in, "persist", "%u MiB", plan->persist_mib);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
-	ret = inputs_add_self(in) < 0 || inputs_add_file(in, "mbr.bin", mbr) < 0 ||
+	ret = inputs_add_self(in) < 0 || (mbr && inputs_add_file(in, "mbr.bin", mbr) < 0) ||
 			      inputs_add_tool(in, "mkfs.fat") < 0 || inputs_add_tool(in, "mcopy") < 0 ||
-			      inputs_add_tool(in, "syslinux") < 0 ||
+			      (mbr && inputs_add_tool(in, "syslinux") < 0) ||
 			      (plan->persist_mib && inputs_add_tool(in, "mke2fs") < 0) ||
 			      inputs_add_tree(in, stick_dir) < 0
 		      ? -1

@@ -65,47 +65,66 @@ void lint_finding(struct lint *l, const char *fmt, ...)
 enum when {
 	ALWAYS,
 	EXT2,       /* the initrd is an ext2 ramdisk */
-	SERIAL,     /* the kernel arguments name a serial console (console=ttyS...) */
+	SERIAL,     /* the kernel arguments name an 8250 serial console (console=ttyS...) */
+	PL011,      /* they name an Arm PL011 serial console (console=ttyAMA...) */
 	VT,         /* they name a virtual terminal (console=tty0, tty1, ...) */
-	NO_CONSOLE, /* they name neither */
-	X86_64,     /* [system] arch = x86_64 */
-	I686,       /* [system] arch = i686 */
+	NO_CONSOLE, /* they name none of these */
 };
 
 /* What the image needs of every kernel: a symbol, or several separated by '|' of which any
- * one will do, built in. */
+ * one will do, built in; on the CPUs named (a space-separated list of [system] arch
+ * values), or on every one (NULL). */
 static const struct kernel_rule {
 	const char *symbols;
 	const char *why;
 	enum when when;
+	const char *arches;
 } kernel_rules[] = {
-	{"BLK_DEV_INITRD", "the root filesystem is an initrd", ALWAYS},
-	{"RD_GZIP", "the initrd is gzip-compressed", ALWAYS},
-	{"BLK_DEV_RAM", "the ext2 initrd is loaded into a RAM disk (root=/dev/ram0)", EXT2},
-	{"EXT2_FS", "the initrd is an ext2 filesystem", EXT2},
-	{"DEVTMPFS", "the root filesystem has no /dev beyond console and null", ALWAYS},
-	{"BINFMT_ELF", "BusyBox is an ELF program", ALWAYS},
-	{"BINFMT_SCRIPT", "the start-up file /etc/rc.d/rc.S is a #! script", ALWAYS},
-	{"SERIAL_8250_CONSOLE", "the kernel arguments say ", SERIAL},
-	{"VT_CONSOLE", "the kernel arguments say ", VT},
-	{"SERIAL_8250_CONSOLE|VT_CONSOLE", "init needs a console, and the kernel arguments name none",
-	 NO_CONSOLE},
-	{"USB_STORAGE", "the image boots from a USB stick", ALWAYS},
+	{"BLK_DEV_INITRD", "the root filesystem is an initrd", ALWAYS, NULL},
+	{"RD_GZIP", "the initrd is gzip-compressed", ALWAYS, NULL},
+	{"BLK_DEV_RAM", "the ext2 initrd is loaded into a RAM disk (root=/dev/ram0)", EXT2, NULL},
+	{"EXT2_FS", "the initrd is an ext2 filesystem", EXT2, NULL},
+	{"DEVTMPFS", "the root filesystem has no /dev beyond console and null", ALWAYS, NULL},
+	{"BINFMT_ELF", "BusyBox is an ELF program", ALWAYS, NULL},
+	{"BINFMT_SCRIPT", "the start-up file /etc/rc.d/rc.S is a #! script", ALWAYS, NULL},
+	{"SERIAL_8250_CONSOLE", "the kernel arguments say ", SERIAL, NULL},
+	{"SERIAL_AMBA_PL011_CONSOLE", "the kernel arguments say ", PL011, NULL},
+	{"VT_CONSOLE", "the kernel arguments say ", VT, NULL},
+	{"SERIAL_8250_CONSOLE|SERIAL_AMBA_PL011_CONSOLE|VT_CONSOLE",
+	 "init needs a console, and the kernel arguments name none", NO_CONSOLE, NULL},
+	{"USB_STORAGE", "the image boots from a USB stick", ALWAYS, NULL},
 	{"USB_XHCI_HCD|USB_EHCI_HCD|USB_OHCI_HCD|USB_UHCI_HCD",
-	 "a USB stick needs a USB host controller driver", ALWAYS},
-	{"ATA", "the image boots from an IDE or SATA disk", ALWAYS},
-	{"ATA_PIIX|SATA_AHCI|ATA_GENERIC", "an IDE or SATA disk needs a controller driver", ALWAYS},
-	{"BLK_DEV_SD", "USB sticks and ATA disks are SCSI disks (sd)", ALWAYS},
-	{"MSDOS_PARTITION", "the stick has an MBR partition table", ALWAYS},
-	{"VFAT_FS", "the stick's partition is FAT, mounted as vfat", ALWAYS},
-	{"NLS_CODEPAGE_437", "vfat mounts with codepage 437 unless told otherwise", ALWAYS},
-	{"NLS_ISO8859_1", "vfat mounts with iocharset iso8859-1 unless told otherwise", ALWAYS},
-	{"64BIT", "BusyBox and its libraries are x86-64 programs", X86_64},
-	{"X86_32", "BusyBox and its libraries are i386 programs ([system] arch = i686)", I686},
+	 "a USB stick needs a USB host controller driver", ALWAYS, NULL},
+	{"ATA", "the image boots from an IDE or SATA disk", ALWAYS, "x86_64 i686"},
+	{"ATA_PIIX|SATA_AHCI|ATA_GENERIC", "an IDE or SATA disk needs a controller driver", ALWAYS,
+	 "x86_64 i686"},
+	{"VIRTIO_BLK", "the image boots from a virtio disk (arm64 virtual machines)", ALWAYS, "arm64"},
+	{"VIRTIO_PCI", "the virtio disk is a PCI device", ALWAYS, "arm64"},
+	{"EFI_STUB", "the stick boots through UEFI: the kernel is an EFI program", ALWAYS, "arm64"},
+	{"ACPI", "arm64 UEFI firmware describes the CPUs, interrupts and timers in ACPI tables",
+	 ALWAYS, "arm64"},
+	{"BLK_DEV_SD", "USB sticks and ATA disks are SCSI disks (sd)", ALWAYS, NULL},
+	{"MSDOS_PARTITION", "the stick has an MBR partition table", ALWAYS, NULL},
+	{"VFAT_FS", "the stick's partition is FAT, mounted as vfat", ALWAYS, NULL},
+	{"NLS_CODEPAGE_437", "vfat mounts with codepage 437 unless told otherwise", ALWAYS, NULL},
+	{"NLS_ISO8859_1", "vfat mounts with iocharset iso8859-1 unless told otherwise", ALWAYS, NULL},
+	{"64BIT", "BusyBox and its libraries are x86-64 programs", ALWAYS, "x86_64"},
+	{"X86_32", "BusyBox and its libraries are i386 programs ([system] arch = i686)", ALWAYS, "i686"},
 };
 
-/* The console= argument in args that names a serial line or a virtual terminal (the last
- * of each), as the whole argument, or NULL. */
+/* The rule r applies to the image's CPU. */
+static int for_arch(const struct kernel_rule *r, const struct arch *a)
+{
+	size_t n = strlen(a->name);
+	for (const char *p = r->arches; p && *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (!strncmp(p, a->name, n) && (p[n] == ' ' || !p[n]))
+			return 1;
+	return !r->arches;
+}
+
+/* The console= argument in args that names a serial line (serial 1: an 8250's, ttyS; 2: a
+ * PL011's, ttyAMA) or a virtual terminal (serial 0), the last of each, as the whole
+ * argument, or NULL. */
 static char *console_arg(const char *args, int serial)
 {
 	char *found = NULL;
@@ -116,7 +135,8 @@ static char *console_arg(const char *args, int serial)
 		if (n > 8 && !strncmp(p, "console=", 8)) {
 			const char *name = p + 8;
 			size_t len = strcspn(name, ", \t");
-			int is_serial = len > 4 && !strncmp(name, "ttyS", 4);
+			int is_serial = len > 4 && !strncmp(name, serial == 2 ? "ttyAMA" : "ttyS",
+							    serial == 2 ? 6 : 4);
 			int is_vt = len >= 3 && !strncmp(name, "tty", 3) &&
 				    strspn(name + 3, "0123456789") == len - 3;
 			if (serial ? is_serial : is_vt) {
@@ -146,7 +166,7 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 {
 	const char *name = plan->kvar[kv].name;
 	char *args = kernel_args(plan, kv);
-	char *serial = console_arg(args, 1), *vt = console_arg(args, 0);
+	char *serial = console_arg(args, 1), *pl011 = console_arg(args, 2), *vt = console_arg(args, 0);
 
 	for (size_t i = 0; i < sizeof(kernel_rules) / sizeof(kernel_rules[0]); i++) {
 		const struct kernel_rule *r = &kernel_rules[i];
@@ -154,6 +174,8 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 		struct buf set, modules;
 		int ok = 0, n = 0;
 
+		if (!for_arch(r, plan->arch))
+			continue;
 		switch (r->when) {
 		case ALWAYS:
 			break;
@@ -166,18 +188,18 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 				continue;
 			because = serial;
 			break;
+		case PL011:
+			if (!pl011)
+				continue;
+			because = pl011;
+			break;
 		case VT:
 			if (!vt)
 				continue;
 			because = vt;
 			break;
 		case NO_CONSOLE:
-			if (serial || vt)
-				continue;
-			break;
-		case X86_64:
-		case I686:
-			if (strcmp(plan->arch->name, r->when == X86_64 ? "x86_64" : "i686"))
+			if (serial || pl011 || vt)
 				continue;
 			break;
 		}
@@ -209,6 +231,7 @@ void lint_kernel(struct lint *l, const struct plan *plan, size_t kv, const struc
 	}
 	free(args);
 	free(serial);
+	free(pl011);
 	free(vt);
 }
 

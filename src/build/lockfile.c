@@ -53,12 +53,14 @@ int lockfile_parse(struct lockfile *l, const char *text, const char *where)
 			continue;
 		for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
 			f[nf < 6 ? nf : 5] = t, nf++;
-		if (nf != 5 || (strcmp(f[0], "kernel") && strcmp(f[0], "busybox") && strcmp(f[0], "deb")) ||
+		if (nf != 5 ||
+		    (strcmp(f[0], "kernel") && strcmp(f[0], "busybox") && strcmp(f[0], "deb") &&
+		     strcmp(f[0], "loader")) ||
 		    field_unescape(f[1]) < 0 || field_unescape(f[2]) < 0 || !*f[1] ||
 		    strchr(f[1], '/') || !isdigit((unsigned char)*f[3]) ||
 		    (size = strtoull(f[3], &num_end, 10), *num_end) || !is_sha256(f[4])) {
 			ret = error("%s:%d: not a line of a lock file (ROLE FILE VERSION SIZE SHA-256, "
-				    "ROLE kernel, busybox or deb)",
+				    "ROLE kernel, busybox, deb or loader)",
 				    where, line);
 			break;
 		}
@@ -148,11 +150,12 @@ int lockfile_check(struct lockfile *l, const struct lockfile_pin *actual, const 
 		return 0;
 	}
 	pin = lockfile_find(l, actual->role, actual->file);
-	if (!pin && !strcmp(actual->role, "deb"))
-		return error("'%s' (a Debian package the image takes) is not pinned in %s; if you "
+	if (!pin && (!strcmp(actual->role, "deb") || !strcmp(actual->role, "loader")))
+		return error("'%s' (a Debian package the %s) is not pinned in %s; if you "
 			     "trust it (apt checked it against the archive's signed index), pin it with "
 			     UPDATE_HINT " (or delete %s to pin everything anew)",
-			     path, l->path, l->path);
+			     path, strcmp(actual->role, "deb") ? "boot loader is made from" : "image takes",
+			     l->path, l->path);
 	if (!pin)
 		return error("'%s' (the %s source) is not pinned in %s; if you trust it, pin it with "
 			     UPDATE_HINT " (or delete %s to pin every source anew)",

@@ -8,7 +8,8 @@
  *
  * Format: plain text, '#' comments, one line per source file:
  *   ROLE FILE VERSION SIZE SHA-256
- * ROLE is kernel, busybox or deb (a Debian binary package the image takes, packages.h);
+ * ROLE is kernel, busybox, deb (a Debian binary package the image takes, packages.h) or
+ * loader (the Debian package a boot loader is made from: GRUB's modules, build/grub.h);
  * FILE the file's name without its directory (%-escaped: space,
  * '%' and control characters as %XX); VERSION the Debian version it came from, or "-"; SIZE
  * in bytes; SHA-256 in 64 lowercase hex digits.  A source can have several files (a Debian

@@ -355,9 +355,9 @@ static char *version_of_file(const char *file)
 /* One .deb of the cache: checked against its pin (before anything of it is read), read, its
  * files extracted. */
 static int load(const struct plan *plan, struct lockfile *lock, const char *debdir,
-		const char *file, struct package *p)
+		const char *file, const char *role, struct package *p)
 {
-	struct lockfile_pin actual = {.role = "deb"};
+	struct lockfile_pin actual = {.role = (char *)role};
 	struct deb d = {0};
 	struct stat st;
 	char *hint, *copyright, *version = version_of_file(file);
@@ -485,7 +485,7 @@ static int load_all(const struct plan *plan, struct lockfile *lock, const char *
 	out->v = xcalloc(files->n ? files->n : 1, sizeof(*out->v));
 	for (size_t i = 0; i < files->n; i++) {
 		out->n++;
-		if (load(plan, lock, debdir, files->v[i], &out->v[i]) < 0)
+		if (load(plan, lock, debdir, files->v[i], "deb", &out->v[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -585,4 +585,98 @@ int packages_of_variant(const struct plan *plan, const struct packages *p,
 	free(set);
 	strvec_clear(&roots);
 	return ret;
+}
+
+/* ---- one package alone ---- */
+
+/* apt-get download of spec (NAME or NAME=VERSION) for arch into the empty directory dir;
+ * the file's name (malloc'd), or NULL (reported). */
+static char *download_one(const struct plan *plan, const char *spec, const char *arch,
+			  const char *dir, const char *log)
+{
+	struct apt apt;
+	struct strvec files;
+	char *archopt = xasprintf("APT::Architecture=%s", arch);
+	char *archesopt = xasprintf("APT::Architectures=%s", arch), *file = NULL;
+	const char *update[] = {"-o", archopt, "-o", archesopt, "update", NULL};
+	const char *get[] = {"-o", archopt, "-o", archesopt, "-q", "download", spec, NULL};
+	int n;
+
+	apt_init_binary(&apt, plan->cache_dir);
+	strvec_init(&files);
+	if ((n = apt_configure(&apt, "/etc/apt")) <= 0) {
+		if (n == 0)
+			error("no Debian archive ('deb' entry) in /etc/apt/sources.list or "
+			      "sources.list.d: cannot fetch '%s'", spec);
+		goto out;
+	}
+	if (remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0)
+		goto out;
+	info("  fetching %s for %s with apt-get download (private apt configuration in %s)", spec,
+	     arch, apt.dir);
+	if (apt_run(&apt, update, NULL, log) != 0)
+		warning("apt-get update reported errors (see %s); trying the download anyway", log);
+	if (apt_get(&apt, get, dir, log) < 0 || deb_files(dir, &files) < 0)
+		goto out;
+	if (files.n != 1)
+		error("apt-get download %s left %zu .deb files in '%s', not one", spec, files.n, dir);
+	else
+		file = xstrdup(files.v[0]);
+out:
+	strvec_clear(&files);
+	apt_release(&apt);
+	free(archopt);
+	free(archesopt);
+	return file;
+}
+
+int packages_get_one(const struct plan *plan, struct lockfile *lock, const char *role,
+		     const char *name, const char *log, struct package *out)
+{
+	char *debdir = path_join(plan->cache_dir, "deb"), *file = NULL, *spec = NULL;
+	char *tmp = path_join(debdir, "fetch-one.tmp");
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (mkdir_p(debdir, 0755) < 0)
+		goto out;
+	/* the pinned file, when the cache has it */
+	for (size_t i = 0; lock && !lock->update && i < lock->n && !spec; i++) {
+		const struct lockfile_pin *pin = &lock->pins[i];
+		char *pinned = name_of_file(pin->file), *path = path_join(debdir, pin->file);
+		if (!strcmp(pin->role, role) && !strcmp(pinned, name)) {
+			spec = xasprintf("%s=%s", name, pin->version);
+			if (file_exists(path))
+				file = xstrdup(pin->file);
+		}
+		free(pinned);
+		free(path);
+	}
+	if (!file) {
+		char *got = download_one(plan, spec ? spec : name, plan->arch->debian, tmp, log);
+		char *from = got ? path_join(tmp, got) : NULL, *to = got ? path_join(debdir, got) : NULL;
+		if (got && rename(from, to) < 0)
+			error_errno("cannot move '%s' to '%s'", from, to);
+		else
+			file = got ? xstrdup(got) : NULL;
+		free(got);
+		free(from);
+		free(to);
+		remove_tree(tmp);
+		if (!file)
+			goto out;
+	}
+	ret = load(plan, lock, debdir, file, role, out);
+out:
+	free(debdir);
+	free(tmp);
+	free(file);
+	free(spec);
+	return ret;
+}
+
+void packages_release_one(struct package *p)
+{
+	package_release(p);
+	memset(p, 0, sizeof(*p));
 }

@@ -59,5 +59,12 @@ int packages_of_variant(const struct plan *plan, const struct packages *p,
 			const struct ivariant *v, unsigned char *need, unsigned char *root);
 /* The package called name, or NULL. */
 const struct package *packages_find(const struct packages *p, const char *name);
+/* Package name alone, without what it needs (apt-get download), for the image's CPU: a
+ * package the build uses but the image does not hold (GRUB's modules, for the boot loader).
+ * Pinned in lock under role (not "deb"), fetched only when the cache lacks the pinned file,
+ * checked, read and extracted as packages_get's are.  Returns 0 or -1 (reported). */
+int packages_get_one(const struct plan *plan, struct lockfile *lock, const char *role,
+		     const char *name, const char *log, struct package *out);
+void packages_release_one(struct package *p);
 
 #endif

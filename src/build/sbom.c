@@ -700,11 +700,41 @@ static int add_syslinux(struct gather *g)
 	return ret;
 }
 
+/* GRUB's core image, where the CPU boots through GRUB (build/grub.h). */
+static int add_grub(struct gather *g)
+{
+	const struct arch *a = g->plan->arch;
+	char *at = xasprintf("/%s/%s", IMAGE_EFI_DIR, a->efi_name);
+	char *file = xasprintf("%s%s", g->in->stick, at), *tool = which("grub-mkimage");
+	char *id = xasprintf("grub-%s", a->efi_name), *pid;
+	char *how = xasprintf("made by the build host's grub-mkimage from the %s modules of "
+			      "Debian's %s (%s), pinned in mkdistro.lock as the loader",
+			      a->grub_platform, a->grub_package, a->debian);
+	struct spdx_pkg *p;
+	int ret;
+	for (char *c = id; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	p = host_pkg(g, id, "grub", tool ? tool : "grub-mkimage", how, 1);
+	p->file = xstrdup(at);
+	p->purpose = "FILE";
+	p->license = xstrdup("GPL-3.0-or-later");
+	ret = sha256_file(file, p->sha256);
+	pid = xstrdup(p->id);
+	spdx_relate(g->s, "image", "CONTAINS", pid);
+	free(pid);
+	free(at);
+	free(file);
+	free(tool);
+	free(id);
+	free(how);
+	return ret;
+}
+
 static int gather(const struct plan *plan, const struct sbom_in *in, struct spdx *s)
 {
 	struct gather g = {.plan = plan, .in = in, .s = s};
 	int ret = add_media(&g) < 0 || add_kernels(&g) < 0 || add_initrds(&g) < 0 ||
-			  add_syslinux(&g) < 0
+			  (plan->arch->grub_platform ? add_grub(&g) : add_syslinux(&g)) < 0
 		      ? -1
 		      : 0;
 	if (!ret)

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "build/image.h"
+#include "build/arch.h"
 #include "formats/bootmenu.h"
+#include "formats/grubcfg.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
@@ -150,7 +152,8 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 			.localboot_hd = 1,
 			.display = display,
 		};
-		ret = bootmenu_render(&menu, out);
+		ret = plan->arch->grub_platform ? grubcfg_render(&menu, out)
+						: bootmenu_render(&menu, out);
 	}
 out:
 	labels_free(labels, n);

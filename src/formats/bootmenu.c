@@ -150,6 +150,16 @@ static int check_menu(const struct boot_menu *menu)
 	return 0;
 }
 
+int bootmenu_check(const struct boot_menu *menu)
+{
+	return check_menu(menu);
+}
+
+const char *bootmenu_default(const struct boot_menu *menu)
+{
+	return menu->default_label ? menu->default_label : menu->n ? menu->labels[0].name : HD_LABEL;
+}
+
 int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 {
 	struct buf b;
@@ -157,7 +167,7 @@ int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 
 	if (check_menu(menu) < 0)
 		return -1;
-	def = menu->default_label ? menu->default_label : menu->n ? menu->labels[0].name : HD_LABEL;
+	def = bootmenu_default(menu);
 
 	buf_init(&b);
 	if (menu->serial != -1) {

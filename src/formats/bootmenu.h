@@ -52,5 +52,10 @@ struct boot_menu {
  * QEMU setups) where the internal disk comes first.
  */
 int bootmenu_render(const struct boot_menu *menu, struct buf *out);
+/* The checks of bootmenu_render alone (for another loader's menu, formats/grubcfg.h).
+ * Returns 0 or -1 (reported). */
+int bootmenu_check(const struct boot_menu *menu);
+/* The label the menu boots when nobody types one. */
+const char *bootmenu_default(const struct boot_menu *menu);
 
 #endif

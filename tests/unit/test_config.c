@@ -77,6 +77,22 @@ static void arch_and_base(void **state)
 	assert_non_null(arch_find("i686"));
 	assert_string_equal(arch_cross(arch_find("i686")), "i686-linux-gnu-");
 	assert_null(arch_find("i386"));
+	/* arm64: GRUB instead of Syslinux, no BIOS, its own serial console by default */
+	assert_int_equal(parse(&p, "[system]\narch = arm64\n"), 0);
+	assert_string_equal(p.arch->kernel_arch, "arm64");
+	assert_string_equal(p.arch->kernel_target, "Image");
+	assert_int_equal(p.arch->elf.machine, 183);
+	assert_int_equal(p.arch->bios, 0);
+	assert_null(p.arch->efi_loader);
+	assert_string_equal(p.arch->grub_package, "grub-efi-arm64-bin");
+	assert_string_equal(p.boot_append, "console=ttyAMA0");
+	config_release(&p);
+	assert_int_equal(parse(&p, "[system]\narch = arm64\n[boot]\nappend = console=ttyS0 quiet\n"), 0);
+	assert_string_equal(p.boot_append, "console=ttyS0 quiet");
+	config_release(&p);
+	assert_string_equal(arch_cross(arch_find("arm64")), "aarch64-linux-gnu-");
+	assert_int_equal(arch_native(arch_find("arm64")), 0);
+	assert_int_equal(arch_native(arch_find("i686")), 1);
 }
 
 /* [network] address's good values; modules default to no with ext2. */
@@ -145,7 +161,10 @@ static const struct bad bad_inputs[] = {
 	{"[image]\njust words\n", "mkdistro.conf:2: syntax error"},
 	{"[busybox]\nstatic = perhaps\n", "mkdistro.conf:2: 'static' must be yes or no"},
 	{"[initrd]\nformat = zip\n", "mkdistro.conf:2: 'format' must be cpio or ext2, not 'zip'"},
-	{"[system]\narch = sparc\n", "mkdistro.conf:2: 'arch' must be one of x86_64, i686, not 'sparc'"},
+	{"[system]\narch = arm64\n[image]\niso = yes\n",
+	 "mkdistro.conf:4: [image] iso = yes: an ISO boots through Syslinux's isolinux, which arm64 "
+	 "has not; boot the stick image (out/mkdistro.img) with UEFI"},
+	{"[system]\narch = sparc\n", "mkdistro.conf:2: 'arch' must be one of x86_64, i686, arm64, not 'sparc'"},
 	{"[busybox]\nbase = tinyconfig\n",
 	 "mkdistro.conf:2: [busybox] base must be defconfig or allnoconfig, not 'tinyconfig'"},
 	{"[initrd]\nlevel = 13\n", "mkdistro.conf:2: 'level' must be a whole number from 1 to 12"},

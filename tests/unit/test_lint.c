@@ -251,14 +251,48 @@ static void kernel_consoles(void **state)
 	expect_none(&l);
 	lint_release(&l);
 	lint_config(&l, "[boot]\nappend = quiet\n", neither);
-	expect_one(&l, "kernel 'main': none of CONFIG_SERIAL_8250_CONSOLE, CONFIG_VT_CONSOLE is set: "
-		       "init needs a console, and the kernel arguments name none\n");
+	expect_one(&l, "kernel 'main': none of CONFIG_SERIAL_8250_CONSOLE, "
+		       "CONFIG_SERIAL_AMBA_PL011_CONSOLE, CONFIG_VT_CONSOLE is set: init needs a "
+		       "console, and the kernel arguments name none\n");
 	lint_release(&l);
 	/* a console named only by one label of this kernel counts */
 	lint_config(&l, "[boot]\nappend = console=tty0\n[label.mm]\nappend = console=ttyS1,9600\n",
 		    no_serial);
 	expect_one(&l, "kernel 'main': CONFIG_SERIAL_8250_CONSOLE is not set: the kernel arguments "
 		       "say console=ttyS1,9600\n");
+	lint_release(&l);
+}
+
+/* arm64: the rules of its CPU (PL011 console, virtio disk, the EFI stub), not the PC's
+ * (ATA, 64BIT of x86-64) */
+static void kernel_arm64(void **state)
+{
+	static const char *const arm64[] = {"64BIT=", "ATA=", "ATA_PIIX=", "SERIAL_8250_CONSOLE=",
+					    "VT_CONSOLE=", "SERIAL_AMBA_PL011_CONSOLE=y",
+					    "VIRTIO_BLK=y", "VIRTIO_PCI=y", "EFI_STUB=y", "ACPI=y",
+					    NULL};
+	static const char *const no_stub[] = {"64BIT=", "ATA=", "SERIAL_8250_CONSOLE=", "VT_CONSOLE=",
+					      "SERIAL_AMBA_PL011_CONSOLE=y", "VIRTIO_BLK=y",
+					      "VIRTIO_PCI=y", "ACPI=y", NULL};
+	static const char *const no_pl011[] = {"64BIT=", "ATA=", "VIRTIO_BLK=y", "VIRTIO_PCI=y",
+					       "EFI_STUB=y", "ACPI=y", NULL};
+	struct lint l;
+	(void)state;
+	/* the default append of arm64 is console=ttyAMA0 */
+	lint_config(&l, "[system]\narch = arm64\n", arm64);
+	expect_none(&l);
+	lint_release(&l);
+	lint_config(&l, "[system]\narch = arm64\n", no_stub);
+	expect_one(&l, "kernel 'main': CONFIG_EFI_STUB is not set: the stick boots through UEFI: "
+		       "the kernel is an EFI program\n");
+	lint_release(&l);
+	lint_config(&l, "[system]\narch = arm64\n", no_pl011);
+	expect_one(&l, "kernel 'main': CONFIG_SERIAL_AMBA_PL011_CONSOLE is not set: the kernel "
+		       "arguments say console=ttyAMA0\n");
+	lint_release(&l);
+	/* x86's rules still hold on x86 */
+	lint_config(&l, "", arm64);
+	expect_line(&l, "kernel 'main': CONFIG_ATA is not set: the image boots from an IDE or SATA disk");
 	lint_release(&l);
 }
 
@@ -855,6 +889,7 @@ int main(void)
 		cmocka_unit_test(kernel_each_rule),
 		cmocka_unit_test(kernel_choices),
 		cmocka_unit_test(kernel_consoles),
+		cmocka_unit_test(kernel_arm64),
 		cmocka_unit_test(kernel_variant_named),
 		cmocka_unit_test(rootfs_good),
 		cmocka_unit_test(rootfs_each_missing),

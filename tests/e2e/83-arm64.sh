@@ -1,0 +1,119 @@
+#!/bin/bash
+# tests/run: parallel
+# arm64 (issue 19): examples/arm64's project ([system] arch = arm64) with the tests' small
+# arm64 kernel and small BusyBox (tests/e2e/small/), the kernel built with ARCH=arm64 and
+# Debian's aarch64-linux-gnu-gcc, BusyBox cross-built static.  Syslinux has no arm64 loader:
+# the stick boots through GRUB, its core image made by the host's grub-mkimage from Debian's
+# arm64 GRUB package (fetched through the private apt configuration and pinned in the lock),
+# with the same labels typed at a boot: prompt (after Esc).  Checked from the outside (ELF
+# machines, the Image's EFI stub, the stick's files, the MBR, the lock, the SBOM), booted
+# under TCG with qemu-system-aarch64 -M virt and AAVMF (UEFI) from a virtio disk and a USB
+# stick on xHCI, every cell of the boot matrix, a rebuild byte for byte, and the ELF checks.
+. "$(dirname "$0")/lib.sh"
+T=$MKDISTRO_TEST_TMP/arch-arm64
+P=$T/p
+rm -rf "$T"
+mkdir -p "$P"
+export MTOOLS_SKIP_CHECK=1
+sha() { sha256sum < "$1" | cut -c1-64; }
+
+# examples/arm64's mkdistro.conf, the tests' small kernel and BusyBox, ccache (lib.sh)
+arch_example arm64 "$P"
+
+"$MKDISTRO" -C "$P" build > "$T/build.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$T/build.txt" | grep -E '^    \[|make -j|mkdistro:|fetching'
+check "build for arm64" test $rc -eq 0
+entry=$(sed -n 's/^mkdistro: \(built\|reused the cached kernel\): \(.*\)\/bzImage$/\2/p' "$P/out/log/kernel.log" | tail -n 1)
+check "the kernel is an arm64 one from aarch64-linux-gnu-gcc, with the EFI stub" bash -c \
+	"grep -qx CONFIG_ARM64=y '$entry/config' && grep -qx CONFIG_EFI_STUB=y '$entry/config' && grep -q '^CONFIG_CC_VERSION_TEXT=\"aarch64-linux-gnu-gcc' '$entry/config'"
+if grep -q '^\$ .* make .* Image' "$P/out/log/kernel.log"; then
+	check "the kernel's make ran with ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" \
+		contains "$P/out/log/kernel.log" 'ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- '
+fi
+# (when this run built them: else an earlier test did, into the tests' cache)
+if ! grep -q '^mkdistro: reused the cached BusyBox' "$P/out/log/busybox.log"; then
+	check "BusyBox's make ran with CROSS_COMPILE=aarch64-linux-gnu-" \
+		contains "$P/out/log/busybox.log" 'CROSS_COMPILE=aarch64-linux-gnu-'
+fi
+img=$P/out/mkdistro.img
+kernel=$P/out/stick/boot/kernel/main.lk
+# arm64's boot protocol (Documentation/arm64/booting.rst): the Image header's magic
+# "ARM\x64" at 0x38; with the EFI stub the file is also a PE/COFF program ("MZ" first)
+check "the kernel is an arm64 Image that is also an EFI program" python3 -c '
+import sys
+k = open(sys.argv[1], "rb").read(64)
+sys.exit(0 if k[0x38:0x3c] == b"ARM\x64" and k[0:2] == b"MZ" else 1)' "$kernel"
+
+mkdir -p "$T/root"
+zcat "$P/out/stick/boot/initrd/main.gz" | (cd "$T/root" && cpio -id --quiet --no-absolute-filenames 2> /dev/null)
+file -L "$T/root/bin/busybox" > "$T/file.txt" 2>&1
+check "BusyBox is an arm64 program, static" contains "$T/file.txt" 'ELF 64-bit LSB executable, ARM aarch64.*statically linked'
+check "lint passed" contains "$T/build.txt" '^\[5/8\] lint .*all passed'
+
+# The stick: GRUB as the firmware's default loader, its menu beside it; no Syslinux
+mdir -i "$img@@1M" -/ -a -b ::/ > "$T/files.txt" 2>&1
+check "stick has /EFI/BOOT/BOOTAA64.EFI and grub.cfg" bash -c \
+	"grep -qx '::/EFI/BOOT/BOOTAA64.EFI' '$T/files.txt' && grep -qx '::/EFI/BOOT/grub.cfg' '$T/files.txt'"
+check "no Syslinux on an arm64 stick" bash -c "! grep -Eq 'syslinux|ldlinux|BOOTX64' '$T/files.txt'"
+mtype -i "$img@@1M" ::/EFI/BOOT/BOOTAA64.EFI > "$T/bootaa64.efi"
+check "BOOTAA64.EFI is a PE32+ program for AArch64 (machine 0xaa64)" python3 -c '
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+pe = struct.unpack_from("<I", b, 0x3c)[0]
+sys.exit(0 if b[:2] == b"MZ" and b[pe:pe + 4] == b"PE\0\0" and struct.unpack_from("<H", b, pe + 4)[0] == 0xaa64 else 1)' "$T/bootaa64.efi"
+mtype -i "$img@@1M" ::/EFI/BOOT/grub.cfg > "$T/grub.cfg"
+check "grub.cfg: the labels, the default, the hd exit" bash -c \
+	"grep -q \"^echo 'boot labels: mm hd'\" '$T/grub.cfg' && grep -q 'if sleep --interruptible 5; then set label=mm; fi' '$T/grub.cfg' && grep -q 'if \[ \"\$label\" = hd \]; then exit; fi' '$T/grub.cfg'"
+check "grub.cfg: the kernel's arguments name the PL011 console" grep -q "linux /boot/kernel/main.lk 'console=ttyAMA0'" "$T/grub.cfg"
+check "the MBR has no boot code (no BIOS on arm64), and its partition table" python3 -c '
+import sys
+b = open(sys.argv[1], "rb").read(512)
+sys.exit(0 if b[:440] == bytes(440) and b[510:512] == b"\x55\xaa" and b[450] in (0x0b, 0x0c, 0x06, 0x0e) else 1)' "$img"
+check "mkdistro.lock pins GRUB's arm64 package as the loader" \
+	grep -Eq '^loader grub-efi-arm64-bin_[^ ]+_arm64\.deb [^ ]+ [0-9]+ [0-9a-f]{64}$' "$P/mkdistro.lock"
+check "the SBOM names the GRUB loader" contains "$P/out/sbom.spdx.json" '"SPDXRef-grub-bootaa64.efi"'
+
+# Boots under TCG: the default (a virtio disk), a label typed at GRUB's boot:, a USB stick
+boot "UEFI, virtio disk: uname -m is aarch64, a program from the initrd runs" \
+	'^aarch64$' --cmd 'uname -m; md5sum /bin/busybox; test -d /sys/firmware/efi && echo efi-yes'
+check "the program's output" contains "$T/boot.txt" '^[0-9a-f]{32}  /bin/busybox'
+check "the kernel runs on UEFI" contains "$T/boot.txt" '^efi-yes'
+check "the boot went through GRUB's menu" contains "$T/boot.txt" 'boot labels: mm hd'
+boot "UEFI, USB stick on xHCI, label mm typed at boot: the stick is found and mounted" \
+	'^stick-vfat$' --usb --label mm --cmd 'uname -m; grep -q " vfat " /proc/mounts && echo stick-vfat'
+check "the label was typed at GRUB's boot: prompt" contains "$T/boot.txt" 'boot: mm'
+
+# The boot matrix: UEFI from virtio, USB and VDI; BIOS and CD cannot work, and say why
+"$MKDISTRO" -C "$P" matrix > "$T/matrix.txt" 2>&1
+check "matrix: every cell that can work reached a shell" test $? -eq 0
+cat "$P/out/boot-matrix.txt"
+check "out/boot-matrix.txt: 3 arm64 cells ok with their times" \
+	test "$(grep -cE '^arm64 +uefi +(virtio|usb|vdi) +cpio +ok +[0-9.]+ s$' "$P/out/boot-matrix.txt")" = 3
+check "out/boot-matrix.txt: the BIOS and CD cells are n/a, with why" bash -c \
+	"test \"\$(grep -cE '^arm64 +bios .* n/a +no BIOS on this CPU' '$P/out/boot-matrix.txt')\" = 4 && grep -qE '^arm64 +uefi +cd .* n/a +no ISO' '$P/out/boot-matrix.txt'"
+
+# The same project again, from its cache entries, in a fresh out/: the same image
+cp "$img" "$T/first.img"
+rm -rf "$P/out"
+"$MKDISTRO" -C "$P" -q build > "$T/again.txt" 2>&1
+check "built again from the cache: the image is byte-identical (GRUB's core image too)" cmp "$T/first.img" "$img"
+
+# ELF checks: an x86-64 program named as a binary is refused, file:line, the image kept
+sum=$(sha "$img")
+cp -a "$P" "$T/bin"
+printf '\n[initrd.x]\nbinaries = /bin/true\n' >> "$T/bin/mkdistro.conf"
+line=$(grep -n '^binaries = /bin/true$' "$T/bin/mkdistro.conf" | cut -d: -f1)
+"$MKDISTRO" -C "$T/bin" build > "$T/bin.txt" 2>&1
+check "an x86-64 binary in an arm64 image: the build fails" test $? -ne 0
+check "and says where and why" contains "$T/bin.txt" \
+	"mkdistro.conf:$line: \[initrd.x\] binaries: '/bin/true' is for another architecture \(x86-64, 64-bit\), not AArch64 \(\[system\] arch = arm64\)"
+check "the previous image is intact" test "$(sha "$T/bin/out/mkdistro.img")" = "$sum"
+# An ISO needs isolinux, which arm64 has not: a clear error at its line
+cp -a "$P" "$T/iso"
+printf '\n[image]\niso = yes\n' >> "$T/iso/mkdistro.conf"
+"$MKDISTRO" -C "$T/iso" build > "$T/iso.txt" 2>&1
+rc=$?
+check "iso = yes on arm64 is refused, at its line" bash -c \
+	"test $rc -ne 0 && grep -Eq 'mkdistro.conf:[0-9]+: \[image\] iso = yes: an ISO boots through Syslinux.s isolinux, which arm64 has not' '$T/iso.txt'"
+finish
