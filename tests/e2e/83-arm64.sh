@@ -99,6 +99,20 @@ rm -rf "$P/out"
 "$MKDISTRO" -C "$P" -q build > "$T/again.txt" 2>&1
 check "built again from the cache: the image is byte-identical (GRUB's core image too)" cmp "$T/first.img" "$img"
 
+# A stacked initrd variant: GRUB's menu grows as Syslinux's does (mm mc hd), and label mc,
+# typed at GRUB's boot:, loads both initrds (GRUB's initrd line with two files)
+cp -a "$P" "$T/var"
+mkdir -p "$T/var/extra/etc"
+echo custom-arm64 > "$T/var/extra/etc/variant"
+printf '\n[initrd.custom]\noverlay = extra\nstack = yes\n' >> "$T/var/mkdistro.conf"
+"$MKDISTRO" -C "$T/var" build > "$T/var.txt" 2>&1
+check "an arm64 project with a stacked initrd variant builds" test $? -eq 0
+mtype -i "$T/var/out/mkdistro.img@@1M" ::/EFI/BOOT/grub.cfg > "$T/var-grub.cfg"
+check "its grub.cfg has the labels mm mc hd, mc with both initrds" bash -c \
+	"grep -q \"^echo 'boot labels: mm mc hd'\" '$T/var-grub.cfg' && grep -q '^    initrd /boot/initrd/main.gz /boot/initrd/custom.gz$' '$T/var-grub.cfg'"
+P=$T/var boot "label mc typed at GRUB's boot: boots the stacked initrd" '^custom-arm64$' \
+	--label mc --cmd 'cat /etc/variant; uname -m'
+
 # ELF checks: an x86-64 program named as a binary is refused, file:line, the image kept
 sum=$(sha "$img")
 cp -a "$P" "$T/bin"
