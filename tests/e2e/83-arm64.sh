@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/run: parallel
+# tests/run: background
 # arm64 (issue 19): examples/arm64's project ([system] arch = arm64) with the tests' small
 # arm64 kernel and small BusyBox (tests/e2e/small/), the kernel built with ARCH=arm64 and
 # Debian's aarch64-linux-gnu-gcc, BusyBox cross-built static.  Syslinux has no arm64 loader:
@@ -9,6 +9,10 @@
 # machines, the Image's EFI stub, the stick's files, the MBR, the lock, the SBOM), booted
 # under TCG with qemu-system-aarch64 -M virt and AAVMF (UEFI) from a virtio disk and a USB
 # stick on xHCI, every cell of the boot matrix, a rebuild byte for byte, and the ELF checks.
+# It runs beside the other tests (tests/run: background), so it shares no state with them:
+# a build cache and a ccache of its own (14-ccache moves the tests' cache aside and hands the
+# tests' ccache to nobody), and a project of its own.
+export MKDISTRO_CACHE=${MKDISTRO_TEST_TMP:?}/cache-arm64 CCACHE_DIR=$MKDISTRO_TEST_TMP/ccache-arm64
 . "$(dirname "$0")/lib.sh"
 T=$MKDISTRO_TEST_TMP/arch-arm64
 P=$T/p
