@@ -112,42 +112,71 @@ static int apt_refusal(const struct plan *plan, const char *log, const char *arc
 	return ret;
 }
 
+/* The private apt configuration, set to fetch arch's packages into a directory. */
+struct fetch {
+	struct apt apt;
+	char *archopt, *archesopt; /* -o values: APT::Architecture(s)=arch */
+};
+
+/* Set f up from the host's sources for arch, and empty dir with mkdir (dir/mk, a path below
+ * it or dir itself) made; what names the packages in the error when there is no archive.
+ * Returns 0, or -1 (reported); fetch_release(f) in both cases. */
+static int fetch_init(struct fetch *f, const struct plan *plan, const char *arch, const char *dir,
+		      const char *mk, const char *what)
+{
+	int n;
+
+	apt_init_binary(&f->apt, plan->cache_dir);
+	f->archopt = xasprintf("APT::Architecture=%s", arch);
+	f->archesopt = xasprintf("APT::Architectures=%s", arch);
+	if ((n = apt_configure(&f->apt, "/etc/apt")) < 0)
+		return -1;
+	if (n == 0)
+		return error("no Debian archive ('deb' entry) in /etc/apt/sources.list or "
+			     "sources.list.d: cannot fetch %s", what);
+	return remove_tree(dir) < 0 || mkdir_p(mk, 0755) < 0 ? -1 : 0;
+}
+
+/* apt-get update for f's architecture; a failure is only warned about (the lists may do). */
+static void fetch_update(struct fetch *f, const char *log)
+{
+	const char *update[] = {"-o", f->archopt, "-o", f->archesopt, "update", NULL};
+	if (apt_run(&f->apt, update, NULL, log) != 0)
+		warning("apt-get update reported errors (see %s); trying the download anyway", log);
+}
+
+static void fetch_release(struct fetch *f)
+{
+	apt_release(&f->apt);
+	free(f->archopt);
+	free(f->archesopt);
+}
+
 /* apt-get install --download-only of names (NAME or NAME=VERSION) into the empty directory
  * dir, after apt-get update unless *updated (which it sets).  Returns 0 or -1 (reported). */
 static int download(const struct plan *plan, const struct strvec *names, const char *arch,
 		    const char *dir, const char *log, int *updated)
 {
-	struct apt apt;
+	struct fetch f;
 	struct strvec args;
 	char *archives = xasprintf("Dir::Cache::archives=%s", dir);
-	char *archopt = xasprintf("APT::Architecture=%s", arch);
-	char *archesopt = xasprintf("APT::Architectures=%s", arch);
 	char *partial = path_join(dir, "partial");
-	int n, ret = -1;
+	int ret = -1;
 
-	apt_init_binary(&apt, plan->cache_dir);
 	strvec_init(&args);
-	if ((n = apt_configure(&apt, "/etc/apt")) < 0)
-		goto out;
-	if (n == 0) {
-		error("no Debian archive ('deb' entry) in /etc/apt/sources.list or sources.list.d: "
-		      "cannot fetch the packages mkdistro.conf names");
-		goto out;
-	}
-	if (remove_tree(dir) < 0 || mkdir_p(partial, 0755) < 0)
+	if (fetch_init(&f, plan, arch, dir, partial, "the packages mkdistro.conf names") < 0)
 		goto out;
 	info("  fetching %zu package%s and what %s need%s with apt-get (private apt configuration "
 	     "in %s)", names->n, names->n == 1 ? "" : "s", names->n == 1 ? "it" : "they",
-	     names->n == 1 ? "s" : "", apt.dir);
-	const char *update[] = {"-o", archopt, "-o", archesopt, "update", NULL};
-	if (!*updated && apt_run(&apt, update, NULL, log) != 0)
-		warning("apt-get update reported errors (see %s); trying the download anyway", log);
+	     names->n == 1 ? "s" : "", f.apt.dir);
+	if (!*updated)
+		fetch_update(&f, log);
 	*updated = 1;
-	strvec_pushl(&args, "-o", archives, "-o", archopt, "-o", archesopt, "-q", "-y",
+	strvec_pushl(&args, "-o", archives, "-o", f.archopt, "-o", f.archesopt, "-q", "-y",
 		     "--no-install-recommends", "install", "--download-only", NULL);
 	for (size_t i = 0; i < names->n; i++)
 		strvec_push(&args, names->v[i]);
-	if (apt_run(&apt, args.v, NULL, log) != 0) {
+	if (apt_run(&f.apt, args.v, NULL, log) != 0) {
 		if (apt_refusal(plan, log, arch) == 0)
 			error("apt-get could not fetch the packages (see %s)", log);
 		goto out;
@@ -155,10 +184,8 @@ static int download(const struct plan *plan, const struct strvec *names, const c
 	ret = 0;
 out:
 	strvec_clear(&args);
-	apt_release(&apt);
+	fetch_release(&f);
 	free(archives);
-	free(archopt);
-	free(archesopt);
 	free(partial);
 	return ret;
 }
@@ -594,29 +621,18 @@ int packages_of_variant(const struct plan *plan, const struct packages *p,
 static char *download_one(const struct plan *plan, const char *spec, const char *arch,
 			  const char *dir, const char *log)
 {
-	struct apt apt;
+	struct fetch f;
 	struct strvec files;
-	char *archopt = xasprintf("APT::Architecture=%s", arch);
-	char *archesopt = xasprintf("APT::Architectures=%s", arch), *file = NULL;
-	const char *update[] = {"-o", archopt, "-o", archesopt, "update", NULL};
-	const char *get[] = {"-o", archopt, "-o", archesopt, "-q", "download", spec, NULL};
-	int n;
+	char *what = xasprintf("'%s'", spec), *file = NULL;
 
-	apt_init_binary(&apt, plan->cache_dir);
 	strvec_init(&files);
-	if ((n = apt_configure(&apt, "/etc/apt")) <= 0) {
-		if (n == 0)
-			error("no Debian archive ('deb' entry) in /etc/apt/sources.list or "
-			      "sources.list.d: cannot fetch '%s'", spec);
+	if (fetch_init(&f, plan, arch, dir, dir, what) < 0)
 		goto out;
-	}
-	if (remove_tree(dir) < 0 || mkdir_p(dir, 0755) < 0)
-		goto out;
+	const char *get[] = {"-o", f.archopt, "-o", f.archesopt, "-q", "download", spec, NULL};
 	info("  fetching %s for %s with apt-get download (private apt configuration in %s)", spec,
-	     arch, apt.dir);
-	if (apt_run(&apt, update, NULL, log) != 0)
-		warning("apt-get update reported errors (see %s); trying the download anyway", log);
-	if (apt_get(&apt, get, dir, log) < 0 || deb_files(dir, &files) < 0)
+	     arch, f.apt.dir);
+	fetch_update(&f, log);
+	if (apt_get(&f.apt, get, dir, log) < 0 || deb_files(dir, &files) < 0)
 		goto out;
 	if (files.n != 1)
 		error("apt-get download %s left %zu .deb files in '%s', not one", spec, files.n, dir);
@@ -624,9 +640,8 @@ static char *download_one(const struct plan *plan, const char *spec, const char 
 		file = xstrdup(files.v[0]);
 out:
 	strvec_clear(&files);
-	apt_release(&apt);
-	free(archopt);
-	free(archesopt);
+	fetch_release(&f);
+	free(what);
 	return file;
 }
 
