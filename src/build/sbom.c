@@ -598,10 +598,11 @@ static int find_host_syslinux(const struct arch *a, struct host_syslinux *h)
 /* On the stick: the MBR code, what `syslinux --install` wrote into the FAT (read back into
  * dir: ldlinux.sys is patched with its own location as it is installed, and the installer
  * carries its own ldlinux.c32), the EFI loader. */
-/* The SPDX id of the stick's EFI loader: syslinux-bootx64.efi, syslinux-bootia32.efi. */
-static char *efi_spdx_id(const struct arch *a)
+/* The SPDX id of the stick's EFI loader, made by loader: syslinux-bootx64.efi,
+ * syslinux-bootia32.efi, grub-bootaa64.efi. */
+static char *efi_spdx_id(const char *loader, const struct arch *a)
 {
-	char *id = xasprintf("syslinux-%s", a->efi_name);
+	char *id = xasprintf("%s-%s", loader, a->efi_name);
 	for (char *c = id; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
 	return id;
@@ -616,7 +617,8 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 	char *ldl_rel = xasprintf("%s/%s", IMAGE_EFI_DIR, a->efi_ldlinux_name);
 	char *efi_at = xasprintf("/%s", efi_rel), *ldl_at = xasprintf("/%s", ldl_rel);
 	char *bootx64 = path_join(g->in->stick, efi_rel), *ldl64 = path_join(g->in->stick, ldl_rel);
-	char *efi_id = efi_spdx_id(a), *ldl_id = xasprintf("syslinux-%s", a->efi_ldlinux_name);
+	char *efi_id = efi_spdx_id("syslinux", a);
+	char *ldl_id = xasprintf("syslinux-%s", a->efi_ldlinux_name);
 	char *ldl_how = xasprintf("the build host's %s", a->efi_ldlinux_name);
 	const char *mcopy[] = {"mcopy", "-n", "-i", fat, "::" IMAGE_SYSLINUX_DIR "/ldlinux.sys",
 			       "::" IMAGE_SYSLINUX_DIR "/ldlinux.c32", dir, NULL};
@@ -661,7 +663,7 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 /* In the ISO: the stick's EFI files, and ISOLINUX's. */
 static int add_iso_syslinux(struct gather *g)
 {
-	char *efi_id = efi_spdx_id(g->plan->arch);
+	char *efi_id = efi_spdx_id("syslinux", g->plan->arch);
 	char *ldl_id = xasprintf("syslinux-%s", g->plan->arch->efi_ldlinux_name);
 	spdx_relate(g->s, "iso", "CONTAINS", efi_id);
 	spdx_relate(g->s, "iso", "CONTAINS", ldl_id);
@@ -706,14 +708,12 @@ static int add_grub(struct gather *g)
 	const struct arch *a = g->plan->arch;
 	char *at = xasprintf("/%s/%s", IMAGE_EFI_DIR, a->efi_name);
 	char *file = xasprintf("%s%s", g->in->stick, at), *tool = which("grub-mkimage");
-	char *id = xasprintf("grub-%s", a->efi_name), *pid;
+	char *id = efi_spdx_id("grub", a), *pid;
 	char *how = xasprintf("made by the build host's grub-mkimage from the %s modules of "
 			      "Debian's %s (%s), pinned in mkdistro.lock as the loader",
 			      a->grub_platform, a->grub_package, a->debian);
 	struct spdx_pkg *p;
 	int ret;
-	for (char *c = id; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
 	p = host_pkg(g, id, "grub", tool ? tool : "grub-mkimage", how, 1);
 	p->file = xstrdup(at);
 	p->purpose = "FILE";
