@@ -424,7 +424,9 @@ static int grub_stick(struct build *b)
 	return ret;
 }
 
-int stage_stick(struct build *b)
+/* The Syslinux stick (the PC's CPUs): one menu for both loaders, BIOS Syslinux reading
+ * /boot/syslinux and the EFI one /EFI/BOOT, with the project's boot.txt when it has one. */
+static int syslinux_stick(struct build *b)
 {
 	const struct plan *plan = b->plan;
 	char *sdir = path_join(b->stick, IMAGE_SYSLINUX_DIR);
@@ -434,29 +436,17 @@ int stage_stick(struct build *b)
 	char *edir = path_join(b->stick, IMAGE_EFI_DIR);
 	char *ecfg = path_join(edir, "syslinux.cfg");
 	struct buf text;
-	int has_help = file_exists(help_src), ret = -1;
+	int has_help = file_exists(help_src), ret;
 
 	buf_init(&text);
-	if (copy_kernels(b) < 0)
-		goto out;
-	if (plan->arch->grub_platform) {
-		if (grub_stick(b) < 0)
-			goto out;
-	} else if (mkdir_p(sdir, 0755) < 0 || (has_help && copy_file(help_src, help_dst, 0644) < 0)) {
-		goto out;
-	} else if (stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
-			      STICK_FAT, &text) < 0 ||
-		   write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
-		   image_copy_efi_loader(plan->arch, edir) < 0 ||
-		   write_file_atomic(ecfg, text.data, text.len, 0644) < 0) {
-		/* one menu for both: BIOS Syslinux reads /boot/syslinux, the EFI one /EFI/BOOT */
-		goto out;
-	}
-	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
-		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
-		 plan->n_kvar * plan->n_ivar + 1);
-	ret = 0;
-out:
+	ret = mkdir_p(sdir, 0755) < 0 || (has_help && copy_file(help_src, help_dst, 0644) < 0) ||
+			      stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
+					 STICK_FAT, &text) < 0 ||
+			      write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
+			      image_copy_efi_loader(plan->arch, edir) < 0 ||
+			      write_file_atomic(ecfg, text.data, text.len, 0644) < 0
+		      ? -1
+		      : 0;
 	buf_release(&text);
 	free(sdir);
 	free(cfg);
@@ -465,6 +455,17 @@ out:
 	free(edir);
 	free(ecfg);
 	return ret;
+}
+
+int stage_stick(struct build *b)
+{
+	const struct plan *plan = b->plan;
+	if (copy_kernels(b) < 0 || (plan->arch->grub_platform ? grub_stick(b) : syslinux_stick(b)) < 0)
+		return -1;
+	buf_addf(&b->summary, "%zu kernel%s, %zu initrd%s, %zu boot labels", plan->n_kvar,
+		 plan->n_kvar == 1 ? "" : "s", plan->n_ivar, plan->n_ivar == 1 ? "" : "s",
+		 plan->n_kvar * plan->n_ivar + 1);
+	return 0;
 }
 
 /* ---- before and around the stages ---- */

@@ -386,9 +386,10 @@ out:
 
 int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *in)
 {
-	char *mbr = plan->arch->bios ? image_find_mbr_bin() : NULL;
+	int bios = plan->arch->bios; /* the MBR's boot code and syslinux --install */
+	char *mbr = bios ? image_find_mbr_bin() : NULL;
 	int ret;
-	if (plan->arch->bios && !mbr)
+	if (bios && !mbr)
 		return -1;
 	inputs_add(in, "stage", "image 2");
 	inputs_add(in, "arch", "%s", plan->arch->name);
@@ -397,9 +398,9 @@ int image_inputs(const struct plan *plan, const char *stick_dir, struct inputs *
 	inputs_add(in, "volume_id", "%08x", plan->volume_id);
 	inputs_add(in, "persist", "%u MiB", plan->persist_mib);
 	inputs_add(in, "epoch", "%lld", (long long)plan->epoch);
-	ret = inputs_add_self(in) < 0 || (mbr && inputs_add_file(in, "mbr.bin", mbr) < 0) ||
+	ret = inputs_add_self(in) < 0 || (bios && inputs_add_file(in, "mbr.bin", mbr) < 0) ||
 			      inputs_add_tool(in, "mkfs.fat") < 0 || inputs_add_tool(in, "mcopy") < 0 ||
-			      (mbr && inputs_add_tool(in, "syslinux") < 0) ||
+			      (bios && inputs_add_tool(in, "syslinux") < 0) ||
 			      (plan->persist_mib && inputs_add_tool(in, "mke2fs") < 0) ||
 			      inputs_add_tree(in, stick_dir) < 0
 		      ? -1
