@@ -14,7 +14,6 @@ P=$T/p
 rm -rf "$T"
 mkdir -p "$P"
 export MTOOLS_SKIP_CHECK=1
-sha() { sha256sum < "$1" | cut -c1-64; }
 
 # examples/i686's mkdistro.conf, the tests' small kernel and BusyBox, ccache (lib.sh), an
 # ISO for the matrix
@@ -84,28 +83,13 @@ boot "32-bit UEFI (OVMF ia32), USB stick: the kernel runs on EFI firmware" \
 	'^efi-yes$' --uefi --usb --cmd 'test -d /sys/firmware/efi && echo efi-yes'
 
 # The boot matrix: one row per firmware and medium, for i686
-"$MKDISTRO" -C "$P" matrix > "$T/matrix.txt" 2>&1
-check "matrix: every cell that can work reached a shell" test $? -eq 0
-cat "$P/out/boot-matrix.txt"
-check "out/boot-matrix.txt: 7 i686 cells ok with their times" \
-	test "$(grep -cE '^i686 +(bios|uefi) +(ide|usb|cd|vdi) +cpio +ok +[0-9.]+ s$' "$P/out/boot-matrix.txt")" = 7
+cpu_matrix "$P" "$T" i686 "(bios|uefi) +(ide|usb|cd|vdi)" 7
 
-# The same project again, from its cache entries, in a fresh out/: the same image
-cp "$img" "$T/first.img"
-rm -rf "$P/out"
-"$MKDISTRO" -C "$P" -q build > "$T/again.txt" 2>&1
-check "built again from the cache: the image is byte-identical" cmp "$T/first.img" "$img"
+# The same project again, from its cache entries, in a fresh out/
+cpu_rebuild "$P" "$T"
 
 # ELF checks.  An x86-64 program named as a binary is refused, file:line, the image kept
-sum=$(sha "$img")
-cp -a "$P" "$T/bin"
-printf '\n[initrd.x]\nbinaries = /bin/true\n' >> "$T/bin/mkdistro.conf"
-line=$(grep -n '^binaries = /bin/true$' "$T/bin/mkdistro.conf" | cut -d: -f1)
-"$MKDISTRO" -C "$T/bin" build > "$T/bin.txt" 2>&1
-check "an x86-64 binary in an i686 image: the build fails" test $? -ne 0
-check "and says where and why" contains "$T/bin.txt" \
-	"mkdistro.conf:$line: \[initrd.x\] binaries: '/bin/true' is for another architecture \(x86-64, 64-bit\), not i386 \(\[system\] arch = i686\)"
-check "the previous image is intact" test "$(sha "$T/bin/out/mkdistro.img")" = "$sum"
+cpu_refuses_x86_64 "$P" "$T" i686 i386
 # An x86-64 program in an overlay: the library search refuses it (and lint would)
 cp -a "$P" "$T/ovl"
 mkdir -p "$T/ovl/extra/usr/bin"

@@ -147,3 +147,40 @@ need_project_locked() {
 	fi
 	echo "# the shared project: built, current ($((SECONDS - t0)) s)"
 }
+
+# The checks that every CPU's test (83-arm64, 84-i686) makes alike, on its project P and its
+# scratch directory T.
+# cpu_matrix P T CPU CELLS N: mkdistro matrix reaches a shell in every cell that can work, and
+# out/boot-matrix.txt has N rows "CPU FIRMWARE MEDIUM cpio ok SECONDS s" matching the
+# extended regular expression CELLS ("(bios|uefi) +(ide|usb)").
+cpu_matrix() {
+	"$MKDISTRO" -C "$1" matrix > "$2/matrix.txt" 2>&1
+	check "matrix: every cell that can work reached a shell" test $? -eq 0
+	cat "$1/out/boot-matrix.txt"
+	check "out/boot-matrix.txt: $5 $3 cells ok with their times" \
+		test "$(grep -cE "^$3 +$4 +cpio +ok +[0-9.]+ s\$" "$1/out/boot-matrix.txt")" = "$5"
+}
+# cpu_rebuild P T: the project built again from its cache entries into a fresh out/ gives the
+# same image, byte for byte
+cpu_rebuild() {
+	cp "$1/out/mkdistro.img" "$2/first.img"
+	rm -rf "$1/out"
+	"$MKDISTRO" -C "$1" -q build > "$2/again.txt" 2>&1
+	check "built again from the cache: the image is byte-identical" cmp "$2/first.img" "$1/out/mkdistro.img"
+}
+# cpu_refuses_x86_64 P T CPU MACHINE: the host's x86-64 /bin/true named as a binary of a
+# copy of P (in T/bin) is refused at its file:line, as not MACHINE ([system] arch = CPU), and
+# the copy's previous image stays
+cpu_refuses_x86_64() {
+	local sum line
+	sum=$(sha256sum < "$1/out/mkdistro.img")
+	rm -rf "$2/bin"
+	cp -a "$1" "$2/bin"
+	printf '\n[initrd.x]\nbinaries = /bin/true\n' >> "$2/bin/mkdistro.conf"
+	line=$(grep -n '^binaries = /bin/true$' "$2/bin/mkdistro.conf" | cut -d: -f1)
+	"$MKDISTRO" -C "$2/bin" build > "$2/bin.txt" 2>&1
+	check "an x86-64 binary in an $3 image: the build fails" test $? -ne 0
+	check "and says where and why" contains "$2/bin.txt" \
+		"mkdistro.conf:$line: \[initrd.x\] binaries: '/bin/true' is for another architecture \(x86-64, 64-bit\), not $4 \(\[system\] arch = $3\)"
+	check "the previous image is intact" test "$(sha256sum < "$2/bin/out/mkdistro.img")" = "$sum"
+}
