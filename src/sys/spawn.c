@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sys/alloc.h"
@@ -128,10 +129,20 @@ int spawn_wait(struct child *c)
 	int status;
 	if (c->pid < 0)
 		return -1;
-	while (waitpid(c->pid, &status, 0) < 0) {
-		if (errno != EINTR)
+	for (;;) {
+		pid_t r = waitpid(c->pid, &status, c->tick ? WNOHANG : 0);
+		if (r == c->pid)
+			break;
+		if (r < 0 && errno != EINTR)
 			return error_errno("cannot wait for '%s'", c->argv[0]);
+		if (r == 0) { /* still running: the watcher's turn, then a quarter second */
+			struct timespec quarter = {0, 250000000};
+			c->tick(c->tick_ctx, -1);
+			nanosleep(&quarter, NULL);
+		}
 	}
+	if (c->tick)
+		c->tick(c->tick_ctx, WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
 	interrupt_remove_child(c->pid);
 	c->pid = -1;
 	if (c->to_child >= 0)

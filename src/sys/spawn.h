@@ -17,6 +17,10 @@ struct child {
 	const char *out;         /* stdout written to this file (truncated) instead; NULL: as log */
 	int in_fd;               /* with spawn_start: -1 for /dev/null, or a fd to use as stdin */
 	int pipe_io;             /* with spawn_start: give the parent pipes to stdin and stdout+stderr */
+	/* with spawn_wait: called with status -1 about 4 times a second while the child runs
+	 * (a progress line), then once with its exit status when it has ended; NULL: none */
+	void (*tick)(void *ctx, int status);
+	void *tick_ctx;
 	/* set by spawn_start */
 	pid_t pid;
 	int to_child;   /* write end of the child's stdin, with pipe_io */
