@@ -162,7 +162,7 @@ static int make_busybox(void *ctx, const char *dir)
 		goto out;
 	info("  make -j%u busybox%s%s%s (log: %s)", bk.k.jobs, *w.what ? " (" : "", w.what,
 	     *w.what ? ")" : "", j->log);
-	if (kbuild_make(&bk.k, targets) == 0)
+	if (kbuild_compile(&bk.k, targets, "busybox_unstripped") == 0)
 		ret = cache_copy_files(dir, objdir, files, modes, 3);
 out:
 	wrap_release(&w);

@@ -13,14 +13,16 @@
 #include "build/arch.h"
 #include "build/cache.h"
 #include "build/memo.h"
+#include "build/progress.h"
 #include "sys/alloc.h"
 #include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 #include "sys/spawn.h"
 
-/* in_fd: stdin for make, or -1 for /dev/null. */
-static int make(const struct kbuild *k, const char *const *targets, int parallel, int in_fd)
+/* in_fd: stdin for make, or -1 for /dev/null; prog: a progress line to keep, or NULL. */
+static int make(const struct kbuild *k, const char *const *targets, int parallel, int in_fd,
+		struct progress *prog)
 {
 	const char *argv[64], *env[24];
 	size_t n_env = 0;
@@ -52,6 +54,10 @@ static int make(const struct kbuild *k, const char *const *targets, int parallel
 	c.env = env;
 	c.log = k->log;
 	c.in_fd = in_fd;
+	if (prog) {
+		c.tick = progress_tick;
+		c.tick_ctx = prog;
+	}
 	what = xasprintf("%s: make %s", k->what, targets[0]);
 	rc = spawn_run_logged(&c, what);
 	free(what);
@@ -288,7 +294,14 @@ char *kbuild_cmd_skipping_empty(const char *text)
 
 int kbuild_make(const struct kbuild *k, const char *const *targets)
 {
-	return make(k, targets, 1, -1);
+	return make(k, targets, 1, -1, NULL);
+}
+
+int kbuild_compile(const struct kbuild *k, const char *const *targets, const char *product)
+{
+	struct progress prog;
+	progress_start(&prog, k->what, k->objdir, k->log, targets, product);
+	return make(k, targets, 1, -1, &prog);
 }
 
 /* A file of empty lines, open for reading: Enter for every question. */
@@ -318,7 +331,7 @@ int kbuild_configure(const struct kbuild *k, struct kconfig *resolved)
 	buf_init(&b);
 	kconfig_init(&got);
 	kconfig_init(&base_cfg);
-	if (mkdir_p(k->objdir, 0755) < 0 || make(k, base, 0, -1) < 0)
+	if (mkdir_p(k->objdir, 0755) < 0 || make(k, base, 0, -1, NULL) < 0)
 		goto out;
 	/* Merge: each fragment setting replaces the base's line for that symbol and moves after
 	 * the base's lines, as the kernel's merge_config.sh has it.  Kconfig reads the file in
@@ -338,7 +351,7 @@ int kbuild_configure(const struct kbuild *k, struct kconfig *resolved)
 	/* BusyBox's oldconfig asks about symbols the merge made visible; Enter takes the
 	 * default, as `yes "" | make oldconfig` would. */
 	answers = answer_defaults(k->objdir);
-	if (answers < 0 || make(k, update, 0, answers) < 0)
+	if (answers < 0 || make(k, update, 0, answers, NULL) < 0)
 		goto out;
 	buf_reset(&b);
 	if (read_file(config, &b) < 0 || kconfig_parse(&got, b.data, config, 0) < 0)

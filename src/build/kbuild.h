@@ -55,5 +55,8 @@ char *kbuild_cmd_skipping_empty(const char *include_text);
 char *kbuild_tree(const struct plan *plan, const char *what, const char *id);
 /* make -jN targets...  Returns 0, or -1 with the log's last lines shown. */
 int kbuild_make(const struct kbuild *k, const char *const *targets);
+/* The same for the targets that compile the tree, with a progress line (build/progress.h);
+ * product is the file a finished build leaves in the O= tree ("vmlinux"). */
+int kbuild_compile(const struct kbuild *k, const char *const *targets, const char *product);
 
 #endif

@@ -339,7 +339,7 @@ static int make_kernel(void *ctx, const char *dir)
 		goto out;
 	info("  make -j%u %s%s%s%s%s (a cold build takes a few minutes; log: %s)", kk.k.jobs,
 	     targets[0], modules ? " modules" : "", *w.what ? " (" : "", w.what, *w.what ? ")" : "", j->log);
-	if (kbuild_make(&kk.k, targets) == 0 &&
+	if (kbuild_compile(&kk.k, targets, "vmlinux") == 0 &&
 	    (!modules || install_modules(&kk, dir, objdir) == 0))
 		ret = cache_copy_files(dir, objdir, files, modes, 3);
 	if (!ret && modules)
