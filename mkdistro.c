@@ -169,7 +169,7 @@ static int run_stages(const struct plan *plan, int lint_only)
 	double start = log_now();
 	int ret = -1;
 
-	if (tools_check(TOOLS_BUILD) < 0 || build_preflight(plan) < 0)
+	if (tools_check(TOOLS_BUILD, plan->arch) < 0 || build_preflight(plan) < 0)
 		return -1;
 	for (size_t i = 0; lint_only && i < NSTAGES; i++)
 		if (!strcmp(stages[i].name, "lint"))
@@ -232,7 +232,7 @@ static int cmd_lock(struct cmd_ctx *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	return tools_check(TOOLS_BUILD) < 0 ? -1 : build_lock(c->plan, update);
+	return tools_check(TOOLS_BUILD, c->plan->arch) < 0 ? -1 : build_lock(c->plan, update);
 }
 
 static int cmd_menuconfig(struct cmd_ctx *c, int argc, char **argv)
@@ -258,7 +258,7 @@ static int cmd_menuconfig(struct cmd_ctx *c, int argc, char **argv)
 		return usage_error("say which: kernel or busybox");
 	if (strcmp(what, "kernel") && strcmp(what, "busybox"))
 		return usage_error("'%s' is neither kernel nor busybox", what);
-	return tools_check(TOOLS_BUILD) < 0 ? -1 : menuconfig_run(c->plan, what, variant);
+	return tools_check(TOOLS_BUILD, c->plan->arch) < 0 ? -1 : menuconfig_run(c->plan, what, variant);
 }
 
 /* ---- run and test ---- */
@@ -328,7 +328,7 @@ static int boot(struct cmd_ctx *c, int argc, char **argv, int test)
 		error("--writable takes a file, not '%s'", img);
 		goto out;
 	}
-	if (tools_check(TOOLS_VM) < 0)
+	if (tools_check(TOOLS_VM, plan->arch) < 0)
 		goto out;
 	if (!file_exists(img)) {
 		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
@@ -364,7 +364,10 @@ static int cmd_test(struct cmd_ctx *c, int argc, char **argv)
 static int cmd_matrix(struct cmd_ctx *c, int argc, char **argv)
 {
 	int first = want_operands(argc, argv, 0, 0);
-	return first < 0 ? first : matrix_run(c->plan, "auto");
+	if (first < 0)
+		return first;
+	/* QEMU, and qemu-img for the VDI cells */
+	return tools_check(TOOLS_VM | TOOLS_EXPORT, c->plan->arch) < 0 ? -1 : matrix_run(c->plan, "auto");
 }
 
 /* ---- export and flash: the image, to a VM disk or a stick ---- */
@@ -397,7 +400,7 @@ static int cmd_export(struct cmd_ctx *c, int argc, char **argv)
 		return usage_error("say which format: " EXPORT_FORMATS);
 	if (!export_format_known(fmt))
 		return usage_error("unknown format '%s' (want " EXPORT_FORMATS ")", fmt);
-	return tools_check(TOOLS_EXPORT) < 0 ? -1 : export_run(c->dir, fmt, image, output);
+	return tools_check(TOOLS_EXPORT, NULL) < 0 ? -1 : export_run(c->dir, fmt, image, output);
 }
 
 static int cmd_flash(struct cmd_ctx *c, int argc, char **argv)

@@ -2,58 +2,76 @@
 #include "build/tools.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "build/arch.h"
+
+#include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 
+enum boots { ANY, SYSLINUX, GRUB }; /* the loader the CPU boots with (arch.h) */
+
 struct tool {
 	unsigned need;       /* the tools_need sets it belongs to */
+	enum boots boots;    /* only for the CPUs that boot with this loader */
 	const char *name;    /* a program looked up in PATH, or an absolute path of a file */
 	const char *package; /* the Debian package that provides it */
 };
 
 static const struct tool tools[] = {
-	{TOOLS_BUILD, "make", "make"},
-	{TOOLS_BUILD, "gcc", "gcc"},
-	{TOOLS_BUILD, "flex", "flex"},
-	{TOOLS_BUILD, "bison", "bison"},
-	{TOOLS_BUILD, "bc", "bc"},
-	{TOOLS_BUILD, "perl", "perl"},
-	{TOOLS_BUILD, "objcopy", "binutils"},
-	{TOOLS_BUILD, "mke2fs", "e2fsprogs"},
-	{TOOLS_BUILD, "mkfs.fat", "dosfstools"},
-	{TOOLS_BUILD, "mmd", "mtools"},
-	{TOOLS_BUILD, "mcopy", "mtools"},
-	{TOOLS_BUILD, "syslinux", "syslinux"},
-	{TOOLS_BUILD, "dpkg-query", "dpkg"},
-	{TOOLS_BUILD, "dpkg-deb", "dpkg"},
-	{TOOLS_BUILD, "apt-get", "apt"},
-	{TOOLS_BUILD, "dpkg-source", "dpkg-dev"},
-	{TOOLS_BUILD, "bzip2", "bzip2"},
-	{TOOLS_BUILD, "xz", "xz-utils"},
-	{TOOLS_BUILD, "/usr/include/libelf.h", "libelf-dev"},
-	{TOOLS_BUILD, "/usr/include/openssl/ssl.h", "libssl-dev"},
-	{TOOLS_BUILD, "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi", "syslinux-efi"},
-	{TOOLS_VM, "qemu-system-x86_64", "qemu-system-x86"},
-	{TOOLS_EXPORT, "qemu-img", "qemu-utils"},
+	{TOOLS_BUILD, ANY, "make", "make"},
+	{TOOLS_BUILD, ANY, "gcc", "gcc"},
+	{TOOLS_BUILD, ANY, "flex", "flex"},
+	{TOOLS_BUILD, ANY, "bison", "bison"},
+	{TOOLS_BUILD, ANY, "bc", "bc"},
+	{TOOLS_BUILD, ANY, "perl", "perl"},
+	{TOOLS_BUILD, ANY, "objcopy", "binutils"},
+	{TOOLS_BUILD, ANY, "mke2fs", "e2fsprogs"},
+	{TOOLS_BUILD, ANY, "mkfs.fat", "dosfstools"},
+	{TOOLS_BUILD, ANY, "mmd", "mtools"},
+	{TOOLS_BUILD, ANY, "mcopy", "mtools"},
+	{TOOLS_BUILD, SYSLINUX, "syslinux", "syslinux"},
+	{TOOLS_BUILD, ANY, "dpkg-query", "dpkg"},
+	{TOOLS_BUILD, ANY, "dpkg-deb", "dpkg"},
+	{TOOLS_BUILD, ANY, "apt-get", "apt"},
+	{TOOLS_BUILD, ANY, "dpkg-source", "dpkg-dev"},
+	{TOOLS_BUILD, ANY, "bzip2", "bzip2"},
+	{TOOLS_BUILD, ANY, "xz", "xz-utils"},
+	{TOOLS_BUILD, ANY, "/usr/include/libelf.h", "libelf-dev"},
+	{TOOLS_BUILD, ANY, "/usr/include/openssl/ssl.h", "libssl-dev"},
+	{TOOLS_BUILD, SYSLINUX, "/usr/lib/SYSLINUX.EFI", "syslinux-efi"}, /* the CPU's, below */
+	{TOOLS_BUILD, GRUB, "grub-mkimage", "grub-common"},
+	{TOOLS_VM, ANY, "qemu-system-", NULL}, /* the CPU's, from its row */
+	{TOOLS_EXPORT, ANY, "qemu-img", "qemu-utils"},
 };
 
-int tools_check(unsigned need)
+int tools_check(unsigned need, const struct arch *a)
 {
 	int missing = 0;
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
 		const struct tool *t = &tools[i];
-		int file = t->name[0] == '/';
-		char *found;
-		if (!(t->need & need))
+		const char *name = t->name, *package = t->package;
+		char *own = NULL, *found;
+		if (!(t->need & need) || (!a && (t->boots != ANY || !package)) ||
+		    (a && t->boots == SYSLINUX && !a->efi_loader) ||
+		    (a && t->boots == GRUB && !a->grub_platform))
 			continue;
-		found = file ? NULL : which(t->name);
-		if (file ? !file_exists(t->name) : !found) {
-			error("'%s' is %s; install the Debian package '%s' (apt-get install %s)", t->name,
-			      file ? "missing" : "not found in PATH", t->package, t->package);
+		if (!strcmp(name, "/usr/lib/SYSLINUX.EFI"))
+			name = own = xasprintf("%s/%s", name, a->efi_loader);
+		else if (!strcmp(name, "qemu-system-")) {
+			name = a->qemu;
+			package = a->qemu_package;
+		}
+		int file = name[0] == '/';
+		found = file ? NULL : which(name);
+		if (file ? !file_exists(name) : !found) {
+			error("'%s' is %s; install the Debian package '%s' (apt-get install %s)", name,
+			      file ? "missing" : "not found in PATH", package, package);
 			missing++;
 		}
 		free(found);
+		free(own);
 	}
 	return missing ? -1 : 0;
 }

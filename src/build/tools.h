@@ -6,14 +6,18 @@
 
 enum tools_need {
 	TOOLS_BUILD = 1,  /* build, lint, lock, menuconfig: compilers, Kbuild's helpers, mkfs.fat,
-			   * mtools, syslinux, dpkg and apt */
-	TOOLS_VM = 2,     /* run, test: qemu-system-x86_64 */
+			   * mtools, dpkg and apt; the CPU's loader tools: syslinux and its EFI
+			   * loader, or grub-mkimage */
+	TOOLS_VM = 2,     /* run, test, matrix: the CPU's QEMU (qemu-system-x86_64, ...) */
 	TOOLS_EXPORT = 4, /* export: qemu-img */
 };
 
-/* Check every program (in PATH) and file of the sets in need, reporting each missing one
- * with its package: "'mkfs.fat' is not found in PATH; install the Debian package
- * 'dosfstools' (apt-get install dosfstools)".  Returns 0, or -1 when any is missing. */
-int tools_check(unsigned need);
+struct arch;
+
+/* Check every program (in PATH) and file of the sets in need for a project of CPU a,
+ * reporting each missing one with its package: "'mkfs.fat' is not found in PATH; install
+ * the Debian package 'dosfstools' (apt-get install dosfstools)".  a NULL: what every CPU
+ * needs (export's qemu-img).  Returns 0, or -1 when any is missing. */
+int tools_check(unsigned need, const struct arch *a);
 
 #endif
