@@ -27,7 +27,8 @@ struct progress {
 	off_t off;         /* how far the log has been read */
 	struct buf tail;   /* an unfinished last line */
 	unsigned done;     /* objects compiled in this run */
-	unsigned total;    /* 0: none (a partial rebuild) */
+	unsigned total;    /* 0: none (a partial rebuild); a guess grows when passed */
+	unsigned first_total; /* the total at the start, for the last line */
 	unsigned last_s;   /* seconds the recorded build took, or 0 */
 	int guessed;       /* total is a guess from the configuration */
 	int cold;          /* the tree had no finished build: record this one */

@@ -46,8 +46,8 @@ static void guess(void **state)
 	(void)state;
 	const char *config = "#\n# Automatically generated file\n#\nCONFIG_A=y\nCONFIG_B=m\n"
 			     "# CONFIG_C is not set\nCONFIG_D=\"y\"\nCONFIG_E=16\nCONFIG_F=y\n";
-	assert_int_equal(progress_guess(config, "kernel"), 3); /* 3 on, + 3/6 */
-	assert_int_equal(progress_guess(config, "busybox"), 113);
+	assert_int_equal(progress_guess(config, "kernel"), 15); /* 2 "=y", 1 "=m" */
+	assert_int_equal(progress_guess(config, "busybox"), 156); /* 155 + 3 on / 2 */
 	struct buf big;
 	buf_init(&big);
 	for (int i = 0; i < 600; i++)
@@ -220,11 +220,53 @@ static void watched(void **state)
 	remove_tree(TMP_DIR);
 }
 
+/* A guess that was too low grows when passed, and the plain line (not a terminal) says so;
+ * the last line names the first guess. */
+static void grows(void **state)
+{
+	(void)state;
+	char *objdir = path_join(TMP_DIR, "obj"), *log = path_join(TMP_DIR, "make.log");
+	char *config = path_join(objdir, ".config");
+	const char *targets[] = {"bzImage", NULL};
+	struct stderr_capture c;
+	struct progress p;
+	struct buf lines;
+	char msg[4096];
+
+	remove_tree(TMP_DIR);
+	buf_init(&lines);
+	assert_int_equal(mkdir_p(objdir, 0755), 0);
+	assert_int_equal(write_file_atomic(config, "CONFIG_A=y\nCONFIG_B=y\n", 22, 0644), 0);
+	assert_int_equal(write_file_atomic(log, "", 0, 0644), 0);
+	log_quiet = 0;
+	progress_start(&p, "kernel", objdir, log, targets, "vmlinux");
+	assert_int_equal(p.total, 2);
+	p.tty = 0;      /* (the test's stderr may be a terminal) */
+	p.t0 -= 75;     /* 1:15 ago */
+	p.last -= 20;   /* the last line over 15 s ago */
+	for (int i = 0; i < 8; i++)
+		buf_addf(&lines, "  CC      f%d.o\n", i);
+	assert_int_equal(write_file_atomic(log, lines.data, lines.len, 0644), 0);
+	stderr_begin(&c);
+	progress_tick(&p, -1);
+	progress_tick(&p, 0);
+	stderr_end(&c, msg, sizeof(msg));
+	log_quiet = 1;
+	assert_non_null(strstr(msg, "  kernel: 8/~10 objects (guessed), 80%, 1:15 elapsed, time left not known yet\n"));
+	assert_non_null(strstr(msg, "  kernel: 8 objects compiled in 1:15 (guessed 2)\n"));
+	assert_null(strchr(msg, '\r'));
+	buf_release(&lines);
+	free(objdir);
+	free(log);
+	free(config);
+	remove_tree(TMP_DIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(count),    cmocka_unit_test(guess),   cmocka_unit_test(record),
-		cmocka_unit_test(format),   cmocka_unit_test(watched),
+		cmocka_unit_test(format),   cmocka_unit_test(watched), cmocka_unit_test(grows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
