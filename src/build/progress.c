@@ -280,7 +280,8 @@ void progress_tick(void *ctx, int status)
 	}
 	if (!p->on)
 		return;
-	if (now - p->last < (p->tty ? 0.5 : PROGRESS_PLAIN_EVERY))
+	if (p->tty ? now - p->last < 0.5
+		   : now - p->last < (p->shown ? PROGRESS_PLAIN_EVERY : PROGRESS_PLAIN_FIRST))
 		return;
 	read_log(p);
 	/* a guess that was too low grows, so that the line does not stand at 99 % */

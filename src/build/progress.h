@@ -7,7 +7,8 @@
  * <objdir>.objects; the first time it is a guess from the configuration, said as such.  A
  * tree that a build finished before (its product is there) is rebuilt in part: then there is
  * no total, only the objects compiled.  On a terminal, one line redrawn in place; elsewhere
- * (a pipe, CI, a log), a plain line every PROGRESS_PLAIN_EVERY seconds; nothing with -q.
+ * (a pipe, CI, a log), a plain line PROGRESS_PLAIN_FIRST seconds in and then every
+ * PROGRESS_PLAIN_EVERY seconds; nothing with -q.
  */
 #ifndef MKDISTRO_PROGRESS_H
 #define MKDISTRO_PROGRESS_H
@@ -17,6 +18,7 @@
 
 #include "sys/buf.h"
 
+#define PROGRESS_PLAIN_FIRST 5
 #define PROGRESS_PLAIN_EVERY 15
 
 struct progress {
