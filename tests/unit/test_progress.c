@@ -102,13 +102,17 @@ static void format(void **state)
 	struct progress p = {.what = "kernel", .total = 1000, .last_s = 100};
 	struct buf out;
 	buf_init(&out);
-	/* too few objects for a rate: the recorded build's time less the time so far */
+	/* with a recorded build: the part of its time that the objects left took */
 	p.done = 5;
 	progress_format(&p, 10, &out);
-	assert_string_equal(out.data, "  kernel: 5/1000 objects, 0%, 0:10 elapsed, about 1:30 left");
-	/* then the rate */
+	assert_string_equal(out.data, "  kernel: 5/1000 objects, 0%, 0:10 elapsed, about 1:40 left");
 	buf_reset(&out);
 	p.done = 500;
+	progress_format(&p, 80, &out);
+	assert_string_equal(out.data, "  kernel: 500/1000 objects, 50%, 1:20 elapsed, about 0:50 left");
+	/* without one: the rate so far */
+	buf_reset(&out);
+	p.last_s = 0;
 	progress_format(&p, 60, &out);
 	assert_string_equal(out.data, "  kernel: 500/1000 objects, 50%, 1:00 elapsed, about 1:00 left");
 	/* a guess, said as such; no time left before there is a rate */
