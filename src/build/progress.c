@@ -128,8 +128,9 @@ void progress_format(const struct progress *p, double elapsed, struct buf *out)
 	buf_adds(out, " elapsed, ");
 	/* The time left: with a recorded build of this configuration, the part of its time
 	 * that its objects left took (the first objects of a kernel go slower than the rest,
-	 * so the rate so far overestimates for a long while: on the small i686 kernel, 38 %
-	 * at 7 % done, against 9 % for this); else the rate so far, once it means something. */
+	 * so the rate so far overestimates for a long while: on the small i686 kernel, 35 %
+	 * at 8 % done, against 12 % at most for this); else the rate so far, once it means
+	 * something. */
 	if (p->done >= p->total)
 		buf_adds(out, "finishing");
 	else if (p->last_s && !p->guessed) {
