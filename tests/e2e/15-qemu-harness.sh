@@ -140,6 +140,25 @@ run "the time limit is kept" 1 'timed out after 3 s waiting for' 8 timeout=3 cmd
 check "no QEMU left running on the stick" bash -c "! pgrep -f -- '[f]ile=$img' > /dev/null"
 check "the image is unchanged (-snapshot)" test "$(sha256sum < "$img")" = "$sum"
 
+# scripts/boot-breakdown (where a boot's time goes, issue 20) on the shared project's image:
+# every phase seen, the phases adding up to the whole, the kernel's clock on its lines, and
+# the slowest initcalls named from the kernel's System.map
+map=$(ls "$MKDISTRO_CACHE"/build/kernel-linux-*/System.map 2> /dev/null | head -n 1)
+python3 "$SRC/scripts/boot-breakdown" "$PROJ/out/mkdistro.img" --initcalls --system-map "$map" \
+	--transcript "$T/breakdown-lines.txt" > "$T/breakdown.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$T/breakdown.txt"
+check "boot-breakdown: the shared image's boot in its phases" bash -c "[ $rc -eq 0 ] && \
+	test \$(grep -cE '^(firmware and Syslinux|loading the kernel|loading the initrds|decompressing, setup|the kernel.s start|rc.S and the shell) +[0-9]+\.[0-9]{2} +[0-9]+%\$' '$T/breakdown.txt') = 6"
+check "boot-breakdown: the phases add up to power-on to shell" awk '
+	/^power-on to shell/ { total = $NF }
+	/%$/ { sum += $(NF - 1) }
+	END { exit !(total > 0 && sum > total - 0.05 && sum < total + 0.05) }' "$T/breakdown.txt"
+check "boot-breakdown: the kernel's lines carry its clock (printk.time=1)" \
+	grep -qE '^ *[0-9.]+ \[ *[0-9]+\.[0-9]{6}\] Run /init as init process' "$T/breakdown-lines.txt"
+check "boot-breakdown: the slowest initcalls, by name" bash -c \
+	"grep -A3 '^slowest initcalls' '$T/breakdown.txt' | grep -qE '^ +[0-9]+\.[0-9] ms  [a-z_0-9]+\$'"
+
 check "MKDISTRO_ACCEL=tcg picks TCG" bash -c "'$H' accel kvm | grep -q '^accel tcg (MKDISTRO_ACCEL=tcg)'"
 MKDISTRO_ACCEL=bogus "$H" accel auto > "$T/accel.txt" 2>&1
 check "an unknown accelerator is an error" test $? -ne 0
