@@ -184,3 +184,17 @@ cpu_refuses_x86_64() {
 		"mkdistro.conf:$line: \[initrd.x\] binaries: '/bin/true' is for another architecture \(x86-64, 64-bit\), not $4 \(\[system\] arch = $3\)"
 	check "the previous image is intact" test "$(sha256sum < "$2/bin/out/mkdistro.img")" = "$sum"
 }
+# cpu_overlay_refuses_x86_64 P T IMAGE: the host's x86-64 /bin/true in an overlay of a copy
+# of P (in T/ovl) fails the build in the library search, named, as not IMAGE's machine
+# ("Intel 80386, 32-bit")
+cpu_overlay_refuses_x86_64() {
+	rm -rf "$2/ovl"
+	cp -a "$1" "$2/ovl"
+	mkdir -p "$2/ovl/extra/usr/bin"
+	cp /bin/true "$2/ovl/extra/usr/bin/true64"
+	printf '\n[initrd.x]\noverlay = extra\n' >> "$2/ovl/mkdistro.conf"
+	"$MKDISTRO" -C "$2/ovl" build > "$2/ovl.txt" 2>&1
+	check "an x86-64 program in an overlay: the build fails" test $? -ne 0
+	check "and names it and the CPU" contains "$2/ovl.txt" \
+		"/usr/bin/true64' is for another architecture \(x86-64, 64-bit\), not the image's \($3\)"
+}
