@@ -300,8 +300,11 @@ int kbuild_make(const struct kbuild *k, const char *const *targets)
 int kbuild_compile(const struct kbuild *k, const char *const *targets, const char *product)
 {
 	struct progress prog;
+	int ret;
 	progress_start(&prog, k->what, k->objdir, k->log, targets, product);
-	return make(k, targets, 1, -1, &prog);
+	ret = make(k, targets, 1, -1, &prog);
+	progress_release(&prog);
+	return ret;
 }
 
 /* A file of empty lines, open for reading: Enter for every question. */

@@ -87,7 +87,7 @@ void progress_record(const char *text, const char *key, unsigned objects, unsign
 	size_t klen = strlen(key), lines = 0, skip;
 	const char *p;
 	/* the other keys' lines, the oldest dropped past RECORD_KEEP - 1 */
-	for (p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		lines += strncmp(p, key, klen) != 0;
 	skip = lines >= RECORD_KEEP ? lines - (RECORD_KEEP - 1) : 0;
 	for (p = text; p && *p;) {
@@ -247,12 +247,14 @@ static void finish(struct progress *p, int status)
 	if (p->on && p->tty && p->shown)
 		fputs("\r\033[K", stderr);
 	if (p->on && p->shown && status == 0) {
-		fprintf(stderr, "  %s: %u objects compiled in ", p->what, p->done);
-		unsigned t = (unsigned)(secs + 0.5);
-		fprintf(stderr, "%u:%02u", t / 60, t % 60);
+		struct buf line;
+		buf_init(&line);
+		buf_addf(&line, "  %s: %u objects compiled in ", p->what, p->done);
+		add_time(&line, secs);
 		if (p->cold && p->first_total)
-			fprintf(stderr, " (%s %u)", p->guessed ? "guessed" : "expected", p->first_total);
-		fputc('\n', stderr);
+			buf_addf(&line, " (%s %u)", p->guessed ? "guessed" : "expected", p->first_total);
+		fprintf(stderr, "%s\n", line.data);
+		buf_release(&line);
 	}
 	if (status == 0 && p->cold && p->key[0] && p->done) {
 		struct buf old, rec;
@@ -270,6 +272,10 @@ static void finish(struct progress *p, int status)
 		buf_release(&old);
 		buf_release(&rec);
 	}
+}
+
+void progress_release(struct progress *p)
+{
 	buf_release(&p->tail);
 	free(p->record);
 	p->record = NULL;

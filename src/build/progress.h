@@ -46,8 +46,10 @@ void progress_start(struct progress *p, const char *what, const char *objdir, co
 /* struct child's tick: while make runs (status -1), read the log's new lines and redraw or
  * print; when it has ended, clear the line (on a terminal), say how many objects in how long
  * (when a line was shown), and when it succeeded on a cold tree, record the count for next
- * time.  Then p holds nothing to release. */
+ * time. */
 void progress_tick(void *p, int status);
+/* What progress_start allocated (whether make ran or not). */
+void progress_release(struct progress *p);
 
 /* The pure parts, for the unit tests. */
 /* Kbuild compile lines among the complete lines of text (up to its last newline). */

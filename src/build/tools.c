@@ -5,16 +5,22 @@
 #include <string.h>
 
 #include "build/arch.h"
-
 #include "sys/alloc.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 
-enum boots { ANY, SYSLINUX, GRUB }; /* the loader the CPU boots with (arch.h) */
+/* Which CPUs need a tool, and where its name comes from (arch.h) */
+enum for_cpu {
+	ANY,          /* every CPU, the name as written */
+	SYSLINUX,     /* the CPUs that boot with Syslinux */
+	SYSLINUX_EFI, /* the same: the CPU's Syslinux EFI loader, below the name (a directory) */
+	GRUB,         /* the CPUs that boot with GRUB */
+	QEMU,         /* every CPU: its own emulator and package, from its row */
+};
 
 struct tool {
 	unsigned need;       /* the tools_need sets it belongs to */
-	enum boots boots;    /* only for the CPUs that boot with this loader */
+	enum for_cpu cpu;
 	const char *name;    /* a program looked up in PATH, or an absolute path of a file */
 	const char *package; /* the Debian package that provides it */
 };
@@ -40,9 +46,9 @@ static const struct tool tools[] = {
 	{TOOLS_BUILD, ANY, "xz", "xz-utils"},
 	{TOOLS_BUILD, ANY, "/usr/include/libelf.h", "libelf-dev"},
 	{TOOLS_BUILD, ANY, "/usr/include/openssl/ssl.h", "libssl-dev"},
-	{TOOLS_BUILD, SYSLINUX, "/usr/lib/SYSLINUX.EFI", "syslinux-efi"}, /* the CPU's, below */
+	{TOOLS_BUILD, SYSLINUX_EFI, "/usr/lib/SYSLINUX.EFI", "syslinux-efi"},
 	{TOOLS_BUILD, GRUB, "grub-mkimage", "grub-common"},
-	{TOOLS_VM, ANY, "qemu-system-", NULL}, /* the CPU's, from its row */
+	{TOOLS_VM, QEMU, NULL, NULL},
 	{TOOLS_EXPORT, ANY, "qemu-img", "qemu-utils"},
 };
 
@@ -53,13 +59,13 @@ int tools_check(unsigned need, const struct arch *a)
 		const struct tool *t = &tools[i];
 		const char *name = t->name, *package = t->package;
 		char *own = NULL, *found;
-		if (!(t->need & need) || (!a && (t->boots != ANY || !package)) ||
-		    (a && t->boots == SYSLINUX && !a->efi_loader) ||
-		    (a && t->boots == GRUB && !a->grub_platform))
+		if (!(t->need & need) || (!a && t->cpu != ANY) ||
+		    ((t->cpu == SYSLINUX || t->cpu == SYSLINUX_EFI) && !a->efi_loader) ||
+		    (t->cpu == GRUB && !a->grub_platform))
 			continue;
-		if (!strcmp(name, "/usr/lib/SYSLINUX.EFI"))
+		if (t->cpu == SYSLINUX_EFI)
 			name = own = xasprintf("%s/%s", name, a->efi_loader);
-		else if (!strcmp(name, "qemu-system-")) {
+		else if (t->cpu == QEMU) {
 			name = a->qemu;
 			package = a->qemu_package;
 		}

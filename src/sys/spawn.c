@@ -141,8 +141,9 @@ int spawn_wait(struct child *c)
 			nanosleep(&quarter, NULL);
 		}
 	}
+	int rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	if (c->tick)
-		c->tick(c->tick_ctx, WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+		c->tick(c->tick_ctx, rc);
 	interrupt_remove_child(c->pid);
 	c->pid = -1;
 	if (c->to_child >= 0)
@@ -150,9 +151,7 @@ int spawn_wait(struct child *c)
 	if (c->from_child >= 0)
 		close(c->from_child);
 	c->to_child = c->from_child = -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return rc;
 }
 
 static void log_argv(const struct child *c)

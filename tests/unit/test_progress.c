@@ -156,6 +156,7 @@ static int fake_make(const char *log, int n, const char *objdir, int finish)
 	c.tick = progress_tick;
 	c.tick_ctx = &p;
 	rc = spawn_start(&c) < 0 ? -1 : spawn_wait(&c);
+	progress_release(&p);
 	free(script);
 	return rc;
 }
@@ -181,7 +182,8 @@ static void watched(void **state)
 	progress_start(&p, "kernel", objdir, log, targets, "vmlinux");
 	assert_int_equal(p.guessed, 1);
 	assert_int_equal(p.cold, 1);
-	progress_tick(&p, 1); /* (a failed make: nothing recorded, p released) */
+	progress_tick(&p, 1); /* (a failed make: nothing recorded) */
+	progress_release(&p);
 	assert_false(file_exists(rec));
 
 	/* a failed make records nothing */
@@ -197,11 +199,13 @@ static void watched(void **state)
 	assert_int_equal(p.guessed, 0);
 	assert_int_equal(p.total, 12);
 	progress_tick(&p, 130);
+	progress_release(&p);
 	/* another target list is another configuration */
 	const char *other[] = {"bzImage", "modules", NULL};
 	progress_start(&p, "kernel", objdir, log, other, "vmlinux");
 	assert_int_equal(p.guessed, 1);
 	progress_tick(&p, 130);
+	progress_release(&p);
 	/* a built tree (its product there): a partial rebuild, no total, nothing recorded */
 	char *product = path_join(objdir, "vmlinux");
 	assert_int_equal(write_file_atomic(product, "", 0, 0644), 0);
@@ -209,6 +213,7 @@ static void watched(void **state)
 	assert_int_equal(p.cold, 0);
 	assert_int_equal(p.total, 0);
 	progress_tick(&p, 130);
+	progress_release(&p);
 	assert_int_equal(fake_make(log, 3, objdir, 1), 0);
 	buf_reset(&text);
 	assert_int_equal(read_text_file(rec, &text), 0);
@@ -261,6 +266,7 @@ static void grows(void **state)
 	stderr_begin(&c);
 	progress_tick(&p, -1);
 	progress_tick(&p, 0);
+	progress_release(&p);
 	stderr_end(&c, msg, sizeof(msg));
 	log_quiet = 1;
 	assert_non_null(strstr(msg, "  kernel: 8/~10 objects (guessed), 80%, 1:15 elapsed, time left not known yet\n"));
