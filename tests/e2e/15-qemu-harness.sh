@@ -159,6 +159,16 @@ check "boot-breakdown: the kernel's lines carry its clock (printk.time=1)" \
 check "boot-breakdown: the slowest initcalls, by name" bash -c \
 	"grep -A3 '^slowest initcalls' '$T/breakdown.txt' | grep -qE '^ +[0-9]+\.[0-9] ms  [a-z_][a-z_0-9]*\$'"
 
+# With `quiet` neither Syslinux nor the kernel prints its lines: the phases they would have
+# ended are shown as not seen, their time in the next phase, and the whole is still there
+python3 "$SRC/scripts/boot-breakdown" "$PROJ/out/mkdistro.img" --append quiet > "$T/breakdown-quiet.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$T/breakdown-quiet.txt"
+check "boot-breakdown --append quiet: the unseen phases are said to be in the next one" bash -c "[ $rc -eq 0 ] && \
+	grep -qE '^loading the kernel +- +\(not seen: in the next phase\)' '$T/breakdown-quiet.txt' && \
+	grep -qE '^rc.S and the shell +[0-9]+\.[0-9]{2} ' '$T/breakdown-quiet.txt' && \
+	grep -qE '^power-on to shell +[0-9]+\.[0-9]{2}\$' '$T/breakdown-quiet.txt'"
+
 check "MKDISTRO_ACCEL=tcg picks TCG" bash -c "'$H' accel kvm | grep -q '^accel tcg (MKDISTRO_ACCEL=tcg)'"
 MKDISTRO_ACCEL=bogus "$H" accel auto > "$T/accel.txt" 2>&1
 check "an unknown accelerator is an error" test $? -ne 0
