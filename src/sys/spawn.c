@@ -154,18 +154,49 @@ int spawn_wait(struct child *c)
 	return rc;
 }
 
+/* Write word for a POSIX shell: as it is when it needs no quoting, else in single quotes;
+ * in NAME=value only the value is quoted, so that an environment assignment stays one. */
+static void put_word(FILE *f, const char *word)
+{
+	const char *v = word;
+	size_t name = strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	if (name && word[name] == '=' && !(word[0] >= '0' && word[0] <= '9'))
+		v = word + name + 1;
+	fwrite(word, 1, (size_t)(v - word), f);
+	if (*v && !v[strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			     "_@%+=:,./-")]) {
+		fputs(v, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *v; v++)
+		if (*v == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*v, f);
+	fputc('\'', f);
+}
+
+/* The command line in the log, as a shell would run it again: "$ NAME=value ... argv". */
 static void log_argv(const struct child *c)
 {
 	FILE *f = fopen(c->log, "a");
 	if (!f)
 		return;
 	fputs("$", f);
-	if (c->cwd)
-		fprintf(f, " (cd %s &&", c->cwd);
-	for (const char *const *e = c->env; e && *e; e++)
-		fprintf(f, " %s", *e);
-	for (const char *const *a = c->argv; *a; a++)
-		fprintf(f, " %s", *a);
+	if (c->cwd) {
+		fputs(" (cd ", f);
+		put_word(f, c->cwd);
+		fputs(" &&", f);
+	}
+	for (const char *const *e = c->env; e && *e; e++) {
+		fputc(' ', f);
+		put_word(f, *e);
+	}
+	for (const char *const *a = c->argv; *a; a++) {
+		fputc(' ', f);
+		put_word(f, *a);
+	}
 	fputs(c->cwd ? ")\n" : "\n", f);
 	fclose(f);
 }
