@@ -161,6 +161,12 @@ static const struct {
 };
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
 
+/* The host tools a build of this project needs (tools.h). */
+static unsigned build_tools(const struct plan *plan)
+{
+	return TOOLS_BUILD | (plan_musl(plan) ? TOOLS_MUSL : 0);
+}
+
 /* Every stage, or with lint_only the stages up to lint (which writes no image). */
 static int run_stages(const struct plan *plan, int lint_only)
 {
@@ -169,7 +175,7 @@ static int run_stages(const struct plan *plan, int lint_only)
 	double start = log_now();
 	int ret = -1;
 
-	if (tools_check(TOOLS_BUILD, plan->arch) < 0 || build_preflight(plan) < 0)
+	if (tools_check(build_tools(plan), plan->arch) < 0 || build_preflight(plan) < 0)
 		return -1;
 	for (size_t i = 0; lint_only && i < NSTAGES; i++)
 		if (!strcmp(stages[i].name, "lint"))
@@ -232,7 +238,7 @@ static int cmd_lock(struct cmd_ctx *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	return tools_check(TOOLS_BUILD, c->plan->arch) < 0 ? -1 : build_lock(c->plan, update);
+	return tools_check(build_tools(c->plan), c->plan->arch) < 0 ? -1 : build_lock(c->plan, update);
 }
 
 static int cmd_menuconfig(struct cmd_ctx *c, int argc, char **argv)
@@ -258,7 +264,7 @@ static int cmd_menuconfig(struct cmd_ctx *c, int argc, char **argv)
 		return usage_error("say which: kernel or busybox");
 	if (strcmp(what, "kernel") && strcmp(what, "busybox"))
 		return usage_error("'%s' is neither kernel nor busybox", what);
-	return tools_check(TOOLS_BUILD, c->plan->arch) < 0 ? -1 : menuconfig_run(c->plan, what, variant);
+	return tools_check(build_tools(c->plan), c->plan->arch) < 0 ? -1 : menuconfig_run(c->plan, what, variant);
 }
 
 /* ---- run and test ---- */

@@ -171,8 +171,10 @@ int stage_busyboxes(struct build *b)
 		if (ret)
 			break;
 		log_note(log, r->busybox.cached ? "reused the cached BusyBox" : "built", r->busybox.binary);
-		buf_addf(&b->summary, "%s%s %s%s", i ? ", " : "", r->v->name,
-			 plan->busybox_static ? "static" : "dynamic", r->busybox.cached ? " (cached)" : "");
+		buf_addf(&b->summary, "%s%s %s%s%s", i ? ", " : "", r->v->name,
+			 plan->busybox_static ? "static" : "dynamic",
+			 plan_musl(plan) ? ", musl" : "",
+			 r->busybox.cached ? " (cached)" : "");
 	}
 	if (!ret)
 		buf_addf(&b->summary, "; %s", b->bsrc.id);

@@ -84,6 +84,10 @@ static const struct key keys[] = {
 	{{"busybox", "static", CONFIG_BOOL, 0, 0, "yes",
 	  "yes for a static BusyBox, no for one with glibc's shared libraries"},
 	 .offset = P(busybox_static)},
+	{{"busybox", "libc", CONFIG_TEXT, 0, 0, "glibc",
+	  "the C library a static BusyBox is linked with: glibc, or musl (a quarter of the size; "
+	  "Debian's musl-tools, x86_64 only)"},
+	 .offset = P(busybox_libc)},
 	{{"rootfs", "skeleton", CONFIG_PATH, 1, 0, "rootfs",
 	  "the tree copied into every root filesystem"},
 	 .offset = P(rootfs_dir)},
@@ -898,6 +902,16 @@ static void check_plan(struct parse *p)
 	if (strcmp(pl->busybox_base, "defconfig") && strcmp(pl->busybox_base, "allnoconfig"))
 		fail(p, p->main[find_key("busybox", "base")].line,
 		     "[busybox] base must be defconfig or allnoconfig, not '%s'", pl->busybox_base);
+	if (strcmp(pl->busybox_libc, "glibc") && strcmp(pl->busybox_libc, "musl"))
+		fail(p, p->main[find_key("busybox", "libc")].line,
+		     "[busybox] libc must be glibc or musl, not '%s'", pl->busybox_libc);
+	else if (!strcmp(pl->busybox_libc, "musl") && !pl->busybox_static)
+		fail(p, p->main[find_key("busybox", "libc")].line,
+		     "[busybox] libc = musl needs static = yes (the initrd has no musl loader)");
+	else if (!strcmp(pl->busybox_libc, "musl") && pl->arch != arch_default())
+		fail(p, p->main[find_key("busybox", "libc")].line,
+		     "[busybox] libc = musl is for arch = %s only: Debian's musl-gcc makes programs "
+		     "for the machine it runs on", arch_default()->name);
 	if (strncmp(pl->kernel_source, "debian:", 7) && !pl->kernel_sha256)
 		fail(p, 0, "[kernel] source '%s' is a tarball: set [kernel] sha256 to its SHA-256",
 		     pl->kernel_source);
@@ -997,4 +1011,9 @@ int config_load(struct plan *plan, const char *dir)
 		plan->epoch = (int64_t)n;
 	}
 	return ret;
+}
+
+int plan_musl(const struct plan *plan)
+{
+	return plan->busybox_libc && !strcmp(plan->busybox_libc, "musl");
 }

@@ -81,6 +81,7 @@ struct plan {
 	char *busybox_config; /* absolute path */
 	char *busybox_base;   /* defconfig or allnoconfig: what the config goes over */
 	int busybox_static;
+	char *busybox_libc;   /* glibc, or musl (static, built with Debian's musl-gcc) */
 
 	char *rootfs_dir; /* skeleton, absolute path */
 	char **packages;  /* [rootfs] packages (copied to ivar[0]) */
@@ -166,5 +167,7 @@ int config_load(struct plan *plan, const char *dir);
 int config_parse_text(struct plan *plan, const char *path, const char *text);
 void config_defaults(struct plan *plan, const char *dir);
 void config_release(struct plan *plan);
+/* [busybox] libc = musl */
+int plan_musl(const struct plan *plan);
 
 #endif

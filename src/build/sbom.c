@@ -383,10 +383,11 @@ static int add_busyboxes(struct gather *g)
 		p->file = xstrdup("/bin/busybox");
 		p->purpose = "APPLICATION";
 		p->license = xstrdup("GPL-2.0-only");
-		p->source_info = xasprintf("built by mkdistro from %s, %s plus %s (%s)",
+		p->source_info = xasprintf("built by mkdistro from %s, %s plus %s (%s%s)",
 					   g->in->busybox_source->id, plan->busybox_base,
 					   base_name(i ? plan->ivar[i].busybox_config : plan->busybox_config),
-					   plan->busybox_static ? "static" : "dynamic");
+					   plan->busybox_static ? "static" : "dynamic",
+					   plan_musl(plan) ? ", linked with Debian's musl" : "");
 		r = sha256_file(g->in->initrds[i].busybox.binary, p->sha256);
 		if (r == 0)
 			spdx_relate(g->s, id, "GENERATED_FROM", "busybox-source");

@@ -48,6 +48,7 @@ static const struct tool tools[] = {
 	{TOOLS_BUILD, ANY, "/usr/include/openssl/ssl.h", "libssl-dev"},
 	{TOOLS_BUILD, SYSLINUX_EFI, "/usr/lib/SYSLINUX.EFI", "syslinux-efi"},
 	{TOOLS_BUILD, GRUB, "grub-mkimage", "grub-common"},
+	{TOOLS_MUSL, ANY, "musl-gcc", "musl-tools"},
 	{TOOLS_VM, QEMU, NULL, NULL},
 	{TOOLS_EXPORT, ANY, "qemu-img", "qemu-utils"},
 };

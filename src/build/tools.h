@@ -10,6 +10,7 @@ enum tools_need {
 			   * loader, or grub-mkimage */
 	TOOLS_VM = 2,     /* run, test, matrix: the CPU's QEMU (qemu-system-x86_64, ...) */
 	TOOLS_EXPORT = 4, /* export: qemu-img */
+	TOOLS_MUSL = 8,   /* with TOOLS_BUILD when [busybox] libc = musl: musl-gcc */
 };
 
 struct arch;

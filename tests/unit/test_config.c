@@ -54,6 +54,11 @@ static void defaults(void **state)
 	assert_string_equal(p.net_address, "dhcp");
 	assert_string_equal(p.arch->name, "x86_64");
 	assert_string_equal(p.busybox_base, "defconfig");
+	assert_string_equal(p.busybox_libc, "glibc");
+	assert_int_equal(plan_musl(&p), 0);
+	config_release(&p);
+	assert_int_equal(parse(&p, "[busybox]\nlibc = musl\n"), 0);
+	assert_int_equal(plan_musl(&p), 1);
 	config_release(&p);
 }
 
@@ -172,6 +177,11 @@ static const struct bad bad_inputs[] = {
 	{"[image]\nlabel = toolonglabel1\n", "mkdistro.conf:2: 'label' must be 1 to 11 characters"},
 	{"[image]\nlabel = lower\n", "mkdistro.conf:2: 'label' may hold only A-Z"},
 	{"[kernel]\nbase = defconfig\n", "[kernel] base must be tinyconfig or allnoconfig"},
+	{"[busybox]\nlibc = uclibc\n", "mkdistro.conf:2: [busybox] libc must be glibc or musl, not 'uclibc'"},
+	{"[busybox]\nlibc = musl\nstatic = no\n",
+	 "mkdistro.conf:2: [busybox] libc = musl needs static = yes"},
+	{"[system]\narch = i686\n[busybox]\nlibc = musl\n",
+	 "mkdistro.conf:4: [busybox] libc = musl is for arch = x86_64 only"},
 	{"[kernel]\nsource = /x/linux.tar.xz\n", "set [kernel] sha256"},
 	{"[busybox]\nsource = bb.tar.bz2\n", "set [busybox] sha256"},
 	{"[boot]\ntimeout = 40000\n", "mkdistro.conf:2: 'timeout' must be a whole number from 0"},
