@@ -631,6 +631,41 @@ static int check_scripts(struct lint *l, const char *variant, const struct manif
 	return 0;
 }
 
+/* Programs a start-up script cannot do without, checked when the script names them. */
+static const struct {
+	const char *script, *word, *program, *why;
+} script_needs[] = {
+	{"/etc/rc.d/rc.S", "blkid", "/sbin/blkid",
+	 "rc.S finds the boot medium with it (BusyBox's CONFIG_BLKID): without it every boot waits "
+	 "for it in vain (mkdistro.stickwait, 15 s) and /mnt/boot stays empty"},
+};
+
+static int check_script_needs(struct lint *l, const char *variant, const struct manifest *m)
+{
+	for (size_t i = 0; i < sizeof(script_needs) / sizeof(script_needs[0]); i++) {
+		const struct mf_entry *e = manifest_resolve(m, script_needs[i].script);
+		char text[32768], *why = NULL;
+		ssize_t n;
+		int rc;
+		if (!e || e->type != MF_FILE)
+			continue;
+		if ((n = read_head(e, text, sizeof(text) - 1)) < 0)
+			return -1;
+		text[n] = '\0';
+		if (!strstr(text, script_needs[i].word))
+			continue;
+		l->checks++;
+		rc = exec_problem(m, script_needs[i].program, &why);
+		if (why)
+			lint_finding(l, "initrd '%s': %s %s: %s", variant, script_needs[i].program, why,
+				     script_needs[i].why);
+		free(why);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Directories whose mode the live system relies on, when the tree has them. */
 static const struct {
 	const char *path;
@@ -716,7 +751,8 @@ int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct
 {
 	const char *variant = plan->ivar[iv].name;
 	if (check_init(l, plan, variant, m) < 0 || check_elf(l, plan, variant, m) < 0 ||
-	    check_scripts(l, variant, m) < 0 || check_security(l, plan, variant, m) < 0)
+	    check_scripts(l, variant, m) < 0 || check_script_needs(l, variant, m) < 0 ||
+	    check_security(l, plan, variant, m) < 0)
 		return -1;
 	return 0;
 }

@@ -638,6 +638,29 @@ static void rootfs_scripts(void **state)
 	manifest_release(&m);
 }
 
+/* rc.S that finds the boot medium with blkid needs /sbin/blkid; one that does not, does not. */
+static void rootfs_blkid(void **state)
+{
+	struct manifest m;
+	struct lint l;
+	(void)state;
+	omit = NULL;
+	good_tree(&m);
+	add_data(&m, "/etc/rc.d/rc.S", 0755, "#!/bin/sh\ndev=$(blkid /dev/sda1)\n");
+	assert_int_equal(lint_tree(&l, &m, "", 1), 0);
+	expect_line(&l, "initrd 'main': /sbin/blkid is missing: rc.S finds the boot medium with "
+			"it (BusyBox's CONFIG_BLKID): without it every boot waits for it in vain "
+			"(mkdistro.stickwait, 15 s) and /mnt/boot stays empty");
+	assert_int_equal(l.failed, 1);
+	lint_release(&l);
+	add_link(&m, "/sbin/blkid", "../bin/busybox");
+	assert_int_equal(lint_tree(&l, &m, "", 1), 0);
+	expect_none(&l);
+	assert_int_equal(l.checks, 14);
+	lint_release(&l);
+	manifest_release(&m);
+}
+
 /* What rootfs_build would have refused still gets a clear line, not a crash. */
 static void rootfs_odd_elf(void **state)
 {
@@ -898,6 +921,7 @@ int main(void)
 		cmocka_unit_test(rootfs_init),
 		cmocka_unit_test(rootfs_console_and_inittab),
 		cmocka_unit_test(rootfs_scripts),
+		cmocka_unit_test(rootfs_blkid),
 		cmocka_unit_test(rootfs_odd_elf),
 		cmocka_unit_test(rootfs_library_of_library),
 		cmocka_unit_test(rootfs_modes),
