@@ -248,6 +248,9 @@ static int render_initrd(struct render *rd, const struct report_initrd *r)
 	return 0;
 }
 
+/* A 1.44 MB floppy disk: 80 tracks, 2 sides, 18 sectors of 512 bytes */
+#define FLOPPY_BYTES 1474560u
+
 int report_render(const struct plan *plan, const struct report_kernel *k, size_t nk,
 		  const struct report_initrd *r, size_t nr, struct buf *txt, struct buf *svg)
 {
@@ -277,6 +280,10 @@ int report_render(const struct plan *plan, const struct report_kernel *k, size_t
 	buf_addf(txt, "\non the stick:   ");
 	kib(txt, rd.total);
 	buf_adds(txt, "\n");
+	/* the anchor of small profiles (examples/tiny): the rescue floppies of old */
+	if (rd.total <= FLOPPY_BYTES)
+		buf_addf(txt, "fits a 1.44 MB floppy (%u bytes), %llu bytes to spare\n", FLOPPY_BYTES,
+			 (unsigned long long)(FLOPPY_BYTES - rd.total));
 	buf_adds(svg, "</svg>\n");
 	return ret;
 }
