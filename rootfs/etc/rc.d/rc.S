@@ -33,27 +33,18 @@ done
 set +f
 case "$wait" in '' | *[!0-9]*) echo "mkdistro: mkdistro.stickwait=$wait is not a number of seconds; waiting 15 s"; wait=15 ;; esac
 # waitfs SPEC: print the device with that LABEL= or UUID=, waiting up to $wait seconds.
-# The disks are asked before the CD drives (blkid, not findfs, which reads every block device
-# in /dev on each try): an empty drive takes 0.1 s to say so, more than all the disks.
+# blkid asks the disks first, the CD drives after: an empty one takes 0.1 s to answer.
 waitfs() {
 	tries=$((wait * 4))
 	want="${1%%=*}=\"${1#*=}\""
 	while :; do
 		disks=
-		cds=
 		while read -r _ _ _ name; do
-			case "$name" in
-			sr* | ram* | loop* | name | '') ;;
-			*) disks="$disks /dev/$name" ;;
-			esac
+			case "$name" in sr* | ram* | loop* | name | '') ;; *) disks="$disks /dev/$name" ;; esac
 		done < /proc/partitions
-		for cd in /dev/sr*; do
-			[ -b "$cd" ] && cds="$cds $cd"
-		done
-		for set in "$disks" "$cds"; do
+		for set in "$disks" /dev/sr*; do
 			[ -n "$set" ] || continue
-			# each line: /dev/sda1: LABEL="MKDISTRO" UUID="4D4B-4430" TYPE="vfat"; the
-			# loop (a subshell) exits 1 when it has printed the device
+			# a line: /dev/sda1: LABEL="MKDISTRO" UUID="4D4B-4430" TYPE="vfat"
 			blkid $set | while IFS= read -r line; do
 				case " ${line#*:} " in *" $want "*) echo "${line%%:*}" && exit 1 ;; esac
 			done || return 0
