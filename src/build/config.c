@@ -905,10 +905,10 @@ static void check_plan(struct parse *p)
 	if (strcmp(pl->busybox_libc, "glibc") && strcmp(pl->busybox_libc, "musl"))
 		fail(p, p->main[find_key("busybox", "libc")].line,
 		     "[busybox] libc must be glibc or musl, not '%s'", pl->busybox_libc);
-	else if (!strcmp(pl->busybox_libc, "musl") && !pl->busybox_static)
+	else if (plan_musl(pl) && !pl->busybox_static)
 		fail(p, p->main[find_key("busybox", "libc")].line,
 		     "[busybox] libc = musl needs static = yes (the initrd has no musl loader)");
-	else if (!strcmp(pl->busybox_libc, "musl") && pl->arch != arch_default())
+	else if (plan_musl(pl) && pl->arch != arch_default())
 		fail(p, p->main[find_key("busybox", "libc")].line,
 		     "[busybox] libc = musl is for arch = %s only: Debian's musl-gcc makes programs "
 		     "for the machine it runs on", arch_default()->name);

@@ -644,15 +644,18 @@ static int check_script_needs(struct lint *l, const char *variant, const struct 
 {
 	for (size_t i = 0; i < sizeof(script_needs) / sizeof(script_needs[0]); i++) {
 		const struct mf_entry *e = manifest_resolve(m, script_needs[i].script);
-		char text[32768], *why = NULL;
-		ssize_t n;
-		int rc;
+		struct buf text;
+		char *why = NULL;
+		int rc, named;
 		if (!e || e->type != MF_FILE)
 			continue;
-		if ((n = read_head(e, text, sizeof(text) - 1)) < 0)
+		buf_init(&text);
+		rc = manifest_entry_read(e, &text);
+		named = !rc && strstr(text.data, script_needs[i].word);
+		buf_release(&text);
+		if (rc < 0)
 			return -1;
-		text[n] = '\0';
-		if (!strstr(text, script_needs[i].word))
+		if (!named)
 			continue;
 		l->checks++;
 		rc = exec_problem(m, script_needs[i].program, &why);
