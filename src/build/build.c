@@ -336,8 +336,8 @@ struct report_initrd *build_report_initrds(const struct build *b)
 	return r;
 }
 
-/* A kernel's modules as an initrd of their own (stick.h), stacked after the initrd by every
- * label of that kernel: the kernel stage packed it once (modules_pack), so a change of the
+/* A kernel's modules as an xz cpio of their own on the stick (stick.h), which every label of
+ * that kernel names for rc.hotplug to unpack: the kernel stage packed it once (modules_pack), so a change of the
  * root filesystem neither reads nor compresses them again; here it is only copied. */
 static int write_modules(struct build *b, struct build_kernel *k, const char *dir)
 {

@@ -631,23 +631,32 @@ static int check_scripts(struct lint *l, const char *variant, const struct manif
 	return 0;
 }
 
-/* Programs a start-up script cannot do without, checked when the script names them. */
+/* Programs a start-up script cannot do without, checked when the script names them (those
+ * marked modules only when a kernel has modules). */
 static const struct {
+	int modules;
 	const char *script, *word, *program, *why;
 } script_needs[] = {
-	{"/etc/rc.d/rc.S", "blkid", "/sbin/blkid",
+	{0, "/etc/rc.d/rc.S", "blkid", "/sbin/blkid",
 	 "rc.S finds the boot medium with it (BusyBox's CONFIG_BLKID): without it every boot waits "
 	 "for it in vain (mkdistro.stickwait, 15 s) and /mnt/boot stays empty"},
+	{1, "/etc/rc.d/rc.hotplug", "unxz", "/usr/bin/unxz",
+	 "rc.hotplug unpacks the kernel's modules with it (BusyBox's CONFIG_UNXZ): without it no "
+	 "module loads"},
+	{1, "/etc/rc.d/rc.hotplug", "cpio", "/bin/cpio",
+	 "rc.hotplug unpacks the kernel's modules with it (BusyBox's CONFIG_CPIO): without it no "
+	 "module loads"},
 };
 
-static int check_script_needs(struct lint *l, const char *variant, const struct manifest *m)
+static int check_script_needs(struct lint *l, const char *variant, const struct manifest *m,
+			      int modules)
 {
 	for (size_t i = 0; i < sizeof(script_needs) / sizeof(script_needs[0]); i++) {
 		const struct mf_entry *e = manifest_resolve(m, script_needs[i].script);
 		struct buf text;
 		char *why = NULL;
 		int rc, named;
-		if (!e || e->type != MF_FILE)
+		if (script_needs[i].modules != modules || !e || e->type != MF_FILE)
 			continue;
 		buf_init(&text);
 		rc = manifest_entry_read(e, &text);
@@ -666,6 +675,35 @@ static int check_script_needs(struct lint *l, const char *variant, const struct 
 		if (rc < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* With modules, the boot loader does not load them (stick.h): a start-up script must unpack
+ * them from the boot medium, so some file under /etc must read mkdistro.modules=.  A tree
+ * from before that (its own copy of an older rc.hotplug) would boot with no driver module. */
+static int check_modules_unpacked(struct lint *l, const char *variant, const struct manifest *m)
+{
+	int found = 0;
+	l->checks++;
+	for (size_t i = 0; i < m->n && !found; i++) {
+		const struct mf_entry *e = &m->v[i];
+		struct buf text;
+		if (e->type != MF_FILE || strncmp(e->path, "/etc/", 5))
+			continue;
+		buf_init(&text);
+		if (manifest_entry_read(e, &text) < 0) {
+			buf_release(&text);
+			return -1;
+		}
+		found = text.len && memmem(text.data, text.len, "mkdistro.modules=", 17);
+		buf_release(&text);
+	}
+	if (!found)
+		lint_finding(l, "initrd '%s': no start-up script under /etc reads mkdistro.modules=, so "
+			   "the kernel's modules would never be unpacked and no driver module would "
+			   "load; the boot loader no longer loads them, rc.hotplug does: copy "
+			   "/etc/rc.d/rc.hotplug from mkdistro's rootfs/ (or set [kernel] modules = no)",
+			variant);
 	return 0;
 }
 
@@ -754,7 +792,7 @@ int lint_rootfs(struct lint *l, const struct plan *plan, size_t iv, const struct
 {
 	const char *variant = plan->ivar[iv].name;
 	if (check_init(l, plan, variant, m) < 0 || check_elf(l, plan, variant, m) < 0 ||
-	    check_scripts(l, variant, m) < 0 || check_script_needs(l, variant, m) < 0 ||
+	    check_scripts(l, variant, m) < 0 || check_script_needs(l, variant, m, 0) < 0 ||
 	    check_security(l, plan, variant, m) < 0)
 		return -1;
 	return 0;
@@ -786,8 +824,16 @@ int lint_image(const struct plan *plan, const char *const *kernel_configs,
 		kconfig_release(&config);
 		buf_release(&text);
 	}
-	for (size_t i = 0; i < plan->n_ivar && !ret; i++)
+	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
+		int any_modules = 0;
 		ret = lint_rootfs(&l, plan, i, trees[i]);
+		for (size_t k = 0; k < plan->n_kvar; k++)
+			any_modules |= modules[k].tree != NULL;
+		if (!ret && any_modules)
+			ret = check_modules_unpacked(&l, plan->ivar[i].name, trees[i]);
+		if (!ret && any_modules)
+			ret = check_script_needs(&l, plan->ivar[i].name, trees[i], 1);
+	}
 	if (!ret && l.failed) {
 		for (char *p = l.findings.data, *end; *p; p = end + 1) {
 			end = strchr(p, '\n');

@@ -5,7 +5,7 @@
  * fragment: Kconfig may have dropped a setting): the rules are one table in lint.c, each a
  * symbol (or a choice of symbols), why the image needs it, and when (always, ext2 initrds,
  * the consoles the kernel arguments name).  A symbol counts only when built in (=y): what
- * boots the image must not wait for a module.  A kernel with modules has its modules initrd
+ * boots the image must not wait for a module.  A kernel with modules has its modules file
  * checked too (modules.h): the module of every =m symbol is in it, and modules.dep matches.
  *
  * Root filesystem side, per initrd variant, over its whole tree as it is at boot (a stacked
@@ -25,7 +25,11 @@
  *     /etc/shadow is readable by root alone;
  *   - with a root password ([system] root_password_hash or _file): /etc/passwd sends login
  *     to /etc/shadow for root (password field "x"), /bin/login is there, and no
- *     /etc/inittab line starts a shell directly (that console would need no password).
+ *     /etc/inittab line starts a shell directly (that console would need no password);
+ *   - a program a start-up script names and cannot do without is there (blkid in rc.S;
+ *     unxz and cpio in rc.hotplug);
+ *   - when a kernel has modules, a file under /etc reads mkdistro.modules= (the boot loader
+ *     does not load them; rc.hotplug unpacks them from the boot medium, stick.h).
  *
  * Findings are lines of text, one per problem, naming the variant and the symbol or file:
  *   kernel 'main': CONFIG_RD_GZIP is not set: the initrd is gzip-compressed

@@ -36,8 +36,9 @@ int modules_tree(struct manifest *m, const char *moddir, const char *release, lo
  * the kernel's initramfs decoder reads), written to path atomically; the cpio's size in
  * *raw.  Why xz, when the root filesystem's initrd is gzip: modules are made once per kernel,
  * not at each rootfs change, and xz holds them in 30 % less than gzip -9 (692 KiB against
- * 905 KiB for the PC kernel's), which the BIOS loads and the kernel unpacks in less time
- * than the difference takes to read.  Returns 0 or -1 (reported). */
+ * 905 KiB for the PC kernel's).  The boot loader no longer loads the file (rc.hotplug
+ * unpacks it from the stick, stick.h), but it stays an initrd the kernel can read.
+ * Returns 0 or -1 (reported). */
 int modules_pack(const struct manifest *m, const char *path, size_t *raw);
 
 /* Lint kernel `name`'s modules tree m (modules_tree) against expected (modules_expected's

@@ -41,9 +41,11 @@ static int check_initials(const struct plan *plan)
 	return 0;
 }
 
-/* One label's kernel arguments: [boot] append, how rc.S finds the medium, the ext2 ramdisk's,
- * and the label's own [label.NAME] append. */
-static char *label_append(const struct plan *plan, const char *name, enum stick_medium medium)
+/* One label's kernel arguments: [boot] append, how rc.S finds the medium, where rc.hotplug
+ * finds the kernel's modules on it, the ext2 ramdisk's, and the label's own [label.NAME]
+ * append. */
+static char *label_append(const struct plan *plan, const char *name, enum stick_medium medium,
+			  const char *modules)
 {
 	struct buf a;
 	buf_init(&a);
@@ -59,6 +61,7 @@ static char *label_append(const struct plan *plan, const char *name, enum stick_
 		image_persist_uuid(plan, uuid);
 		buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
 	}
+	buf_adds(&a, modules);
 	if (plan->initrd_format == INITRD_EXT2)
 		buf_addf(&a, " root=/dev/ram0 rw ramdisk_size=%u", plan->initrd_size_kib);
 	for (size_t l = 0; l < plan->n_labels; l++)
@@ -105,13 +108,14 @@ char *stick_modules_name(const struct plan *plan, const struct kvariant *v)
 	return v == &plan->kvar[0] ? xstrdup("modules.xz") : xasprintf("modules-%s.xz", v->name);
 }
 
-/* ",/boot/initrd/NAME" when kernel v's modules initrd is in stick_dir, else "". */
-static char *modules_initrd(const struct plan *plan, const struct kvariant *v,
-			    const char *stick_dir)
+/* " mkdistro.modules=/boot/initrd/NAME" when kernel v's modules are in stick_dir, else "".
+ * The boot loader does not load them: rc.hotplug unpacks them from the boot medium. */
+static char *modules_arg(const struct plan *plan, const struct kvariant *v, const char *stick_dir)
 {
 	char *name = stick_modules_name(plan, v);
 	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s", stick_dir, name) : NULL;
-	char *ret = host && file_exists(host) ? xasprintf(",/boot/initrd/%s", name) : xstrdup("");
+	char *ret = host && file_exists(host) ? xasprintf(" mkdistro.modules=/boot/initrd/%s", name)
+					      : xstrdup("");
 	free(name);
 	free(host);
 	return ret;
@@ -127,16 +131,16 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 	if (check_initials(plan) < 0)
 		goto out;
 	for (size_t i = 0; i < plan->n_kvar; i++) {
-		char *mods = modules_initrd(plan, &plan->kvar[i], stick_dir);
+		char *mods = modules_arg(plan, &plan->kvar[i], stick_dir);
 		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
 			const struct ivariant *iv = &plan->ivar[j];
 			char *name = xasprintf("%c%c", plan->kvar[i].name[0], iv->name[0]);
 			labels[k].name = name;
 			labels[k].kernel = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
 			labels[k].initrd = iv->stack
-				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz%s", iv->name, mods)
-				: xasprintf("/boot/initrd/%s.gz%s", iv->name, mods);
-			labels[k].append = label_append(plan, name, medium);
+				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz", iv->name)
+				: xasprintf("/boot/initrd/%s.gz", iv->name);
+			labels[k].append = label_append(plan, name, medium, mods);
 		}
 		free(mods);
 	}

@@ -3,8 +3,10 @@
  * One label per kernel x initrd pair, named by the variants' initials: main and custom give
  * exactly mm, mc, cm and cc (kernel first), plus hd (LOCALBOOT 0x80).  Label NAME boots
  * /boot/kernel/<kernel>.lk with /boot/initrd/<initrd>.gz (for a stacked initrd,
- * main.gz,<initrd>.gz; then the kernel's modules, when it has any) and [boot] append, the ext2 ramdisk arguments when the initrd is ext2,
- * and [label.NAME] append.
+ * main.gz,<initrd>.gz) and [boot] append, how rc.S finds the medium, the kernel's modules
+ * file on it when it has modules (mkdistro.modules=, unpacked by rc.hotplug: the boot loader
+ * does not read them), the ext2 ramdisk arguments when the initrd is ext2, and
+ * [label.NAME] append.
  */
 #ifndef MKDISTRO_STICK_H
 #define MKDISTRO_STICK_H
@@ -18,12 +20,13 @@ enum stick_medium {
 	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
 };
 
-/* The file name of kernel variant v's modules initrd in boot/initrd (modules.h): "modules.xz"
+/* The file name of kernel variant v's modules in boot/initrd (modules.h), an xz cpio that
+ * also works as a stacked initrd: "modules.xz"
  * for main, "modules-NAME.xz" for the others (malloc'd). */
 char *stick_modules_name(const struct plan *plan, const struct kvariant *v);
 /* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  stick_dir:
- * the stick tree, where a kernel's modules initrd (stick_modules_name), when there, is
- * loaded after the initrd by each of its labels; NULL: none is.  Returns 0, or
+ * the stick tree, where a kernel's modules (stick_modules_name), when there, are named by
+ * each of its labels (mkdistro.modules=); NULL: none is.  Returns 0, or
  * -1 (reported: two variants with one initial, naming both; a [boot] default or a
  * [label.NAME] that names no label; whatever bootmenu_render refuses). */
 int stick_menu(const struct plan *plan, const char *stick_dir, const char *display,

@@ -62,8 +62,12 @@ mkdir -p "$T/root"
 check "busybox is static (ldd: not a dynamic executable)" bash -c "ldd '$T/root/bin/busybox' 2>&1 | grep -q 'not a dynamic executable'"
 check "mkdistro ldd: busybox needs no library" bash -c "! '$MKDISTRO' ldd '$T/root/bin/busybox' | grep -q '=>'"
 check "the initrd holds no shared library" bash -c "! find '$T/root' -name '*.so*' | grep -q ."
-# The modules: their own stacked initrd, loaded after main.gz by each label
-check "syslinux.cfg: each label loads main.gz, then modules.xz" contains "$T/syslinux.cfg" '^  INITRD /boot/initrd/main.gz,/boot/initrd/modules.xz$'
+# The modules: a cpio of their own on the stick, which each label names for rc.hotplug to
+# unpack after the shell is up; the boot loader loads main.gz alone
+check "syslinux.cfg: each label loads main.gz alone" bash -c \
+	"grep -q '^  INITRD /boot/initrd/main.gz\$' '$T/syslinux.cfg' && ! grep -q 'INITRD.*modules' '$T/syslinux.cfg'"
+check "syslinux.cfg: each label names modules.xz (mkdistro.modules=)" contains "$T/syslinux.cfg" \
+	'^  APPEND .* mkdistro\.modules=/boot/initrd/modules\.xz( |$)'
 check "modules.xz holds the modules and modules.dep" bash -c \
 	"xz -dc '$P/out/stick/boot/initrd/modules.xz' | cpio -it --quiet 2> /dev/null > '$T/modules.txt' && grep -q '^lib/modules/[^/]*/modules.dep$' '$T/modules.txt' && grep -q 'kernel/drivers/net/ethernet/intel/e1000/e1000.ko$' '$T/modules.txt'"
 check "modules.xz: one stream, CRC32 (the check the kernel reads), a 4 MiB dictionary" bash -c \
@@ -81,12 +85,23 @@ at = (k[0x1f1] + 1) * 512 + struct.unpack_from("<I", k, 0x248)[0]
 sys.exit(k[at:at + 4] != bytes.fromhex("28b52ffd"))' "$P/out/stick/boot/kernel/main.lk"
 
 # Boots
+# (rc.hotplug unpacks the modules in the background: the command waits up to 30 s for them)
 boot "cpio initrd boots from an IDE disk to a shell" '^rootfs / rootfs ' \
-	--cmd 'cat /proc/mounts; ls /lib/modules/*/modules.dep; hostname'
-check "the shell ran commands (hostname, the modules' modules.dep)" bash -c "grep -q '^mkdistro\$' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q '^/lib/modules/.*/modules.dep' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt'"
+	--cmd 'cat /proc/mounts; i=0; while [ ! -e /lib/modules/$(uname -r)/modules.dep ] && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done; ls /lib/modules/*/modules.dep /lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/e1000.ko; ls -d /lib/modules.new; hostname'
+check "the shell ran commands (hostname, the modules rc.hotplug unpacked from the stick)" bash -c "grep -q '^mkdistro\$' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q '^/lib/modules/.*/modules.dep' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q '^/lib/modules/.*/e1000.ko' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt'"
+check "and left no half-unpacked directory (/lib/modules.new)" contains "$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt" \
+	'/lib/modules.new: No such file or directory'
 check "time to shell is reported" contains "$T/boot.txt" 'shell after [0-9.]+ s'
 boot "cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --usb
 boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm
+# a modules file that is not on the stick: the boot goes on, and the console says why no
+# module will load
+boot "label mm with a modules file that is not on the stick boots" '^rootfs / rootfs ' \
+	--label 'mm mkdistro.modules=/boot/initrd/nothere.xz' \
+	--cmd 'cat /proc/mounts; i=0; until dmesg | grep -q "nothere.xz is not" || [ $i -ge 300 ]; do usleep 100000; i=$((i + 1)); done; dmesg | grep "mkdistro: "; ls /lib/modules'
+check "and says the modules file is not there" contains "$T/boot.txt" \
+	'mkdistro: /mnt/boot/boot/initrd/nothere.xz is not there; no module will load'
+check "and unpacks nothing" contains "$T/boot.txt" 'ls: /lib/modules: No such file or directory'
 # UEFI (OVMF): the same stick, through \EFI\BOOT\BOOTX64.EFI and the kernel's EFI stub
 boot "UEFI: cpio initrd boots from an IDE disk" '^rootfs / rootfs ' --uefi \
 	--cmd 'cat /proc/mounts; ls /sys/firmware/efi'

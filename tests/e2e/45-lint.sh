@@ -36,10 +36,17 @@ printf '#!/bin/bash\necho hello\n' > "$B/script/usr/bin/hello"
 chmod 755 "$B/script/usr/bin/hello"
 { cat "$B/rootfs/etc/inittab"; echo '::once:/usr/bin/missing-tool --now'; } > "$B/script/etc/inittab"
 lines=$(wc -l < "$B/script/etc/inittab")
+# and an rc.hotplug of before the boot loader stopped loading the modules (it never unpacks
+# them from the stick)
+mkdir -p "$B/oldhotplug/etc/rc.d"
+printf '#!/bin/sh\nmdev -d || exit 0\nfind /sys/devices -name modalias | xargs cat | sort -u | xargs modprobe -a -b -q\n' \
+	> "$B/oldhotplug/etc/rc.d/rc.hotplug"
+chmod 755 "$B/oldhotplug/etc/rc.d/rc.hotplug"
 # (cpio, as the shared project has it: a stacked initrd needs it, and the kernel starts /init)
 check "the copy's initrd is cpio" grep -q '^format = cpio$' "$B/mkdistro.conf"
 printf '\n[initrd.noinit]\noverlay = noinit\n\n[initrd.script]\noverlay = script\nstack = yes\n' \
 	>> "$B/mkdistro.conf"
+printf '\n[initrd.oldhotplug]\noverlay = oldhotplug\n' >> "$B/mkdistro.conf"
 img=$(sum "$B/out/mkdistro.img")
 menu=$(sum "$B/out/stick/boot/syslinux/syslinux.cfg")
 
@@ -51,7 +58,9 @@ check "lint names the missing script interpreter" contains "$T/bad.err" \
 	"^mkdistro: lint: initrd 'script': /bin/bash \(the interpreter of /usr/bin/hello\) is missing$"
 check "lint names the program inittab starts that is missing" contains "$T/bad.err" \
 	"^mkdistro: lint: initrd 'script': /usr/bin/missing-tool \(started by /etc/inittab line $lines\) is missing$"
-check "lint counts what failed" contains "$T/bad.err" '^mkdistro: lint: 3 of [0-9]+ checks failed$'
+check "lint names an rc.hotplug that would never unpack the modules" contains "$T/bad.err" \
+	"^mkdistro: lint: initrd 'oldhotplug': no start-up script under /etc reads mkdistro.modules=, so the kernel's modules would never be unpacked"
+check "lint counts what failed" contains "$T/bad.err" '^mkdistro: lint: 4 of [0-9]+ checks failed$'
 check "main's tree and the kernel pass" bash -c "! grep -q \"initrd 'main'\|kernel 'main'\" '$T/bad.err'"
 check "lint prints no all-passed line" test ! -s "$T/bad.out"
 

@@ -820,6 +820,79 @@ static void rootfs_password(void **state)
 	manifest_release(&m);
 }
 
+/* With a kernel that has modules, the boot loader does not load them: a file under /etc
+ * must read mkdistro.modules=, and rc.hotplug, which does, needs unxz and cpio. */
+static void image_modules(void **state)
+{
+	struct plan p;
+	struct manifest m, mods_tree;
+	struct buf summary;
+	struct stderr_capture c;
+	char *cfg = path_join(TMP_DIR, "config"), *expected = path_join(TMP_DIR, "expected");
+	char msg[4096];
+	const char *configs[] = {cfg};
+	const struct manifest *trees[] = {&m};
+	struct lint_modules mods[1];
+	int rc;
+	(void)state;
+	plan_for(&p, "", 1);
+	omit = NULL;
+	good_tree(&m);
+	manifest_init(&mods_tree);
+	assert_int_equal(manifest_add_dir(&mods_tree, "/lib/modules/6.1.0", 0755), 0);
+	add_data(&mods_tree, "/lib/modules/6.1.0/modules.dep", 0644, "");
+	manifest_sort(&mods_tree);
+	mods[0] = (struct lint_modules){&mods_tree, "6.1.0", expected};
+	buf_init(&summary);
+	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config), 0644), 0);
+	assert_int_equal(write_file_atomic(expected, "", 0, 0644), 0);
+
+	stderr_begin(&c);
+	rc = lint_image(&p, configs, trees, mods, &summary);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_int_equal(rc, -1);
+	assert_string_equal(msg, "mkdistro: lint: initrd 'main': no start-up script under /etc reads "
+				 "mkdistro.modules=, so the kernel's modules would never be unpacked "
+				 "and no driver module would load; the boot loader no longer loads "
+				 "them, rc.hotplug does: copy /etc/rc.d/rc.hotplug from mkdistro's "
+				 "rootfs/ (or set [kernel] modules = no)\n"
+				 "mkdistro: lint: 1 of 33 checks failed\n");
+
+	add_data(&m, "/etc/rc.d/rc.hotplug", 0755,
+		 "#!/bin/sh\ncase $arg in mkdistro.modules=*) ;; esac\nunxz -c \"$f\" | cpio -i -d\n");
+	stderr_begin(&c);
+	rc = lint_image(&p, configs, trees, mods, &summary);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(msg, "initrd 'main': /usr/bin/unxz is missing: rc.hotplug unpacks the "
+				    "kernel's modules with it (BusyBox's CONFIG_UNXZ)"));
+	assert_non_null(strstr(msg, "initrd 'main': /bin/cpio is missing: rc.hotplug unpacks the "
+				    "kernel's modules with it (BusyBox's CONFIG_CPIO)"));
+	assert_non_null(strstr(msg, "lint: 2 of 36 checks failed\n"));
+
+	add_link(&m, "/usr/bin/unxz", "../../bin/busybox");
+	add_link(&m, "/bin/cpio", "busybox");
+	stderr_begin(&c);
+	rc = lint_image(&p, configs, trees, mods, &summary);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_int_equal(rc, 0);
+	assert_string_equal(msg, "");
+	assert_string_equal(summary.data, "36 checks, all passed");
+
+	/* without modules, neither rule applies */
+	mods[0].tree = NULL;
+	buf_reset(&summary);
+	omit = NULL;
+	assert_int_equal(lint_image(&p, configs, trees, mods, &summary), 0);
+	assert_string_equal(summary.data, "31 checks, all passed");
+	buf_release(&summary);
+	manifest_release(&m);
+	manifest_release(&mods_tree);
+	config_release(&p);
+	free(cfg);
+	free(expected);
+}
+
 /* lint_image: the findings as errors, then the count; or the summary. */
 static void image_all(void **state)
 {
@@ -927,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(rootfs_modes),
 		cmocka_unit_test(rootfs_password),
 		cmocka_unit_test(image_all),
+		cmocka_unit_test(image_modules),
 		cmocka_unit_test(resolve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "build/config.h"
 #include "build/stick.h"
+#include "sys/fs.h"
 #define TMP_DIR "tests/tmp/stick"
 #include "testutil.h"
 
@@ -84,6 +86,42 @@ static void ext2_arguments(void **state)
 	buf_release(&b);
 }
 
+/* A kernel's modules on the stick are named for rc.hotplug (mkdistro.modules=), after the
+ * medium, and never loaded by the boot loader; a kernel without them gets no argument. */
+static void modules_argument(void **state)
+{
+	struct plan p;
+	struct buf b;
+	char *dir = TMP_DIR "/stick/boot/initrd";
+	(void)state;
+	buf_init(&b);
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	assert_int_equal(write_file_atomic(TMP_DIR "/stick/boot/initrd/modules-custom.xz", "x", 1,
+					   0644), 0);
+	unlink(TMP_DIR "/stick/boot/initrd/modules.xz");
+	config_defaults(&p, "/proj");
+	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf",
+					   "[kernel.custom]\nfragment = c.config\n[label.cm]\nappend = quiet\n"),
+			 0);
+	assert_int_equal(stick_menu(&p, TMP_DIR "/stick", NULL, STICK_FAT, &b), 0);
+	assert_non_null(strstr(b.data, "LABEL mm\n  LINUX /boot/kernel/main.lk\n"
+				       "  INITRD /boot/initrd/main.gz\n"
+				       "  APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430\n"));
+	assert_non_null(strstr(b.data, "LABEL cm\n  LINUX /boot/kernel/custom.lk\n"
+				       "  INITRD /boot/initrd/main.gz\n"
+				       "  APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430 "
+				       "mkdistro.modules=/boot/initrd/modules-custom.xz quiet\n"));
+	buf_reset(&b);
+	assert_int_equal(write_file_atomic(TMP_DIR "/stick/boot/initrd/modules.xz", "x", 1, 0644), 0);
+	assert_int_equal(stick_menu(&p, TMP_DIR "/stick", NULL, STICK_FAT, &b), 0);
+	assert_non_null(strstr(b.data, "  INITRD /boot/initrd/main.gz\n"
+				       "  APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430 "
+				       "mkdistro.modules=/boot/initrd/modules.xz\n"));
+	assert_null(strstr(b.data, ".xz,"));
+	config_release(&p);
+	buf_release(&b);
+}
+
 /* The stick's menu names its FAT and persistence partition; the ISO's, its label only. */
 static void medium_arguments(void **state)
 {
@@ -140,6 +178,7 @@ int main(void)
 		cmocka_unit_test(four_labels),
 		cmocka_unit_test(ext2_arguments),
 		cmocka_unit_test(medium_arguments),
+		cmocka_unit_test(modules_argument),
 		cmocka_unit_test(errors),
 	};
 	return cmocka_run_group_tests_name("stick", tests, NULL, NULL);
