@@ -23,7 +23,8 @@ stick=
 persist=
 wait=15
 set -f # the command line is split into words, never expanded as file names
-for arg in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline # (the shell's own read: each program started costs time)
+for arg in $cmdline; do
 	case "$arg" in
 	mkdistro.stick=*) stick=${arg#mkdistro.stick=} ;;
 	mkdistro.persist=*) persist=${arg#mkdistro.persist=} ;;
@@ -105,4 +106,8 @@ for f in /etc/rc.d/pkg/*; do
 	[ -x "$f" ] && "$f"
 done
 
-echo "mkdistro: $(uname -sr) up; root filesystem is $(awk '$2 == "/" { print $3 }' /proc/mounts | tail -n 1)"
+read -r _ _ release _ < /proc/version
+while read -r _ dir type _; do
+	[ "$dir" = / ] && root=$type
+done < /proc/mounts
+echo "mkdistro: Linux $release up; root filesystem is $root"
