@@ -98,7 +98,7 @@ boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm
 # module will load
 boot "label mm with a modules file that is not on the stick boots" '^rootfs / rootfs ' \
 	--label 'mm mkdistro.modules=/boot/initrd/nothere.xz' \
-	--cmd 'cat /proc/mounts; i=0; until dmesg | grep -q "nothere.xz is not" || [ $i -ge 300 ]; do usleep 100000; i=$((i + 1)); done; dmesg | grep "mkdistro: "; ls /lib/modules'
+	--cmd 'cat /proc/mounts; i=0; until dmesg | grep -q "nothere.xz is not" || [ $i -ge 300 ]; do usleep 100000; i=$((i + 1)); done; dmesg | grep "mkdistro: "; ls /lib/modules; hostname'
 check "and says the modules file is not there" contains "$T/boot.txt" \
 	'mkdistro: /mnt/boot/boot/initrd/nothere.xz is not there; no module will load'
 check "and unpacks nothing" contains "$T/boot.txt" 'ls: /lib/modules: No such file or directory'
