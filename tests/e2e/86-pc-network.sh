@@ -1,7 +1,8 @@
 #!/bin/bash
 # The network, with no command typed (issue 17): the default image booted with each NIC a PC
 # or a hypervisor has, one boot each, under TCG.  Each boot: the guest gets a DHCP lease on
-# its own, the NIC's driver was loaded on its own (lsmod), and a file fetched from a test
+# its own, the NIC's driver and IPv6 were loaded on their own (lsmod), the interface has
+# an IPv6 link-local address, and a file fetched from a test
 # HTTP server on this machine has the right SHA-256.
 #
 # Nothing leaves this machine: QEMU's user networking with restrict=on, and the test server
@@ -39,6 +40,7 @@ nic() {
 		--qemu=-netdev --qemu "$netdev" "$@" \
 		--until 'cat /run/net.*' \
 		--run 'lsmod' \
+		--run 'ip -6 addr' \
 		--run 'wget -q -O - http://10.0.2.100/blob | sha256sum' > "$log.txt" 2>&1
 	local rc=$?
 	if [ $rc -eq 0 ] && contains "$log.txt" '^10\.0\.2\.15/24$'; then
@@ -49,6 +51,10 @@ nic() {
 		return
 	fi
 	check "$name: driver $driver loaded on its own" contains "$log.txt" "^$driver "
+	# IPv6 is a module that rc.hotplug loads before the NIC's driver: the interface has its
+	# link-local address, and lo its ::1, as when it was built in
+	check "$name: IPv6 loaded on its own, with a link-local address and ::1" bash -c \
+		"grep -q '^ipv6 ' '$log.txt' && grep -Eq '^ +inet6 fe80::[0-9a-f:]+/64 scope link' '$log.txt' && grep -Eq '^ +inet6 ::1/128 scope host' '$log.txt'"
 	check "$name: the file from the test server has the right SHA-256" \
 		contains "$log.txt" "^$want  -\$"
 }
