@@ -329,7 +329,10 @@ static int boot(struct cmd_ctx *c, int argc, char **argv, int test)
 	if (ret < 0)
 		goto out;
 	ret = -1;
-	img = image ? xstrdup(image) : path_join(plan->out_dir, "mkdistro.img");
+	/* --cdrom boots the build's ISO: its stick image is no CD */
+	img = image	  ? xstrdup(image)
+	      : o.cdrom ? path_join(plan->out_dir, "mkdistro.iso")
+			: path_join(plan->out_dir, "mkdistro.img");
 	if (o.writable && stat(img, &st) == 0 && !S_ISREG(st.st_mode)) {
 		error("--writable takes a file, not '%s'", img);
 		goto out;
@@ -337,7 +340,10 @@ static int boot(struct cmd_ctx *c, int argc, char **argv, int test)
 	if (tools_check(TOOLS_VM, plan->arch) < 0)
 		goto out;
 	if (!file_exists(img)) {
-		error("'%s' does not exist%s", img, image ? "" : "; run 'mkdistro build' first");
+		error("'%s' does not exist%s", img,
+		      image     ? ""
+		      : o.cdrom ? "; set [image] iso = yes in mkdistro.conf and run 'mkdistro build'"
+				: "; run 'mkdistro build' first");
 		goto out;
 	}
 	o.image = img;
@@ -560,7 +566,8 @@ static const struct command commands[] = {
 	 "boot the image in QEMU on this terminal (Ctrl-A X quits)",
 	 "Boots out/mkdistro.img, or FILE, with the serial console here.\n"
 	 "  --usb          as a USB stick on xHCI (default: an IDE disk)\n"
-	 "  --cdrom        as an IDE CD-ROM (the default for a .iso)\n"
+	 "  --cdrom        as an IDE CD-ROM (the default for a .iso); without --image, the\n"
+	 "                 build's out/mkdistro.iso ([image] iso = yes)\n"
 	 "  --uefi         with UEFI firmware (OVMF) instead of the BIOS\n"
 	 "  --writable     let the guest write FILE (needs --image, a copy)\n"
 	 "  --label L      the boot label to type at boot: (you type it here)\n"

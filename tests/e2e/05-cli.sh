@@ -84,6 +84,7 @@ cli "ldd of a missing file" 1 "/nonexistent" ldd /nonexistent
 cli "ldd of a file that is not ELF" 1 "not an ELF file" ldd "$P/mkdistro.conf"
 cli "initrd unpack of a missing file" 1 "/nonexistent" initrd unpack /nonexistent "$T/x"
 cli "test of an image that does not exist" 1 "does not exist" test --image "$T/none.img"
+cli "test --cdrom with no ISO built" 1 "mkdistro.iso' does not exist; set \[image\] iso = yes" test --cdrom
 cli "export of an image that does not exist" 1 "does not exist" export vdi --image "$T/none.img"
 cli "init over an existing project" 1 "." init "$P"
 check "a failure prints no usage" bash -c "! grep -q '^usage:' '$T/err'"

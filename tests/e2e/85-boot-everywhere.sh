@@ -44,6 +44,7 @@ boot "as a USB stick too" '^/dev/sda1 /mnt/boot vfat ro' --usb --cmd 'cat /proc/
 boot "the CD is mounted read-only at /mnt/boot" '^/dev/sr0 /mnt/boot iso9660 ro' --image "$iso" \
 	--cmd 'cat /proc/mounts'
 check "the CD boot does not wait for a persistence store" bash -c "! grep -q 'persistence store' '$T/boot.txt'"
+boot "--cdrom alone boots the build's ISO" '^/dev/sr0 /mnt/boot iso9660 ro' --cdrom --cmd 'cat /proc/mounts'
 boot "no medium: a clear message within the time limit" 'boot medium LABEL=NOPE not found within 2 s' \
 	--label 'mm mkdistro.stick=LABEL=NOPE mkdistro.stickwait=2'
 
