@@ -130,6 +130,10 @@ static const struct key keys[] = {
 	{{"boot", "serial", CONFIG_UINT, 0, 921600, "115200",
 	  "the speed of Syslinux's SERIAL 0; 0: no serial line"},
 	 .offset = P(serial_baud)},
+	{{"boot", "modules", CONFIG_TEXT, 0, 0, "stick",
+	  "where a kernel's modules come from: stick (rc.hotplug unpacks them from the boot medium "
+	  "after the shell is up) or initrd (the boot loader loads them as a second initrd)"},
+	 .offset = P(boot_modules)},
 	{{"build", "jobs", CONFIG_UINT, 0, 1024, "0",
 	  "make -j; 0: one per core, plus each distcc host's share"},
 	 .offset = P(jobs)},
@@ -902,6 +906,9 @@ static void check_plan(struct parse *p)
 	if (strcmp(pl->busybox_base, "defconfig") && strcmp(pl->busybox_base, "allnoconfig"))
 		fail(p, p->main[find_key("busybox", "base")].line,
 		     "[busybox] base must be defconfig or allnoconfig, not '%s'", pl->busybox_base);
+	if (strcmp(pl->boot_modules, "stick") && strcmp(pl->boot_modules, "initrd"))
+		fail(p, p->main[find_key("boot", "modules")].line,
+		     "[boot] modules must be stick or initrd, not '%s'", pl->boot_modules);
 	if (strcmp(pl->busybox_libc, "glibc") && strcmp(pl->busybox_libc, "musl"))
 		fail(p, p->main[find_key("busybox", "libc")].line,
 		     "[busybox] libc must be glibc or musl, not '%s'", pl->busybox_libc);
@@ -1016,4 +1023,9 @@ int config_load(struct plan *plan, const char *dir)
 int plan_musl(const struct plan *plan)
 {
 	return plan->busybox_libc && !strcmp(plan->busybox_libc, "musl");
+}
+
+int plan_modules_initrd(const struct plan *plan)
+{
+	return plan->boot_modules && !strcmp(plan->boot_modules, "initrd");
 }

@@ -104,6 +104,7 @@ struct plan {
 	unsigned boot_timeout; /* tenths of a second */
 	char *boot_append;
 	unsigned serial_baud; /* 0: no SERIAL line */
+	char *boot_modules;   /* stick (rc.hotplug unpacks them from the medium) or initrd */
 
 	unsigned jobs; /* 0: one per core, plus each distcc host's share */
 	int ccache;    /* [build] ccache: compile the kernel and BusyBox through ccache */
@@ -169,5 +170,8 @@ void config_defaults(struct plan *plan, const char *dir);
 void config_release(struct plan *plan);
 /* [busybox] libc = musl */
 int plan_musl(const struct plan *plan);
+/* [boot] modules = initrd: the labels load each kernel's modules as a second initrd, as
+ * before issue 20, instead of naming them for rc.hotplug (stick.h). */
+int plan_modules_initrd(const struct plan *plan);
 
 #endif

@@ -678,7 +678,8 @@ static int check_script_needs(struct lint *l, const char *variant, const struct 
 	return 0;
 }
 
-/* With modules, the boot loader does not load them (stick.h): a start-up script must unpack
+/* With modules, the boot loader does not load them (stick.h; unless [boot] modules = initrd,
+ * which lint_image checks before calling this): a start-up script must unpack
  * them from the boot medium, so some file under /etc must read mkdistro.modules=.  A tree
  * from before that (its own copy of an older rc.hotplug) would boot with no driver module. */
 static int check_modules_unpacked(struct lint *l, const char *variant, const struct manifest *m)
@@ -828,7 +829,7 @@ int lint_image(const struct plan *plan, const char *const *kernel_configs,
 		int any_modules = 0;
 		ret = lint_rootfs(&l, plan, i, trees[i]);
 		for (size_t k = 0; k < plan->n_kvar; k++)
-			any_modules |= modules[k].tree != NULL;
+			any_modules |= modules[k].tree != NULL && !plan_modules_initrd(plan);
 		if (!ret && any_modules)
 			ret = check_modules_unpacked(&l, plan->ivar[i].name, trees[i]);
 		if (!ret && any_modules)

@@ -29,7 +29,8 @@
  *   - a program a start-up script names and cannot do without is there (blkid in rc.S;
  *     unxz and cpio in rc.hotplug);
  *   - when a kernel has modules, a file under /etc reads mkdistro.modules= (the boot loader
- *     does not load them; rc.hotplug unpacks them from the boot medium, stick.h).
+ *     does not load them; rc.hotplug unpacks them from the boot medium, stick.h), unless
+ *     [boot] modules = initrd (then the boot loader does).
  *
  * Findings are lines of text, one per problem, naming the variant and the symbol or file:
  *   kernel 'main': CONFIG_RD_GZIP is not set: the initrd is gzip-compressed

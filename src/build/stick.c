@@ -108,14 +108,18 @@ char *stick_modules_name(const struct plan *plan, const struct kvariant *v)
 	return v == &plan->kvar[0] ? xstrdup("modules.xz") : xasprintf("modules-%s.xz", v->name);
 }
 
-/* " mkdistro.modules=/boot/initrd/NAME" when kernel v's modules are in stick_dir, else "".
- * The boot loader does not load them: rc.hotplug unpacks them from the boot medium. */
-static char *modules_arg(const struct plan *plan, const struct kvariant *v, const char *stick_dir)
+/* Kernel v's modules, when they are in stick_dir: for the kernel's arguments
+ * " mkdistro.modules=/boot/initrd/NAME" (rc.hotplug unpacks them from the boot medium), or
+ * with [boot] modules = initrd, for the INITRD line ",/boot/initrd/NAME"; else "". */
+static char *modules_for(const struct plan *plan, const struct kvariant *v, const char *stick_dir,
+			 int initrd)
 {
 	char *name = stick_modules_name(plan, v);
 	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s", stick_dir, name) : NULL;
-	char *ret = host && file_exists(host) ? xasprintf(" mkdistro.modules=/boot/initrd/%s", name)
-					      : xstrdup("");
+	char *ret = !host || !file_exists(host) || initrd != plan_modules_initrd(plan)
+			    ? xstrdup("")
+		    : initrd ? xasprintf(",/boot/initrd/%s", name)
+			     : xasprintf(" mkdistro.modules=/boot/initrd/%s", name);
 	free(name);
 	free(host);
 	return ret;
@@ -131,18 +135,20 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 	if (check_initials(plan) < 0)
 		goto out;
 	for (size_t i = 0; i < plan->n_kvar; i++) {
-		char *mods = modules_arg(plan, &plan->kvar[i], stick_dir);
+		char *mods = modules_for(plan, &plan->kvar[i], stick_dir, 0);
+		char *stacked = modules_for(plan, &plan->kvar[i], stick_dir, 1);
 		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
 			const struct ivariant *iv = &plan->ivar[j];
 			char *name = xasprintf("%c%c", plan->kvar[i].name[0], iv->name[0]);
 			labels[k].name = name;
 			labels[k].kernel = xasprintf("/boot/kernel/%s.lk", plan->kvar[i].name);
 			labels[k].initrd = iv->stack
-				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz", iv->name)
-				: xasprintf("/boot/initrd/%s.gz", iv->name);
+				? xasprintf("/boot/initrd/main.gz,/boot/initrd/%s.gz%s", iv->name, stacked)
+				: xasprintf("/boot/initrd/%s.gz%s", iv->name, stacked);
 			labels[k].append = label_append(plan, name, medium, mods);
 		}
 		free(mods);
+		free(stacked);
 	}
 	if (check_names(plan, labels, n) == 0) {
 		struct boot_menu menu = {

@@ -5,8 +5,8 @@
  * /boot/kernel/<kernel>.lk with /boot/initrd/<initrd>.gz (for a stacked initrd,
  * main.gz,<initrd>.gz) and [boot] append, how rc.S finds the medium, the kernel's modules
  * file on it when it has modules (mkdistro.modules=, unpacked by rc.hotplug: the boot loader
- * does not read them), the ext2 ramdisk arguments when the initrd is ext2, and
- * [label.NAME] append.
+ * does not read them; with [boot] modules = initrd it does, after the initrds, as before
+ * issue 20), the ext2 ramdisk arguments when the initrd is ext2, and [label.NAME] append.
  */
 #ifndef MKDISTRO_STICK_H
 #define MKDISTRO_STICK_H
@@ -26,7 +26,7 @@ enum stick_medium {
 char *stick_modules_name(const struct plan *plan, const struct kvariant *v);
 /* The syslinux.cfg text for plan.  display: a help file on the stick, or NULL.  stick_dir:
  * the stick tree, where a kernel's modules (stick_modules_name), when there, are named by
- * each of its labels (mkdistro.modules=); NULL: none is.  Returns 0, or
+ * each of its labels (mkdistro.modules=, or in INITRD); NULL: none is.  Returns 0, or
  * -1 (reported: two variants with one initial, naming both; a [boot] default or a
  * [label.NAME] that names no label; whatever bootmenu_render refuses). */
 int stick_menu(const struct plan *plan, const char *stick_dir, const char *display,

@@ -74,6 +74,14 @@ check "the previous image is left as it was" test "$(sum "$B/out/mkdistro.img")"
 check "and the previous stick tree" test "$(sum "$B/out/stick/boot/syslinux/syslinux.cfg")" = "$menu" \
 	-a ! -e "$B/out/stick/boot/initrd/noinit.gz"
 
+# The old rc.hotplug is fine when the boot loader loads the modules ([boot] modules = initrd)
+{ sed 's/^modules = stick$/modules = initrd/' "$P/mkdistro.conf"; printf '\n[initrd.oldhotplug]\noverlay = oldhotplug\n'; } \
+	> "$B/mkdistro.conf"
+"$MKDISTRO" -C "$B" lint > "$T/initrd.out" 2> "$T/initrd.err"
+rc=$?
+check "with [boot] modules = initrd, the old rc.hotplug passes lint" bash -c \
+	"[ $rc -eq 0 ] && grep -q '^modules = initrd$' '$B/mkdistro.conf' && grep -Eq '^lint: [0-9]+ checks, all passed$' '$T/initrd.out'"
+
 # Mended, the copy builds, with lint as stage 5 of 8
 cp "$P/mkdistro.conf" "$B/mkdistro.conf"
 "$MKDISTRO" -C "$B" build > "$T/good.txt" 2>&1

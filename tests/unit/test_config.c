@@ -178,6 +178,7 @@ static const struct bad bad_inputs[] = {
 	{"[image]\nlabel = lower\n", "mkdistro.conf:2: 'label' may hold only A-Z"},
 	{"[kernel]\nbase = defconfig\n", "[kernel] base must be tinyconfig or allnoconfig"},
 	{"[busybox]\nlibc = uclibc\n", "mkdistro.conf:2: [busybox] libc must be glibc or musl, not 'uclibc'"},
+	{"[boot]\nmodules = ram\n", "mkdistro.conf:2: [boot] modules must be stick or initrd, not 'ram'"},
 	{"[busybox]\nlibc = musl\nstatic = no\n",
 	 "mkdistro.conf:2: [busybox] libc = musl needs static = yes"},
 	{"[system]\narch = i686\n[busybox]\nlibc = musl\n",

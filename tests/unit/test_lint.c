@@ -858,6 +858,19 @@ static void image_modules(void **state)
 				 "rootfs/ (or set [kernel] modules = no)\n"
 				 "mkdistro: lint: 1 of 33 checks failed\n");
 
+	/* [boot] modules = initrd: the boot loader loads them, so no script needs to */
+	{
+		struct plan q;
+		plan_for(&q, "[boot]\nmodules = initrd\n", 1);
+		stderr_begin(&c);
+		rc = lint_image(&q, configs, trees, mods, &summary);
+		stderr_end(&c, msg, sizeof(msg));
+		assert_int_equal(rc, 0);
+		assert_string_equal(summary.data, "32 checks, all passed");
+		buf_reset(&summary);
+		config_release(&q);
+	}
+
 	add_data(&m, "/etc/rc.d/rc.hotplug", 0755,
 		 "#!/bin/sh\ncase $arg in mkdistro.modules=*) ;; esac\nunxz -c \"$f\" | cpio -i -d\n");
 	stderr_begin(&c);

@@ -119,6 +119,16 @@ static void modules_argument(void **state)
 				       "mkdistro.modules=/boot/initrd/modules.xz\n"));
 	assert_null(strstr(b.data, ".xz,"));
 	config_release(&p);
+
+	/* [boot] modules = initrd: the boot loader loads them after the initrd, as before */
+	buf_reset(&b);
+	config_defaults(&p, "/proj");
+	assert_int_equal(config_parse_text(&p, "/proj/mkdistro.conf", "[boot]\nmodules = initrd\n"), 0);
+	assert_int_equal(stick_menu(&p, TMP_DIR "/stick", NULL, STICK_FAT, &b), 0);
+	assert_non_null(strstr(b.data, "  INITRD /boot/initrd/main.gz,/boot/initrd/modules.xz\n"
+				       "  APPEND console=tty0 console=ttyS0,115200 mkdistro.stick=UUID=4D4B-4430\n"));
+	assert_null(strstr(b.data, "mkdistro.modules="));
+	config_release(&p);
 	buf_release(&b);
 }
 
