@@ -820,6 +820,20 @@ static void rootfs_password(void **state)
 	manifest_release(&m);
 }
 
+/* lint_image of one kernel and one tree, its stderr in msg; returns its result. */
+static int image_lint(const struct plan *p, const char *cfg, const struct manifest *m,
+		      const struct lint_modules *mods, struct buf *summary, char *msg, size_t len)
+{
+	const char *configs[] = {cfg};
+	const struct manifest *trees[] = {m};
+	struct stderr_capture c;
+	int rc;
+	stderr_begin(&c);
+	rc = lint_image(p, configs, trees, mods, summary);
+	stderr_end(&c, msg, len);
+	return rc;
+}
+
 /* With a kernel that has modules, the boot loader does not load them: a file under /etc
  * must read mkdistro.modules=, and rc.hotplug, which does, needs unxz and cpio. */
 static void image_modules(void **state)
@@ -827,7 +841,6 @@ static void image_modules(void **state)
 	struct plan p;
 	struct manifest m, mods_tree;
 	struct buf summary;
-	struct stderr_capture c;
 	char *cfg = path_join(TMP_DIR, "config"), *expected = path_join(TMP_DIR, "expected");
 	char msg[4096];
 	const char *configs[] = {cfg};
@@ -847,9 +860,7 @@ static void image_modules(void **state)
 	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config), 0644), 0);
 	assert_int_equal(write_file_atomic(expected, "", 0, 0644), 0);
 
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_string_equal(msg, "mkdistro: lint: initrd 'main': no start-up script under /etc reads "
 				 "mkdistro.modules=, so the kernel's modules would never be unpacked "
@@ -862,9 +873,7 @@ static void image_modules(void **state)
 	{
 		struct plan q;
 		plan_for(&q, "[boot]\nmodules = initrd\n", 1);
-		stderr_begin(&c);
-		rc = lint_image(&q, configs, trees, mods, &summary);
-		stderr_end(&c, msg, sizeof(msg));
+		rc = image_lint(&q, cfg, &m, mods, &summary, msg, sizeof(msg));
 		assert_int_equal(rc, 0);
 		assert_string_equal(summary.data, "32 checks, all passed");
 		buf_reset(&summary);
@@ -873,9 +882,7 @@ static void image_modules(void **state)
 
 	add_data(&m, "/etc/rc.d/rc.hotplug", 0755,
 		 "#!/bin/sh\ncase $arg in mkdistro.modules=*) ;; esac\nunxz -c \"$f\" | cpio -i -d\n");
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(msg, "initrd 'main': /usr/bin/unxz is missing: rc.hotplug unpacks the "
 				    "kernel's modules with it (BusyBox's CONFIG_UNXZ)"));
@@ -885,9 +892,7 @@ static void image_modules(void **state)
 
 	add_link(&m, "/usr/bin/unxz", "../../bin/busybox");
 	add_link(&m, "/bin/cpio", "busybox");
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, 0);
 	assert_string_equal(msg, "");
 	assert_string_equal(summary.data, "36 checks, all passed");
@@ -912,10 +917,7 @@ static void image_all(void **state)
 	struct plan p;
 	struct manifest m;
 	struct buf summary;
-	struct stderr_capture c;
 	char *cfg = path_join(TMP_DIR, "config"), msg[4096];
-	const char *configs[] = {cfg};
-	const struct manifest *trees[] = {&m};
 	const struct lint_modules mods[1] = {{0}};
 	int rc;
 	(void)state;
@@ -924,9 +926,7 @@ static void image_all(void **state)
 	good_tree(&m);
 	buf_init(&summary);
 	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config), 0644), 0);
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, 0);
 	assert_string_equal(msg, "");
 	assert_string_equal(summary.data, "30 checks, all passed");
@@ -934,9 +934,7 @@ static void image_all(void **state)
 	buf_reset(&summary);
 	assert_int_equal(write_file_atomic(cfg, good_config, strlen(good_config) - 23, 0644), 0);
 	add_data(&m, "/etc/rc.d/rc.S", 0755, "#!/bin/ash\n");
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_string_equal(summary.data, "");
 	assert_string_equal(msg, "mkdistro: lint: kernel 'main': CONFIG_NLS_ISO8859_1 is not set: vfat "
@@ -947,9 +945,7 @@ static void image_all(void **state)
 
 	/* a .config that cannot be read is an error, not a finding */
 	unlink(cfg);
-	stderr_begin(&c);
-	rc = lint_image(&p, configs, trees, mods, &summary);
-	stderr_end(&c, msg, sizeof(msg));
+	rc = image_lint(&p, cfg, &m, mods, &summary, msg, sizeof(msg));
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(msg, "tests/tmp/lint/config"));
 	buf_release(&summary);
