@@ -40,7 +40,7 @@ nic() {
 		--qemu=-netdev --qemu "$netdev" "$@" \
 		--until 'cat /run/net.*' \
 		--run 'lsmod' \
-		--run 'ip -6 addr' \
+		--run 'i=0; until ip -6 addr | grep -q "scope link" || [ $i -ge 100 ]; do usleep 100000; i=$((i + 1)); done; ip -6 addr' \
 		--run 'wget -q -O - http://10.0.2.100/blob | sha256sum' > "$log.txt" 2>&1
 	local rc=$?
 	if [ $rc -eq 0 ] && contains "$log.txt" '^10\.0\.2\.15/24$'; then
@@ -52,7 +52,9 @@ nic() {
 	fi
 	check "$name: driver $driver loaded on its own" contains "$log.txt" "^$driver "
 	# IPv6 is a module that rc.hotplug loads before the NIC's driver: the interface has its
-	# link-local address, and lo its ::1, as when it was built in
+	# link-local address, and lo its ::1, as when it was built in (the link-local one once
+	# the link is ready, which for virtio-net can come after the DHCP lease: waited for,
+	# up to 10 s)
 	check "$name: IPv6 loaded on its own, with a link-local address and ::1" bash -c \
 		"grep -q '^ipv6 ' '$log.txt' && grep -Eq '^ +inet6 fe80::[0-9a-f:]+/64 scope link' '$log.txt' && grep -Eq '^ +inet6 ::1/128 scope host' '$log.txt'"
 	check "$name: the file from the test server has the right SHA-256" \
