@@ -825,14 +825,14 @@ int lint_image(const struct plan *plan, const char *const *kernel_configs,
 		kconfig_release(&config);
 		buf_release(&text);
 	}
+	/* modules the boot loader does not load: a start-up script must unpack them */
+	int unpacked = 0;
+	for (size_t k = 0; k < plan->n_kvar; k++)
+		unpacked |= modules[k].tree != NULL && !plan_modules_initrd(plan);
 	for (size_t i = 0; i < plan->n_ivar && !ret; i++) {
-		int any_modules = 0;
 		ret = lint_rootfs(&l, plan, i, trees[i]);
-		for (size_t k = 0; k < plan->n_kvar; k++)
-			any_modules |= modules[k].tree != NULL && !plan_modules_initrd(plan);
-		if (!ret && any_modules)
-			ret = check_modules_unpacked(&l, plan->ivar[i].name, trees[i]);
-		if (!ret && any_modules)
+		if (!ret && unpacked &&
+		    (ret = check_modules_unpacked(&l, plan->ivar[i].name, trees[i])) == 0)
 			ret = check_script_needs(&l, plan->ivar[i].name, trees[i], 1);
 	}
 	if (!ret && l.failed) {

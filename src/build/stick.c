@@ -108,18 +108,12 @@ char *stick_modules_name(const struct plan *plan, const struct kvariant *v)
 	return v == &plan->kvar[0] ? xstrdup("modules.xz") : xasprintf("modules-%s.xz", v->name);
 }
 
-/* Kernel v's modules, when they are in stick_dir: for the kernel's arguments
- * " mkdistro.modules=/boot/initrd/NAME" (rc.hotplug unpacks them from the boot medium), or
- * with [boot] modules = initrd, for the INITRD line ",/boot/initrd/NAME"; else "". */
-static char *modules_for(const struct plan *plan, const struct kvariant *v, const char *stick_dir,
-			 int initrd)
+/* "/boot/initrd/NAME" when kernel v's modules are in stick_dir, else NULL (malloc'd). */
+static char *modules_file(const struct plan *plan, const struct kvariant *v, const char *stick_dir)
 {
 	char *name = stick_modules_name(plan, v);
 	char *host = stick_dir ? xasprintf("%s/boot/initrd/%s", stick_dir, name) : NULL;
-	char *ret = !host || !file_exists(host) || initrd != plan_modules_initrd(plan)
-			    ? xstrdup("")
-		    : initrd ? xasprintf(",/boot/initrd/%s", name)
-			     : xasprintf(" mkdistro.modules=/boot/initrd/%s", name);
+	char *ret = host && file_exists(host) ? xasprintf("/boot/initrd/%s", name) : NULL;
 	free(name);
 	free(host);
 	return ret;
@@ -135,8 +129,12 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 	if (check_initials(plan) < 0)
 		goto out;
 	for (size_t i = 0; i < plan->n_kvar; i++) {
-		char *mods = modules_for(plan, &plan->kvar[i], stick_dir, 0);
-		char *stacked = modules_for(plan, &plan->kvar[i], stick_dir, 1);
+		/* the modules go on the INITRD line ([boot] modules = initrd) or, for rc.hotplug,
+		 * on the kernel's command line */
+		char *file = modules_file(plan, &plan->kvar[i], stick_dir);
+		int initrd = file && plan_modules_initrd(plan);
+		char *stacked = initrd ? xasprintf(",%s", file) : xstrdup("");
+		char *mods = file && !initrd ? xasprintf(" mkdistro.modules=%s", file) : xstrdup("");
 		for (size_t j = 0; j < plan->n_ivar; j++, k++) {
 			const struct ivariant *iv = &plan->ivar[j];
 			char *name = xasprintf("%c%c", plan->kvar[i].name[0], iv->name[0]);
@@ -147,6 +145,7 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 				: xasprintf("/boot/initrd/%s.gz%s", iv->name, stacked);
 			labels[k].append = label_append(plan, name, medium, mods);
 		}
+		free(file);
 		free(mods);
 		free(stacked);
 	}
