@@ -395,7 +395,7 @@ const char *elf_machine_name(unsigned machine)
 		const char *name;
 	} names[] = {
 		{ 2, "SPARC" },
-		{ 3, "Intel 80386" },
+		{ 3, "i386" },
 		{ 8, "MIPS" },
 		{ 20, "PowerPC" },
 		{ 21, "64-bit PowerPC" },
@@ -404,7 +404,7 @@ const char *elf_machine_name(unsigned machine)
 		{ 43, "SPARC V9" },
 		{ 50, "IA-64" },
 		{ 62, "x86-64" },
-		{ 183, "ARM aarch64" },
+		{ 183, "AArch64" },
 		{ 243, "UCB RISC-V" },
 		{ 258, "LoongArch" },
 	};

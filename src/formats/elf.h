@@ -58,7 +58,8 @@ int elf_parse(const void *data, size_t size, struct elf_info *out, char *err, si
 /* Free what elf_parse allocated and zero *info.  Safe on a zeroed struct. */
 void elf_info_release(struct elf_info *info);
 
-/* A human name for an e_machine value ("x86-64", "ARM aarch64"), or NULL when unknown. */
+/* A human name for an e_machine value ("x86-64", "i386", "AArch64", the names src/build/arch.c
+ * gives its CPUs), or NULL when unknown. */
 const char *elf_machine_name(unsigned machine);
 
 #endif

@@ -126,7 +126,7 @@ reset_bad
 cp /bin/true "$T/arm-true"
 printf '\xb7\x00' | dd of="$T/arm-true" bs=1 seek=18 conv=notrunc status=none
 sed -i "s|^binaries = .*|binaries = $T/arm-true|" "$B/mkdistro.conf"
-expect_fail "an extra binary for another architecture is refused" "is for another architecture \(ARM aarch64"
+expect_fail "an extra binary for another architecture is refused" "is for another architecture \(AArch64"
 reset_bad
 sed -i 's|^default = mm|default = xy|' "$B/mkdistro.conf"
 expect_fail "a default that is no label" "mkdistro.conf:[0-9]+: \[boot\] default 'xy' is not a boot label"

@@ -143,7 +143,7 @@ boot "the vmdk boots on arm64" '^aarch64$' --image "$P/out/mkdistro.vmdk" --cmd 
 # ELF checks: an x86-64 program named as a binary is refused, file:line, the image kept
 cpu_refuses_x86_64 "$P" "$T" arm64 AArch64
 # and in an overlay: the library search refuses it
-cpu_overlay_refuses_x86_64 "$P" "$T" "ARM aarch64, 64-bit"
+cpu_overlay_refuses_x86_64 "$P" "$T" "AArch64, 64-bit"
 # An ISO needs isolinux, which arm64 has not: a clear error at its line
 cp -a "$P" "$T/iso"
 printf '\n[image]\niso = yes\n' >> "$T/iso/mkdistro.conf"

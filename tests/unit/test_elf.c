@@ -639,7 +639,7 @@ static void test_machine_names(void **state)
 {
 	(void)state;
 	assert_string_equal(elf_machine_name(ELF_EM_X86_64), "x86-64");
-	assert_string_equal(elf_machine_name(ELF_EM_AARCH64), "ARM aarch64");
+	assert_string_equal(elf_machine_name(ELF_EM_AARCH64), "AArch64");
 	assert_null(elf_machine_name(65535));
 }
 
@@ -1167,7 +1167,7 @@ static void test_resolve_target(void **state)
 	write_obj(f, "/bin/prog64", (struct spec){.interp = "/lib64/ld-linux-x86-64.so.2",
 						   .needed = {"libc.so.6"}});
 	add_fails(f, "/bin/prog64",
-		  "is for another architecture (x86-64, 64-bit), not the image's (Intel 80386, 32-bit)");
+		  "is for another architecture (x86-64, 64-bit), not the image's (i386, 32-bit)");
 }
 
 static void test_resolve_errors(void **state)
@@ -1183,7 +1183,7 @@ static void test_resolve_errors(void **state)
 
 	write_obj(f, "/usr/bin/arm", arm);
 	add_fails(f, "/usr/bin/arm",
-		  "is for another architecture (ARM aarch64, 64-bit), not this host's (x86-64, 64-bit)");
+		  "is for another architecture (AArch64, 64-bit), not this host's (x86-64, 64-bit)");
 
 	write_obj(f, "/usr/bin/nointerp",
 		  (struct spec){ .interp = "/lib/ld-nowhere.so.2", .needed = { "libc.so.6" } });
