@@ -125,3 +125,78 @@ int ini_parse(const char *text, const char *path, ini_fn *fn, void *ctx)
 	buf_release(&r.value);
 	return rc;
 }
+
+/* Where ini_set() finds the section and the key. */
+struct place {
+	const char *section, *key;
+	int header, key_line; /* the first of each, 0: none */
+};
+
+static int find_place(void *ctx, const struct ini_entry *e)
+{
+	struct place *p = ctx;
+	if (strcmp(e->section, p->section))
+		return 0;
+	if (!e->key && !p->header)
+		p->header = e->line;
+	else if (e->key && !strcmp(e->key, p->key) && !p->key_line)
+		p->key_line = e->line;
+	return 0;
+}
+
+/* Is the line [s, e) one that continues a key's value: indented, with text that is not a
+ * comment or a header? */
+static int continues(const char *s, const char *e)
+{
+	int indented = s < e && (*s == ' ' || *s == '\t');
+	trim(&s, &e);
+	return indented && s < e && *s != '#' && *s != ';' && *s != '[';
+}
+
+/* Is the line [s, e) blank or a comment? */
+static int is_comment(const char *s, const char *e)
+{
+	trim(&s, &e);
+	return s == e || *s == '#' || *s == ';';
+}
+
+char *ini_set(const char *text, const char *path, const char *section, const char *key,
+	      const char *value, const char *comment)
+{
+	struct place p = {section, key, 0, 0};
+	struct buf out;
+	const char *s = text;
+	int line = 0, dropping = 0;
+
+	if (ini_parse(text, path, find_place, &p) < 0)
+		return NULL;
+	buf_init(&out);
+	while (*s) {
+		const char *end = s + strcspn(s, "\n"), *next = *end ? end + 1 : end;
+		line++;
+		if (dropping && continues(s, end)) {
+			s = next;
+			continue;
+		}
+		/* the parser reads a continuation line after blank and comment lines too */
+		if (dropping && !is_comment(s, end))
+			dropping = 0;
+		if (line == p.key_line) {
+			buf_addf(&out, "%s = %s\n", key, value);
+			dropping = 1;
+			s = next;
+			continue;
+		}
+		buf_add(&out, s, (size_t)(next - s));
+		if (!*end && s < end)
+			buf_adds(&out, "\n");
+		if (line == p.header && !p.key_line)
+			buf_addf(&out, "%s%s%s = %s\n", comment ? comment : "", comment ? "\n" : "", key,
+				 value);
+		s = next;
+	}
+	if (!p.header)
+		buf_addf(&out, "\n[%s]\n%s%s%s = %s\n", section, comment ? comment : "",
+			 comment ? "\n" : "", key, value);
+	return buf_detach(&out, NULL);
+}

@@ -206,6 +206,48 @@ static void stop(void **state)
 	free(got);
 }
 
+/* ini_set: a key replaced where the section sets it, else added under the section's header,
+ * else the section added; every other line as it was. */
+static void set_key(void **state)
+{
+	static const struct {
+		const char *text, *section, *key, *value, *comment, *want;
+	} cases[] = {
+		/* replaced in place, its comment and its neighbours kept */
+		{"# top\n[a]\n# why\nk = 1 ; old\nj = 2\n", "a", "k", "3", "# new",
+		 "# top\n[a]\n# why\nk = 3\nj = 2\n"},
+		/* only in its own section */
+		{"[b]\nk = 1\n[a]\nk = 2\n", "a", "k", "3", NULL, "[b]\nk = 1\n[a]\nk = 3\n"},
+		/* its continuation lines go, past a comment between them; the next key stays */
+		{"[a]\nk = 1\n  2\n# c\n\t3\nj = 4\n  5\n", "a", "k", "x", NULL,
+		 "[a]\nk = x\n# c\nj = 4\n  5\n"},
+		/* added after the header, with the comment */
+		{"[a]\n# about j\nj = 2\n", "a", "k", "1", "# why k",
+		 "[a]\n# why k\nk = 1\n# about j\nj = 2\n"},
+		/* a section that is not there comes last; a last line without '\n' gets one */
+		{"[a]\nj = 2", "net", "address", "off", "# none",
+		 "[a]\nj = 2\n\n[net]\n# none\naddress = off\n"},
+		/* a commented-out key is a comment, not the key */
+		{"[a]\n# k = 1\n", "a", "k", "2", NULL, "[a]\nk = 2\n# k = 1\n"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = ini_set(cases[i].text, "t.ini", cases[i].section, cases[i].key,
+				    cases[i].value, cases[i].comment);
+		assert_non_null(got);
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+	/* a syntax error: NULL, reported with the file and line */
+	struct stderr_capture c;
+	char msg[256];
+	stderr_begin(&c);
+	char *got = ini_set("[a]\nbad\n", "t.ini", "a", "k", "v", NULL);
+	stderr_end(&c, msg, sizeof(msg));
+	assert_null(got);
+	assert_non_null(strstr(msg, "t.ini:2: syntax error"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +257,7 @@ int main(void)
 		cmocka_unit_test(syntax_errors),
 		cmocka_unit_test(long_lines),
 		cmocka_unit_test(stop),
+		cmocka_unit_test(set_key),
 	};
 	return cmocka_run_group_tests_name("ini", tests, NULL, NULL);
 }
