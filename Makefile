@@ -155,6 +155,12 @@ install: mkdistro
 	install -m 644 mkdistro.1 $(DESTDIR)$(MANDIR)/mkdistro.1
 	install -m 644 mkdistro.conf kernel.config busybox.config $(DESTDIR)$(DATADIR)/
 	cp -R rootfs syslinux $(DESTDIR)$(DATADIR)/
+	# the starting projects of the other CPUs, for mkdistro init --arch
+	for cpu in i686 arm64; do \
+		install -d $(DESTDIR)$(DATADIR)/examples/$$cpu && \
+		install -m 644 examples/$$cpu/mkdistro.conf examples/$$cpu/kernel.config \
+			$(DESTDIR)$(DATADIR)/examples/$$cpu/ || exit 1; \
+	done
 
 clean:
 	rm -f mkdistro mkdistro.o $(OBJS) $(UNIT_BINS) $(FUZZ_BINS) $(TEST_BIN) .datadir

@@ -31,6 +31,7 @@
 #include "boot/export.h"
 #include "boot/matrix.h"
 #include "boot/qemu.h"
+#include "build/arch.h"
 #include "build/build.h"
 #include "build/config.h"
 #include "build/menuconfig.h"
@@ -498,13 +499,32 @@ static int cmd_initrd(struct cmd_ctx *c, int argc, char **argv)
 
 static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 {
-	int first = want_operands(argc, argv, 1, INT_MAX), ret = 0;
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const struct arch *a = NULL;
 	struct elfdeps d;
+	int o, ret = 0;
 	(void)c;
-	if (first < 0)
-		return first;
+	optind = 1;
+	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		if (!(a = arch_find(optarg)))
+			return usage_error("--arch takes one of %s, not '%s'", arch_names(), optarg);
+	}
+	if (optind == argc)
+		return usage_error("'ldd' needs at least 1 argument");
+	/* another CPU's programs get that CPU's libraries: the cross C library's, as the build
+	 * takes them for a dynamic BusyBox */
+	if (a && tools_check(TOOLS_LIBC, a) < 0)
+		return -1;
 	elfdeps_init(&d);
-	for (int i = first; i < argc && !ret; i++)
+	if (a) {
+		d.target = &a->elf;
+		if (*arch_cross(a))
+			d.root = a->sysroot;
+	}
+	for (int i = optind; i < argc && !ret; i++)
 		ret = elfdeps_add_binary(&d, argv[i]);
 	if (!ret)
 		elfdeps_print(&d, stdout);
@@ -514,9 +534,22 @@ static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 
 static int cmd_init(struct cmd_ctx *c, int argc, char **argv)
 {
-	int first = want_operands(argc, argv, 1, 1);
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const struct arch *a = NULL;
+	int o;
 	(void)c;
-	return first < 0 ? first : project_init(argv[first]);
+	optind = 1;
+	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		if (!(a = arch_find(optarg)))
+			return usage_error("--arch takes one of %s, not '%s'", arch_names(), optarg);
+	}
+	if (argc - optind != 1)
+		return argc == optind ? usage_error("'init' takes 1 argument, not 0")
+				      : usage_error("unexpected argument '%s'", argv[optind + 1]);
+	return project_init(argv[optind], a);
 }
 
 /* ---- help ---- */
@@ -626,9 +659,17 @@ static const struct command commands[] = {
 	 "fetch the sources, check them against mkdistro.lock",
 	 "Writes mkdistro.lock when the project has none.\n"
 	 "  --update       pin the sources as they are now\n"},
-	{"init", cmd_init, 0, "init DIR", "create a new project directory from the default files", ""},
-	{"ldd", cmd_ldd, 0, "ldd FILE...",
-	 "list the shared libraries FILEs need, as found for the image", ""},
+	{"init", cmd_init, 0, "init [--arch CPU] DIR",
+	 "create a new project directory from the default files",
+	 "Writes mkdistro.conf, kernel.config, busybox.config, rootfs/ and syslinux/ into DIR,\n"
+	 "which must not hold a project yet.\n"
+	 "  --arch CPU     for x86_64 (the default), i686 or arm64: another CPU's project gets\n"
+	 "                 the kernel.config and settings of its examples/CPU (docs/arch.md)\n"},
+	{"ldd", cmd_ldd, 0, "ldd [--arch CPU] FILE...",
+	 "list the shared libraries FILEs need, as found for the image",
+	 "Finds them as the build does for an initrd, never running the program: in this\n"
+	 "host's library directories, or for --arch another CPU's, in its cross C library.\n"
+	 "  --arch CPU     the image's CPU: x86_64, i686 or arm64 (default: this host's)\n"},
 	{"help", cmd_help, 0, "help [COMMAND]", "show this text, or a command's", ""},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -5,9 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/arch.h"
 #include "build/rootfs.h"
+#include "formats/ini.h"
 #include "formats/manifest.h"
 #include "sys/alloc.h"
+#include "sys/buf.h"
 #include "sys/fs.h"
 #include "sys/log.h"
 
@@ -63,12 +66,93 @@ static int copy_tree(const char *from, const char *to)
 	return ret;
 }
 
-int project_init(const char *dir)
+/* The settings of an example's mkdistro.conf that init carries over: every key but those
+ * that name the example's own files (init copies those into the project instead). */
+struct carried {
+	const char *path;
+	const char *text;  /* the example's text, for the comments above each key */
+	char *conf;        /* the template, each setting applied to it; NULL after an error */
+};
+
+/* The comment lines right above line (1-based) of text, "" when none; malloc'd. */
+static char *comment_above(const char *text, int line)
+{
+	const char *start = text, *p = text;
+	struct buf b;
+	int n = 1;
+	buf_init(&b);
+	/* find the first of the comment lines that end right before line */
+	for (; *p && n < line; n++) {
+		const char *end = p + strcspn(p, "\n");
+		const char *t = p + strspn(p, " \t");
+		if (*t != '#' && *t != ';')
+			start = *end ? end + 1 : end;
+		p = *end ? end + 1 : end;
+	}
+	buf_add(&b, start, (size_t)(p - start));
+	while (b.len && b.data[b.len - 1] == '\n')
+		buf_setlen(&b, b.len - 1);
+	return buf_detach(&b, NULL);
+}
+
+static int carry(void *ctx, const struct ini_entry *e)
+{
+	struct carried *c = ctx;
+	if (!e->key || (!strcmp(e->section, "kernel") && !strcmp(e->key, "config")) ||
+	    (!strcmp(e->section, "busybox") && !strcmp(e->key, "config")) ||
+	    (!strcmp(e->section, "rootfs") && !strcmp(e->key, "skeleton")))
+		return 0;
+	char *comment = comment_above(c->text, e->line);
+	char *conf = ini_set(c->conf, "mkdistro.conf", e->section, e->key, e->value,
+			     *comment ? comment : NULL);
+	free(comment);
+	free(c->conf);
+	c->conf = conf;
+	return conf ? 0 : -1;
+}
+
+/* mkdistro.conf for a project of CPU a: the default one, with the settings of a's example
+ * project (examples/CPU/mkdistro.conf) and, where it has one, its serial console; NULL
+ * after an error (reported). */
+static char *arch_conf(const char *data, const char *example, const struct arch *a)
+{
+	char *tpath = path_join(data, "mkdistro.conf"), *epath = path_join(example, "mkdistro.conf");
+	struct buf t, e;
+	struct carried c = {epath, NULL, NULL};
+	buf_init(&t);
+	buf_init(&e);
+	if (read_text_file(tpath, &t) == 0 && read_text_file(epath, &e) == 0) {
+		c.text = e.data;
+		c.conf = xasprintf("# Made by `mkdistro init --arch %s`: mkdistro's default project with the "
+				   "settings of\n# examples/%s (docs/arch.md).\n%s",
+				   a->name, a->name, t.data);
+		if (ini_parse(e.data, epath, carry, &c) < 0) {
+			free(c.conf);
+			c.conf = NULL;
+		}
+	}
+	if (c.conf && a->console) {
+		char *append = xasprintf("console=%s", a->console);
+		char *conf = ini_set(c.conf, tpath, "boot", "append", append, NULL);
+		free(append);
+		free(c.conf);
+		c.conf = conf;
+	}
+	buf_release(&t);
+	buf_release(&e);
+	free(tpath);
+	free(epath);
+	return c.conf;
+}
+
+int project_init(const char *dir, const struct arch *a)
 {
 	/* mkdistro.conf last: a project is complete once it is there. */
 	static const char *const files[] = {"kernel.config", "busybox.config", "mkdistro.conf"};
 	static const char *const trees[] = {"rootfs", "syslinux"};
-	char *data = data_dir();
+	char *data = data_dir(), *example = NULL, *conf = NULL;
+	/* a CPU Syslinux does not boot (arm64: GRUB) needs no syslinux/ */
+	size_t ntrees = !a || a->efi_loader ? 2 : 1;
 	int ret = -1;
 
 	for (size_t i = 0; i < 5; i++) {
@@ -91,9 +175,28 @@ int project_init(const char *dir)
 			goto out;
 		}
 	}
+	/* Another CPU than the default: its example's kernel.config and settings */
+	if (a && a != arch_default()) {
+		char *dirs = path_join(data, "examples");
+		example = path_join(dirs, a->name);
+		free(dirs);
+		for (size_t i = 0; i < 3; i += 2) {
+			char *p = path_join(example, files[i]);
+			int ok = file_exists(p);
+			if (!ok)
+				error("'%s' is missing: the starting project for %s is examples/%s (set "
+				      "MKDISTRO_DATADIR or run 'make install')",
+				      p, a->name, a->name);
+			free(p);
+			if (!ok)
+				goto out;
+		}
+		if (!(conf = arch_conf(data, example, a)))
+			goto out;
+	}
 	if (mkdir_p(dir, 0755) < 0)
 		goto out;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < ntrees; i++) {
 		char *from = path_join(data, trees[i]);
 		char *to = path_join(dir, trees[i]);
 		int r = mkdir_p(to, 0755) < 0 ? -1 : copy_tree(from, to);
@@ -103,17 +206,26 @@ int project_init(const char *dir)
 			goto out;
 	}
 	for (size_t i = 0; i < 3; i++) {
-		char *from = path_join(data, files[i]);
+		char *from = path_join(i == 0 && example ? example : data, files[i]);
 		char *to = path_join(dir, files[i]);
-		int r = copy_file(from, to, 0644);
+		int r = i == 2 && conf ? write_file_atomic(to, conf, strlen(conf), 0644)
+				       : copy_file(from, to, 0644);
 		free(from);
 		free(to);
 		if (r < 0)
 			goto out;
 	}
-	info("mkdistro: created project '%s' from %s; next: mkdistro -C %s build", dir, data, dir);
+	if (example)
+		info("mkdistro: created project '%s' for %s from %s and examples/%s; next: mkdistro "
+		     "-C %s build",
+		     dir, a->name, data, a->name, dir);
+	else
+		info("mkdistro: created project '%s' from %s; next: mkdistro -C %s build", dir, data,
+		     dir);
 	ret = 0;
 out:
+	free(conf);
+	free(example);
 	free(data);
 	return ret;
 }

@@ -16,6 +16,7 @@ enum for_cpu {
 	SYSLINUX_EFI, /* the same: the CPU's Syslinux EFI loader, below the name (a directory) */
 	GRUB,         /* the CPUs that boot with GRUB */
 	QEMU,         /* every CPU: its own emulator and package, from its row */
+	CROSS_LIBC,   /* the CPUs this host builds for with a cross compiler: their C library */
 };
 
 struct tool {
@@ -51,6 +52,7 @@ static const struct tool tools[] = {
 	{TOOLS_MUSL, ANY, "musl-gcc", "musl-tools"},
 	{TOOLS_VM, QEMU, NULL, NULL},
 	{TOOLS_EXPORT, ANY, "qemu-img", "qemu-utils"},
+	{TOOLS_LIBC, CROSS_LIBC, NULL, NULL},
 };
 
 int tools_check(unsigned need, const struct arch *a)
@@ -62,13 +64,16 @@ int tools_check(unsigned need, const struct arch *a)
 		char *own = NULL, *found;
 		if (!(t->need & need) || (!a && t->cpu != ANY) ||
 		    ((t->cpu == SYSLINUX || t->cpu == SYSLINUX_EFI) && !a->efi_loader) ||
-		    (t->cpu == GRUB && !a->grub_platform))
+		    (t->cpu == GRUB && !a->grub_platform) || (t->cpu == CROSS_LIBC && !*arch_cross(a)))
 			continue;
 		if (t->cpu == SYSLINUX_EFI)
 			name = own = xasprintf("%s/%s", name, a->efi_loader);
 		else if (t->cpu == QEMU) {
 			name = a->qemu;
 			package = a->qemu_package;
+		} else if (t->cpu == CROSS_LIBC) {
+			name = own = xasprintf("%s/lib", a->sysroot);
+			package = a->sysroot_package;
 		}
 		int file = name[0] == '/';
 		found = file ? NULL : which(name);

@@ -11,6 +11,7 @@ enum tools_need {
 	TOOLS_VM = 2,     /* run, test, matrix: the CPU's QEMU (qemu-system-x86_64, ...) */
 	TOOLS_EXPORT = 4, /* export: qemu-img */
 	TOOLS_MUSL = 8,   /* with TOOLS_BUILD when [busybox] libc = musl: musl-gcc */
+	TOOLS_LIBC = 16,  /* ldd --arch: the CPU's C library, the cross one for another CPU */
 };
 
 struct arch;

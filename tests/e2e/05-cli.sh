@@ -4,6 +4,7 @@
 # when stopped by signal N; -h and --help print that command's own usage on stdout.  Needs
 # no kernel: a new project, and commands stopped before any work.
 . "$(dirname "$0")/lib.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
 T=$MKDISTRO_TEST_TMP/cli
 P=$T/proj
 rm -rf "$T"
@@ -49,7 +50,11 @@ check "mkdistro --help lists every command" bash -c \
 # Usage errors: exit 2, the reason, then the command's usage.
 usage_of=init cli "init without DIR" 2 "'init' takes 1 argument, not 0" init
 usage_of=init cli "init with two" 2 "unexpected argument 'b'" init a b
+usage_of=init cli "init --arch of a CPU mkdistro has no row for" 2 "--arch takes one of x86_64, i686, arm64, not 'sparc'" init --arch sparc "$T/sparc"
+check "it makes nothing" test ! -e "$T/sparc"
 usage_of=ldd cli "ldd without FILE" 2 "'ldd' needs at least 1 argument" ldd
+usage_of=ldd cli "ldd --arch without FILE" 2 "'ldd' needs at least 1 argument" ldd --arch i686
+usage_of=ldd cli "ldd --arch of a CPU mkdistro has no row for" 2 "--arch takes one of x86_64, i686, arm64, not 'sparc'" ldd --arch sparc /bin/true
 usage_of=diff cli "diff with one image" 2 "'diff' takes 2 arguments, not 1" diff a
 usage_of=initrd cli "initrd without a verb" 2 "needs pack or unpack" initrd
 usage_of=initrd cli "initrd with another verb" 2 "'list' is neither pack nor unpack" initrd list a b
@@ -98,6 +103,17 @@ cli "--version" 0 "" --version
 check "--version says the version" grep -Eq '^mkdistro [0-9]+\.[0-9]+\.[0-9]+$' "$T/out"
 cli "help" 0 "" help
 cli "init of a new directory" 0 "created project" init "$T/second"
+check "it is the default project, with syslinux/" bash -c \
+	"cmp -s '$T/second/mkdistro.conf' '$root/mkdistro.conf' && cmp -s '$T/second/kernel.config' '$root/kernel.config' && test -d '$T/second/syslinux'"
+cli "init --arch x86_64: the same project" 0 "created project" init --arch x86_64 "$T/x86"
+check "it is the default project too" diff -r "$T/second" "$T/x86"
+# another CPU's project (built and booted in 83-arm64 and 84-i686)
+cli "init --arch arm64" 0 "created project .* for arm64 from .* and examples/arm64" init --arch arm64 "$T/arm"
+check "it has examples/arm64's kernel.config and settings, and no syslinux/" bash -c \
+	"cmp -s '$T/arm/kernel.config' '$root/examples/arm64/kernel.config' && grep -qx 'arch = arm64' '$T/arm/mkdistro.conf' &&
+	 grep -qx 'address = off' '$T/arm/mkdistro.conf' && test ! -e '$T/arm/syslinux'"
+cli "ldd --arch x86_64 of a host program" 0 "" ldd --arch x86_64 /bin/true
+check "it finds the host's libc.so.6" grep -q "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6" "$T/out"
 
 # Signals (128 + their number) are checked where a command can be caught mid-work:
 # 18-interrupt.sh (build, lock) and 80-flash.sh (flash).

@@ -20,6 +20,9 @@ check "make install (DESTDIR)" test -x "$T/dest/usr/bin/mkdistro" -a -f "$T/dest
 check "the installed mkdistro's init works outside the repository" \
 	test -f "$T/newproj/mkdistro.conf" -a -x "$T/newproj/rootfs/etc/rc.d/rc.S"
 check "init copies the default project exactly" diff -r "$repo/rootfs" "$T/newproj/rootfs"
+(cd "$T" && env -u MKDISTRO_DATADIR "$T/prefix/bin/mkdistro" init --arch arm64 armproj > "$T/init-arm.txt" 2>&1)
+check "the installed mkdistro's init --arch arm64 takes examples/arm64's kernel.config" bash -c \
+	"cmp -s '$repo/examples/arm64/kernel.config' '$T/armproj/kernel.config' && grep -qx 'arch = arm64' '$T/armproj/mkdistro.conf'"
 "$T/prefix/bin/mkdistro" init "$T/newproj" > "$T/again.txt" 2>&1
 check "init refuses to overwrite a project" bash -c "test $? -ne 0 && grep -q 'already holds a project' '$T/again.txt'"
 "$T/prefix/bin/mkdistro" --help > "$T/help.txt"

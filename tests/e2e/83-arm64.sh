@@ -53,6 +53,10 @@ zcat "$P/out/stick/boot/initrd/main.gz" | (cd "$T/root" && cpio -id --quiet --no
 file -L "$T/root/bin/busybox" > "$T/file.txt" 2>&1
 check "BusyBox is an arm64 program, static" contains "$T/file.txt" 'ELF 64-bit LSB executable, ARM aarch64.*statically linked'
 check "lint passed" contains "$T/build.txt" '^\[5/8\] lint .*all passed'
+# the same project from `mkdistro init --arch arm64`: no syslinux/, the PL011 console
+init_arch arm64 "$P" "$T" no
+ldd_arch arm64 aarch64-linux-gnu ld-linux-aarch64.so.1 "$T"
+check "it appends console=ttyAMA0" grep -qx 'append = console=ttyAMA0' "$T/init/mkdistro.conf"
 
 # The stick: GRUB as the firmware's default loader, its menu beside it; no Syslinux
 mdir -i "$img@@1M" -/ -a -b ::/ > "$T/files.txt" 2>&1

@@ -24,6 +24,9 @@ printf '\n[image]\niso = yes\n' >> "$P/mkdistro.conf"
 rc=$?
 sed 's/^/    /' "$T/build.txt" | grep -E '^    \[|make -j|mkdistro:'
 check "build for i686" test $rc -eq 0
+# the same project from `mkdistro init --arch i686`, with the ISO this one adds
+init_arch i686 "$P" "$T" yes 's/^iso = no$/iso = yes/'
+ldd_arch i686 i686-linux-gnu ld-linux.so.2 "$T"
 # the kernel's cache entry (built now, or by an earlier run): its resolved .config
 entry=$(sed -n 's/^mkdistro: \(built\|reused the cached kernel\): \(.*\)\/bzImage$/\2/p' "$P/out/log/kernel.log" | tail -n 1)
 check "the kernel is an i386 one for the Pentium Pro and later, from i686-linux-gnu-gcc" bash -c \
@@ -91,7 +94,7 @@ cpu_rebuild "$P" "$T"
 # ELF checks.  An x86-64 program named as a binary is refused, file:line, the image kept
 cpu_refuses_x86_64 "$P" "$T" i686 i386
 # An x86-64 program in an overlay: the library search refuses it (and lint would)
-cpu_overlay_refuses_x86_64 "$P" "$T" "Intel 80386, 32-bit"
+cpu_overlay_refuses_x86_64 "$P" "$T" "i386, 32-bit"
 
 # A dynamic BusyBox: its libraries come from the cross C library, never from the host
 cp -a "$P" "$T/dyn"

@@ -91,6 +91,40 @@ arch_example() {
 	check "the project names arch = $1 and the small BusyBox" bash -c \
 		"grep -qx 'arch = $1' '$2/mkdistro.conf' && grep -qx 'base = allnoconfig' '$2/mkdistro.conf' && grep -qx 'skeleton = $root/rootfs' '$2/mkdistro.conf'"
 }
+# init_arch CPU P T SYSLINUX [SED]: `mkdistro init --arch CPU` makes the default project with
+# examples/CPU's kernel.config and settings, and syslinux/ (its boot.txt) when SYSLINUX is
+# yes; with the tests' small kernel and BusyBox in it (as arch_example put them in P), no
+# boot.txt (P has none) and SED applied to its mkdistro.conf for what P adds, it builds from
+# the cache the image P built, byte for byte
+init_arch() {
+	local root d=$3/init rc
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	"$MKDISTRO" init --arch "$1" "$d" > "$3/init.txt" 2>&1
+	check "init --arch $1: arch = $1, examples/$1's kernel.config, syslinux/: $4" bash -c \
+		"grep -qx 'arch = $1' '$d/mkdistro.conf' && cmp -s '$root/examples/$1/kernel.config' '$d/kernel.config' &&
+		 test \"\$(test -d '$d/syslinux' && echo yes || echo no)\" = $4"
+	rm -rf "$d/syslinux"
+	cp "$root/tests/e2e/small/$1/kernel.config" "$root/tests/e2e/small/busybox.config" "$d/" &&
+		sed -i -e 's|^config = busybox.config$|&\nbase = allnoconfig|' ${5:+-e "$5"} "$d/mkdistro.conf"
+	"$MKDISTRO" -C "$d" build > "$3/init-build.txt" 2>&1
+	rc=$?
+	check "that project, with the small kernel and BusyBox, builds from the cache" bash -c \
+		"test $rc -eq 0 && grep -q '^\[2/8\] kernel .*(cached)' '$3/init-build.txt' && grep -q '^\[3/8\] busybox .*(cached)' '$3/init-build.txt'"
+	check "its image is examples/$1's, byte for byte" cmp "$2/out/mkdistro.img" "$d/out/mkdistro.img"
+}
+# ldd_arch CPU TRIPLET LOADER T: a dynamic program built with TRIPLET-gcc: `mkdistro ldd
+# --arch CPU` finds its libc.so.6 and LOADER in the cross C library, /usr/TRIPLET/lib, and
+# plain `mkdistro ldd` calls it another CPU's
+ldd_arch() {
+	printf 'int main(void) { return 0; }\n' > "$4/hello.c"
+	"$2-gcc" -o "$4/hello" "$4/hello.c" || { not_ok "$2-gcc builds a dynamic program"; return 1; }
+	"$MKDISTRO" ldd --arch "$1" "$4/hello" > "$4/ldd.txt" 2>&1
+	check "ldd --arch $1: libc.so.6 and $3 from /usr/$2/lib" bash -c \
+		"grep -qx '	libc.so.6 => /usr/$2/lib/libc.so.6' '$4/ldd.txt' && grep -q '$3 => /usr/$2/lib/$3\$' '$4/ldd.txt'"
+	"$MKDISTRO" ldd "$4/hello" > "$4/ldd-host.txt" 2>&1
+	check "ldd without --arch: the program is for another architecture than this host's" bash -c \
+		"test $? -eq 1 && grep -q 'is for another architecture .*not this host' '$4/ldd-host.txt'"
+}
 # small_project DIR: a copy of the shared project in DIR with the small system
 # (small_system), built (from the tests' cache after the first time).  Else not ok, and 1.
 small_project() {
@@ -186,7 +220,7 @@ cpu_refuses_x86_64() {
 }
 # cpu_overlay_refuses_x86_64 P T IMAGE: the host's x86-64 /bin/true in an overlay of a copy
 # of P (in T/ovl) fails the build in the library search, named, as not IMAGE's machine
-# ("Intel 80386, 32-bit")
+# ("i386, 32-bit")
 cpu_overlay_refuses_x86_64() {
 	rm -rf "$2/ovl"
 	cp -a "$1" "$2/ovl"
