@@ -67,7 +67,7 @@ static const struct key keys[] = {
 	 .offset = P(kernel_base)},
 	{{"kernel", "modules", CONFIG_BOOL, 0, 0, "yes",
 	  "yes: the fragment's =m drivers are modules, loaded by their devices; no: built in "
-	  "(the default with [initrd] format = ext2)"},
+	  "(the default with [initrd] format = ext2, where yes needs [boot] modules = stick)"},
 	 .offset = P(kernel_modules)},
 	{{"busybox", "source", CONFIG_SOURCE, 0, 0, "debian:busybox",
 	  "debian:busybox, or the path of a BusyBox tarball"},
@@ -883,15 +883,19 @@ static void check_plan(struct parse *p)
 	if (why)
 		fail(p, p->main[find_key("network", "address")].line, "[network] address '%s' %s",
 		     pl->net_address, why);
-	/* Modules ship as a stacked cpio initrd, which the kernel cannot load after an ext2
-	 * ramdisk: with ext2 they are built in, unless asked for */
+	/* With ext2 the modules are built in unless asked for: the classic ramdisk is a
+	 * self-contained root.  Asked for, rc.hotplug unpacks them from the stick ([boot]
+	 * modules = stick) into a tmpfs of their own; the kernel cannot load them as a cpio
+	 * initrd stacked after an ext2 ramdisk ([boot] modules = initrd). */
 	if (pl->initrd_format == INITRD_EXT2 && pl->kernel_modules) {
 		const struct setting *m = &p->main[find_key("kernel", "modules")];
-		if (m->value)
-			fail(p, m->line, "[kernel] modules = yes needs [initrd] format = cpio: modules "
-				     "ship as a stacked cpio initrd, which the kernel cannot load after "
-				     "an ext2 ramdisk");
-		pl->kernel_modules = 0;
+		if (m->value && plan_modules_initrd(pl))
+			fail(p, p->main[find_key("boot", "modules")].line,
+			     "[boot] modules = initrd needs [initrd] format = cpio: the kernel cannot "
+			     "load the modules as a cpio initrd stacked after an ext2 ramdisk; set "
+			     "[boot] modules = stick (rc.hotplug unpacks them from the stick)");
+		if (!m->value)
+			pl->kernel_modules = 0;
 	}
 	int label_line = p->main[find_key("image", "label")].line;
 	if (strlen(pl->fat_label) > 11 || !*pl->fat_label)

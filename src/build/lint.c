@@ -83,7 +83,9 @@ static const struct kernel_rule {
 	{"BLK_DEV_INITRD", "the root filesystem is an initrd", ALWAYS, NULL},
 	{"RD_GZIP", "the initrd is gzip-compressed", ALWAYS, NULL},
 	{"BLK_DEV_RAM", "the ext2 initrd is loaded into a RAM disk (root=/dev/ram0)", EXT2, NULL},
-	{"EXT2_FS", "the initrd is an ext2 filesystem", EXT2, NULL},
+	/* ext4's driver takes ext2 file systems when there is no ext2 driver (PC kernels) */
+	{"EXT2_FS|EXT4_USE_FOR_EXT2", "the initrd is an ext2 filesystem", EXT2, NULL},
+	{"EXT2_FS|EXT4_FS", "ext4's driver mounts the ext2 initrd only when it is built in", EXT2, NULL},
 	{"DEVTMPFS", "the root filesystem has no /dev beyond console and null", ALWAYS, NULL},
 	{"BINFMT_ELF", "BusyBox is an ELF program", ALWAYS, NULL},
 	{"BINFMT_SCRIPT", "the start-up file /etc/rc.d/rc.S is a #! script", ALWAYS, NULL},

@@ -85,12 +85,13 @@ at = (k[0x1f1] + 1) * 512 + struct.unpack_from("<I", k, 0x248)[0]
 sys.exit(k[at:at + 4] != bytes.fromhex("28b52ffd"))' "$P/out/stick/boot/kernel/main.lk"
 
 # Boots
-# (rc.hotplug unpacks the modules in the background: the command waits up to 30 s for them)
+# (rc.hotplug unpacks the modules in the background: the command waits up to 30 s for them,
+# and for its staging directory to go)
 boot "cpio initrd boots from an IDE disk to a shell" '^rootfs / rootfs ' \
-	--cmd 'cat /proc/mounts; i=0; while [ ! -e /lib/modules/$(uname -r)/modules.dep ] && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done; ls /lib/modules/*/modules.dep /lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/e1000.ko; ls -d /lib/modules.new; hostname'
+	--cmd 'cat /proc/mounts; i=0; while { [ ! -e /lib/modules/$(uname -r)/modules.dep ] || [ -e /lib/modules/.new ]; } && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done; ls /lib/modules/*/modules.dep /lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/e1000.ko; ls -d /lib/modules/.new; hostname'
 check "the shell ran commands (hostname, the modules rc.hotplug unpacked from the stick)" bash -c "grep -q '^mkdistro\$' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q '^/lib/modules/.*/modules.dep' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt' && grep -q '^/lib/modules/.*/e1000.ko' '$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt'"
-check "and left no half-unpacked directory (/lib/modules.new)" contains "$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt" \
-	'/lib/modules.new: No such file or directory'
+check "and left no half-unpacked directory (/lib/modules/.new)" contains "$T/boot-cpio_initrd_boots_from_an_IDE_disk_to_a_shell.txt" \
+	'/lib/modules/.new: No such file or directory'
 check "time to shell is reported" contains "$T/boot.txt" 'shell after [0-9.]+ s'
 boot "cpio initrd boots as a USB stick (xHCI)" '^rootfs / rootfs ' --usb
 boot "label mm typed at boot: boots" '^rootfs / rootfs ' --label mm

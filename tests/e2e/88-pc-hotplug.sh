@@ -38,4 +38,24 @@ check "the USB stick's 4 partitions got their noauto lines" bash -c \
 	"[ \$(grep -Ec '^/dev/sdb[1-4]	/mnt/sdb[1-4]	(ext4|ntfs3|exfat|vfat)	noauto' '$T/hotplug.txt') -eq 4 ]"
 check "mount /mnt/sdb1 reads the stick's known file" contains "$T/hotplug.txt" '^mkdistro known file on ext4'
 check "unplugged: its lines are gone" bash -c "grep -q '^== until: ! grep' '$T/hotplug.txt' && [ $rc -eq 0 ]"
+
+# The modules with an ext2 ramdisk ([kernel] modules = yes asked for; the default there is
+# no): rc.hotplug unpacks them into a tmpfs of their own on /lib/modules, since the ramdisk
+# has a fixed size, and they load (IPv6 is one).  A copy of the shared project, the same
+# kernel from the tests' cache.
+P=$T/ext2
+cp -a "$PROJ" "$P"
+sed -i -e 's/^format = cpio$/format = ext2/' -e 's/^size = 5000$/size = 8000/' \
+	-e 's/^base = tinyconfig$/&\nmodules = yes/' "$P/mkdistro.conf"
+"$MKDISTRO" -C "$P" build > "$T/ext2-build.txt" 2>&1
+rc=$?
+check "an ext2 project with modules = yes builds, the kernel from the cache, with its modules" bash -c \
+	"test $rc -eq 0 && grep -q '^\[2/8\] kernel .*(cached) with [0-9]* modules' '$T/ext2-build.txt'"
+check "its labels name the modules file, and root=/dev/ram0" \
+	grep -q 'mkdistro.modules=/boot/initrd/modules.xz root=/dev/ram0 rw ramdisk_size=8000$' \
+	"$P/out/stick/boot/syslinux/syslinux.cfg"
+boot "ext2 with modules: rc.hotplug unpacks them into a tmpfs, and IPv6 loads" \
+	'^ipv6 .*== modules tmpfs' --cmd 'for i in $(seq 100); do grep -q "^ipv6 " /proc/modules && break; sleep 0.2; done
+grep " / " /proc/mounts; grep -o "^ipv6 " /proc/modules | tr "\n" " "; echo "== $(grep " /lib/modules " /proc/mounts | cut -d" " -f1,3)"'
+check "the root is still the ext2 ramdisk" contains "$T/boot.txt" '^/dev/root / ext2 '
 finish

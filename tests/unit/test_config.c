@@ -100,7 +100,8 @@ static void arch_and_base(void **state)
 	assert_int_equal(arch_native(arch_find("i686")), 1);
 }
 
-/* [network] address's good values; modules default to no with ext2. */
+/* [network] address's good values; modules default to no with ext2, and are there when
+ * asked for (rc.hotplug unpacks them from the stick). */
 static void network_and_modules(void **state)
 {
 	static const char *const good[] = {"off", "dhcp", "192.168.1.5/24", "10.0.0.2/8,10.0.0.1",
@@ -119,6 +120,9 @@ static void network_and_modules(void **state)
 	config_release(&p);
 	assert_int_equal(parse(&p, "[kernel]\nmodules = no\n"), 0);
 	assert_int_equal(p.kernel_modules, 0);
+	config_release(&p);
+	assert_int_equal(parse(&p, "[initrd]\nformat = ext2\n[kernel]\nmodules = yes\n"), 0);
+	assert_int_equal(p.kernel_modules, 1);
 	config_release(&p);
 }
 
@@ -191,8 +195,8 @@ static const struct bad bad_inputs[] = {
 	{"[boot]\nappend = a\n[image]\nsize = 64\n[boot]\n  append = b\n",
 	 "mkdistro.conf:5: section '[boot]' appears twice (first on line 1)"},
 	{"[image]\nsize = 64\nsize = 65\n", "mkdistro.conf:3: key 'size' is set twice (first on line 2)"},
-	{"[initrd]\nformat = ext2\n[kernel]\nmodules = yes\n",
-	 "mkdistro.conf:4: [kernel] modules = yes needs [initrd] format = cpio"},
+	{"[initrd]\nformat = ext2\n[kernel]\nmodules = yes\n[boot]\nmodules = initrd\n",
+	 "mkdistro.conf:6: [boot] modules = initrd needs [initrd] format = cpio"},
 	{"[kernel]\nmodules = some\n", "mkdistro.conf:2: 'modules' must be yes or no"},
 	{"[network]\naddress = auto\n", "mkdistro.conf:2: [network] address 'auto' must be dhcp, off"},
 	{"[network]\naddress = 10.0.0.300/24\n", "mkdistro.conf:2: [network] address '10.0.0.300/24' must"},

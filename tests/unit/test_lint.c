@@ -83,6 +83,7 @@ static const char good_config[] =
 	"# CONFIG_RD_BZIP2 is not set\n"
 	"CONFIG_BLK_DEV_RAM=y\n"
 	"CONFIG_EXT2_FS=y\n"
+	"CONFIG_EXT4_FS=y\n"
 	"CONFIG_DEVTMPFS=y\n"
 	"CONFIG_BINFMT_ELF=y\n"
 	"CONFIG_BINFMT_SCRIPT=y\n"
@@ -136,7 +137,19 @@ static void kernel_good(void **state)
 	lint_release(&l);
 	lint_config(&l, "[initrd]\nformat = ext2\n", NULL);
 	expect_none(&l);
-	assert_int_equal(l.checks, 19);
+	assert_int_equal(l.checks, 20);
+	lint_release(&l);
+	/* a PC kernel: no ext2 driver, ext4's built in and taking ext2 file systems */
+	static const char *ext4[] = {"EXT2_FS=", "EXT4_USE_FOR_EXT2=y", NULL};
+	lint_config(&l, "[initrd]\nformat = ext2\n", ext4);
+	expect_none(&l);
+	lint_release(&l);
+	/* but not as a module */
+	static const char *ext4m[] = {"EXT2_FS=", "EXT4_USE_FOR_EXT2=y", "EXT4_FS=m", NULL};
+	lint_config(&l, "[initrd]\nformat = ext2\n", ext4m);
+	expect_one(&l, "kernel 'main': none of CONFIG_EXT2_FS, CONFIG_EXT4_FS is set (CONFIG_EXT4_FS=m "
+		       "is a module, and the image loads none): ext4's driver mounts the ext2 initrd "
+		       "only when it is built in\n");
 	lint_release(&l);
 }
 
@@ -156,7 +169,8 @@ static void kernel_each_rule(void **state)
 		 "kernel 'main': CONFIG_BLK_DEV_RAM is not set: the ext2 initrd is loaded into a RAM "
 		 "disk (root=/dev/ram0)\n"},
 		{"[initrd]\nformat = ext2\n", "EXT2_FS=",
-		 "kernel 'main': CONFIG_EXT2_FS is not set: the initrd is an ext2 filesystem\n"},
+		 "kernel 'main': none of CONFIG_EXT2_FS, CONFIG_EXT4_USE_FOR_EXT2 is set: the initrd is "
+		 "an ext2 filesystem\n"},
 		{"", "DEVTMPFS=",
 		 "kernel 'main': CONFIG_DEVTMPFS is not set: the root filesystem has no /dev beyond "
 		 "console and null\n"},
