@@ -145,12 +145,13 @@ static int find_place(void *ctx, const struct ini_entry *e)
 }
 
 /* Is the line [s, e) one that continues a key's value: indented, with text that is not a
- * comment or a header? */
+ * comment or a header (a '[' with a ']' before any comment), as one_line() reads it? */
 static int continues(const char *s, const char *e)
 {
 	int indented = s < e && (*s == ' ' || *s == '\t');
 	trim(&s, &e);
-	return indented && s < e && *s != '#' && *s != ';' && *s != '[';
+	return indented && s < e && *s != '#' && *s != ';' &&
+	       !(*s == '[' && *find_stop(s + 1, e, "]") == ']');
 }
 
 /* Is the line [s, e) blank or a comment? */
@@ -168,11 +169,29 @@ char *ini_set(const char *text, const char *path, const char *section, const cha
 	const char *s = text;
 	int line = 0, dropping = 0;
 
+	/* a value that would not read back as itself */
+	for (const char *v = value; *v; v++)
+		if (*v == '\n' || (*v == ';' && v > value && is_space(v[-1])) ||
+		    (v == value && is_space(*v)) || (!v[1] && is_space(*v))) {
+			error("%s: [%s] %s: the value '%s' would not read back as written", path,
+			      section, key, value);
+			return NULL;
+		}
 	if (ini_parse(text, path, find_place, &p) < 0)
 		return NULL;
 	buf_init(&out);
+	if (!strncmp(s, "\xef\xbb\xbf", 3)) {
+		buf_add(&out, s, 3);
+		s += 3;
+	}
+	/* a key before the first header that is not there yet: first */
+	if (!*section && !p.key_line)
+		buf_addf(&out, "%s%s%s = %s\n", comment ? comment : "", comment ? "\n" : "", key,
+			 value);
 	while (*s) {
 		const char *end = s + strcspn(s, "\n"), *next = *end ? end + 1 : end;
+		/* a line written here ends as the line it replaces or follows does */
+		const char *eol = end > s && end[-1] == '\r' ? "\r\n" : "\n";
 		line++;
 		if (dropping && continues(s, end)) {
 			s = next;
@@ -182,7 +201,7 @@ char *ini_set(const char *text, const char *path, const char *section, const cha
 		if (dropping && !is_comment(s, end))
 			dropping = 0;
 		if (line == p.key_line) {
-			buf_addf(&out, "%s = %s\n", key, value);
+			buf_addf(&out, "%s = %s%s", key, value, eol);
 			dropping = 1;
 			s = next;
 			continue;
@@ -191,11 +210,11 @@ char *ini_set(const char *text, const char *path, const char *section, const cha
 		if (!*end && s < end)
 			buf_adds(&out, "\n");
 		if (line == p.header && !p.key_line)
-			buf_addf(&out, "%s%s%s = %s\n", comment ? comment : "", comment ? "\n" : "", key,
-				 value);
+			buf_addf(&out, "%s%s%s = %s%s", comment ? comment : "", comment ? eol : "", key,
+				 value, eol);
 		s = next;
 	}
-	if (!p.header)
+	if (*section && !p.header)
 		buf_addf(&out, "\n[%s]\n%s%s%s = %s\n", section, comment ? comment : "",
 			 comment ? "\n" : "", key, value);
 	return buf_detach(&out, NULL);

@@ -47,8 +47,10 @@ int ini_parse(const char *text, const char *path, ini_fn *fn, void *ctx);
 /* text with section's key set to value, a new malloc'd text: the key's first line in the
  * section (and its continuation lines) replaced by `key = value`; else that line added
  * right after the section's first header, after comment (lines that start with '#', or
- * NULL); else the section added at the end with it.  Every other line is kept as it is.
- * NULL for a syntax error in text (reported as ini_parse() does). */
+ * NULL); else the section added at the end with it (section "", the keys before the first
+ * header: the line comes first).  Every other line is kept as it is.  NULL, reported, for a
+ * syntax error in text (as ini_parse() reports it), or a value that would not read back as
+ * itself: one with a newline, a ';' after white space, or white space at either end. */
 char *ini_set(const char *text, const char *path, const char *section, const char *key,
 	      const char *value, const char *comment);
 

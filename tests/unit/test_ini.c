@@ -229,6 +229,19 @@ static void set_key(void **state)
 		 "[a]\nj = 2\n\n[net]\n# none\naddress = off\n"},
 		/* a commented-out key is a comment, not the key */
 		{"[a]\n# k = 1\n", "a", "k", "2", NULL, "[a]\nk = 2\n# k = 1\n"},
+		/* the keys before the first header: replaced once, or added first */
+		{"k = 1\n[a]\nk = 2\n", "", "k", "3", NULL, "k = 3\n[a]\nk = 2\n"},
+		{"# c\n[a]\n", "", "k", "3", "# why", "# why\nk = 3\n# c\n[a]\n"},
+		/* a header or a key as the last line, without '\n' */
+		{"[a]", "a", "k", "1", NULL, "[a]\nk = 1\n"},
+		{"[a]\nk = 1", "a", "k", "2", NULL, "[a]\nk = 2\n"},
+		/* a byte order mark stays first; a line written ends as its neighbour does (CRLF) */
+		{"\xef\xbb\xbf[a]\r\nk = 1\r\nj = 2\r\n", "a", "k", "3", NULL,
+		 "\xef\xbb\xbf[a]\r\nk = 3\r\nj = 2\r\n"},
+		{"[a]\r\nj = 2\r\n", "a", "k", "1", "# c", "[a]\r\n# c\r\nk = 1\r\nj = 2\r\n"},
+		/* an indented header is a header, not a continuation line; "  [x" without ']' is one */
+		{"[a]\nk = 1\n  [b]\nj = 2\n", "a", "k", "3", NULL, "[a]\nk = 3\n  [b]\nj = 2\n"},
+		{"[a]\nk = 1\n  [x\nj = 2\n", "a", "k", "3", NULL, "[a]\nk = 3\nj = 2\n"},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -238,6 +251,21 @@ static void set_key(void **state)
 		assert_string_equal(got, cases[i].want);
 		free(got);
 	}
+	/* what would not read back as written: NULL, reported */
+	static const char *const bad[] = {"a\n[b]", "a ; b", " a", "a\t"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct stderr_capture b;
+		char m[256];
+		stderr_begin(&b);
+		char *g = ini_set("[a]\n", "t.ini", "a", "k", bad[i], NULL);
+		stderr_end(&b, m, sizeof(m));
+		assert_null(g);
+		assert_non_null(strstr(m, "t.ini: [a] k: the value"));
+	}
+	/* a ';' after no white space is text */
+	char *semi = ini_set("[a]\n", "t.ini", "a", "k", "a;b", NULL);
+	assert_string_equal(semi, "[a]\nk = a;b\n");
+	free(semi);
 	/* a syntax error: NULL, reported with the file and line */
 	struct stderr_capture c;
 	char msg[256];
