@@ -119,11 +119,28 @@ static int operands(int argc, char **argv)
 	return optind;
 }
 
-/* The number of operands a command got, checked against min and max: CMD_USAGE (reported)
- * when out of range, else the index of the first. */
-static int want_operands(int argc, char **argv, int min, int max)
+/* The options of init and ldd, --arch CPU and -h: *a gets the CPU, NULL when not given.
+ * Returns the index of the first operand, CMD_HELP, or CMD_USAGE (reported). */
+static int arch_operands(int argc, char **argv, const struct arch **a)
 {
-	int first = operands(argc, argv);
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o;
+	*a = NULL;
+	optind = 1;
+	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
+		if (o < 0)
+			return o;
+		if (!(*a = arch_find(optarg)))
+			return usage_error("--arch takes one of %s, not '%s'", arch_names(), optarg);
+	}
+	return optind;
+}
+
+/* The number of operands from first on, checked against min and max: CMD_USAGE (reported)
+ * when out of range, else first (passed through when it is an error already). */
+static int count_operands(int argc, char **argv, int first, int min, int max)
+{
 	if (first < 0)
 		return first;
 	if (argc - first < min && min == max)
@@ -134,6 +151,12 @@ static int want_operands(int argc, char **argv, int min, int max)
 	if (argc - first > max)
 		return usage_error("unexpected argument '%s'", argv[first + max]);
 	return first;
+}
+
+/* For a command that takes no options but -h: count_operands over its operands. */
+static int want_operands(int argc, char **argv, int min, int max)
+{
+	return count_operands(argc, argv, operands(argc, argv), min, max);
 }
 
 /* ---- build and lint: the pipeline ---- */
@@ -499,21 +522,12 @@ static int cmd_initrd(struct cmd_ctx *c, int argc, char **argv)
 
 static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	const struct arch *a = NULL;
+	const struct arch *a;
+	int first = count_operands(argc, argv, arch_operands(argc, argv, &a), 1, INT_MAX), ret = 0;
 	struct elfdeps d;
-	int o, ret = 0;
 	(void)c;
-	optind = 1;
-	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
-		if (o < 0)
-			return o;
-		if (!(a = arch_find(optarg)))
-			return usage_error("--arch takes one of %s, not '%s'", arch_names(), optarg);
-	}
-	if (optind == argc)
-		return usage_error("'ldd' needs at least 1 argument");
+	if (first < 0)
+		return first;
 	/* another CPU's programs get that CPU's libraries: the cross C library's, as the build
 	 * takes them for a dynamic BusyBox */
 	if (a && tools_check(TOOLS_LIBC, a) < 0)
@@ -524,7 +538,7 @@ static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 		if (*arch_cross(a))
 			d.root = a->sysroot;
 	}
-	for (int i = optind; i < argc && !ret; i++)
+	for (int i = first; i < argc && !ret; i++)
 		ret = elfdeps_add_binary(&d, argv[i]);
 	if (!ret)
 		elfdeps_print(&d, stdout);
@@ -534,22 +548,10 @@ static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 
 static int cmd_init(struct cmd_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	const struct arch *a = NULL;
-	int o;
+	const struct arch *a;
+	int first = count_operands(argc, argv, arch_operands(argc, argv, &a), 1, 1);
 	(void)c;
-	optind = 1;
-	while ((o = next_opt(argc, argv, "+:h", opts)) != -1) {
-		if (o < 0)
-			return o;
-		if (!(a = arch_find(optarg)))
-			return usage_error("--arch takes one of %s, not '%s'", arch_names(), optarg);
-	}
-	if (argc - optind != 1)
-		return argc == optind ? usage_error("'init' takes 1 argument, not 0")
-				      : usage_error("unexpected argument '%s'", argv[optind + 1]);
-	return project_init(argv[optind], a);
+	return first < 0 ? first : project_init(argv[first], a);
 }
 
 /* ---- help ---- */
@@ -661,14 +663,15 @@ static const struct command commands[] = {
 	 "  --update       pin the sources as they are now\n"},
 	{"init", cmd_init, 0, "init [--arch CPU] DIR",
 	 "create a new project directory from the default files",
-	 "Writes mkdistro.conf, kernel.config, busybox.config, rootfs/ and syslinux/ into DIR,\n"
-	 "which must not hold a project yet.\n"
+	 "Writes mkdistro.conf, kernel.config, busybox.config, rootfs/ and syslinux/ (none for\n"
+	 "arm64, which GRUB boots) into DIR, which must not hold a project yet.\n"
 	 "  --arch CPU     for x86_64 (the default), i686 or arm64: another CPU's project gets\n"
 	 "                 the kernel.config and settings of its examples/CPU (docs/arch.md)\n"},
 	{"ldd", cmd_ldd, 0, "ldd [--arch CPU] FILE...",
 	 "list the shared libraries FILEs need, as found for the image",
 	 "Finds them as the build does for an initrd, never running the program: in this\n"
-	 "host's library directories, or for --arch another CPU's, in its cross C library.\n"
+	 "host's library directories, or for --arch a CPU other than this host's, in that\n"
+	 "CPU's cross C library.\n"
 	 "  --arch CPU     the image's CPU: x86_64, i686 or arm64 (default: this host's)\n"},
 	{"help", cmd_help, 0, "help [COMMAND]", "show this text, or a command's", ""},
 };

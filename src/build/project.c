@@ -69,9 +69,10 @@ static int copy_tree(const char *from, const char *to)
 /* The settings of an example's mkdistro.conf that init carries over: every key but those
  * that name the example's own files (init copies those into the project instead). */
 struct carried {
-	const char *path;
-	const char *text;  /* the example's text, for the comments above each key */
+	const char *path;  /* the example's */
+	const char *text;  /* its text, for the comments above each key */
 	char *conf;        /* the template, each setting applied to it; NULL after an error */
+	struct buf keys;   /* "[system] arch, [kernel] modules": what it set, for the header */
 };
 
 /* The comment lines right above line (1-based) of text, "" when none; malloc'd. */
@@ -90,9 +91,22 @@ static char *comment_above(const char *text, int line)
 		p = *end ? end + 1 : end;
 	}
 	buf_add(&b, start, (size_t)(p - start));
-	while (b.len && b.data[b.len - 1] == '\n')
+	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
 		buf_setlen(&b, b.len - 1);
 	return buf_detach(&b, NULL);
+}
+
+/* Set key in c->conf, with comment (or NULL); where names the setting in messages. */
+static int set_key(struct carried *c, const char *where, const char *section, const char *key,
+		   const char *value, const char *comment)
+{
+	char *conf = ini_set(c->conf, where, section, key, value, comment);
+	free(c->conf);
+	c->conf = conf;
+	if (!conf)
+		return -1;
+	buf_addf(&c->keys, "%s[%s] %s", c->keys.len ? ", " : "", section, key);
+	return 0;
 }
 
 static int carry(void *ctx, const struct ini_entry *e)
@@ -103,46 +117,85 @@ static int carry(void *ctx, const struct ini_entry *e)
 	    (!strcmp(e->section, "rootfs") && !strcmp(e->key, "skeleton")))
 		return 0;
 	char *comment = comment_above(c->text, e->line);
-	char *conf = ini_set(c->conf, "mkdistro.conf", e->section, e->key, e->value,
-			     *comment ? comment : NULL);
+	char *where = xasprintf("%s:%d", c->path, e->line);
+	int r = set_key(c, where, e->section, e->key, e->value, *comment ? comment : NULL);
+	free(where);
 	free(comment);
-	free(c->conf);
-	c->conf = conf;
-	return conf ? 0 : -1;
+	return r;
 }
 
-/* mkdistro.conf for a project of CPU a: the default one, with the settings of a's example
- * project (examples/CPU/mkdistro.conf) and, where it has one, its serial console; NULL
- * after an error (reported). */
+/* text (taken, freed) as comment lines of at most 90 columns, "# " first, each ending in
+ * '\n'; malloc'd. */
+static char *comment_lines(char *text)
+{
+	struct buf b;
+	size_t col = 0;
+	buf_init(&b);
+	for (const char *w = text + strspn(text, " "); *w; w += strspn(w, " ")) {
+		size_t n = strcspn(w, " ");
+		if (col && col + 1 + n > 90) {
+			buf_adds(&b, "\n");
+			col = 0;
+		}
+		buf_adds(&b, col ? " " : "# ");
+		buf_add(&b, w, n);
+		col += n + 2 - (col != 0);
+		w += n;
+	}
+	buf_adds(&b, "\n");
+	free(text);
+	return buf_detach(&b, NULL);
+}
+
+static int any_entry(void *ctx, const struct ini_entry *e)
+{
+	(void)ctx;
+	(void)e;
+	return 0;
+}
+
+/* mkdistro.conf for a project of CPU a: the default one with, where a has one, its serial
+ * console, then the settings of a's example project (examples/CPU/mkdistro.conf), which
+ * win; NULL after an error (reported). */
 static char *arch_conf(const char *data, const char *example, const struct arch *a)
 {
 	char *tpath = path_join(data, "mkdistro.conf"), *epath = path_join(example, "mkdistro.conf");
+	char *conf = NULL;
 	struct buf t, e;
-	struct carried c = {epath, NULL, NULL};
+	struct carried c = {epath, NULL, NULL, {0}};
 	buf_init(&t);
 	buf_init(&e);
-	if (read_text_file(tpath, &t) == 0 && read_text_file(epath, &e) == 0) {
-		c.text = e.data;
-		c.conf = xasprintf("# Made by `mkdistro init --arch %s`: mkdistro's default project with the "
-				   "settings of\n# examples/%s (docs/arch.md).\n%s",
-				   a->name, a->name, t.data);
-		if (ini_parse(e.data, epath, carry, &c) < 0) {
-			free(c.conf);
-			c.conf = NULL;
-		}
-	}
-	if (c.conf && a->console) {
+	buf_init(&c.keys);
+	if (read_text_file(tpath, &t) < 0 || read_text_file(epath, &e) < 0 ||
+	    ini_parse(t.data, tpath, any_entry, NULL) < 0)
+		goto out;
+	/* the header below goes first: a byte order mark would then be text */
+	c.conf = xstrdup(t.data + (strncmp(t.data, "\xef\xbb\xbf", 3) ? 0 : 3));
+	c.text = e.data;
+	if (a->console) {
 		char *append = xasprintf("console=%s", a->console);
-		char *conf = ini_set(c.conf, tpath, "boot", "append", append, NULL);
+		int r = set_key(&c, tpath, "boot", "append", append, NULL);
 		free(append);
-		free(c.conf);
-		c.conf = conf;
+		if (r < 0)
+			goto out;
 	}
+	if (ini_parse(e.data, epath, carry, &c) < 0)
+		goto out;
+	char *header = comment_lines(xasprintf("Made by `mkdistro init --arch %s`: mkdistro's "
+					       "default project with these settings for %s, from "
+					       "examples/%s (docs/arch.md): %s.",
+					       a->name, a->name, a->name,
+					       c.keys.len ? c.keys.data : "none"));
+	conf = xasprintf("%s%s", header, c.conf);
+	free(header);
+out:
+	free(c.conf);
+	buf_release(&c.keys);
 	buf_release(&t);
 	buf_release(&e);
 	free(tpath);
 	free(epath);
-	return c.conf;
+	return conf;
 }
 
 int project_init(const char *dir, const struct arch *a)
@@ -153,7 +206,7 @@ int project_init(const char *dir, const struct arch *a)
 	char *data = data_dir(), *example = NULL, *conf = NULL;
 	/* a CPU Syslinux does not boot (arm64: GRUB) needs no syslinux/ */
 	size_t ntrees = !a || a->efi_loader ? 2 : 1;
-	int ret = -1;
+	int ret = -1, made_dir = 0, started = 0;
 
 	for (size_t i = 0; i < 5; i++) {
 		char *p = path_join(dir, i < 3 ? files[i] : trees[i - 3]);
@@ -194,8 +247,10 @@ int project_init(const char *dir, const struct arch *a)
 		if (!(conf = arch_conf(data, example, a)))
 			goto out;
 	}
+	made_dir = !file_exists(dir);
 	if (mkdir_p(dir, 0755) < 0)
 		goto out;
+	started = 1;
 	for (size_t i = 0; i < ntrees; i++) {
 		char *from = path_join(data, trees[i]);
 		char *to = path_join(dir, trees[i]);
@@ -224,6 +279,15 @@ int project_init(const char *dir, const struct arch *a)
 		     dir);
 	ret = 0;
 out:
+	/* a failed init leaves no half-made project behind, which the next would refuse */
+	if (ret < 0 && started && made_dir)
+		remove_tree(dir);
+	else if (ret < 0 && started)
+		for (size_t i = 0; i < 5; i++) {
+			char *p = path_join(dir, i < 3 ? files[i] : trees[i - 3]);
+			remove_tree(p);
+			free(p);
+		}
 	free(conf);
 	free(example);
 	free(data);

@@ -72,7 +72,7 @@ int tools_check(unsigned need, const struct arch *a)
 			name = a->qemu;
 			package = a->qemu_package;
 		} else if (t->cpu == CROSS_LIBC) {
-			name = own = xasprintf("%s/lib", a->sysroot);
+			name = own = xasprintf("%s/lib/libc.so.6", a->sysroot);
 			package = a->sysroot_package;
 		}
 		int file = name[0] == '/';
