@@ -8,7 +8,9 @@
 # with the same labels typed at a boot: prompt (after Esc).  Checked from the outside (ELF
 # machines, the Image's EFI stub, the stick's files, the MBR, the lock, the SBOM), booted
 # under TCG with qemu-system-aarch64 -M virt and AAVMF (UEFI) from a virtio disk and a USB
-# stick on xHCI, every cell of the boot matrix, a rebuild byte for byte, and the ELF checks.
+# stick on xHCI, every cell of the boot matrix, a rebuild byte for byte, the ELF checks, a
+# stacked initrd variant, a kernel variant and an ext2 initrd, the same project from
+# `mkdistro init --arch arm64`, and `mkdistro ldd --arch arm64`.
 # It runs beside the other tests (tests/run: background), so it shares no state with them:
 # a build cache and a ccache of its own (14-ccache moves the tests' cache aside and hands the
 # tests' ccache to nobody), and a project of its own.
@@ -112,6 +114,24 @@ check "its grub.cfg has the labels mm mc hd, mc with both initrds" bash -c \
 	"grep -q \"^echo 'boot labels: mm mc hd'\" '$T/var-grub.cfg' && grep -q '^    initrd /boot/initrd/main.gz /boot/initrd/custom.gz$' '$T/var-grub.cfg'"
 P=$T/var boot "label mc typed at GRUB's boot: boots the stacked initrd" '^custom-arm64$' \
 	--label mc --cmd 'cat /etc/variant; uname -m'
+
+# A kernel variant: the small kernel again with a local version of its own, built for arm64
+# (its objects mostly from the arm64 ccache), its labels in GRUB's menu (mm vm hd), and
+# label vm, typed at GRUB's boot:, boots it
+cp -a "$P" "$T/kvar" && rm -rf "$T/kvar/out"
+printf 'CONFIG_LOCALVERSION="-v"\n' > "$T/kvar/v.config"
+printf '\n[kernel.v]\nfragment = v.config\n' >> "$T/kvar/mkdistro.conf"
+"$MKDISTRO" -C "$T/kvar" build > "$T/kvar.txt" 2>&1
+check "an arm64 project with a kernel variant builds" test $? -eq 0
+check "the variant kernel is an arm64 Image too" python3 -c '
+import sys
+k = open(sys.argv[1], "rb").read(64)
+sys.exit(0 if k[0x38:0x3c] == b"ARM\x64" and k[0:2] == b"MZ" else 1)' "$T/kvar/out/stick/boot/kernel/v.lk"
+mtype -i "$T/kvar/out/mkdistro.img@@1M" ::/EFI/BOOT/grub.cfg > "$T/kvar-grub.cfg"
+check "its grub.cfg has the labels mm vm hd, vm with the variant kernel" bash -c \
+	"grep -q \"^echo 'boot labels: mm vm hd'\" '$T/kvar-grub.cfg' && grep -q \"linux /boot/kernel/v.lk 'console=ttyAMA0'\" '$T/kvar-grub.cfg'"
+P=$T/kvar boot "label vm typed at GRUB's boot: boots the variant kernel" '^6\.1\.[0-9]+-v$' \
+	--label vm --cmd 'uname -r; uname -m'
 
 # An ext2 initrd (on the kernel's RAM disk) instead of cpio: built and booted
 cp -a "$P" "$T/ext2" && rm -rf "$T/ext2/out"
