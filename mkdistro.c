@@ -533,11 +533,8 @@ static int cmd_ldd(struct cmd_ctx *c, int argc, char **argv)
 	if (a && tools_check(TOOLS_LIBC, a) < 0)
 		return -1;
 	elfdeps_init(&d);
-	if (a) {
-		d.target = &a->elf;
-		if (*arch_cross(a))
-			d.root = a->sysroot;
-	}
+	if (a)
+		arch_elfdeps(a, &d);
 	for (int i = first; i < argc && !ret; i++)
 		ret = elfdeps_add_binary(&d, argv[i]);
 	if (!ret)

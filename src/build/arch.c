@@ -139,6 +139,13 @@ const char *arch_cross(const struct arch *a)
 	return strcmp(a->name, HOST_ARCH) ? a->cross : "";
 }
 
+void arch_elfdeps(const struct arch *a, struct elfdeps *d)
+{
+	d->target = &a->elf;
+	if (*arch_cross(a))
+		d->root = a->sysroot;
+}
+
 int arch_native(const struct arch *a)
 {
 	return !strcmp(a->name, HOST_ARCH) ||

@@ -56,6 +56,9 @@ const char *arch_names(void);
 /* The prefix of the tools that build for a (CROSS_COMPILE), "" when the host runs a's
  * programs natively. */
 const char *arch_cross(const struct arch *a);
+/* Point d (after elfdeps_init) at CPU a's programs: their ELF machine, and for a CPU this
+ * host builds for with a cross compiler, its cross C library as the root of every lookup. */
+void arch_elfdeps(const struct arch *a, struct elfdeps *d);
 /* Whether this host's CPU runs a's programs itself, so that KVM can run a's machine
  * (x86_64 runs i686's too); else QEMU emulates it (TCG). */
 int arch_native(const struct arch *a);

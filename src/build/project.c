@@ -198,18 +198,25 @@ out:
 	return conf;
 }
 
+/* mkdistro.conf last: a project is complete once it is there. */
+static const char *const files[] = {"kernel.config", "busybox.config", "mkdistro.conf"};
+static const char *const trees[] = {"rootfs", "syslinux"};
+
+/* The path in dir of the i-th of the 5 things a project holds: files, then trees. */
+static char *project_entry(const char *dir, size_t i)
+{
+	return path_join(dir, i < 3 ? files[i] : trees[i - 3]);
+}
+
 int project_init(const char *dir, const struct arch *a)
 {
-	/* mkdistro.conf last: a project is complete once it is there. */
-	static const char *const files[] = {"kernel.config", "busybox.config", "mkdistro.conf"};
-	static const char *const trees[] = {"rootfs", "syslinux"};
 	char *data = data_dir(), *example = NULL, *conf = NULL;
 	/* a CPU Syslinux does not boot (arm64: GRUB) needs no syslinux/ */
 	size_t ntrees = !a || a->efi_loader ? 2 : 1;
 	int ret = -1, made_dir = 0, started = 0;
 
 	for (size_t i = 0; i < 5; i++) {
-		char *p = path_join(dir, i < 3 ? files[i] : trees[i - 3]);
+		char *p = project_entry(dir, i);
 		int taken = file_exists(p);
 		if (taken)
 			error("'%s' already holds a project ('%s' exists); not overwriting it", dir, p);
@@ -284,7 +291,7 @@ out:
 		remove_tree(dir);
 	else if (ret < 0 && started)
 		for (size_t i = 0; i < 5; i++) {
-			char *p = path_join(dir, i < 3 ? files[i] : trees[i - 3]);
+			char *p = project_entry(dir, i);
 			remove_tree(p);
 			free(p);
 		}

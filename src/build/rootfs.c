@@ -241,9 +241,7 @@ static int add_libraries(const struct plan *plan, struct manifest *m, const stru
 	int ret = -1;
 	size_t nfiles = m->n;
 	elfdeps_init(&d);
-	d.target = &plan->arch->elf;
-	if (*arch_cross(plan->arch))
-		d.root = plan->arch->sysroot;
+	arch_elfdeps(plan->arch, &d);
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct mf_entry *e = &m->v[i];
 		/* a package's programs have their libraries from the packages (pkgtree.h) */
