@@ -21,7 +21,7 @@
 /* The GRUB modules built into the core image: the MBR partition and its FAT, the menu's
  * script (normal: if, while; test: [ ]; true; echo, sleep, read) and the Linux loader. */
 #define GRUB_MODULES \
-	"part_msdos", "fat", "normal", "test", "true", "echo", "sleep", "read", "linux"
+	"part_msdos", "fat", "normal", "test", "true", "echo", "sleep", "read", "linux", "minicmd"
 
 /* Fetch the CPU's GRUB package (plan->arch->grub_package) into out.  Returns 0 or -1
  * (reported). */

@@ -92,6 +92,11 @@ check "the boot went through GRUB's menu" contains "$T/boot.txt" 'boot labels: m
 boot "UEFI, USB stick on xHCI, label mm typed at boot: the stick is found and mounted" \
 	'^stick-vfat$' --usb --label mm --cmd 'uname -m; grep -q " vfat " /proc/mounts && echo stick-vfat'
 check "the label was typed at GRUB's boot: prompt" contains "$T/boot.txt" 'boot: mm'
+# label hd: GRUB's exit (minicmd) hands the machine back to the firmware, whose boot
+# manager comes up (AAVMF's front page, UiApp); no shell, so the boot itself fails
+"$MKDISTRO" -C "$P" test --label hd --timeout 25 > "$T/hd.txt" 2>&1
+check "label hd typed at GRUB's boot: goes back to the firmware's boot manager" bash -c \
+	"grep -q '^boot: hd' '$T/hd.txt' && grep -q 'BdsDxe: starting Boot0000 \"UiApp\"' '$T/hd.txt' && ! grep -q \"can't find command\" '$T/hd.txt'"
 
 # The boot matrix: UEFI from virtio, USB and VDI; BIOS and CD cannot work, and say why
 cpu_matrix "$P" "$T" arm64 "uefi +(virtio|usb|vdi)" 3
