@@ -426,7 +426,8 @@ static int grub_stick(struct build *b)
 	return ret;
 }
 
-/* The Syslinux stick (the PC's CPUs): one menu for both loaders, BIOS Syslinux reading
+/* The Syslinux stick (the PC's CPUs): one menu for both loaders (but for label hd: chain.c32
+ * for the BIOS, LOCALBOOT for EFI, stick.h), BIOS Syslinux reading
  * /boot/syslinux and the EFI one /EFI/BOOT, with the project's boot.txt when it has one. */
 static int syslinux_stick(struct build *b)
 {
@@ -437,19 +438,22 @@ static int syslinux_stick(struct build *b)
 	char *help_dst = path_join(sdir, "boot.txt");
 	char *edir = path_join(b->stick, IMAGE_EFI_DIR);
 	char *ecfg = path_join(edir, "syslinux.cfg");
-	struct buf text;
 	int has_help = file_exists(help_src), ret;
+	const char *help = has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL;
+	struct buf text, etext;
 
 	buf_init(&text);
+	buf_init(&etext);
 	ret = mkdir_p(sdir, 0755) < 0 || (has_help && copy_file(help_src, help_dst, 0644) < 0) ||
-			      stick_menu(plan, b->stick, has_help ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
-					 STICK_FAT, &text) < 0 ||
+			      stick_menu(plan, b->stick, help, STICK_FAT, &text) < 0 ||
 			      write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
-			      image_copy_efi_loader(plan->arch, edir) < 0 ||
-			      write_file_atomic(ecfg, text.data, text.len, 0644) < 0
+			      image_copy_chain(sdir) < 0 || image_copy_efi_loader(plan->arch, edir) < 0 ||
+			      stick_menu(plan, b->stick, help, STICK_EFI, &etext) < 0 ||
+			      write_file_atomic(ecfg, etext.data, etext.len, 0644) < 0
 		      ? -1
 		      : 0;
 	buf_release(&text);
+	buf_release(&etext);
 	free(sdir);
 	free(cfg);
 	free(help_src);

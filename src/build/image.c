@@ -86,6 +86,31 @@ int image_copy_efi_loader(const struct arch *a, const char *dir)
 	return ret;
 }
 
+const char *const image_chain_files[IMAGE_N_CHAIN] = {"chain.c32", "libcom32.c32", "libutil.c32"};
+
+char *image_find_chain_file(const char *name)
+{
+	char *where[2] = {xasprintf("/usr/lib/syslinux/modules/bios/%s", name),
+			  xasprintf("/usr/share/syslinux/%s", name)};
+	char *found = find_one((const char *const *)where, 2, name, "syslinux-common");
+	free(where[0]);
+	free(where[1]);
+	return found;
+}
+
+int image_copy_chain(const char *dir)
+{
+	int ret = mkdir_p(dir, 0755);
+	for (size_t i = 0; i < IMAGE_N_CHAIN && ret == 0; i++) {
+		char *from = image_find_chain_file(image_chain_files[i]);
+		char *to = path_join(dir, image_chain_files[i]);
+		ret = from && copy_file(from, to, 0644) == 0 ? 0 : -1;
+		free(from);
+		free(to);
+	}
+	return ret;
+}
+
 int image_run(const struct plan *plan, const char *const *argv, const char *log)
 {
 	char *epoch = plan ? xasprintf("SOURCE_DATE_EPOCH=%lld", (long long)plan->epoch) : NULL;

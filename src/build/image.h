@@ -36,6 +36,16 @@ int image_run(const struct plan *plan, const char *const *argv, const char *log)
 int image_put(const struct plan *plan, const char *fat, const char *host, const char *target,
 	      const char *log);
 
+/* Copy the BIOS Syslinux's chain.c32, with the libcom32.c32 and libutil.c32 it needs
+ * (syslinux-common), into dir: label hd chain-boots the PC's own disk with it
+ * (formats/bootmenu.h, BOOTMENU_HD_CHAIN).  Returns 0 or -1 (reported, naming the package). */
+int image_copy_chain(const char *dir);
+/* Those three files' names, and where the build host has one of them (malloc'd), or NULL
+ * (reported, naming the package). */
+#define IMAGE_N_CHAIN 3
+extern const char *const image_chain_files[IMAGE_N_CHAIN];
+char *image_find_chain_file(const char *name);
+
 /* Copy Syslinux's EFI loader for CPU a (syslinux-efi: efi64/syslinux.efi as BOOTX64.EFI,
  * efi32/syslinux.efi as BOOTIA32.EFI) and its ldlinux.e64 or .e32 (syslinux-common) into
  * dir.  Returns 0, or -1 (reported, naming the Debian package to install). */

@@ -646,6 +646,22 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 			  add_syslinux_file(g, ldl_id, ldl_at, ldl64, h->e64, ldl_how, 0) < 0
 		      ? -1
 		      : 0;
+	/* label hd's chain loader and its libraries, copied as they are */
+	for (size_t i = 0; i < IMAGE_N_CHAIN && ret == 0; i++) {
+		const char *name = image_chain_files[i];
+		char *host = image_find_chain_file(name);
+		char *id = xasprintf("syslinux-%s", name);
+		char *at = xasprintf(IMAGE_SYSLINUX_DIR "/%s", name);
+		char *file = path_join(g->in->stick, at);
+		ret = host && add_syslinux_file(g, id, at, file, host,
+						"the build host's BIOS module, for label hd", 0) == 0
+			      ? 0
+			      : -1;
+		free(host);
+		free(id);
+		free(at);
+		free(file);
+	}
 	free(fat);
 	free(sys);
 	free(c32);

@@ -56,7 +56,7 @@ static char *label_append(const struct plan *plan, const char *name, enum stick_
 	else
 		buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
 			 plan->volume_id & 0xffff);
-	if (plan->persist_mib && medium == STICK_FAT) {
+	if (plan->persist_mib && medium != STICK_ISO) {
 		char uuid[37];
 		image_persist_uuid(plan, uuid);
 		buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
@@ -158,7 +158,7 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 			.timeout = plan->boot_timeout,
 			.serial = plan->serial_baud ? 0 : -1,
 			.baud = plan->serial_baud,
-			.localboot_hd = 1,
+			.localboot_hd = medium == STICK_FAT ? BOOTMENU_HD_CHAIN : BOOTMENU_HD_LOCALBOOT,
 			.display = display,
 		};
 		ret = plan->arch->grub_platform ? grubcfg_render(&menu, out)

@@ -1,7 +1,8 @@
 /* stick.h: the boot menu of the stick, generated from the variants.
  *
  * One label per kernel x initrd pair, named by the variants' initials: main and custom give
- * exactly mm, mc, cm and cc (kernel first), plus hd (LOCALBOOT 0x80).  Label NAME boots
+ * exactly mm, mc, cm and cc (kernel first), plus hd (the PC's own disk: bootmenu.h,
+ * BOOTMENU_HD_*; GRUB's exit on CPUs without Syslinux).  Label NAME boots
  * /boot/kernel/<kernel>.lk with /boot/initrd/<initrd>.gz (for a stacked initrd,
  * main.gz,<initrd>.gz) and [boot] append, how rc.S finds the medium, the kernel's modules
  * file on it when it has modules (mkdistro.modules=, unpacked by rc.hotplug: the boot loader
@@ -18,6 +19,8 @@
 enum stick_medium {
 	STICK_FAT, /* the stick: by its FAT volume id, and the persistence partition if any */
 	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
+	STICK_EFI, /* the stick as the EFI Syslinux reads it: as STICK_FAT, but label hd is
+		      LOCALBOOT, which hands the machine back to the firmware */
 };
 
 /* The file name of kernel variant v's modules in boot/initrd (modules.h), an xz cpio that

@@ -191,7 +191,9 @@ int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 		if (l->append && *l->append)
 			buf_addf(&b, "  APPEND %s\n", l->append);
 	}
-	if (menu->localboot_hd)
+	if (menu->localboot_hd == BOOTMENU_HD_CHAIN)
+		buf_adds(&b, "\nLABEL " HD_LABEL "\n  COM32 chain.c32\n  APPEND hd1 swap\n");
+	else if (menu->localboot_hd)
 		buf_adds(&b, "\nLABEL " HD_LABEL "\n  LOCALBOOT 0x80\n");
 	buf_add(out, b.data, b.len);
 	buf_release(&b);

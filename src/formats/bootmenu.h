@@ -19,6 +19,19 @@ struct boot_label {
 	const char *append; /* kernel arguments, or NULL */
 };
 
+/* What label "hd" does, if the menu has it. */
+enum {
+	BOOTMENU_HD_NONE,      /* no label hd */
+	BOOTMENU_HD_LOCALBOOT, /* LOCALBOOT 0x80: ISOLINUX from a CD (where the PC's first disk
+				  is 0x80), and the EFI Syslinux (where any LOCALBOOT hands the
+				  machine back to the firmware's next boot entry) */
+	BOOTMENU_HD_CHAIN,     /* COM32 chain.c32, APPEND hd1 swap: a BIOS booting from a stick
+				  makes the stick drive 0x80 and the PC's own disk 0x81, which
+				  chain.c32 boots as 0x80 (Syslinux 6.04's LOCALBOOT fails there
+				  with "Boot error": tests/e2e/89-hd-label.sh).  It needs chain.c32,
+				  libcom32.c32 and libutil.c32 beside ldlinux.c32. */
+};
+
 struct boot_menu {
 	const struct boot_label *labels;
 	size_t n;
@@ -29,7 +42,7 @@ struct boot_menu {
 	int serial;                /* -1: none; 0-3: the BIOS's COM1-COM4; or an I/O port
 				      address 0x100-0xffff (e.g. 0x3f8) */
 	unsigned baud;             /* serial speed, a divisor of 115200; 0: Syslinux's 9600 */
-	int localboot_hd;          /* add LABEL hd = LOCALBOOT 0x80, boot the first hard disk */
+	int localboot_hd;          /* LABEL hd, the PC's own disk: one of BOOTMENU_HD_* */
 	const char *display;       /* file shown before boot: and on F1, or NULL */
 };
 
@@ -47,9 +60,7 @@ struct boot_menu {
  * when initrd is set too (only one of them would take effect); a bad serial port or baud
  * rate; a timeout over 35996.  Returns 0 or -1.
  *
- * Note that on a machine that boots the stick as a USB hard disk, the stick itself is
- * usually BIOS drive 0x80, so "hd" may boot the stick again; it is meant for machines (and
- * QEMU setups) where the internal disk comes first.
+ * Label "hd" comes last, as localboot_hd says (BOOTMENU_HD_*).
  */
 int bootmenu_render(const struct boot_menu *menu, struct buf *out);
 /* The checks of bootmenu_render alone (for another loader's menu, formats/grubcfg.h).

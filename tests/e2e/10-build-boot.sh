@@ -31,12 +31,14 @@ check "MBR boot code is Syslinux's mbr.bin" \
 	cmp -n 440 "$img" /usr/lib/syslinux/mbr/mbr.bin
 mdir -i "$img@@1M" -/ -a -b ::/ > "$T/files.txt" 2>&1
 for f in boot/kernel/main.lk boot/initrd/main.gz boot/syslinux/syslinux.cfg \
-	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32 EFI/BOOT/BOOTX64.EFI \
+	boot/syslinux/ldlinux.sys boot/syslinux/ldlinux.c32 boot/syslinux/chain.c32 \
+	boot/syslinux/libcom32.c32 boot/syslinux/libutil.c32 EFI/BOOT/BOOTX64.EFI \
 	EFI/BOOT/ldlinux.e64 EFI/BOOT/syslinux.cfg; do
 	check "stick has /$f" contains "$T/files.txt" "^::/$f\$"
 done
-check "UEFI and BIOS menus are the same" cmp <(mtype -i "$img@@1M" ::/EFI/BOOT/syslinux.cfg) \
-	<(mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg)
+check "UEFI and BIOS menus are the same but for label hd" cmp \
+	<(mtype -i "$img@@1M" ::/EFI/BOOT/syslinux.cfg | sed '/^LABEL hd$/,$d') \
+	<(mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg | sed '/^LABEL hd$/,$d')
 check "BOOTX64.EFI is Syslinux's x86-64 EFI loader" cmp <(mtype -i "$img@@1M" ::/EFI/BOOT/BOOTX64.EFI) \
 	/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi
 check "stick files match out/stick" cmp <(mtype -i "$img@@1M" ::/boot/initrd/main.gz) \
@@ -44,7 +46,10 @@ check "stick files match out/stick" cmp <(mtype -i "$img@@1M" ::/boot/initrd/mai
 mtype -i "$img@@1M" ::/boot/syslinux/syslinux.cfg > "$T/syslinux.cfg" 2>&1
 check "syslinux.cfg: serial console" contains "$T/syslinux.cfg" '^SERIAL 0 115200'
 check "syslinux.cfg: default mm" contains "$T/syslinux.cfg" '^DEFAULT mm'
-check "syslinux.cfg: label hd = localboot 0x80" contains "$T/syslinux.cfg" 'LOCALBOOT 0x80'
+check "syslinux.cfg: label hd = chain.c32 hd1 swap (the PC's own disk), last" bash -c \
+	"sed -n '/^LABEL hd\$/,\$p' '$T/syslinux.cfg' | tr '\n' '|' | grep -qx 'LABEL hd|  COM32 chain.c32|  APPEND hd1 swap|'"
+check "the EFI syslinux.cfg: label hd = LOCALBOOT 0x80 (back to the firmware), last" bash -c \
+	"mtype -i '$img@@1M' ::/EFI/BOOT/syslinux.cfg | sed -n '/^LABEL hd\$/,\$p' | tr '\n' '|' | grep -qx 'LABEL hd|  LOCALBOOT 0x80|'"
 check "fsck.fat finds the FAT clean" bash -c "dd if='$img' of='$T/part.img' bs=1M skip=1 status=none && fsck.fat -n '$T/part.img' > '$T/fsck.txt' 2>&1"
 
 # The initrd: gzip with no name or time, a sorted newc archive owned by root

@@ -10,6 +10,9 @@ then runs the steps in order:
   --until CMD           run CMD every second until it exits 0 (fails after --step-timeout)
   --monitor CMD         send CMD to the QEMU monitor (device_add, drive_add, ...)
 
+With --expect REGEX there is no shell: after the label, it waits for REGEX on the serial
+line, prints `== expected after N s` and stops QEMU (exit 0), or exits 1 without it.
+
 Everything the guest prints goes to --log.  Each step's output is printed as
 `== STEP: CMD` then its lines, then `== exit N`.  Exit status: 0 when every step passed,
 1 when one failed (the later ones are not run), 2 on bad usage.  After the steps the guest
@@ -118,6 +121,7 @@ def main():
     ap.add_argument("--memory", default="512")
     ap.add_argument("--label", default="", help="what to type at boot: (default: Enter)")
     ap.add_argument("--qemu", action="append", default=[], help="one more QEMU argument")
+    ap.add_argument("--expect", help="wait for this on the serial line after the label, not a shell")
     ap.add_argument("--log", required=True, help="the guest's whole serial output")
     ap.add_argument("--boot-timeout", type=float, default=240)
     ap.add_argument("--step-timeout", type=float, default=120)
@@ -153,6 +157,15 @@ def main():
         g.proc.kill()
         return 1
     g.send(a.label + "\r")
+    if a.expect:
+        m, _ = g.read_until(re.compile(a.expect.encode()), a.boot_timeout)
+        g.proc.kill()
+        g.proc.wait()
+        if not m:
+            print("== no %r within %d s" % (a.expect, a.boot_timeout))
+            return 1
+        print("== expected after %.1f s: %s" % (time.monotonic() - start, m.group(0).decode(errors="replace")), flush=True)
+        return 0
     # rc.S's last line, then the shell's prompt
     m, _ = g.read_until(re.compile(rb"mkdistro: Linux .* up;.*\n"), a.boot_timeout)
     if m:

@@ -106,6 +106,40 @@ static void test_minimal(void **state)
 	buf_release(&out);
 }
 
+/* label hd chain-boots the PC's own disk (BIOS drive 0x81, swapped to 0x80) from a stick,
+ * and is LOCALBOOT 0x80 otherwise */
+static void test_hd_kinds(void **state)
+{
+	static const struct boot_label one = {"linux", "/vmlinuz", NULL, ""};
+	struct boot_menu m = {.labels = &one, .n = 1, .serial = -1, .localboot_hd = BOOTMENU_HD_CHAIN};
+	struct buf out;
+	(void)state;
+
+	buf_init(&out);
+	assert_int_equal(bootmenu_render(&m, &out), 0);
+	assert_non_null(strstr(out.data, "\n  LINUX /vmlinuz\n\nLABEL hd\n  COM32 chain.c32\n"
+					 "  APPEND hd1 swap\n"));
+	assert_null(strstr(out.data, "LOCALBOOT"));
+	buf_release(&out);
+	buf_init(&out);
+	m.localboot_hd = BOOTMENU_HD_LOCALBOOT;
+	assert_int_equal(bootmenu_render(&m, &out), 0);
+	assert_non_null(strstr(out.data, "\nLABEL hd\n  LOCALBOOT 0x80\n"));
+	assert_null(strstr(out.data, "chain.c32"));
+	buf_release(&out);
+	/* either kind: a label of that name clashes, and hd may be the default */
+	static const struct boot_label hd = {"HD", "/vmlinuz", NULL, ""};
+	m.labels = &hd;
+	m.localboot_hd = BOOTMENU_HD_CHAIN;
+	buf_init(&out);
+	assert_int_equal(bootmenu_render(&m, &out), -1);
+	m.labels = &one;
+	m.default_label = "hd";
+	assert_int_equal(bootmenu_render(&m, &out), 0);
+	assert_non_null(strstr(out.data, "DEFAULT hd\n"));
+	buf_release(&out);
+}
+
 static void test_serial_forms(void **state)
 {
 	static const struct boot_label one = {"a", "/k", "/i", "x=1"};
@@ -303,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_hd_kinds),
 		cmocka_unit_test(test_serial_forms),
 		cmocka_unit_test(test_default_hd),
 		cmocka_unit_test(test_bad_labels),
