@@ -448,7 +448,7 @@ static int syslinux_stick(struct build *b)
 			      stick_menu(plan, b->stick, help, STICK_FAT, &text) < 0 ||
 			      write_file_atomic(cfg, text.data, text.len, 0644) < 0 ||
 			      image_copy_chain(sdir) < 0 || image_copy_efi_loader(plan->arch, edir) < 0 ||
-			      stick_menu(plan, b->stick, help, STICK_EFI, &etext) < 0 ||
+			      stick_menu(plan, b->stick, help, STICK_FAT_EFI, &etext) < 0 ||
 			      write_file_atomic(ecfg, etext.data, etext.len, 0644) < 0
 		      ? -1
 		      : 0;

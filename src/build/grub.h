@@ -19,7 +19,8 @@
 #define GRUB_ROLE "loader"
 
 /* The GRUB modules built into the core image: the MBR partition and its FAT, the menu's
- * script (normal: if, while; test: [ ]; true; echo, sleep, read) and the Linux loader. */
+ * script (normal: if, while; test: [ ]; true; echo, sleep, read), the Linux loader, and
+ * minicmd for exit (label hd: back to the firmware's boot manager). */
 #define GRUB_MODULES \
 	"part_msdos", "fat", "normal", "test", "true", "echo", "sleep", "read", "linux", "minicmd"
 

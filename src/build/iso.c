@@ -43,7 +43,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 {
 	char *tree = path_join(work, "tree"), *isolinux = path_join(work, "tree/isolinux");
 	char *efi = path_join(work, "efi.img"), *help = NULL, *cfg = NULL;
-	struct buf menu;
+	struct buf menu, emenu;
 	char *boot = path_join(stick_dir, "boot");
 	char date[32];
 	struct tm tm;
@@ -52,6 +52,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	int have_xorriso = xorriso != NULL, ret = -1;
 
 	buf_init(&menu);
+	buf_init(&emenu);
 	free(xorriso);
 	if (!have_xorriso)
 		error("'xorriso' is not found in PATH; install the Debian package 'xorriso'");
@@ -60,7 +61,8 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		      "package 'isolinux'");
 	else if (mkdir_p(isolinux, 0755) == 0 &&
 		 copy_into(ISO_ISOLINUX_DIR "/isolinux.bin", isolinux, "isolinux.bin") == 0 &&
-		 copy_into(ISO_LDLINUX_C32, isolinux, "ldlinux.c32") == 0)
+		 copy_into(ISO_LDLINUX_C32, isolinux, "ldlinux.c32") == 0 &&
+		 image_copy_chain(isolinux) == 0)
 		ret = 0;
 	if (ret < 0)
 		goto out;
@@ -69,6 +71,8 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	cfg = path_join(isolinux, "isolinux.cfg");
 	if (stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
 		       &menu) < 0 ||
+	    stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
+		       STICK_ISO_EFI, &emenu) < 0 ||
 	    write_file_atomic(cfg, menu.data, menu.len, 0644) < 0)
 		goto out;
 	/* the menu's DISPLAY names /boot/syslinux/boot.txt: the whole boot/ tree comes along */
@@ -80,7 +84,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 		if (spawn_run_logged(&c, "copying the stick's files for the ISO") < 0)
 			goto out;
 	}
-	if (image_efi_fat(plan, stick_dir, efi, log) < 0 || efi_menu(plan, work, efi, menu.data, log) < 0)
+	if (image_efi_fat(plan, stick_dir, efi, log) < 0 || efi_menu(plan, work, efi, emenu.data, log) < 0)
 		goto out;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%Y%m%d%H%M%S00", &tm);
@@ -103,6 +107,7 @@ out:
 	free(efi);
 	free(help);
 	buf_release(&menu);
+	buf_release(&emenu);
 	free(cfg);
 	free(boot);
 	return ret;

@@ -677,7 +677,8 @@ static int add_stick_syslinux(struct gather *g, const struct host_syslinux *h, c
 	return ret;
 }
 
-/* In the ISO: the stick's EFI files, and ISOLINUX's. */
+/* In the ISO: the stick's EFI files and its boot/ tree (label hd's modules), and ISOLINUX's
+ * own, with its copy of those modules. */
 static int add_iso_syslinux(struct gather *g)
 {
 	char *efi_id = efi_spdx_id("syslinux", g->plan->arch);
@@ -686,6 +687,21 @@ static int add_iso_syslinux(struct gather *g)
 	spdx_relate(g->s, "iso", "CONTAINS", ldl_id);
 	free(efi_id);
 	free(ldl_id);
+	for (size_t i = 0; i < IMAGE_N_CHAIN; i++) {
+		const char *name = image_chain_files[i];
+		char *id = xasprintf("syslinux-%s", name), *iso_id = xasprintf("syslinux-isolinux-%s", name);
+		char *at = xasprintf("/isolinux/%s", name), *host = image_find_chain_file(name);
+		int bad = !host || add_syslinux_file(g, iso_id, at, host, host,
+						     "the build host's BIOS module, for ISOLINUX's label hd",
+						     1) < 0;
+		spdx_relate(g->s, "iso", "CONTAINS", id);
+		free(id);
+		free(iso_id);
+		free(at);
+		free(host);
+		if (bad)
+			return -1;
+	}
 	return add_syslinux_file(g, "syslinux-isolinux.bin", "/isolinux/isolinux.bin",
 				 ISO_ISOLINUX_DIR "/isolinux.bin", ISO_ISOLINUX_DIR "/isolinux.bin",
 				 "the build host's isolinux.bin, as it is before xorriso writes the "

@@ -17,10 +17,10 @@
 
 /* Where the menu boots from, which decides how rc.S is told to find the medium. */
 enum stick_medium {
-	STICK_FAT, /* the stick: by its FAT volume id, and the persistence partition if any */
-	STICK_ISO, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
-	STICK_EFI, /* the stick as the EFI Syslinux reads it: as STICK_FAT, but label hd is
-		      LOCALBOOT, which hands the machine back to the firmware */
+	STICK_FAT,     /* the stick: by its FAT volume id, and the persistence partition if any */
+	STICK_ISO,     /* the ISO: by its volume label (a CD has no FAT), and no persistence */
+	STICK_FAT_EFI, /* as STICK_FAT and STICK_ISO, for the EFI Syslinux: label hd is */
+	STICK_ISO_EFI, /* LOCALBOOT there, not chain.c32 (bootmenu.h, BOOTMENU_HD_*) */
 };
 
 /* The file name of kernel variant v's modules in boot/initrd (modules.h), an xz cpio that

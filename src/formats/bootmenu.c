@@ -104,13 +104,13 @@ static int check_menu(const struct boot_menu *menu)
 {
 	const size_t n = menu->n;
 
-	if (!n && !menu->localboot_hd)
+	if (!n && !menu->hd)
 		return error("the boot menu has nothing to boot");
 	for (size_t i = 0; i < n; i++) {
 		const struct boot_label *l = &menu->labels[i];
 		if (check_name(i, l->name) < 0)
 			return -1;
-		if (menu->localboot_hd && !strcasecmp(l->name, HD_LABEL))
+		if (menu->hd && !strcasecmp(l->name, HD_LABEL))
 			return error("boot label '%s' clashes with the local boot label '%s'",
 				     l->name, HD_LABEL);
 		for (size_t j = 0; j < i; j++) {
@@ -126,7 +126,7 @@ static int check_menu(const struct boot_menu *menu)
 	}
 	if (menu->default_label) {
 		const char *d = menu->default_label;
-		int found = menu->localboot_hd && !strcmp(d, HD_LABEL);
+		int found = menu->hd && !strcmp(d, HD_LABEL);
 		if (has_ctrl(d))
 			return error("the default boot label has a newline or other control "
 				     "character");
@@ -191,9 +191,11 @@ int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 		if (l->append && *l->append)
 			buf_addf(&b, "  APPEND %s\n", l->append);
 	}
-	if (menu->localboot_hd == BOOTMENU_HD_CHAIN)
+	if (menu->hd == BOOTMENU_HD_CHAIN_SECOND)
 		buf_adds(&b, "\nLABEL " HD_LABEL "\n  COM32 chain.c32\n  APPEND hd1 swap\n");
-	else if (menu->localboot_hd)
+	else if (menu->hd == BOOTMENU_HD_CHAIN_FIRST)
+		buf_adds(&b, "\nLABEL " HD_LABEL "\n  COM32 chain.c32\n  APPEND hd0\n");
+	else if (menu->hd == BOOTMENU_HD_LOCALBOOT)
 		buf_adds(&b, "\nLABEL " HD_LABEL "\n  LOCALBOOT 0x80\n");
 	buf_add(out, b.data, b.len);
 	buf_release(&b);

@@ -2,7 +2,8 @@
  *
  * Spec: syslinux.cfg(5) (doc/syslinux.cfg.txt in Syslinux 6.x; the "Config" page of the
  * Syslinux wiki): SERIAL, DEFAULT, PROMPT, TIMEOUT, DISPLAY, F1, LABEL with LINUX, INITRD,
- * APPEND, and LOCALBOOT.  Only the plain boot: prompt is used, no menu.c32 module, so the
+ * APPEND, and LOCALBOOT or COM32 (chain.c32: Syslinux's doc/chain.txt, hdN and swap).
+ * Only the plain boot: prompt is used, no menu.c32 module, so the
  * file works the same on the VGA console and on a serial line.
  */
 #ifndef MKDISTRO_BOOTMENU_H
@@ -19,17 +20,18 @@ struct boot_label {
 	const char *append; /* kernel arguments, or NULL */
 };
 
-/* What label "hd" does, if the menu has it. */
-enum {
-	BOOTMENU_HD_NONE,      /* no label hd */
-	BOOTMENU_HD_LOCALBOOT, /* LOCALBOOT 0x80: ISOLINUX from a CD (where the PC's first disk
-				  is 0x80), and the EFI Syslinux (where any LOCALBOOT hands the
-				  machine back to the firmware's next boot entry) */
-	BOOTMENU_HD_CHAIN,     /* COM32 chain.c32, APPEND hd1 swap: a BIOS booting from a stick
-				  makes the stick drive 0x80 and the PC's own disk 0x81, which
-				  chain.c32 boots as 0x80 (Syslinux 6.04's LOCALBOOT fails there
-				  with "Boot error": tests/e2e/89-hd-label.sh).  It needs chain.c32,
-				  libcom32.c32 and libutil.c32 beside ldlinux.c32. */
+/* What label "hd" does, if the menu has it: boot the PC's own disk instead. */
+enum bootmenu_hd {
+	BOOTMENU_HD_NONE,         /* no label hd */
+	BOOTMENU_HD_LOCALBOOT,    /* LOCALBOOT 0x80, for the EFI Syslinux, which answers any
+				     LOCALBOOT by handing the machine back to the firmware's next
+				     boot entry */
+	BOOTMENU_HD_CHAIN_FIRST,  /* COM32 chain.c32, APPEND hd0: ISOLINUX from a CD, where the
+				     PC's first disk is BIOS drive 0x80 */
+	BOOTMENU_HD_CHAIN_SECOND, /* COM32 chain.c32, APPEND hd1 swap: a BIOS that boots a stick
+				     makes it drive 0x80 and the PC's first disk 0x81, which
+				     chain.c32 starts as 0x80 (the BIOS Syslinux's LOCALBOOT stops
+				     at "Boot error" under SeaBIOS) */
 };
 
 struct boot_menu {
@@ -42,7 +44,7 @@ struct boot_menu {
 	int serial;                /* -1: none; 0-3: the BIOS's COM1-COM4; or an I/O port
 				      address 0x100-0xffff (e.g. 0x3f8) */
 	unsigned baud;             /* serial speed, a divisor of 115200; 0: Syslinux's 9600 */
-	int localboot_hd;          /* LABEL hd, the PC's own disk: one of BOOTMENU_HD_* */
+	enum bootmenu_hd hd;       /* label hd, last, or none */
 	const char *display;       /* file shown before boot: and on F1, or NULL */
 };
 
@@ -54,13 +56,14 @@ struct boot_menu {
  *
  * Refused with a reported error, leaving out unchanged: a label name that is empty or has
  * anything but [A-Za-z0-9_-]; two labels whose names differ only in case, or a label named
- * "hd" with localboot_hd (Syslinux would quietly use the first); a default that names no
+ * "hd" when the menu has hd (Syslinux would quietly use the first); a default that names no
  * label; nothing to boot (no labels and no "hd"); a missing kernel; a newline or other control character in any
  * field; white space in a file name; an empty part in an initrd list; "initrd=" in append
  * when initrd is set too (only one of them would take effect); a bad serial port or baud
  * rate; a timeout over 35996.  Returns 0 or -1.
  *
- * Label "hd" comes last, as localboot_hd says (BOOTMENU_HD_*).
+ * chain.c32 (Syslinux's doc/chain.txt: hdN, swap) needs libcom32.c32 and libutil.c32 beside
+ * it, in the loader's directory.
  */
 int bootmenu_render(const struct boot_menu *menu, struct buf *out);
 /* The checks of bootmenu_render alone (for another loader's menu, formats/grubcfg.h).

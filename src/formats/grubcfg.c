@@ -39,7 +39,7 @@ int grubcfg_render(const struct boot_menu *menu, struct buf *out)
 	buf_adds(&b, "echo 'boot labels:");
 	for (size_t i = 0; i < menu->n; i++)
 		buf_addf(&b, " %s", menu->labels[i].name);
-	buf_addf(&b, "%s'\n", menu->localboot_hd ? " hd" : "");
+	buf_addf(&b, "%s'\n", menu->hd ? " hd" : "");
 	if (seconds) {
 		buf_addf(&b, "echo '%s within %u s; else %s boots'\n", GRUBCFG_ESC_HINT, seconds, def);
 		buf_addf(&b, "if sleep --interruptible %u; then set label=%s; fi\n", seconds, def);
@@ -70,7 +70,7 @@ int grubcfg_render(const struct boot_menu *menu, struct buf *out)
 		}
 		buf_adds(&b, "    boot\n  fi\n");
 	}
-	if (menu->localboot_hd)
+	if (menu->hd)
 		buf_adds(&b, "  if [ \"$label\" = hd ]; then exit; fi\n");
 	buf_adds(&b, "  echo \"no boot label '$label'\"\n"
 		     "  set label=\n"

@@ -173,7 +173,8 @@ for dirpath, dirs, files in os.walk(tree):
 if libs < 3: bad.append('only %d libraries in the initrd' % libs)
 # syslinux: its files, as they are on the stick
 sl = {p.get('packageFileName'): p for p in by.get('syslinux', [])}
-for f in ('/EFI/BOOT/BOOTX64.EFI', '/EFI/BOOT/ldlinux.e64'):
+for f in ('/EFI/BOOT/BOOTX64.EFI', '/EFI/BOOT/ldlinux.e64', '/boot/syslinux/chain.c32',
+          '/boot/syslinux/libcom32.c32', '/boot/syslinux/libutil.c32'):
     if f not in sl or digest(sl[f]) != sha(stick + f): bad.append('syslinux ' + f)
 for f in ('/boot/syslinux/ldlinux.sys', '/boot/syslinux/ldlinux.c32'):
     got = subprocess.run(['mtype', '-i', image + '@@1048576', '::' + f], capture_output=True).stdout

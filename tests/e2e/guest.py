@@ -118,6 +118,7 @@ def main():
     ap.add_argument("--machine", default="pc", help="pc or q35")
     ap.add_argument("--uefi", action="store_true", help="boot with OVMF")
     ap.add_argument("--usb", action="store_true", help="the stick on xHCI, not IDE")
+    ap.add_argument("--cdrom", action="store_true", help="IMAGE is an ISO, booted as a CD")
     ap.add_argument("--memory", default="512")
     ap.add_argument("--label", default="", help="what to type at boot: (default: Enter)")
     ap.add_argument("--qemu", action="append", default=[], help="one more QEMU argument")
@@ -137,7 +138,10 @@ def main():
     if a.uefi:
         argv += ["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
                  "-drive", "if=pflash,format=raw,snapshot=on,file=/usr/share/OVMF/OVMF_VARS_4M.fd"]
-    if a.usb:
+    if a.cdrom:
+        argv += ["-drive", "file=%s,format=raw,media=cdrom,if=ide,index=2,readonly=on" % a.image,
+                 "-boot", "d"]
+    elif a.usb:
         argv += ["-drive", "file=%s,format=raw,if=none,id=stick,snapshot=on" % a.image,
                  "-device", "qemu-xhci,id=xhci",
                  "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]

@@ -7,6 +7,7 @@
 	.globl _start
 _start:
 	cli
+	cld
 	xor %ax, %ax
 	mov %ax, %ds
 	mov %ax, %ss

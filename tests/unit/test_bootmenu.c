@@ -40,7 +40,7 @@ static struct boot_menu full_menu(void)
 		.timeout = 50,
 		.serial = 0,
 		.baud = 115200,
-		.localboot_hd = 1,
+		.hd = 1,
 		.display = "/boot/syslinux/boot.msg",
 	};
 	return m;
@@ -106,12 +106,12 @@ static void test_minimal(void **state)
 	buf_release(&out);
 }
 
-/* label hd chain-boots the PC's own disk (BIOS drive 0x81, swapped to 0x80) from a stick,
- * and is LOCALBOOT 0x80 otherwise */
+/* label hd chain-boots the PC's own disk: BIOS drive 0x81, swapped to 0x80, from a stick;
+ * 0x80 from a CD; and is LOCALBOOT 0x80 for the EFI Syslinux */
 static void test_hd_kinds(void **state)
 {
 	static const struct boot_label one = {"linux", "/vmlinuz", NULL, ""};
-	struct boot_menu m = {.labels = &one, .n = 1, .serial = -1, .localboot_hd = BOOTMENU_HD_CHAIN};
+	struct boot_menu m = {.labels = &one, .n = 1, .serial = -1, .hd = BOOTMENU_HD_CHAIN_SECOND};
 	struct buf out;
 	(void)state;
 
@@ -122,7 +122,12 @@ static void test_hd_kinds(void **state)
 	assert_null(strstr(out.data, "LOCALBOOT"));
 	buf_release(&out);
 	buf_init(&out);
-	m.localboot_hd = BOOTMENU_HD_LOCALBOOT;
+	m.hd = BOOTMENU_HD_CHAIN_FIRST;
+	assert_int_equal(bootmenu_render(&m, &out), 0);
+	assert_non_null(strstr(out.data, "\nLABEL hd\n  COM32 chain.c32\n  APPEND hd0\n"));
+	buf_release(&out);
+	buf_init(&out);
+	m.hd = BOOTMENU_HD_LOCALBOOT;
 	assert_int_equal(bootmenu_render(&m, &out), 0);
 	assert_non_null(strstr(out.data, "\nLABEL hd\n  LOCALBOOT 0x80\n"));
 	assert_null(strstr(out.data, "chain.c32"));
@@ -130,7 +135,7 @@ static void test_hd_kinds(void **state)
 	/* either kind: a label of that name clashes, and hd may be the default */
 	static const struct boot_label hd = {"HD", "/vmlinuz", NULL, ""};
 	m.labels = &hd;
-	m.localboot_hd = BOOTMENU_HD_CHAIN;
+	m.hd = BOOTMENU_HD_CHAIN_SECOND;
 	buf_init(&out);
 	assert_int_equal(bootmenu_render(&m, &out), -1);
 	m.labels = &one;
@@ -165,7 +170,7 @@ static void test_serial_forms(void **state)
 
 static void test_default_hd(void **state)
 {
-	struct boot_menu m = {.serial = -1, .localboot_hd = 1, .timeout = 35996};
+	struct boot_menu m = {.serial = -1, .hd = 1, .timeout = 35996};
 	struct buf out;
 	(void)state;
 
@@ -280,12 +285,12 @@ static void test_bad_menus(void **state)
 	m.default_label = "main\n";
 	expect_fail(&m);
 	m.default_label = "hd";
-	m.localboot_hd = 0;
+	m.hd = 0;
 	expect_fail(&m);
 
 	m = full_menu();
 	m.n = 0;
-	m.localboot_hd = 0;
+	m.hd = 0;
 	m.default_label = NULL;
 	expect_fail(&m); /* nothing to boot */
 

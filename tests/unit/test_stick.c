@@ -149,6 +149,20 @@ static void medium_arguments(void **state)
 	assert_non_null(strstr(iso.data, "APPEND console=tty0 console=ttyS0,115200 "
 					 "mkdistro.stick=LABEL=MKDISTRO\n"));
 	assert_null(strstr(iso.data, "mkdistro.persist="));
+	/* label hd: chain.c32 for the BIOS (the stick's second disk, a CD's first), LOCALBOOT
+	 * for the EFI Syslinux; each EFI menu finds the medium as its BIOS menu does */
+	assert_non_null(strstr(fat.data, "\nLABEL hd\n  COM32 chain.c32\n  APPEND hd1 swap\n"));
+	assert_non_null(strstr(iso.data, "\nLABEL hd\n  COM32 chain.c32\n  APPEND hd0\n"));
+	buf_release(&fat);
+	buf_release(&iso);
+	buf_init(&fat);
+	buf_init(&iso);
+	assert_int_equal(stick_menu(&p, NULL, NULL, STICK_FAT_EFI, &fat), 0);
+	assert_int_equal(stick_menu(&p, NULL, NULL, STICK_ISO_EFI, &iso), 0);
+	assert_non_null(strstr(fat.data, "mkdistro.persist=UUID=4d4b4430-"));
+	assert_non_null(strstr(iso.data, "mkdistro.stick=LABEL=MKDISTRO\n"));
+	assert_non_null(strstr(fat.data, "\nLABEL hd\n  LOCALBOOT 0x80\n"));
+	assert_non_null(strstr(iso.data, "\nLABEL hd\n  LOCALBOOT 0x80\n"));
 	config_release(&p);
 	buf_release(&fat);
 	buf_release(&iso);
