@@ -43,6 +43,7 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 {
 	char *tree = path_join(work, "tree"), *isolinux = path_join(work, "tree/isolinux");
 	char *efi = path_join(work, "efi.img"), *help = NULL, *cfg = NULL;
+	const char *display;
 	struct buf menu, emenu;
 	char *boot = path_join(stick_dir, "boot");
 	char date[32];
@@ -69,10 +70,9 @@ int iso_build(const struct plan *plan, const char *stick_dir, const char *work, 
 	ret = -1;
 	help = path_join(stick_dir, IMAGE_SYSLINUX_DIR "/boot.txt");
 	cfg = path_join(isolinux, "isolinux.cfg");
-	if (stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL, STICK_ISO,
-		       &menu) < 0 ||
-	    stick_menu(plan, stick_dir, file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL,
-		       STICK_ISO_EFI, &emenu) < 0 ||
+	display = file_exists(help) ? IMAGE_SYSLINUX_DIR "/boot.txt" : NULL;
+	if (stick_menu(plan, stick_dir, display, STICK_ISO, &menu) < 0 ||
+	    stick_menu(plan, stick_dir, display, STICK_ISO_EFI, &emenu) < 0 ||
 	    write_file_atomic(cfg, menu.data, menu.len, 0644) < 0)
 		goto out;
 	/* the menu's DISPLAY names /boot/syslinux/boot.txt: the whole boot/ tree comes along */

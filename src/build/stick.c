@@ -51,12 +51,12 @@ static char *label_append(const struct plan *plan, const char *name, enum stick_
 	buf_init(&a);
 	buf_adds(&a, plan->boot_append);
 	/* rc.S finds the stick by its FAT volume id, as blkid shows it */
-	if (medium == STICK_ISO || medium == STICK_ISO_EFI)
+	if (medium & STICK_ISO)
 		buf_addf(&a, " mkdistro.stick=LABEL=%s", plan->fat_label);
 	else
 		buf_addf(&a, " mkdistro.stick=UUID=%04X-%04X", plan->volume_id >> 16,
 			 plan->volume_id & 0xffff);
-	if (plan->persist_mib && (medium == STICK_FAT || medium == STICK_FAT_EFI)) {
+	if (plan->persist_mib && !(medium & STICK_ISO)) {
 		char uuid[37];
 		image_persist_uuid(plan, uuid);
 		buf_addf(&a, " mkdistro.persist=UUID=%s", uuid);
@@ -158,9 +158,9 @@ int stick_menu(const struct plan *plan, const char *stick_dir, const char *displ
 			.timeout = plan->boot_timeout,
 			.serial = plan->serial_baud ? 0 : -1,
 			.baud = plan->serial_baud,
-			.hd = medium == STICK_FAT   ? BOOTMENU_HD_CHAIN_SECOND
-			      : medium == STICK_ISO ? BOOTMENU_HD_CHAIN_FIRST
-						    : BOOTMENU_HD_LOCALBOOT,
+			.hd = medium & STICK_EFI   ? BOOTMENU_HD_LOCALBOOT
+			      : medium & STICK_ISO ? BOOTMENU_HD_CHAIN_FIRST
+						   : BOOTMENU_HD_CHAIN_SECOND,
 			.display = display,
 		};
 		ret = plan->arch->grub_platform ? grubcfg_render(&menu, out)

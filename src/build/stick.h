@@ -15,12 +15,14 @@
 #include "build/config.h"
 #include "sys/buf.h"
 
-/* Where the menu boots from, which decides how rc.S is told to find the medium. */
+/* Where the menu boots from, which decides how rc.S is told to find the medium, and which
+ * Syslinux reads it, which decides what label hd does (bootmenu.h, BOOTMENU_HD_*): two bits. */
 enum stick_medium {
-	STICK_FAT,     /* the stick: by its FAT volume id, and the persistence partition if any */
-	STICK_ISO,     /* the ISO: by its volume label (a CD has no FAT), and no persistence */
-	STICK_FAT_EFI, /* as STICK_FAT and STICK_ISO, for the EFI Syslinux: label hd is */
-	STICK_ISO_EFI, /* LOCALBOOT there, not chain.c32 (bootmenu.h, BOOTMENU_HD_*) */
+	STICK_FAT = 0, /* the stick: by its FAT volume id, and the persistence partition if any */
+	STICK_ISO = 1, /* the ISO: by its volume label (a CD has no FAT), and no persistence */
+	STICK_EFI = 2, /* with either: the EFI Syslinux's menu (hd: LOCALBOOT, not chain.c32) */
+	STICK_FAT_EFI = STICK_FAT | STICK_EFI,
+	STICK_ISO_EFI = STICK_ISO | STICK_EFI,
 };
 
 /* The file name of kernel variant v's modules in boot/initrd (modules.h), an xz cpio that

@@ -100,6 +100,13 @@ static int check_label(const struct boot_label *l)
 	return 0;
 }
 
+/* Label hd's lines, by enum bootmenu_hd. */
+static const char *const hd_lines[] = {
+	[BOOTMENU_HD_LOCALBOOT] = "  LOCALBOOT 0x80\n",
+	[BOOTMENU_HD_CHAIN_FIRST] = "  COM32 chain.c32\n  APPEND hd0\n",
+	[BOOTMENU_HD_CHAIN_SECOND] = "  COM32 chain.c32\n  APPEND hd1 swap\n",
+};
+
 static int check_menu(const struct boot_menu *menu)
 {
 	const size_t n = menu->n;
@@ -191,12 +198,8 @@ int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 		if (l->append && *l->append)
 			buf_addf(&b, "  APPEND %s\n", l->append);
 	}
-	if (menu->hd == BOOTMENU_HD_CHAIN_SECOND)
-		buf_adds(&b, "\nLABEL " HD_LABEL "\n  COM32 chain.c32\n  APPEND hd1 swap\n");
-	else if (menu->hd == BOOTMENU_HD_CHAIN_FIRST)
-		buf_adds(&b, "\nLABEL " HD_LABEL "\n  COM32 chain.c32\n  APPEND hd0\n");
-	else if (menu->hd == BOOTMENU_HD_LOCALBOOT)
-		buf_adds(&b, "\nLABEL " HD_LABEL "\n  LOCALBOOT 0x80\n");
+	if (menu->hd != BOOTMENU_HD_NONE)
+		buf_addf(&b, "\nLABEL " HD_LABEL "\n%s", hd_lines[menu->hd]);
 	buf_add(out, b.data, b.len);
 	buf_release(&b);
 	return 0;
