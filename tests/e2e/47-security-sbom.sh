@@ -295,19 +295,21 @@ if pid == 0:
     os.execvp(mkdistro, [mkdistro, '-C', project, 'run', '--accel', 'tcg', '--image', image])
 seen, mark = b'', 0
 def wait_for(pattern, timeout):
+    # Look in what was read already first: two steps' output can come in one read
     global seen, mark
     end = time.time() + timeout
-    while time.time() < end:
+    while True:
+        m = re.search(pattern, seen[mark:])
+        if m:
+            mark += m.end()
+            return True
+        if time.time() >= end:
+            return False
         if select.select([fd], [], [], 0.5)[0]:
             try:
                 seen += os.read(fd, 4096)
             except OSError:
-                break
-            m = re.search(pattern, seen[mark:])
-            if m:
-                mark += m.end()
-                return True
-    return False
+                return False
 def typed(text):
     time.sleep(0.5)  # login turns echo off just after its prompt: type after that, as a person does
     os.write(fd, text.encode() + b'\r')
