@@ -16,6 +16,7 @@
 #     console that would give a shell without login);
 #   - one boot in QEMU of the default image: a root shell with no login, nothing listening.
 . "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
 T=$MKDISTRO_TEST_TMP/security-sbom
 P=$T/proj
 rm -rf "$T"
@@ -285,59 +286,16 @@ check "nothing listens on the running system (netstat -ltnu)" bash -c \
 check "no network daemon runs" contains "$T/boot.txt" '^daemons=0'
 
 # ---- booted with the password file's hash: the console asks for it ----
-# login.py MKDISTRO PROJECT IMAGE PASSWORD TRANSCRIPT: `mkdistro run` on a terminal of its
-# own, typed at as a person would: root and a wrong password (refused), then the right one
-cat > "$T/login.py" <<'EOF'
-import os, pty, re, select, signal, sys, time
-mkdistro, project, image, password, transcript = sys.argv[1:6]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(mkdistro, [mkdistro, '-C', project, 'run', '--accel', 'tcg', '--image', image])
-seen, mark = b'', 0
-def wait_for(pattern, timeout):
-    # Look in what was read already first: two steps' output can come in one read
-    global seen, mark
-    end = time.time() + timeout
-    while True:
-        m = re.search(pattern, seen[mark:])
-        if m:
-            mark += m.end()
-            return True
-        if time.time() >= end:
-            return False
-        if select.select([fd], [], [], 0.5)[0]:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                return False
-def typed(text):
-    time.sleep(0.5)  # login turns echo off just after its prompt: type after that, as a person does
-    os.write(fd, text.encode() + b'\r')
-steps = [(None, rb'mkdistro login: ', 180, 'the console asks to log in, not a shell'),
-         ('root', rb'Password: ', 30, 'login asks for the password'),
-         ('not the password', rb'Login incorrect', 90, 'a wrong password is refused'),
-         (None, rb'mkdistro login: ', 90, 'login asks again'),
-         ('root', rb'Password: ', 30, 'login asks for the password again'),
-         (password, rb'root@mkdistro:~# ', 90, 'the right password gives root a shell'),
-         ('echo uid=$(id -u); reboot -f', rb'uid=0', 30, "the shell is root's")]
-ok = True
-for text, pattern, timeout, what in steps:
-    if text is not None:
-        typed(text)
-    if not wait_for(pattern, timeout):
-        print('  not seen: %s' % what)
-        ok = False
-        break
-try:
-    os.kill(pid, signal.SIGTERM)
-except OSError:
-    pass
-open(transcript, 'wb').write(seen)
-if ok and password.encode() in seen:
-    print('  the password was echoed')
-    ok = False
-sys.exit(0 if ok else 1)
-EOF
+# on a terminal of its own (term.py), typed at as a person would: root and a wrong password
+# (refused), then the right one
 check "the image with a password: login refuses a wrong one and lets root in with the right one" \
-	python3 "$T/login.py" "$MKDISTRO" "$P" "$T/pw.img" "$pw" "$T/login.txt"
+	python3 "$here/term.py" --log "$T/login.txt" --secret "$pw" \
+	--expect 'mkdistro login: ' 180 'the console asks to log in, not a shell' \
+	--type root --expect 'Password: ' 30 'login asks for the password' \
+	--type 'not the password' --expect 'Login incorrect' 90 'a wrong password is refused' \
+	--expect 'mkdistro login: ' 90 'login asks again' \
+	--type root --expect 'Password: ' 30 'login asks for the password again' \
+	--type "$pw" --expect 'root@mkdistro:~# ' 90 'the right password gives root a shell' \
+	--type 'echo uid=$(id -u); reboot -f' --expect 'uid=0' 30 "the shell is root's" \
+	-- "$MKDISTRO" -C "$P" run --accel tcg --image "$T/pw.img"
 finish

@@ -9,8 +9,8 @@
 # machines, the Image's EFI stub, the stick's files, the MBR, the lock, the SBOM), booted
 # under TCG with qemu-system-aarch64 -M virt and AAVMF (UEFI) from a virtio disk and a USB
 # stick on xHCI, every cell of the boot matrix, a rebuild byte for byte, the ELF checks, a
-# stacked initrd variant, a kernel variant and an ext2 initrd, the same project from
-# `mkdistro init --arch arm64`, and `mkdistro ldd --arch arm64`.
+# stacked initrd variant, a kernel variant and an ext2 initrd, `mkdistro run` on a terminal,
+# the same project from `mkdistro init --arch arm64`, and `mkdistro ldd --arch arm64`.
 # It runs beside the other tests (tests/run: background), so it shares no state with them:
 # a build cache and a ccache of its own (14-ccache moves the tests' cache aside and hands the
 # tests' ccache to nobody), and a project of its own.
@@ -97,6 +97,13 @@ check "the label was typed at GRUB's boot: prompt" contains "$T/boot.txt" 'boot:
 "$MKDISTRO" -C "$P" test --label hd --timeout 25 > "$T/hd.txt" 2>&1
 check "label hd typed at GRUB's boot: goes back to the firmware's boot manager" bash -c \
 	"grep -q '^boot: hd' '$T/hd.txt' && grep -q 'BdsDxe: starting Boot0000 \"UiApp\"' '$T/hd.txt' && ! grep -q \"can't find command\" '$T/hd.txt'"
+# `mkdistro run` on a terminal (term.py): the serial line is the terminal, a shell comes, and
+# the guest's poweroff ends the run with status 0
+check "mkdistro run on a terminal: a shell on arm64, and poweroff ends it" \
+	python3 "$(cd "$(dirname "$0")" && pwd)/term.py" --log "$T/run.txt" \
+	--expect 'root@mkdistro:~# ' 240 'a shell' \
+	--type 'echo M=$(uname -m); poweroff -f' --expect 'M=aarch64' 60 'uname -m: aarch64' \
+	--exit 0 60 -- "$MKDISTRO" -C "$P" run --accel tcg
 
 # The boot matrix: UEFI from virtio, USB and VDI; BIOS and CD cannot work, and say why
 cpu_matrix "$P" "$T" arm64 "uefi +(virtio|usb|vdi)" 3
