@@ -100,7 +100,7 @@ char *image_find_chain_file(const char *name)
 
 int image_copy_chain(const char *dir)
 {
-	int ret = mkdir_p(dir, 0755);
+	int ret = 0;
 	for (size_t i = 0; i < IMAGE_N_CHAIN && ret == 0; i++) {
 		char *from = image_find_chain_file(image_chain_files[i]);
 		char *to = path_join(dir, image_chain_files[i]);

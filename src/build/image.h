@@ -37,7 +37,7 @@ int image_put(const struct plan *plan, const char *fat, const char *host, const 
 	      const char *log);
 
 /* Copy the BIOS Syslinux's chain.c32, with the libcom32.c32 and libutil.c32 it needs
- * (syslinux-common), into dir: label hd chain-boots the PC's own disk with it
+ * (syslinux-common), into dir, which exists: label hd chain-boots the PC's own disk with it
  * (formats/bootmenu.h, BOOTMENU_HD_CHAIN_SECOND).  Returns 0 or -1 (reported, naming the package). */
 int image_copy_chain(const char *dir);
 /* Those three files' names, and where the build host has one of them (malloc'd), or NULL

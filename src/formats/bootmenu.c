@@ -198,7 +198,7 @@ int bootmenu_render(const struct boot_menu *menu, struct buf *out)
 		if (l->append && *l->append)
 			buf_addf(&b, "  APPEND %s\n", l->append);
 	}
-	if (menu->hd != BOOTMENU_HD_NONE)
+	if (menu->hd)
 		buf_addf(&b, "\nLABEL " HD_LABEL "\n%s", hd_lines[menu->hd]);
 	buf_add(out, b.data, b.len);
 	buf_release(&b);

@@ -40,7 +40,7 @@ static struct boot_menu full_menu(void)
 		.timeout = 50,
 		.serial = 0,
 		.baud = 115200,
-		.hd = 1,
+		.hd = BOOTMENU_HD_LOCALBOOT,
 		.display = "/boot/syslinux/boot.msg",
 	};
 	return m;
@@ -170,7 +170,7 @@ static void test_serial_forms(void **state)
 
 static void test_default_hd(void **state)
 {
-	struct boot_menu m = {.serial = -1, .hd = 1, .timeout = 35996};
+	struct boot_menu m = {.serial = -1, .hd = BOOTMENU_HD_LOCALBOOT, .timeout = 35996};
 	struct buf out;
 	(void)state;
 
@@ -285,12 +285,12 @@ static void test_bad_menus(void **state)
 	m.default_label = "main\n";
 	expect_fail(&m);
 	m.default_label = "hd";
-	m.hd = 0;
+	m.hd = BOOTMENU_HD_NONE;
 	expect_fail(&m);
 
 	m = full_menu();
 	m.n = 0;
-	m.hd = 0;
+	m.hd = BOOTMENU_HD_NONE;
 	m.default_label = NULL;
 	expect_fail(&m); /* nothing to boot */
 

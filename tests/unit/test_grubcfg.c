@@ -39,7 +39,7 @@ static struct boot_menu menu(void)
 		.prompt = 1,
 		.timeout = 45,
 		.serial = -1,
-		.hd = 1,
+		.hd = BOOTMENU_HD_LOCALBOOT,
 	};
 	return m;
 }
